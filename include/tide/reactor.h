@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reactor: one event loop per thread, one interface, two backends.
+ *
+ * The interface is completion-based (you ask for an operation and a callback tells you how
+ * it ended), which io_uring does natively and the epoll backend emulates with readiness and
+ * non-blocking system calls. Every callback runs on the loop's thread, from inside
+ * tide_reactor_run(), never from inside the call that started the operation.
+ *
+ * Per file descriptor there is at most one reader (an accept or a recv watch) and any number
+ * of queued writes, which reach the socket in the order they were asked for.
+ *
+ * Lifetimes: the reactor owns every tide_op_t. A repeating operation (accept, recv, signal)
+ * lives until tide_reactor_cancel(); after that call its callback never runs again and the
+ * reactor frees it once the kernel is done with it. One-shot operations (send, writev,
+ * close) free themselves after their callback.
+ */
+#ifndef TIDE_REACTOR_H
+#define TIDE_REACTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+typedef struct tide_reactor tide_reactor_t;
+typedef struct tide_op tide_op_t;
+
+typedef enum tide_backend {
+    TIDE_BACKEND_AUTO = 0, /* io_uring where the kernel allows it, else epoll */
+    TIDE_BACKEND_URING,
+    TIDE_BACKEND_EPOLL,
+} tide_backend_t;
+
+/* "auto", "io_uring" (or "uring") and "epoll"; 0 or TIDE_EBACKEND. */
+int tide_backend_parse(const char *name, tide_backend_t *out);
+const char *tide_backend_name(tide_backend_t b);
+
+typedef struct tide_reactor_opts {
+    tide_backend_t backend;
+    unsigned entries; /* io_uring submission queue size; 0 = 256 */
+} tide_reactor_opts_t;
+
+/* What the running kernel gave us (filled by the io_uring backend's probes). */
+typedef struct tide_reactor_features {
+    bool multishot_accept; /* Linux 5.19 */
+    bool multishot_recv;   /* Linux 6.0, with a registered buffer ring */
+    bool buf_ring;         /* provided-buffer ring registered (5.19) */
+    bool defer_taskrun;    /* IORING_SETUP_DEFER_TASKRUN (6.1) */
+    bool single_issuer;    /* IORING_SETUP_SINGLE_ISSUER (6.0) */
+} tide_reactor_features_t;
+
+/*
+ * Creates a reactor. With TIDE_BACKEND_AUTO, an io_uring that cannot be set up (old kernel,
+ * kernel.io_uring_disabled, a seccomp profile) falls back to epoll and logs one line saying
+ * why. With TIDE_BACKEND_URING it fails instead with TIDE_ENOURING; `why` (may be NULL)
+ * receives the reason in both cases.
+ *
+ * Environment, for tests and for kernels that misreport: TIDE_URING_NO_MULTISHOT=1 uses
+ * single-shot accept/recv, TIDE_URING_NO_DEFER_TASKRUN=1 sets up the ring without
+ * DEFER_TASKRUN/SINGLE_ISSUER.
+ */
+int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, char *why,
+                        size_t why_len);
+/* Cancels everything, closes the backend and frees all ops and timers (no callbacks run). */
+void tide_reactor_destroy(tide_reactor_t *r);
+
+/* Which backend `requested` would give on this machine, without keeping anything open. */
+tide_backend_t tide_reactor_probe(tide_backend_t requested, char *why, size_t why_len);
+
+tide_backend_t tide_reactor_backend(const tide_reactor_t *r);
+const tide_reactor_features_t *tide_reactor_features(const tide_reactor_t *r);
+
+/* ---- running ---- */
+
+typedef enum tide_run_mode {
+    TIDE_RUN_DEFAULT = 0, /* until tide_reactor_stop() or nothing keeps the loop alive */
+    TIDE_RUN_ONCE,        /* one turn; blocks for events if something is alive */
+    TIDE_RUN_NOWAIT,      /* one turn; never blocks */
+} tide_run_mode_t;
+
+/*
+ * Runs the loop. Returns 1 if something is still alive (more to do), 0 if not, or a
+ * negative error if the backend failed. What keeps the loop alive: referenced timers and
+ * ops (accept, recv, signal watches, writes and closes in flight).
+ */
+int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode);
+/* Makes tide_reactor_run() return after the current turn. Loop thread only. */
+void tide_reactor_stop(tide_reactor_t *r);
+/* True while something keeps the loop alive. */
+bool tide_reactor_alive(const tide_reactor_t *r);
+
+/* Monotonic time in nanoseconds, as the loop last read it (updated every turn). */
+uint64_t tide_reactor_now(const tide_reactor_t *r);
+/* A fresh CLOCK_MONOTONIC reading in nanoseconds. */
+uint64_t tide_time_ns(void);
+
+/* ---- I/O ---- */
+
+/* fd is >= 0 on success, or a negative errno (EMFILE, ECANCELED...). */
+typedef void (*tide_accept_cb)(tide_reactor_t *r, void *udata, int fd);
+/*
+ * n > 0: n bytes at data, valid only during the call (the buffer goes back to the kernel
+ * after it); n == 0: the peer closed; n < 0: -errno. After n <= 0 the watch has ended and
+ * its op is already freed (do not cancel it).
+ */
+typedef void (*tide_recv_cb)(tide_reactor_t *r, void *udata, const char *data, ssize_t n);
+/* res: total bytes written, 0 for a close, or -errno. */
+typedef void (*tide_done_cb)(tide_reactor_t *r, void *udata, ssize_t res);
+typedef void (*tide_signal_cb)(tide_reactor_t *r, void *udata, int signo);
+typedef void (*tide_wake_cb)(tide_reactor_t *r, void *udata);
+
+/*
+ * Accepts connections on the listening socket lfd until cancelled; new sockets are
+ * non-blocking and close-on-exec. Returns NULL with *err set if lfd has a reader already.
+ */
+tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
+                               int *err);
+/* Reads from fd until cancelled, EOF or an error. fd must be non-blocking. */
+tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err);
+
+/*
+ * Writes all of buf (retrying short writes) after every write queued before it on fd.
+ * buf must stay valid until cb runs; cb may be NULL. 0 or -errno.
+ */
+int tide_reactor_send(tide_reactor_t *r, int fd, const void *buf, size_t len, tide_done_cb cb,
+                      void *udata);
+/* The same for an iovec array (copied; the buffers themselves must stay valid). */
+int tide_reactor_writev(tide_reactor_t *r, int fd, const struct iovec *iov, int iovcnt,
+                        tide_done_cb cb, void *udata);
+/*
+ * Closes fd after its queued writes are done, ending its reader first (its callback
+ * does not run again). cb may be NULL.
+ */
+int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata);
+
+/* Stops a repeating op (accept, recv, signal). Safe from inside its own callback. */
+void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
+/* An unreferenced op does not keep tide_reactor_run() alive (a server's signal watch). */
+void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op);
+
+/*
+ * Calls cb on the loop thread whenever a signal in signo arrives (signalfd; the signal is
+ * blocked for the calling thread). One watch per signal number.
+ */
+tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, void *udata,
+                               int *err);
+
+/*
+ * Wake-up from any thread: tide_reactor_wake() makes the loop return from its wait and run
+ * the callback set with tide_reactor_on_wake() (several wakes may run it once).
+ */
+void tide_reactor_on_wake(tide_reactor_t *r, tide_wake_cb cb, void *udata);
+void tide_reactor_wake(tide_reactor_t *r);
+
+/* ---- timers (a min-heap; equal deadlines fire in the order they were added) ---- */
+
+typedef void (*tide_timer_cb)(tide_reactor_t *r, void *udata, uint64_t id);
+
+/*
+ * Fires cb after ms milliseconds, then every interval_ms if interval_ms > 0. Returns the
+ * timer's id (> 0, never reused). A one-shot timer is removed before its callback runs.
+ */
+uint64_t tide_timer_add(tide_reactor_t *r, uint64_t ms, uint64_t interval_ms, tide_timer_cb cb,
+                        void *udata);
+/* Removes a timer; false when no such timer exists. Safe from inside its own callback. */
+bool tide_timer_cancel(tide_reactor_t *r, uint64_t id);
+/* An unreferenced timer does not keep the loop alive. */
+void tide_timer_unref(tide_reactor_t *r, uint64_t id);
+
+typedef struct tide_timer_info {
+    uint64_t interval_ms; /* 0 for a one-shot */
+    uint64_t remaining_ns; /* until the next run */
+    uint64_t exec_count;
+    void *udata;
+} tide_timer_info_t;
+
+bool tide_timer_info(const tide_reactor_t *r, uint64_t id, tide_timer_info_t *out);
+size_t tide_timer_count(const tide_reactor_t *r);
+
+#endif

@@ -1,0 +1,743 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend-independent half of the reactor: backend selection, the fd table with its
+ * ordered write queues, timers, signals, the wake-up eventfd and the loop itself.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reactor_int.h"
+#include "tide/common.h"
+#include "tide/log.h"
+
+#define NS_PER_MS 1000000ull
+
+int tide_backend_parse(const char *name, tide_backend_t *out)
+{
+    if (!strcmp(name, "auto") || !strcmp(name, ""))
+        *out = TIDE_BACKEND_AUTO;
+    else if (!strcmp(name, "io_uring") || !strcmp(name, "uring"))
+        *out = TIDE_BACKEND_URING;
+    else if (!strcmp(name, "epoll"))
+        *out = TIDE_BACKEND_EPOLL;
+    else
+        return TIDE_EBACKEND;
+    return 0;
+}
+
+const char *tide_backend_name(tide_backend_t b)
+{
+    switch (b) {
+    case TIDE_BACKEND_URING:
+        return "io_uring";
+    case TIDE_BACKEND_EPOLL:
+        return "epoll";
+    default:
+        return "auto";
+    }
+}
+
+uint64_t tide_time_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t tide_reactor_now(const tide_reactor_t *r)
+{
+    return r->now;
+}
+
+tide_backend_t tide_reactor_backend(const tide_reactor_t *r)
+{
+    return r->backend;
+}
+
+const tide_reactor_features_t *tide_reactor_features(const tide_reactor_t *r)
+{
+    return &r->features;
+}
+
+/* ---- ops ---- */
+
+static tide_op_t *op_new(tide_reactor_t *r, int kind, int fd, void *udata)
+{
+    tide_op_t *op = tide_calloc(1, sizeof(*op));
+    op->r = r;
+    op->kind = (uint8_t)kind;
+    op->fd = fd;
+    op->udata = udata;
+    op->all_next = r->all_ops;
+    if (r->all_ops)
+        r->all_ops->all_prev = op;
+    r->all_ops = op;
+    return op;
+}
+
+void tide__op_free(tide_op_t *op)
+{
+    tide_reactor_t *r = op->r;
+    if (op->all_prev)
+        op->all_prev->all_next = op->all_next;
+    else
+        r->all_ops = op->all_next;
+    if (op->all_next)
+        op->all_next->all_prev = op->all_prev;
+    tide_free(op->iov_alloc);
+    tide_free(op->buf);
+    tide_free(op);
+}
+
+void tide__op_garbage(tide_reactor_t *r, tide_op_t *op)
+{
+    op->next = r->garbage;
+    r->garbage = op;
+}
+
+static void collect_garbage(tide_reactor_t *r)
+{
+    while (r->garbage) {
+        tide_op_t *op = r->garbage;
+        r->garbage = op->next;
+        tide__op_free(op);
+    }
+}
+
+/* Drops the loop reference an op holds, once. */
+static void op_unref(tide_reactor_t *r, tide_op_t *op)
+{
+    if (!(op->flags & OPF_UNREF)) {
+        op->flags |= OPF_UNREF;
+        r->refs--;
+    }
+}
+
+tide_fdent_t *tide__fdent(tide_reactor_t *r, int fd)
+{
+    if (fd >= r->nfds) {
+        int n = r->nfds ? r->nfds : 64;
+        while (n <= fd)
+            n *= 2;
+        r->fds = tide_realloc(r->fds, (size_t)n * sizeof(*r->fds));
+        memset(r->fds + r->nfds, 0, (size_t)(n - r->nfds) * sizeof(*r->fds));
+        r->nfds = n;
+    }
+    return &r->fds[fd];
+}
+
+/* ---- readers ---- */
+
+static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, void *udata,
+                               int *err)
+{
+    int rc;
+    if (fd < 0) {
+        rc = -EBADF;
+        goto fail;
+    }
+    if (tide__fdent(r, fd)->reader) {
+        rc = -EBUSY;
+        goto fail;
+    }
+    tide_op_t *op = op_new(r, kind, fd, udata);
+    if (kind == OP_ACCEPT)
+        op->cb.accept = (tide_accept_cb)cb;
+    else if (kind == OP_READ)
+        op->cb.read = (tide__read_cb)cb;
+    else
+        op->cb.recv = (tide_recv_cb)cb;
+    if (kind == OP_RECV && tide__fdent(r, fd)->stash) {
+        /* Bytes left by a cancelled reader come first; the kernel op starts after them. */
+        op->ready_next = NULL;
+        if (r->ready_tail)
+            r->ready_tail->ready_next = op;
+        else
+            r->ready_head = op;
+        r->ready_tail = op;
+        rc = 0;
+    } else {
+        rc = r->ops->start_reader(r, op);
+    }
+    if (rc < 0) {
+        tide__op_free(op);
+        goto fail;
+    }
+    tide__fdent(r, fd)->reader = op;
+    r->refs++;
+    return op;
+fail:
+    if (err)
+        *err = rc;
+    return NULL;
+}
+
+tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
+                               int *err)
+{
+    return start_reader(r, OP_ACCEPT, lfd, (void *)cb, udata, err);
+}
+
+tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err)
+{
+    return start_reader(r, OP_RECV, fd, (void *)cb, udata, err);
+}
+
+void tide__reader_ended(tide_reactor_t *r, tide_op_t *op)
+{
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    if (e->reader == op)
+        e->reader = NULL;
+    op->flags |= OPF_ENDED;
+    op_unref(r, op);
+}
+
+static void cancel_signal(tide_reactor_t *r, tide_op_t *op);
+
+void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
+{
+    if (op->flags & (OPF_CANCELED | OPF_ENDED))
+        return;
+    op->flags |= OPF_CANCELED;
+    op_unref(r, op);
+    if (op->kind == OP_SIGNAL) {
+        cancel_signal(r, op);
+        return;
+    }
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    if (e->reader == op)
+        e->reader = NULL;
+    r->ops->cancel_reader(r, op);
+}
+
+void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op)
+{
+    op_unref(r, op);
+}
+
+static void drop_stash(tide_fdent_t *e);
+
+/* ---- writes ---- */
+
+static int queue_write(tide_reactor_t *r, tide_op_t *op)
+{
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    r->refs++;
+    if (e->wq_tail) {
+        e->wq_tail->next = op;
+        e->wq_tail = op;
+        return 0;
+    }
+    e->wq_head = e->wq_tail = op;
+    r->ops->start_write(r, op);
+    return 0;
+}
+
+int tide_reactor_writev(tide_reactor_t *r, int fd, const struct iovec *iov, int iovcnt,
+                        tide_done_cb cb, void *udata)
+{
+    if (fd < 0)
+        return -EBADF;
+    if (iovcnt <= 0 || iovcnt > IOV_MAX)
+        return -EINVAL;
+    tide_op_t *op = op_new(r, OP_SEND, fd, udata);
+    op->cb.done = cb;
+    if (iovcnt <= 2)
+        op->iov = op->iov_small;
+    else
+        op->iov = op->iov_alloc = tide_malloc((size_t)iovcnt * sizeof(*iov));
+    memcpy(op->iov, iov, (size_t)iovcnt * sizeof(*iov));
+    op->iovcnt = iovcnt;
+    return queue_write(r, op);
+}
+
+int tide_reactor_send(tide_reactor_t *r, int fd, const void *buf, size_t len, tide_done_cb cb,
+                      void *udata)
+{
+    struct iovec iov = {(void *)buf, len};
+    return tide_reactor_writev(r, fd, &iov, 1, cb, udata);
+}
+
+int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata)
+{
+    if (fd < 0)
+        return -EBADF;
+    tide_fdent_t *e = tide__fdent(r, fd);
+    if (e->reader)
+        tide_reactor_cancel(r, e->reader);
+    tide_op_t *op = op_new(r, OP_CLOSE, fd, udata);
+    op->cb.done = cb;
+    return queue_write(r, op);
+}
+
+/* Advances op's iovec past n written bytes; true when nothing is left. */
+bool tide__iov_advance(tide_op_t *op, size_t n)
+{
+    op->written += n;
+    while (op->iovcnt > 0 && n >= op->iov[0].iov_len) {
+        n -= op->iov[0].iov_len;
+        op->iov++;
+        op->iovcnt--;
+    }
+    if (op->iovcnt > 0) {
+        op->iov[0].iov_base = (char *)op->iov[0].iov_base + n;
+        op->iov[0].iov_len -= n;
+    }
+    /* Zero-length entries left at the end do not need a system call. */
+    while (op->iovcnt > 0 && op->iov[0].iov_len == 0) {
+        op->iov++;
+        op->iovcnt--;
+    }
+    return op->iovcnt == 0;
+}
+
+void tide__write_done(tide_reactor_t *r, tide_op_t *op, ssize_t res)
+{
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    TIDE_ASSERT(e->wq_head == op);
+    tide_op_t *next = op->next;
+    e->wq_head = next;
+    if (!next)
+        e->wq_tail = NULL;
+    if (op->kind == OP_CLOSE) {
+        /* The number may be handed out again at once: forget what the old file had. */
+        e->ep_events = 0;
+        drop_stash(e);
+    }
+    r->refs--;
+    /* Start the next write before calling back, so a write queued by the callback
+     * lands behind it rather than being started twice. */
+    if (next)
+        r->ops->start_write(r, next);
+    if (op->cb.done)
+        op->cb.done(r, op->udata, res < 0 ? res : (ssize_t)op->written);
+    tide__op_free(op);
+}
+
+void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res)
+{
+    op->res = res;
+    op->ready_next = NULL;
+    if (r->ready_tail)
+        r->ready_tail->ready_next = op;
+    else
+        r->ready_head = op;
+    r->ready_tail = op;
+}
+
+void tide__stash(tide_reactor_t *r, int fd, const char *data, size_t n)
+{
+    tide_fdent_t *e = tide__fdent(r, fd);
+    e->stash = tide_realloc(e->stash, e->stash_len + n);
+    memcpy(e->stash + e->stash_len, data, n);
+    e->stash_len += n;
+}
+
+static void drop_stash(tide_fdent_t *e)
+{
+    tide_free(e->stash);
+    e->stash = NULL;
+    e->stash_len = 0;
+}
+
+/* A new reader on an fd with stashed bytes: deliver them, then start the kernel op. */
+static void deliver_stash(tide_reactor_t *r, tide_op_t *op)
+{
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    if (op->flags & OPF_CANCELED) {
+        tide__op_garbage(r, op);
+        return;
+    }
+    char *data = e->stash;
+    size_t n = e->stash_len;
+    e->stash = NULL;
+    e->stash_len = 0;
+    if (data) {
+        op->cb.recv(r, op->udata, data, (ssize_t)n);
+        tide_free(data);
+    }
+    if (op->flags & OPF_CANCELED) {
+        tide__op_garbage(r, op);
+        return;
+    }
+    int rc = r->ops->start_reader(r, op);
+    if (rc < 0) {
+        tide__reader_ended(r, op);
+        op->cb.recv(r, op->udata, NULL, rc);
+        tide__op_garbage(r, op);
+    }
+}
+
+static void run_ready(tide_reactor_t *r)
+{
+    /* Only what is ready now: writes completed by these callbacks wait for the next turn. */
+    tide_op_t *op = r->ready_head;
+    r->ready_head = r->ready_tail = NULL;
+    while (op) {
+        tide_op_t *next = op->ready_next;
+        if (op->kind == OP_RECV)
+            deliver_stash(r, op);
+        else
+            tide__write_done(r, op, op->res);
+        op = next;
+    }
+}
+
+/* ---- signals ---- */
+
+static void on_signalfd(tide_reactor_t *r, const char *data, ssize_t n)
+{
+    for (ssize_t off = 0; off + (ssize_t)sizeof(struct signalfd_siginfo) <= n;
+         off += (ssize_t)sizeof(struct signalfd_siginfo)) {
+        const struct signalfd_siginfo *si = (const void *)(data + off);
+        int signo = (int)si->ssi_signo;
+        if (signo <= 0 || signo > 64)
+            continue;
+        tide_op_t *w = r->signal_watch[signo];
+        if (w && !(w->flags & OPF_CANCELED))
+            w->cb.signal(r, w->udata, signo);
+    }
+}
+
+tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, void *udata,
+                               int *err)
+{
+    int rc = 0;
+    if (signo <= 0 || signo > 64 || signo == SIGKILL || signo == SIGSTOP) {
+        rc = -EINVAL;
+        goto fail;
+    }
+    if (r->signal_watch[signo]) {
+        rc = -EBUSY;
+        goto fail;
+    }
+    sigaddset(&r->signal_mask, signo);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    pthread_sigmask(SIG_BLOCK, &one, NULL);
+    if (r->signal_fd < 0) {
+        r->signal_fd = signalfd(-1, &r->signal_mask, SFD_NONBLOCK | SFD_CLOEXEC);
+        if (r->signal_fd < 0) {
+            rc = -errno;
+            goto undo;
+        }
+        r->signal_op = start_reader(r, OP_READ, r->signal_fd, (void *)on_signalfd, NULL, &rc);
+        if (!r->signal_op) {
+            close(r->signal_fd);
+            r->signal_fd = -1;
+            goto undo;
+        }
+        op_unref(r, r->signal_op);
+    } else if (signalfd(r->signal_fd, &r->signal_mask, 0) < 0) {
+        rc = -errno;
+        goto undo;
+    }
+    tide_op_t *op = op_new(r, OP_SIGNAL, -1, udata);
+    op->cb.signal = cb;
+    op->signo = signo;
+    r->signal_watch[signo] = op;
+    r->refs++;
+    return op;
+undo:
+    sigdelset(&r->signal_mask, signo);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+fail:
+    if (err)
+        *err = rc;
+    return NULL;
+}
+
+static void cancel_signal(tide_reactor_t *r, tide_op_t *op)
+{
+    sigset_t one;
+    r->signal_watch[op->signo] = NULL;
+    sigdelset(&r->signal_mask, op->signo);
+    if (r->signal_fd >= 0)
+        signalfd(r->signal_fd, &r->signal_mask, 0);
+    sigemptyset(&one);
+    sigaddset(&one, op->signo);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    tide__op_garbage(r, op);
+}
+
+/* ---- wake-up ---- */
+
+static void on_wakefd(tide_reactor_t *r, const char *data, ssize_t n)
+{
+    TIDE_UNUSED(data);
+    if (n > 0 && r->wake_cb)
+        r->wake_cb(r, r->wake_udata);
+}
+
+void tide_reactor_on_wake(tide_reactor_t *r, tide_wake_cb cb, void *udata)
+{
+    r->wake_cb = cb;
+    r->wake_udata = udata;
+}
+
+void tide_reactor_wake(tide_reactor_t *r)
+{
+    uint64_t one = 1;
+    /* EAGAIN means the counter is already non-zero: a wake is pending anyway. */
+    while (write(r->wake_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+        ;
+}
+
+/* ---- timers ---- */
+
+uint64_t tide_timer_add(tide_reactor_t *r, uint64_t ms, uint64_t interval_ms, tide_timer_cb cb,
+                        void *udata)
+{
+    tide_timer_t *t = tide_calloc(1, sizeof(*t));
+    t->id = ++r->next_timer_id;
+    t->interval_ns = interval_ms * NS_PER_MS;
+    t->cb = cb;
+    t->udata = udata;
+    /* A fresh clock, not the loop's cached one: after() following a long computation in
+     * the same turn still waits the full delay. */
+    t->node.key = tide_time_ns() + ms * NS_PER_MS;
+    tide_heap_push(&r->timers, &t->node);
+    tide_idmap_put(&r->timer_ids, t->id, t);
+    r->timer_refs++;
+    return t->id;
+}
+
+static void timer_release(tide_reactor_t *r, tide_timer_t *t)
+{
+    if (!t->unref)
+        r->timer_refs--;
+    t->unref = true;
+}
+
+bool tide_timer_cancel(tide_reactor_t *r, uint64_t id)
+{
+    tide_timer_t *t = tide_idmap_del(&r->timer_ids, id);
+    if (!t)
+        return false;
+    timer_release(r, t);
+    if (t == r->running_timer) {
+        t->cancelled = true; /* run_timers frees it when the callback returns */
+        return true;
+    }
+    tide_heap_remove(&r->timers, &t->node);
+    tide_free(t);
+    return true;
+}
+
+void tide_timer_unref(tide_reactor_t *r, uint64_t id)
+{
+    tide_timer_t *t = tide_idmap_get(&r->timer_ids, id);
+    if (t)
+        timer_release(r, t);
+}
+
+bool tide_timer_info(const tide_reactor_t *r, uint64_t id, tide_timer_info_t *out)
+{
+    const tide_timer_t *t = tide_idmap_get(&r->timer_ids, id);
+    if (!t)
+        return false;
+    uint64_t now = tide_time_ns();
+    out->interval_ms = t->interval_ns / NS_PER_MS;
+    out->remaining_ns = t->node.key > now ? t->node.key - now : 0;
+    out->exec_count = t->exec_count;
+    out->udata = t->udata;
+    return true;
+}
+
+size_t tide_timer_count(const tide_reactor_t *r)
+{
+    return r->timer_ids.len;
+}
+
+static void run_timers(tide_reactor_t *r)
+{
+    /* Timers added by the callbacks below wait for the next turn, even with delay 0. */
+    uint64_t seq_limit = r->timers.next_seq;
+    tide_heap_node_t *top;
+
+    while (!r->stop && (top = tide_heap_top(&r->timers)) && top->key <= r->now &&
+           top->seq < seq_limit) {
+        tide_timer_t *t = (tide_timer_t *)top;
+        tide_heap_pop(&r->timers);
+        t->exec_count++;
+        if (!t->interval_ns) {
+            tide_idmap_del(&r->timer_ids, t->id);
+            timer_release(r, t);
+            t->cb(r, t->udata, t->id);
+            tide_free(t);
+            continue;
+        }
+        r->running_timer = t;
+        t->cb(r, t->udata, t->id);
+        r->running_timer = NULL;
+        if (t->cancelled) {
+            tide_free(t);
+            continue;
+        }
+        /* Keep the rhythm, but never try to catch up on missed runs in a burst. */
+        uint64_t now = tide_time_ns();
+        t->node.key += t->interval_ns;
+        if (t->node.key <= now)
+            t->node.key = now + t->interval_ns;
+        tide_heap_push(&r->timers, &t->node);
+    }
+}
+
+/* ---- lifecycle ---- */
+
+static int backend_init(tide_reactor_t *r, const tide_backend_ops_t *ops, tide_backend_t b,
+                        char *why, size_t why_len)
+{
+    r->ops = ops;
+    r->backend = b;
+    memset(&r->features, 0, sizeof(r->features));
+    return ops->init(r, why, why_len);
+}
+
+int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, char *why,
+                        size_t why_len)
+{
+    static bool fallback_logged;
+    tide_reactor_opts_t defaults = {TIDE_BACKEND_AUTO, 0};
+    char reason[256] = "";
+    int rc;
+
+    if (!opts)
+        opts = &defaults;
+    tide_reactor_t *r = tide_calloc(1, sizeof(*r));
+    r->wake_fd = r->signal_fd = -1;
+    sigemptyset(&r->signal_mask);
+    tide_heap_init(&r->timers);
+    tide_idmap_init(&r->timer_ids);
+    r->entries = opts->entries ? opts->entries : 256;
+
+    if (opts->backend == TIDE_BACKEND_EPOLL) {
+        rc = backend_init(r, &tide__epoll_ops, TIDE_BACKEND_EPOLL, reason, sizeof(reason));
+    } else {
+        rc = backend_init(r, &tide__uring_ops, TIDE_BACKEND_URING, reason, sizeof(reason));
+        if (rc < 0 && opts->backend == TIDE_BACKEND_URING) {
+            rc = TIDE_ENOURING;
+        } else if (rc < 0) {
+            if (!fallback_logged)
+                tide_log(TIDE_LOG_NOTICE, "io_uring unavailable (%s); using epoll", reason);
+            fallback_logged = true;
+            rc = backend_init(r, &tide__epoll_ops, TIDE_BACKEND_EPOLL, NULL, 0);
+        }
+    }
+    if (why && why_len)
+        snprintf(why, why_len, "%s", reason);
+    if (rc < 0)
+        goto fail;
+
+    r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (r->wake_fd < 0) {
+        rc = -errno;
+        goto fail_backend;
+    }
+    r->wake_op = start_reader(r, OP_READ, r->wake_fd, (void *)on_wakefd, NULL, &rc);
+    if (!r->wake_op)
+        goto fail_backend;
+    op_unref(r, r->wake_op);
+    r->now = tide_time_ns();
+    *out = r;
+    return 0;
+
+fail_backend:
+    tide_reactor_destroy(r);
+    return rc;
+fail:
+    tide_heap_destroy(&r->timers);
+    tide_idmap_destroy(&r->timer_ids);
+    tide_free(r);
+    return rc;
+}
+
+void tide_reactor_destroy(tide_reactor_t *r)
+{
+    if (r->ops)
+        r->ops->destroy(r);
+    while (r->all_ops)
+        tide__op_free(r->all_ops);
+    r->garbage = NULL;
+    if (r->wake_fd >= 0)
+        close(r->wake_fd);
+    if (r->signal_fd >= 0) {
+        close(r->signal_fd);
+        pthread_sigmask(SIG_UNBLOCK, &r->signal_mask, NULL);
+    }
+    tide_heap_node_t **timers = r->timers.nodes;
+    size_t ntimers = r->timers.len;
+    tide_heap_init(&r->timers); /* the heap must not touch the timers freed below */
+    for (size_t i = 0; i < ntimers; i++)
+        tide_free(timers[i]);
+    tide_free(timers);
+    tide_idmap_destroy(&r->timer_ids);
+    for (int fd = 0; fd < r->nfds; fd++)
+        drop_stash(&r->fds[fd]);
+    tide_free(r->fds);
+    tide_free(r);
+}
+
+tide_backend_t tide_reactor_probe(tide_backend_t requested, char *why, size_t why_len)
+{
+    tide_reactor_t *r;
+    tide_reactor_opts_t opts = {requested, 8};
+    if (tide_reactor_create(&r, &opts, why, why_len) < 0)
+        return TIDE_BACKEND_AUTO; /* nothing usable */
+    tide_backend_t b = r->backend;
+    tide_reactor_destroy(r);
+    return b;
+}
+
+/* ---- the loop ---- */
+
+bool tide_reactor_alive(const tide_reactor_t *r)
+{
+    return r->refs > 0 || r->timer_refs > 0;
+}
+
+void tide_reactor_stop(tide_reactor_t *r)
+{
+    r->stop = true;
+}
+
+static int64_t poll_timeout(tide_reactor_t *r, tide_run_mode_t mode)
+{
+    if (mode == TIDE_RUN_NOWAIT || r->stop || !tide_reactor_alive(r) || r->ready_head)
+        return 0;
+    tide_heap_node_t *top = tide_heap_top(&r->timers);
+    if (!top)
+        return -1;
+    return top->key > r->now ? (int64_t)(top->key - r->now) : 0;
+}
+
+int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode)
+{
+    r->stop = false;
+    for (;;) {
+        r->now = tide_time_ns();
+        run_timers(r);
+        int rc = r->ops->poll(r, poll_timeout(r, mode));
+        run_ready(r);
+        collect_garbage(r);
+        if (rc < 0 && rc != -EINTR)
+            return rc;
+        if (mode != TIDE_RUN_DEFAULT) {
+            r->now = tide_time_ns();
+            run_timers(r);
+            break;
+        }
+        if (r->stop || !tide_reactor_alive(r))
+            break;
+    }
+    r->stop = false;
+    return tide_reactor_alive(r);
+}

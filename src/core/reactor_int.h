@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What reactor.c shares with its two backends (uring.c, epoll.c). Not a public header.
+ */
+#ifndef TIDE_REACTOR_INT_H
+#define TIDE_REACTOR_INT_H
+
+#include <signal.h>
+#include <sys/socket.h>
+
+#include "tide/heap.h"
+#include "tide/idmap.h"
+#include "tide/reactor.h"
+
+enum op_kind {
+    OP_ACCEPT,  /* reader: accept connections */
+    OP_RECV,    /* reader: recv() from a socket */
+    OP_READ,    /* reader, internal: read() from the wake eventfd or the signalfd */
+    OP_SEND,    /* writer: sendmsg() of op->iov */
+    OP_CLOSE,   /* writer: close() once the writes before it are done */
+    OP_SIGNAL,  /* a signal watch (no kernel operation of its own) */
+    OP_TIMEOUT, /* io_uring only: the loop's deadline */
+    OP_CANCEL,  /* io_uring only: an ASYNC_CANCEL request (user_data of its CQE) */
+};
+
+enum op_flag {
+    OPF_CANCELED = 1 << 0, /* the owner let go: never call back again */
+    OPF_UNREF = 1 << 1,    /* does not keep the loop alive */
+    OPF_INFLIGHT = 1 << 2, /* io_uring: a CQE is still to come */
+    OPF_ENDED = 1 << 3,    /* a reader that reached EOF / error; freed by the backend */
+    OPF_POLLING = 1 << 4,  /* io_uring: waiting in a POLL_ADD after -EAGAIN */
+};
+
+/* Internal reader callback for OP_READ: the bytes read from the eventfd or signalfd. */
+typedef void (*tide__read_cb)(tide_reactor_t *r, const char *data, ssize_t n);
+
+/* One operation. Owned by the reactor; see reactor.h for when it is freed. */
+struct tide_op {
+    tide_reactor_t *r;
+    tide_op_t *next;                /* the fd's write queue, or the reactor's garbage list */
+    tide_op_t *all_prev, *all_next; /* every live op, so destroy can free them */
+    int fd;
+    uint8_t kind;
+    uint8_t flags;
+    union {
+        tide_accept_cb accept;
+        tide_recv_cb recv;
+        tide_done_cb done;
+        tide_signal_cb signal;
+        tide__read_cb read;
+    } cb;
+    void *udata;
+
+    /* OP_SEND: what is left to write, and what was written so far. */
+    struct msghdr msg;
+    struct iovec *iov; /* the part not yet written: into iov_small or iov_alloc */
+    struct iovec *iov_alloc; /* owned; NULL when iov_small was enough */
+    int iovcnt;
+    struct iovec iov_small[2];
+    size_t written;
+    ssize_t res;          /* a result known early, delivered from the ready list */
+    tide_op_t *ready_next; /* the reactor's ready list */
+
+    /* OP_RECV/OP_READ without a buffer ring: a private buffer for single-shot reads. */
+    char *buf;
+    size_t buf_len;
+
+    int signo; /* OP_SIGNAL */
+};
+
+/* Per file descriptor: the one reader and the queue of writes (head is in progress). */
+typedef struct tide_fdent {
+    tide_op_t *reader;
+    tide_op_t *wq_head, *wq_tail;
+    uint32_t ep_events; /* epoll: what is registered now; 0 = not in the epoll set */
+    /* Bytes a cancelled io_uring recv took from the socket after the cancel was asked for
+     * (the kernel had them in flight): handed to the fd's next reader, dropped on close. */
+    char *stash;
+    size_t stash_len;
+} tide_fdent_t;
+
+typedef struct tide_timer {
+    tide_heap_node_t node; /* key = deadline (ns) */
+    uint64_t id;
+    uint64_t interval_ns;
+    uint64_t exec_count;
+    tide_timer_cb cb;
+    void *udata;
+    bool unref;
+    bool cancelled; /* cancelled from inside its own callback */
+} tide_timer_t;
+
+typedef struct tide_backend_ops {
+    const char *name;
+    int (*init)(tide_reactor_t *r, char *why, size_t why_len);
+    void (*destroy)(tide_reactor_t *r);
+    /* Starts a reader (accept/recv/read); 0 or -errno. */
+    int (*start_reader)(tide_reactor_t *r, tide_op_t *op);
+    /* The reader was cancelled: stop it; the backend frees op when safe (tide__op_free). */
+    void (*cancel_reader)(tide_reactor_t *r, tide_op_t *op);
+    /* Starts the head of an fd's write queue (OP_SEND or OP_CLOSE). */
+    void (*start_write)(tide_reactor_t *r, tide_op_t *op);
+    /* Waits up to timeout_ns (-1: no limit, 0: do not block) and dispatches completions. */
+    int (*poll)(tide_reactor_t *r, int64_t timeout_ns);
+} tide_backend_ops_t;
+
+struct tide_reactor {
+    const tide_backend_ops_t *ops;
+    tide_backend_t backend;
+    tide_reactor_features_t features;
+    void *impl; /* the backend's own state */
+    unsigned entries; /* io_uring queue size asked for */
+
+    tide_fdent_t *fds;
+    int nfds;
+
+    tide_heap_t timers;
+    tide_idmap_t timer_ids;
+    uint64_t next_timer_id;
+    size_t timer_refs;
+
+    size_t refs;          /* referenced ops alive (readers, writes, signal watches) */
+    tide_op_t *all_ops;   /* every op not yet freed */
+    tide_timer_t *running_timer; /* the repeating timer whose callback runs now */
+    tide_op_t *garbage;   /* cancelled/ended ops to free at the end of the turn */
+    tide_op_t *ready_head, *ready_tail; /* writes whose result is known, to call back */
+    uint64_t now;
+    bool stop;
+
+    int wake_fd; /* eventfd */
+    tide_op_t *wake_op;
+    tide_wake_cb wake_cb;
+    void *wake_udata;
+
+    int signal_fd; /* -1 until the first signal watch */
+    tide_op_t *signal_op;
+    sigset_t signal_mask;
+    tide_op_t *signal_watch[65];
+};
+
+extern const tide_backend_ops_t tide__uring_ops;
+extern const tide_backend_ops_t tide__epoll_ops;
+
+/* Grows the fd table so that fd fits, and returns its entry (valid until the next growth). */
+tide_fdent_t *tide__fdent(tide_reactor_t *r, int fd);
+
+/* A backend finished the head write of op->fd with res (bytes or -errno): calls back, frees
+ * the op and starts the next queued write. */
+void tide__write_done(tide_reactor_t *r, tide_op_t *op, ssize_t res);
+/* A reader ended (EOF/error): detach it from its fd and drop its reference. The backend
+ * calls back, then frees it. */
+void tide__reader_ended(tide_reactor_t *r, tide_op_t *op);
+/* A cancelled recv came back with data: keep it for the fd's next reader. */
+void tide__stash(tide_reactor_t *r, int fd, const char *data, size_t n);
+/* Delivers a write's result (already known) from the loop rather than from the caller. */
+void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res);
+/* Queues op to be freed at the end of the turn. */
+void tide__op_garbage(tide_reactor_t *r, tide_op_t *op);
+void tide__op_free(tide_op_t *op);
+/* Advances op->iov past n written bytes; true when nothing is left to write. */
+bool tide__iov_advance(tide_op_t *op, size_t n);
+
+#define TIDE_RECV_BUF_SIZE 16384
+
+#endif

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The io_uring backend. Multishot accept and multishot recv into a registered provided-
+ * buffer ring where the kernel has them, single-shot equivalents where it does not; one
+ * submit per loop turn (io_uring_submit_and_wait), the loop's deadline as an
+ * IORING_OP_TIMEOUT. Builds against liburing 2.3: the buffer ring is set up by hand with
+ * io_uring_register_buf_ring (io_uring_setup_buf_ring is 2.4+).
+ */
+#include <errno.h>
+#include <liburing.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include "reactor_int.h"
+#include "tide/common.h"
+#include "tide/log.h"
+
+#define BUF_GROUP 0
+#define BUF_COUNT 256 /* a power of two */
+#define BUF_SIZE TIDE_RECV_BUF_SIZE
+#define READ_BUF_SIZE 1024 /* eventfd: 8 bytes; signalfd: 8 siginfos of 128 bytes */
+
+typedef struct uring_impl {
+    struct io_uring ring;
+    struct io_uring_buf_ring *br; /* NULL when no buffer ring is registered */
+    char *bufs;
+    size_t br_len;
+    unsigned timeouts_inflight;
+    uint64_t timeout_deadline; /* of the last armed timeout */
+    struct __kernel_timespec ts;
+} uring_impl_t;
+
+/* user_data of CQEs that need no handling (cancel requests), and of the loop timeout. */
+#define UD_IGNORE 0ull
+#define UD_TIMEOUT 1ull
+
+static bool env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+static struct io_uring_sqe *get_sqe(uring_impl_t *u)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+    while (!sqe) {
+        /* The queue is full: submit what is there (rare; only bursts of many ops). */
+        io_uring_submit(&u->ring);
+        sqe = io_uring_get_sqe(&u->ring);
+    }
+    return sqe;
+}
+
+static void setup_buf_ring(tide_reactor_t *r, uring_impl_t *u)
+{
+    size_t ring_bytes = BUF_COUNT * sizeof(struct io_uring_buf);
+    size_t len = ring_bytes + (size_t)BUF_COUNT * BUF_SIZE;
+    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
+        return;
+    struct io_uring_buf_reg reg = {
+        .ring_addr = (uint64_t)(uintptr_t)mem,
+        .ring_entries = BUF_COUNT,
+        .bgid = BUF_GROUP,
+    };
+    if (io_uring_register_buf_ring(&u->ring, &reg, 0) < 0) {
+        munmap(mem, len);
+        return;
+    }
+    u->br = mem;
+    u->br_len = len;
+    u->bufs = (char *)mem + ring_bytes;
+    io_uring_buf_ring_init(u->br);
+    for (unsigned i = 0; i < BUF_COUNT; i++)
+        io_uring_buf_ring_add(u->br, u->bufs + (size_t)i * BUF_SIZE, BUF_SIZE, (unsigned short)i,
+                              io_uring_buf_ring_mask(BUF_COUNT), (int)i);
+    io_uring_buf_ring_advance(u->br, BUF_COUNT);
+    r->features.buf_ring = true;
+}
+
+static int ur_init(tide_reactor_t *r, char *why, size_t why_len)
+{
+    uring_impl_t *u = tide_calloc(1, sizeof(*u));
+    struct io_uring_params p;
+    int rc = -EINVAL;
+
+    /* Best first; each older kernel refuses the newer flags with EINVAL. */
+    static const unsigned flag_sets[] = {
+        IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, /* 6.1 */
+        IORING_SETUP_COOP_TASKRUN,                               /* 5.19 */
+        0,
+    };
+    bool no_defer = env_flag("TIDE_URING_NO_DEFER_TASKRUN");
+    for (size_t i = no_defer ? 1 : 0; i < sizeof(flag_sets) / sizeof(flag_sets[0]); i++) {
+        memset(&p, 0, sizeof(p));
+        p.flags = flag_sets[i];
+        rc = io_uring_queue_init_params(r->entries, &u->ring, &p);
+        if (rc != -EINVAL)
+            break;
+    }
+    if (rc < 0) {
+        if (why && why_len)
+            snprintf(why, why_len, "io_uring_setup: %s", strerror(-rc));
+        tide_free(u);
+        return rc;
+    }
+    r->impl = u;
+    r->features.defer_taskrun = (p.flags & IORING_SETUP_DEFER_TASKRUN) != 0;
+    r->features.single_issuer = (p.flags & IORING_SETUP_SINGLE_ISSUER) != 0;
+
+    /* Multishot accept came with 5.19 (as did IORING_OP_SOCKET), multishot recv with 6.0
+     * (as did IORING_OP_SEND_ZC): the opcode probe tells which kernel we are on. A kernel
+     * that still refuses answers -EINVAL, and the op falls back then (see on_cqe). */
+    struct io_uring_probe *probe = io_uring_get_probe_ring(&u->ring);
+    bool multishot = !env_flag("TIDE_URING_NO_MULTISHOT");
+    if (probe) {
+        r->features.multishot_accept =
+            multishot && io_uring_opcode_supported(probe, IORING_OP_SOCKET);
+        r->features.multishot_recv =
+            multishot && io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
+        io_uring_free_probe(probe);
+    }
+    if (r->features.multishot_recv) {
+        setup_buf_ring(r, u);
+        r->features.multishot_recv = r->features.buf_ring;
+    }
+    return 0;
+}
+
+static void ur_destroy(tide_reactor_t *r)
+{
+    uring_impl_t *u = r->impl;
+    if (!u)
+        return;
+    io_uring_queue_exit(&u->ring);
+    if (u->br)
+        munmap(u->br, u->br_len);
+    tide_free(u);
+    r->impl = NULL;
+}
+
+/* (Re)issues a reader's operation. */
+static void arm_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    uring_impl_t *u = r->impl;
+    struct io_uring_sqe *sqe = get_sqe(u);
+
+    switch (op->kind) {
+    case OP_ACCEPT:
+        if (r->features.multishot_accept)
+            io_uring_prep_multishot_accept(sqe, op->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        else
+            io_uring_prep_accept(sqe, op->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        break;
+    case OP_RECV:
+        if (r->features.multishot_recv) {
+            io_uring_prep_recv_multishot(sqe, op->fd, NULL, 0, 0);
+            sqe->flags |= IOSQE_BUFFER_SELECT;
+            sqe->buf_group = BUF_GROUP;
+        } else {
+            if (!op->buf)
+                op->buf = tide_malloc(op->buf_len = BUF_SIZE);
+            io_uring_prep_recv(sqe, op->fd, op->buf, op->buf_len, 0);
+        }
+        break;
+    default: /* OP_READ */
+        if (!op->buf)
+            op->buf = tide_malloc(op->buf_len = READ_BUF_SIZE);
+        io_uring_prep_read(sqe, op->fd, op->buf, (unsigned)op->buf_len, 0);
+        break;
+    }
+    io_uring_sqe_set_data(sqe, op);
+    op->flags |= OPF_INFLIGHT;
+}
+
+/* The fd said -EAGAIN (a non-blocking file io_uring does not poll for us): wait for it. */
+static void arm_poll(tide_reactor_t *r, tide_op_t *op, unsigned events)
+{
+    uring_impl_t *u = r->impl;
+    struct io_uring_sqe *sqe = get_sqe(u);
+    io_uring_prep_poll_add(sqe, op->fd, events);
+    io_uring_sqe_set_data(sqe, op);
+    op->flags |= OPF_INFLIGHT | OPF_POLLING;
+}
+
+static int ur_start_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    arm_reader(r, op);
+    return 0;
+}
+
+static void ur_cancel_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    uring_impl_t *u = r->impl;
+    if (!(op->flags & OPF_INFLIGHT))
+        return; /* inside its CQE's handling: on_cqe frees it */
+    struct io_uring_sqe *sqe = get_sqe(u);
+    io_uring_prep_cancel(sqe, op, 0);
+    io_uring_sqe_set_data64(sqe, UD_IGNORE);
+}
+
+static void arm_send(tide_reactor_t *r, tide_op_t *op)
+{
+    uring_impl_t *u = r->impl;
+    struct io_uring_sqe *sqe = get_sqe(u);
+    op->msg.msg_iov = op->iov;
+    op->msg.msg_iovlen = (size_t)op->iovcnt;
+    io_uring_prep_sendmsg(sqe, op->fd, &op->msg, MSG_NOSIGNAL);
+    io_uring_sqe_set_data(sqe, op);
+    op->flags |= OPF_INFLIGHT;
+}
+
+static void ur_start_write(tide_reactor_t *r, tide_op_t *op)
+{
+    if (op->kind == OP_CLOSE) {
+        struct io_uring_sqe *sqe = get_sqe(r->impl);
+        io_uring_prep_close(sqe, op->fd);
+        io_uring_sqe_set_data(sqe, op);
+        op->flags |= OPF_INFLIGHT;
+        return;
+    }
+    if (tide__iov_advance(op, 0)) {
+        tide__complete_later(r, op, 0); /* nothing to write */
+        return;
+    }
+    arm_send(r, op);
+}
+
+static void recycle_buffer(uring_impl_t *u, unsigned flags)
+{
+    if (!(flags & IORING_CQE_F_BUFFER))
+        return;
+    unsigned short bid = (unsigned short)(flags >> IORING_CQE_BUFFER_SHIFT);
+    io_uring_buf_ring_add(u->br, u->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, bid,
+                          io_uring_buf_ring_mask(BUF_COUNT), 0);
+    io_uring_buf_ring_advance(u->br, 1);
+}
+
+static void on_write_cqe(tide_reactor_t *r, tide_op_t *op, int res)
+{
+    if (op->kind == OP_CLOSE) {
+        tide__write_done(r, op, res);
+        return;
+    }
+    if (res == -EAGAIN) {
+        arm_poll(r, op, POLLOUT);
+        return;
+    }
+    if (res == -EINTR) {
+        arm_send(r, op);
+        return;
+    }
+    if (res <= 0) {
+        tide__write_done(r, op, res == 0 ? -EIO : res);
+        return;
+    }
+    if (tide__iov_advance(op, (size_t)res))
+        tide__write_done(r, op, (ssize_t)op->written);
+    else
+        arm_send(r, op); /* a short write: send the rest */
+}
+
+/* A reader's CQE: deliver, then re-arm if the kernel ended a watch the owner still wants. */
+static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned flags)
+{
+    uring_impl_t *u = r->impl;
+    bool more = flags & IORING_CQE_F_MORE;
+    const char *data;
+
+    if (op->flags & OPF_CANCELED) {
+        if (op->kind == OP_RECV && res > 0)
+            tide__stash(r, op->fd,
+                        (flags & IORING_CQE_F_BUFFER)
+                            ? u->bufs + (size_t)(flags >> IORING_CQE_BUFFER_SHIFT) * BUF_SIZE
+                            : op->buf,
+                        (size_t)res);
+        recycle_buffer(u, flags);
+        if (!more)
+            tide__op_garbage(r, op);
+        return;
+    }
+    if (res == -EAGAIN || res == -ENOBUFS || res == -EINTR) {
+        /* ENOBUFS: every ring buffer was in use; they are back now, try again. */
+        if (!more) {
+            if (res == -EAGAIN)
+                arm_poll(r, op, POLLIN);
+            else
+                arm_reader(r, op);
+        }
+        return;
+    }
+    if (res == -EINVAL && op->kind == OP_ACCEPT && r->features.multishot_accept) {
+        tide_log(TIDE_LOG_DEBUG, "multishot accept refused by the kernel; using accept");
+        r->features.multishot_accept = false;
+        arm_reader(r, op);
+        return;
+    }
+    if (res == -EINVAL && op->kind == OP_RECV && r->features.multishot_recv) {
+        tide_log(TIDE_LOG_DEBUG, "multishot recv refused by the kernel; using recv");
+        r->features.multishot_recv = false;
+        arm_reader(r, op);
+        return;
+    }
+
+    switch (op->kind) {
+    case OP_ACCEPT:
+        if (res != -ECONNABORTED)
+            op->cb.accept(r, op->udata, res);
+        break;
+    case OP_READ:
+        if (res > 0)
+            op->cb.read(r, op->buf, res);
+        else
+            tide__reader_ended(r, op); /* the eventfd/signalfd was closed under us */
+        break;
+    default: /* OP_RECV */
+        data = (flags & IORING_CQE_F_BUFFER)
+                   ? u->bufs + (size_t)(flags >> IORING_CQE_BUFFER_SHIFT) * BUF_SIZE
+                   : op->buf;
+        if (res > 0) {
+            op->cb.recv(r, op->udata, data, res);
+            recycle_buffer(u, flags);
+            break;
+        }
+        recycle_buffer(u, flags);
+        tide__reader_ended(r, op);
+        op->cb.recv(r, op->udata, NULL, res);
+        break;
+    }
+
+    if (more)
+        return;
+    if (op->flags & (OPF_CANCELED | OPF_ENDED))
+        tide__op_garbage(r, op);
+    else
+        arm_reader(r, op);
+}
+
+static void on_cqe(tide_reactor_t *r, struct io_uring_cqe *cqe)
+{
+    uring_impl_t *u = r->impl;
+    uint64_t ud = io_uring_cqe_get_data64(cqe);
+
+    if (ud == UD_IGNORE)
+        return;
+    if (ud == UD_TIMEOUT) {
+        u->timeouts_inflight--;
+        return;
+    }
+    tide_op_t *op = (tide_op_t *)(uintptr_t)ud;
+    if (!(cqe->flags & IORING_CQE_F_MORE))
+        op->flags &= ~OPF_INFLIGHT;
+
+    if (op->flags & OPF_POLLING) {
+        /* The fd is ready (or the poll failed): issue the real operation again. */
+        op->flags &= ~OPF_POLLING;
+        if (op->kind == OP_SEND) {
+            arm_send(r, op);
+        } else if (op->flags & OPF_CANCELED) {
+            tide__op_garbage(r, op);
+        } else {
+            arm_reader(r, op);
+        }
+        return;
+    }
+    if (op->kind == OP_SEND || op->kind == OP_CLOSE)
+        on_write_cqe(r, op, cqe->res);
+    else
+        on_reader_cqe(r, op, cqe->res, cqe->flags);
+}
+
+static int ur_poll(tide_reactor_t *r, int64_t timeout_ns)
+{
+    uring_impl_t *u = r->impl;
+    int rc;
+
+    if (timeout_ns > 0) {
+        uint64_t deadline = r->now + (uint64_t)timeout_ns;
+        /* A timeout with count 1 also completes on the first other completion, so armed
+         * timeouts never pile up; one that will fire soon enough is reused. */
+        if (!u->timeouts_inflight || u->timeout_deadline > deadline) {
+            struct io_uring_sqe *sqe = get_sqe(u);
+            u->ts.tv_sec = timeout_ns / 1000000000;
+            u->ts.tv_nsec = timeout_ns % 1000000000;
+            io_uring_prep_timeout(sqe, &u->ts, 1, 0);
+            io_uring_sqe_set_data64(sqe, UD_TIMEOUT);
+            u->timeouts_inflight++;
+            u->timeout_deadline = deadline;
+        }
+    }
+    if (timeout_ns == 0)
+        rc = io_uring_submit_and_get_events(&u->ring);
+    else
+        rc = io_uring_submit_and_wait(&u->ring, 1);
+    if (rc < 0 && rc != -EINTR && rc != -ETIME && rc != -EBUSY)
+        return rc;
+
+    /* Handle every completion there is; handlers only queue SQEs for the next submit. */
+    unsigned handled = 0;
+    struct io_uring_cqe *cqe;
+    while (io_uring_peek_cqe(&u->ring, &cqe) == 0) {
+        struct io_uring_cqe copy = *cqe;
+        io_uring_cqe_seen(&u->ring, cqe);
+        on_cqe(r, &copy);
+        handled++;
+    }
+    return (int)handled;
+}
+
+const tide_backend_ops_t tide__uring_ops = {
+    .name = "io_uring",
+    .init = ur_init,
+    .destroy = ur_destroy,
+    .start_reader = ur_start_reader,
+    .cancel_reader = ur_cancel_reader,
+    .start_write = ur_start_write,
+    .poll = ur_poll,
+};

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "tide/common.h"
+#include "tide/reactor.h"
+
+static void set_nonblock(int fd)
+{
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Fails the test if the loop is still running after `ms`. */
+static void on_deadline(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(id);
+    FAILF("deadline reached: %s", (const char *)udata);
+}
+
+/* ---- socketpair echo, with a payload big enough for short writes ---- */
+
+typedef struct echo {
+    int server_fd, client_fd;
+    size_t echoed, received, expected;
+    unsigned char *expect;
+    int eof_seen;
+} echo_t;
+
+static void server_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
+{
+    echo_t *e = udata;
+    if (n <= 0) {
+        CHECK_EQ(n, 0); /* the client shut its side down */
+        e->eof_seen = 1;
+        tide_reactor_close(r, e->server_fd, NULL, NULL);
+        return;
+    }
+    /* The data is only valid during the callback: copy it for the send. */
+    char *copy = tide_malloc((size_t)n);
+    memcpy(copy, data, (size_t)n);
+    e->echoed += (size_t)n;
+    CHECK_EQ(tide_reactor_send(r, e->server_fd, copy, (size_t)n, (tide_done_cb)(void *)0, NULL), 0);
+    /* Freed when the write is done: the harness leaks nothing that outlives the test. */
+}
+
+static void free_after_send(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    CHECK(res > 0);
+    tide_free(udata);
+}
+
+static void server_recv_owned(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
+{
+    echo_t *e = udata;
+    if (n <= 0) {
+        server_recv(r, udata, data, n);
+        return;
+    }
+    char *copy = tide_malloc((size_t)n);
+    memcpy(copy, data, (size_t)n);
+    e->echoed += (size_t)n;
+    CHECK_EQ(tide_reactor_send(r, e->server_fd, copy, (size_t)n, free_after_send, copy), 0);
+}
+
+static void client_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
+{
+    echo_t *e = udata;
+    if (n == 0) {
+        CHECK_EQ(e->received, e->expected);
+        tide_reactor_close(r, e->client_fd, NULL, NULL);
+        return;
+    }
+    CHECK(n > 0);
+    CHECK(e->received + (size_t)n <= e->expected);
+    CHECK(memcmp(data, e->expect + e->received, (size_t)n) == 0);
+    e->received += (size_t)n;
+    if (e->received == e->expected)
+        shutdown(e->client_fd, SHUT_WR); /* lets the server see EOF and close */
+}
+
+REACTOR_TEST(socketpair_echo_keeps_order_across_short_writes)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    set_nonblock(sv[0]);
+    set_nonblock(sv[1]);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+
+    echo_t e = {.server_fd = sv[0], .client_fd = sv[1], .expected = 4u << 20};
+    e.expect = malloc(e.expected);
+    for (size_t i = 0; i < e.expected; i++)
+        e.expect[i] = (unsigned char)(i * 31 + i / 4099);
+
+    CHECK(tide_reactor_recv(r, sv[0], server_recv_owned, &e, NULL) != NULL);
+    CHECK(tide_reactor_recv(r, sv[1], client_recv, &e, NULL) != NULL);
+    /* Many queued writes on one fd, some as iovecs: they must arrive in order. */
+    size_t off = 0, chunk = 65536;
+    while (off < e.expected) {
+        struct iovec iov[3] = {
+            {e.expect + off, chunk / 4},
+            {e.expect + off + chunk / 4, 0},
+            {e.expect + off + chunk / 4, chunk - chunk / 4},
+        };
+        CHECK_EQ(tide_reactor_writev(r, sv[1], iov, 3, NULL, NULL), 0);
+        off += chunk;
+    }
+    uint64_t guard = tide_timer_add(r, 20000, 0, on_deadline, "echo");
+    tide_timer_unref(r, guard);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
+    CHECK_EQ(e.echoed, e.expected);
+    CHECK_EQ(e.received, e.expected);
+    CHECK(e.eof_seen);
+    tide_reactor_destroy(r);
+    free(e.expect);
+}
+
+/* ---- accept 1,000 connections ---- */
+
+typedef struct acceptor {
+    int lfd;
+    int accepted;
+    tide_op_t *op;
+} acceptor_t;
+
+static void on_accept(tide_reactor_t *r, void *udata, int fd)
+{
+    acceptor_t *a = udata;
+    CHECK(fd >= 0);
+    CHECK(fcntl(fd, F_GETFL) & O_NONBLOCK);
+    CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    tide_reactor_close(r, fd, NULL, NULL);
+    if (++a->accepted == 1000)
+        tide_reactor_cancel(r, a->op); /* from inside its own callback */
+}
+
+static int listen_loopback(int *port)
+{
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(sa);
+    CHECK_EQ(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    CHECK_EQ(listen(lfd, 2048), 0);
+    CHECK_EQ(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+    *port = ntohs(sa.sin_port);
+    return lfd;
+}
+
+REACTOR_TEST(accepts_1000_connections)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < 2200)
+        SKIP("RLIMIT_NOFILE hard limit %lu is too low for 2,000 sockets",
+             (unsigned long)rl.rlim_cur);
+
+    tide_reactor_t *r = test_reactor(backend);
+    int port;
+    acceptor_t a = {0};
+    a.lfd = listen_loopback(&port);
+    a.op = tide_reactor_accept(r, a.lfd, on_accept, &a, NULL);
+    CHECK(a.op != NULL);
+    int err = 0;
+    CHECK(tide_reactor_accept(r, a.lfd, on_accept, &a, &err) == NULL);
+    CHECK_EQ(err, -EBUSY);
+
+    int clients[1000];
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    for (int i = 0; i < 1000; i++) {
+        clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        int rc = connect(clients[i], (struct sockaddr *)&sa, sizeof(sa));
+        CHECK(rc == 0 || errno == EINPROGRESS);
+        /* Let the loop accept as we go, as a real server would. */
+        if (i % 100 == 99)
+            tide_reactor_run(r, TIDE_RUN_NOWAIT);
+    }
+    uint64_t guard = tide_timer_add(r, 20000, 0, on_deadline, "accept");
+    tide_timer_unref(r, guard);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
+    CHECK_EQ(a.accepted, 1000);
+    for (int i = 0; i < 1000; i++)
+        close(clients[i]);
+    close(a.lfd);
+    tide_reactor_destroy(r);
+}
+
+/* ---- timers ---- */
+
+typedef struct timer_log {
+    uint64_t order[64];
+    int n;
+    uint64_t cancel_me;
+    int ticks;
+    tide_reactor_t *r;
+} timer_log_t;
+
+static void log_timer(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    timer_log_t *l = udata;
+    l->order[l->n++] = id;
+}
+
+static void cancel_other(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    timer_log_t *l = udata;
+    l->order[l->n++] = id;
+    CHECK(tide_timer_cancel(r, l->cancel_me));
+    CHECK(!tide_timer_cancel(r, l->cancel_me));
+}
+
+static void tick_three_times(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    timer_log_t *l = udata;
+    if (++l->ticks == 3)
+        CHECK(tide_timer_cancel(r, id)); /* a tick cancelling itself */
+}
+
+REACTOR_TEST(timers_fire_in_deadline_order_and_cancel)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    timer_log_t l = {.r = r};
+    uint64_t before = tide_time_ns();
+    uint64_t t30 = tide_timer_add(r, 30, 0, log_timer, &l);
+    uint64_t t10 = tide_timer_add(r, 10, 0, log_timer, &l);
+    uint64_t t20a = tide_timer_add(r, 20, 0, log_timer, &l);
+    uint64_t t50 = tide_timer_add(r, 50, 0, log_timer, &l);
+    uint64_t t40 = tide_timer_add(r, 40, 0, log_timer, &l);
+    uint64_t t15 = tide_timer_add(r, 15, 0, cancel_other, &l);
+    uint64_t t0 = tide_timer_add(r, 0, 0, log_timer, &l);
+    l.cancel_me = t40;
+    CHECK(tide_timer_cancel(r, t50));
+    CHECK(!tide_timer_cancel(r, t50));
+    CHECK(!tide_timer_cancel(r, 999999));
+    tide_timer_add(r, 5, 5, tick_three_times, &l);
+    CHECK_EQ(tide_timer_count(r), 7);
+
+    tide_timer_info_t info;
+    CHECK(tide_timer_info(r, t30, &info));
+    CHECK(info.remaining_ns > 20000000ull && info.remaining_ns <= 30000000ull);
+    CHECK_EQ(info.interval_ms, 0);
+    CHECK(info.udata == &l);
+
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
+    uint64_t took = tide_time_ns() - before;
+    CHECK(took >= 30000000ull);
+
+    uint64_t want[] = {t0, t10, t15, t20a, t30};
+    CHECK_EQ(l.n, 5);
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(l.order[i], want[i]);
+    CHECK_EQ(l.ticks, 3);
+    CHECK_EQ(tide_timer_count(r), 0);
+    CHECK(!tide_timer_info(r, t30, &info));
+    tide_reactor_destroy(r);
+}
+
+REACTOR_TEST(timers_with_equal_deadlines_fire_in_insertion_order)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    timer_log_t l = {.r = r};
+    uint64_t ids[40];
+    /* Same delay, added within the same millisecond or a few: never out of order. */
+    for (int i = 0; i < 40; i++)
+        ids[i] = tide_timer_add(r, 1, 0, log_timer, &l);
+    tide_reactor_run(r, TIDE_RUN_DEFAULT);
+    CHECK_EQ(l.n, 40);
+    for (int i = 0; i < 40; i++)
+        CHECK_EQ(l.order[i], ids[i]);
+    tide_reactor_destroy(r);
+}
+
+REACTOR_TEST(destroy_frees_pending_timers_and_ops)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    for (int i = 0; i < 100; i++)
+        tide_timer_add(r, 100000, 0, log_timer, NULL);
+    CHECK(tide_reactor_recv(r, sv[0], client_recv, NULL, NULL) != NULL);
+    CHECK(tide_reactor_alive(r));
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_NOWAIT), 1);
+    tide_reactor_destroy(r); /* under valgrind/ASan: nothing leaks, no callback runs */
+    close(sv[0]);
+    close(sv[1]);
+}
+
+/* ---- wake-up from another thread ---- */
+
+static void *waker(void *arg)
+{
+    usleep(20000);
+    tide_reactor_wake(arg);
+    return NULL;
+}
+
+static void on_wake(tide_reactor_t *r, void *udata)
+{
+    (*(int *)udata)++;
+    tide_reactor_stop(r);
+}
+
+REACTOR_TEST(wake_from_another_thread_runs_the_callback)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int woken = 0;
+    tide_reactor_on_wake(r, on_wake, &woken);
+    /* Something must keep the loop waiting: a far timer. */
+    uint64_t far = tide_timer_add(r, 10000, 0, on_deadline, "wake");
+    pthread_t th;
+    pthread_create(&th, NULL, waker, r);
+    uint64_t before = tide_time_ns();
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 1);
+    CHECK(tide_time_ns() - before < 5000000000ull);
+    CHECK_EQ(woken, 1);
+    pthread_join(th, NULL);
+    CHECK(tide_timer_cancel(r, far));
+    tide_reactor_destroy(r);
+}
+
+/* ---- signals ---- */
+
+static void on_signal(tide_reactor_t *r, void *udata, int signo)
+{
+    CHECK_EQ(signo, SIGUSR1);
+    (*(int *)udata)++;
+    tide_reactor_stop(r);
+}
+
+static void raise_usr1(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(udata);
+    TIDE_UNUSED(id);
+    kill(getpid(), SIGUSR1);
+}
+
+REACTOR_TEST(signal_arrives_through_the_loop)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int got = 0, err = 0;
+    tide_op_t *w = tide_reactor_signal(r, SIGUSR1, on_signal, &got, &err);
+    CHECK(w != NULL);
+    CHECK(tide_reactor_signal(r, SIGUSR1, on_signal, &got, &err) == NULL);
+    CHECK_EQ(err, -EBUSY);
+    CHECK(tide_reactor_signal(r, SIGKILL, on_signal, &got, &err) == NULL);
+    CHECK_EQ(err, -EINVAL);
+    tide_timer_add(r, 5, 0, raise_usr1, NULL);
+    tide_reactor_run(r, TIDE_RUN_DEFAULT);
+    CHECK_EQ(got, 1);
+    tide_reactor_cancel(r, w);
+    CHECK(!tide_reactor_alive(r));
+    tide_reactor_destroy(r);
+}
+
+/* ---- close after queued writes; recv sees EOF and errors ---- */
+
+typedef struct closer {
+    size_t got;
+    int eof;
+    int close_res;
+} closer_t;
+
+static void count_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(data);
+    closer_t *c = udata;
+    if (n > 0)
+        c->got += (size_t)n;
+    else
+        c->eof = n == 0 ? 1 : (int)n;
+}
+
+static void on_closed(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    ((closer_t *)udata)->close_res = (int)res + 100;
+}
+
+REACTOR_TEST(close_waits_for_queued_writes_and_peer_sees_eof)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    static char big[1 << 20];
+    memset(big, 'x', sizeof(big));
+    closer_t c = {0};
+    CHECK(tide_reactor_recv(r, sv[1], count_recv, &c, NULL) != NULL);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(tide_reactor_send(r, sv[0], big, sizeof(big), NULL, NULL), 0);
+    CHECK_EQ(tide_reactor_close(r, sv[0], on_closed, &c), 0);
+    CHECK_EQ(tide_reactor_send(r, -1, big, 1, NULL, NULL), -EBADF);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
+    CHECK_EQ(c.got, 4 * sizeof(big));
+    CHECK_EQ(c.eof, 1);
+    CHECK_EQ(c.close_res, 100);
+    CHECK(fcntl(sv[0], F_GETFD) < 0); /* really closed */
+    close(sv[1]);
+    tide_reactor_destroy(r);
+}
+
+static void expect_error(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    *(ssize_t *)udata = res;
+}
+
+REACTOR_TEST(send_to_a_closed_peer_reports_epipe_without_sigpipe)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    close(sv[1]);
+    ssize_t res = 0;
+    CHECK_EQ(tide_reactor_send(r, sv[0], "hello", 5, expect_error, &res), 0);
+    tide_reactor_run(r, TIDE_RUN_DEFAULT);
+    CHECK_EQ(res, -EPIPE);
+    close(sv[0]);
+    tide_reactor_destroy(r);
+}
+
+REACTOR_TEST(cancelled_recv_never_calls_back)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    closer_t c = {0};
+    tide_op_t *op = tide_reactor_recv(r, sv[1], count_recv, &c, NULL);
+    CHECK(op != NULL);
+    tide_reactor_run(r, TIDE_RUN_NOWAIT); /* the recv is in the kernel now */
+    tide_reactor_cancel(r, op);
+    tide_reactor_cancel(r, op); /* twice is harmless */
+    CHECK_EQ(write(sv[0], "data", 4), 4);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
+    tide_reactor_run(r, TIDE_RUN_NOWAIT);
+    CHECK_EQ(c.got, 0);
+    /* A new reader on the same fd gets the bytes. */
+    CHECK(tide_reactor_recv(r, sv[1], count_recv, &c, NULL) != NULL);
+    close(sv[0]);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
+    CHECK_EQ(c.got, 4);
+    CHECK_EQ(c.eof, 1);
+    close(sv[1]);
+    tide_reactor_destroy(r);
+}
