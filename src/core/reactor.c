@@ -575,6 +575,11 @@ static void run_timers(tide_reactor_t *r)
             tide_free(t);
             continue;
         }
+        /* Keep the rhythm, but never try to catch up on missed runs in a burst. The next
+         * deadline is set before the callback, so info() from inside it sees it. */
+        t->node.key += t->interval_ns;
+        if (t->node.key <= r->now)
+            t->node.key = r->now + t->interval_ns;
         r->running_timer = t;
         t->cb(r, t->udata, t->id);
         r->running_timer = NULL;
@@ -582,11 +587,6 @@ static void run_timers(tide_reactor_t *r)
             tide_free(t);
             continue;
         }
-        /* Keep the rhythm, but never try to catch up on missed runs in a burst. */
-        uint64_t now = tide_time_ns();
-        t->node.key += t->interval_ns;
-        if (t->node.key <= now)
-            t->node.key = now + t->interval_ns;
         tide_heap_push(&r->timers, &t->node);
     }
 }

@@ -1,0 +1,49 @@
+dnl Tide: a coroutine-based resident network server for PHP.
+dnl   phpize && ./configure && make
+dnl Needs liburing (>= 2.3), nghttp2, OpenSSL and zlib, found with pkg-config.
+
+PHP_ARG_ENABLE([tide],
+  [whether to enable Tide],
+  [AS_HELP_STRING([--enable-tide], [Enable the Tide server extension])],
+  [yes])
+
+dnl TIDE_REQUIRE(VAR, pkg-config module, Debian package)
+AC_DEFUN([TIDE_REQUIRE], [
+  PKG_CHECK_MODULES([$1], [$2], [], [
+    AC_MSG_ERROR([Tide needs $2 (pkg-config could not find it). On Debian/Ubuntu: apt-get install $3])
+  ])
+  PHP_EVAL_LIBLINE([$]$1[_LIBS], TIDE_SHARED_LIBADD)
+  PHP_EVAL_INCLINE([$]$1[_CFLAGS])
+])
+
+if test "$PHP_TIDE" != "no"; then
+  case $host_os in
+    linux*) ;;
+    *) AC_MSG_ERROR([Tide needs Linux (io_uring or epoll); $host_os is not supported]) ;;
+  esac
+
+  PKG_PROG_PKG_CONFIG
+  if test -z "$PKG_CONFIG"; then
+    AC_MSG_ERROR([Tide needs pkg-config. On Debian/Ubuntu: apt-get install pkg-config])
+  fi
+  TIDE_REQUIRE([LIBURING], [liburing >= 2.3], [liburing-dev])
+  TIDE_REQUIRE([NGHTTP2], [libnghttp2 >= 1.40], [libnghttp2-dev])
+  TIDE_REQUIRE([OPENSSL], [openssl >= 1.1.1], [libssl-dev])
+  TIDE_REQUIRE([ZLIB], [zlib], [zlib1g-dev])
+  AC_DEFINE_UNQUOTED([TIDE_LIBURING_VERSION], ["`$PKG_CONFIG --modversion liburing`"],
+    [liburing version built against])
+
+  TIDE_CORE="src/core/alloc.c src/core/error.c src/core/log.c src/core/heap.c \
+    src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c"
+  TIDE_PHP="src/php/module.c src/php/loop.c src/php/timer.c"
+
+  PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_PHP, $ext_shared,,
+    [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
+  dnl After PHP_NEW_EXTENSION: pecl builds outside the source tree.
+  PHP_ADD_INCLUDE([$ext_srcdir/include])
+  PHP_ADD_INCLUDE([$ext_srcdir/src/php])
+  PHP_ADD_INCLUDE([$ext_srcdir/php_stubs])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/core])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/php])
+  PHP_SUBST(TIDE_SHARED_LIBADD)
+fi

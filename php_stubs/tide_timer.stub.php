@@ -1,0 +1,26 @@
+<?php
+
+/** @generate-class-entries */
+
+namespace Tide {
+    /**
+     * @strict-properties
+     * @not-serializable
+     */
+    final class Timer
+    {
+        /** Calls $callback($timerId, ...$params) every $ms milliseconds; returns the timer id. */
+        public static function tick(int $ms, callable $callback, mixed ...$params): int {}
+
+        /** Calls $callback($timerId, ...$params) once, after $ms milliseconds. */
+        public static function after(int $ms, callable $callback, mixed ...$params): int {}
+
+        public static function clear(int $timerId): bool {}
+
+        public static function clearAll(): bool {}
+
+        public static function info(int $timerId): ?array {}
+
+        public static function list(): \Iterator {}
+    }
+}
