@@ -270,8 +270,11 @@ int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata)
     if (fd < 0)
         return -EBADF;
     tide_fdent_t *e = tide__fdent(r, fd);
-    if (e->reader)
+    if (e->reader) {
+        /* Its last CQE may come after the number was reused: nothing may be kept for it. */
+        e->reader->flags |= OPF_NOSTASH;
         tide_reactor_cancel(r, e->reader);
+    }
     tide_op_t *op = op_new(r, OP_CLOSE, fd, udata);
     op->cb.done = cb;
     return queue_write(r, op);

@@ -29,6 +29,7 @@ enum op_flag {
     OPF_INFLIGHT = 1 << 2, /* io_uring: a CQE is still to come */
     OPF_ENDED = 1 << 3,    /* a reader that reached EOF / error; freed by the backend */
     OPF_POLLING = 1 << 4,  /* io_uring: waiting in a POLL_ADD after -EAGAIN */
+    OPF_NOSTASH = 1 << 5,  /* cancelled by a close: late bytes are dropped, not stashed */
 };
 
 /* Internal reader callback for OP_READ: the bytes read from the eventfd or signalfd. */

@@ -272,7 +272,7 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
     const char *data;
 
     if (op->flags & OPF_CANCELED) {
-        if (op->kind == OP_RECV && res > 0)
+        if (op->kind == OP_RECV && res > 0 && !(op->flags & OPF_NOSTASH))
             tide__stash(r, op->fd,
                         (flags & IORING_CQE_F_BUFFER)
                             ? u->bufs + (size_t)(flags >> IORING_CQE_BUFFER_SHIFT) * BUF_SIZE
