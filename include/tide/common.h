@@ -20,7 +20,8 @@ enum {
     TIDE_ENOURING = -(TIDE_EBASE + 1),  /* io_uring forced but unavailable */
     TIDE_EBACKEND = -(TIDE_EBASE + 2),  /* unknown reactor backend name */
     TIDE_ECLOSED = -(TIDE_EBASE + 3),   /* object closed / reactor stopping */
-    TIDE_EMAX = TIDE_EBASE + 3,
+    TIDE_EFORKED = -(TIDE_EBASE + 4),   /* the reactor belongs to the parent process */
+    TIDE_EMAX = TIDE_EBASE + 4,
 };
 
 /* A static string describing rc (a negative errno or a TIDE_E* code). */

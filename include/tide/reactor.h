@@ -84,8 +84,15 @@ typedef enum tide_run_mode {
  * Runs the loop. Returns 1 if something is still alive (more to do), 0 if not, or a
  * negative error if the backend failed. What keeps the loop alive: referenced timers and
  * ops (accept, recv, signal watches, writes and closes in flight).
+ *
+ * fork(): a reactor belongs to the process that made it (the ring and the epoll set are
+ * shared with the child). In a child, tide_reactor_run() returns TIDE_EFORKED at once, or
+ * as soon as the callback that forked returns, without touching the kernel objects; the
+ * child should destroy its copy (which only closes its own descriptors) and make its own.
  */
 int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode);
+/* True in a child process forked after the reactor was made. */
+bool tide_reactor_forked(const tide_reactor_t *r);
 /* Makes tide_reactor_run() return after the current turn. Loop thread only. */
 void tide_reactor_stop(tide_reactor_t *r);
 /* True while something keeps the loop alive. */
@@ -160,7 +167,8 @@ typedef void (*tide_timer_cb)(tide_reactor_t *r, void *udata, uint64_t id);
 
 /*
  * Fires cb after ms milliseconds, then every interval_ms if interval_ms > 0. Returns the
- * timer's id (> 0, never reused). A one-shot timer is removed before its callback runs.
+ * timer's id (> 0, unique in the process across all its reactors, never reused). A
+ * one-shot timer is removed before its callback runs.
  */
 uint64_t tide_timer_add(tide_reactor_t *r, uint64_t ms, uint64_t interval_ms, tide_timer_cb cb,
                         void *udata);

@@ -189,9 +189,13 @@ static int ep_poll(tide_reactor_t *r, int64_t timeout_ns)
         ts.tv_nsec = timeout_ns % 1000000000;
         tsp = &ts;
     }
-    /* epoll_pwait2 (Linux 5.11) keeps sub-millisecond timer precision. */
-    n = epoll_pwait2(ep->epfd, ep->events, MAX_EVENTS, tsp, NULL);
-    if (n < 0 && errno == ENOSYS)
+    /* epoll_pwait2 (Linux 5.11) keeps sub-millisecond timer precision; remember when the
+     * kernel (or valgrind 3.19) does not know it. */
+    static bool no_pwait2;
+    n = no_pwait2 ? -1 : epoll_pwait2(ep->epfd, ep->events, MAX_EVENTS, tsp, NULL);
+    if (!no_pwait2 && n < 0 && errno == ENOSYS)
+        no_pwait2 = true;
+    if (no_pwait2)
         n = epoll_wait(ep->epfd, ep->events, MAX_EVENTS,
                        timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
     if (n < 0)
@@ -203,6 +207,8 @@ static int ep_poll(tide_reactor_t *r, int64_t timeout_ns)
         tide_fdent_t *e = tide__fdent(r, fd);
         if ((ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) && e->reader)
             on_readable(r, e->reader);
+        if (TIDE_FORKED(r))
+            break; /* the callback forked: the epoll set is the parent's too */
         e = tide__fdent(r, fd);
         if ((ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)) && e->wq_head &&
             (e->wq_head->flags & OPF_INFLIGHT))

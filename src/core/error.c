@@ -17,6 +17,8 @@ const char *tide_strerror(int rc)
         return "unknown reactor backend (expected auto, io_uring or epoll)";
     case TIDE_ECLOSED:
         return "closed";
+    case TIDE_EFORKED:
+        return "the event loop belongs to the parent process (fork)";
     }
     if (rc < 0 && -rc < TIDE_EBASE)
         return strerror(-rc);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,24 @@
 #include "tide/log.h"
 
 #define NS_PER_MS 1000000ull
+
+unsigned tide__fork_gen;
+static uint64_t next_timer_id; /* process-wide: ids stay unique across reactors */
+
+static void on_fork_child(void)
+{
+    tide__fork_gen++;
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+bool tide_reactor_forked(const tide_reactor_t *r)
+{
+    return TIDE_FORKED(r);
+}
 
 int tide_backend_parse(const char *name, tide_backend_t *out)
 {
@@ -135,6 +154,9 @@ tide_fdent_t *tide__fdent(tide_reactor_t *r, int fd)
 
 /* ---- readers ---- */
 
+static void drop_stash(tide_fdent_t *e);
+static bool same_file(const uint64_t a[2], const uint64_t b[2]);
+
 static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, void *udata,
                                int *err)
 {
@@ -154,6 +176,16 @@ static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, vo
         op->cb.read = (tide__read_cb)cb;
     else
         op->cb.recv = (tide_recv_cb)cb;
+    if (kind == OP_RECV) {
+        struct stat st;
+        if (fstat(fd, &st) == 0) {
+            op->file_id[0] = (uint64_t)st.st_dev;
+            op->file_id[1] = (uint64_t)st.st_ino;
+        }
+        tide_fdent_t *e = tide__fdent(r, fd);
+        if (e->stash && !same_file(e->stash_file, op->file_id))
+            drop_stash(e); /* left by a socket that was closed without tide_reactor_close */
+    }
     if (kind == OP_RECV && tide__fdent(r, fd)->stash) {
         /* Bytes left by a cancelled reader come first; the kernel op starts after them. */
         op->ready_next = NULL;
@@ -222,7 +254,6 @@ void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op)
     op_unref(r, op);
 }
 
-static void drop_stash(tide_fdent_t *e);
 
 /* ---- writes ---- */
 
@@ -310,8 +341,9 @@ void tide__write_done(tide_reactor_t *r, tide_op_t *op, ssize_t res)
     if (!next)
         e->wq_tail = NULL;
     if (op->kind == OP_CLOSE) {
-        /* The number may be handed out again at once: forget what the old file had. */
-        e->ep_events = 0;
+        /* The number may be handed out again at once: forget what the old file had.
+         * (Not ep_events: epoll resets it when it closes, and by now the number may
+         * belong to a new socket that is in the epoll set.) */
         drop_stash(e);
     }
     r->refs--;
@@ -335,9 +367,27 @@ void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res)
     r->ready_tail = op;
 }
 
-void tide__stash(tide_reactor_t *r, int fd, const char *data, size_t n)
+static bool same_file(const uint64_t a[2], const uint64_t b[2])
 {
-    tide_fdent_t *e = tide__fdent(r, fd);
+    return a[0] == b[0] && a[1] == b[1];
+}
+
+void tide__stash(tide_reactor_t *r, tide_op_t *op, const char *data, size_t n)
+{
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    tide_op_t *next = e->reader;
+    if (next && next->kind == OP_RECV && !same_file(next->file_id, op->file_id))
+        return; /* the number was closed behind our back and means another socket now */
+    if (next && next->kind == OP_RECV && (next->flags & OPF_INFLIGHT)) {
+        /* A new reader is already armed: the kernel gives it only bytes that come after
+         * these (its op was queued behind the cancel), so they are its next ones. */
+        next->cb.recv(r, next->udata, data, (ssize_t)n);
+        return;
+    }
+    if (e->stash && !same_file(e->stash_file, op->file_id))
+        drop_stash(e);
+    e->stash_file[0] = op->file_id[0];
+    e->stash_file[1] = op->file_id[1];
     e->stash = tide_realloc(e->stash, e->stash_len + n);
     memcpy(e->stash + e->stash_len, data, n);
     e->stash_len += n;
@@ -422,10 +472,14 @@ tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, 
         goto fail;
     }
     sigaddset(&r->signal_mask, signo);
-    sigset_t one;
+    sigset_t one, old;
     sigemptyset(&one);
     sigaddset(&one, signo);
-    pthread_sigmask(SIG_BLOCK, &one, NULL);
+    pthread_sigmask(SIG_BLOCK, &one, &old);
+    if (sigismember(&old, signo))
+        sigaddset(&r->signal_blocked_before, signo);
+    else
+        sigdelset(&r->signal_blocked_before, signo);
     if (r->signal_fd < 0) {
         r->signal_fd = signalfd(-1, &r->signal_mask, SFD_NONBLOCK | SFD_CLOEXEC);
         if (r->signal_fd < 0) {
@@ -451,7 +505,8 @@ tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, 
     return op;
 undo:
     sigdelset(&r->signal_mask, signo);
-    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    if (!sigismember(&r->signal_blocked_before, signo))
+        pthread_sigmask(SIG_UNBLOCK, &one, NULL);
 fail:
     if (err)
         *err = rc;
@@ -467,7 +522,8 @@ static void cancel_signal(tide_reactor_t *r, tide_op_t *op)
         signalfd(r->signal_fd, &r->signal_mask, 0);
     sigemptyset(&one);
     sigaddset(&one, op->signo);
-    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    if (!sigismember(&r->signal_blocked_before, op->signo))
+        pthread_sigmask(SIG_UNBLOCK, &one, NULL);
     tide__op_garbage(r, op);
 }
 
@@ -500,7 +556,7 @@ uint64_t tide_timer_add(tide_reactor_t *r, uint64_t ms, uint64_t interval_ms, ti
                         void *udata)
 {
     tide_timer_t *t = tide_calloc(1, sizeof(*t));
-    t->id = ++r->next_timer_id;
+    t->id = __atomic_add_fetch(&next_timer_id, 1, __ATOMIC_RELAXED);
     t->interval_ns = interval_ms * NS_PER_MS;
     t->cb = cb;
     t->udata = udata;
@@ -566,7 +622,7 @@ static void run_timers(tide_reactor_t *r)
     uint64_t seq_limit = r->timers.next_seq;
     tide_heap_node_t *top;
 
-    while (!r->stop && (top = tide_heap_top(&r->timers)) && top->key <= r->now &&
+    while (!r->stop && !TIDE_FORKED(r) && (top = tide_heap_top(&r->timers)) && top->key <= r->now &&
            top->seq < seq_limit) {
         tide_timer_t *t = (tide_timer_t *)top;
         tide_heap_pop(&r->timers);
@@ -613,11 +669,15 @@ int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, c
     char reason[256] = "";
     int rc;
 
+    static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+    pthread_once(&atfork_once, register_atfork);
     if (!opts)
         opts = &defaults;
     tide_reactor_t *r = tide_calloc(1, sizeof(*r));
+    r->fork_gen = tide__fork_gen;
     r->wake_fd = r->signal_fd = -1;
     sigemptyset(&r->signal_mask);
+    sigemptyset(&r->signal_blocked_before);
     tide_heap_init(&r->timers);
     tide_idmap_init(&r->timer_ids);
     r->entries = opts->entries ? opts->entries : 256;
@@ -667,6 +727,12 @@ void tide_reactor_destroy(tide_reactor_t *r)
 {
     if (r->ops)
         r->ops->destroy(r);
+    /* A close queued behind writes was never started: the caller gave the fd up, so it
+     * is closed here rather than leaked. (The head of a queue has been started.) */
+    for (int fd = 0; fd < r->nfds; fd++)
+        for (tide_op_t *op = r->fds[fd].wq_head; op; op = op->next)
+            if (op->kind == OP_CLOSE && op != r->fds[fd].wq_head)
+                close(op->fd);
     while (r->all_ops)
         tide__op_free(r->all_ops);
     r->garbage = NULL;
@@ -674,6 +740,9 @@ void tide_reactor_destroy(tide_reactor_t *r)
         close(r->wake_fd);
     if (r->signal_fd >= 0) {
         close(r->signal_fd);
+        for (int signo = 1; signo <= 64; signo++)
+            if (sigismember(&r->signal_blocked_before, signo) == 1)
+                sigdelset(&r->signal_mask, signo);
         pthread_sigmask(SIG_UNBLOCK, &r->signal_mask, NULL);
     }
     tide_heap_node_t **timers = r->timers.nodes;
@@ -716,6 +785,7 @@ static int64_t poll_timeout(tide_reactor_t *r, tide_run_mode_t mode)
 {
     if (mode == TIDE_RUN_NOWAIT || r->stop || !tide_reactor_alive(r) || r->ready_head)
         return 0;
+    r->now = tide_time_ns(); /* the timer callbacks may have taken a while */
     tide_heap_node_t *top = tide_heap_top(&r->timers);
     if (!top)
         return -1;
@@ -726,9 +796,15 @@ int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode)
 {
     r->stop = false;
     for (;;) {
+        if (TIDE_FORKED(r))
+            return TIDE_EFORKED;
         r->now = tide_time_ns();
         run_timers(r);
+        if (TIDE_FORKED(r))
+            return TIDE_EFORKED;
         int rc = r->ops->poll(r, poll_timeout(r, mode));
+        if (TIDE_FORKED(r))
+            return TIDE_EFORKED; /* a callback forked: leave the parent's ring alone */
         run_ready(r);
         collect_garbage(r);
         if (rc < 0 && rc != -EINTR)
@@ -742,5 +818,5 @@ int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode)
             break;
     }
     r->stop = false;
-    return tide_reactor_alive(r);
+    return TIDE_FORKED(r) ? TIDE_EFORKED : tide_reactor_alive(r);
 }

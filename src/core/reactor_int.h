@@ -62,6 +62,9 @@ struct tide_op {
     ssize_t res;          /* a result known early, delivered from the ready list */
     tide_op_t *ready_next; /* the reactor's ready list */
 
+    /* OP_RECV: which file the number meant when the reader started (st_dev, st_ino). */
+    uint64_t file_id[2];
+
     /* OP_RECV/OP_READ without a buffer ring: a private buffer for single-shot reads. */
     char *buf;
     size_t buf_len;
@@ -78,6 +81,7 @@ typedef struct tide_fdent {
      * (the kernel had them in flight): handed to the fd's next reader, dropped on close. */
     char *stash;
     size_t stash_len;
+    uint64_t stash_file[2]; /* the file the stashed bytes came from */
 } tide_fdent_t;
 
 typedef struct tide_timer {
@@ -117,7 +121,7 @@ struct tide_reactor {
 
     tide_heap_t timers;
     tide_idmap_t timer_ids;
-    uint64_t next_timer_id;
+    unsigned fork_gen; /* tide__fork_gen when made: differs in a forked child */
     size_t timer_refs;
 
     size_t refs;          /* referenced ops alive (readers, writes, signal watches) */
@@ -136,8 +140,13 @@ struct tide_reactor {
     int signal_fd; /* -1 until the first signal watch */
     tide_op_t *signal_op;
     sigset_t signal_mask;
+    sigset_t signal_blocked_before; /* watched signals the thread had blocked itself */
     tide_op_t *signal_watch[65];
 };
+
+/* Bumped in the child by a pthread_atfork handler. */
+extern unsigned tide__fork_gen;
+#define TIDE_FORKED(r) ((r)->fork_gen != tide__fork_gen)
 
 extern const tide_backend_ops_t tide__uring_ops;
 extern const tide_backend_ops_t tide__epoll_ops;
@@ -151,8 +160,8 @@ void tide__write_done(tide_reactor_t *r, tide_op_t *op, ssize_t res);
 /* A reader ended (EOF/error): detach it from its fd and drop its reference. The backend
  * calls back, then frees it. */
 void tide__reader_ended(tide_reactor_t *r, tide_op_t *op);
-/* A cancelled recv came back with data: keep it for the fd's next reader. */
-void tide__stash(tide_reactor_t *r, int fd, const char *data, size_t n);
+/* The cancelled recv op came back with data: hand it to the fd's next reader. */
+void tide__stash(tide_reactor_t *r, tide_op_t *op, const char *data, size_t n);
 /* Delivers a write's result (already known) from the loop rather than from the caller. */
 void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res);
 /* Queues op to be freed at the end of the turn. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "reactor_int.h"
 #include "tide/common.h"
@@ -136,6 +137,10 @@ static void ur_destroy(tide_reactor_t *r)
     uring_impl_t *u = r->impl;
     if (!u)
         return;
+    /* A close already asked for still happens; not in a forked child: the ring's queues
+     * are the parent's too. */
+    if (!TIDE_FORKED(r))
+        io_uring_submit(&u->ring);
     io_uring_queue_exit(&u->ring);
     if (u->br)
         munmap(u->br, u->br_len);
@@ -272,8 +277,10 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
     const char *data;
 
     if (op->flags & OPF_CANCELED) {
+        if (op->kind == OP_ACCEPT && res >= 0)
+            close(res); /* accepted after the cancel: nobody will ever see it */
         if (op->kind == OP_RECV && res > 0 && !(op->flags & OPF_NOSTASH))
-            tide__stash(r, op->fd,
+            tide__stash(r, op,
                         (flags & IORING_CQE_F_BUFFER)
                             ? u->bufs + (size_t)(flags >> IORING_CQE_BUFFER_SHIFT) * BUF_SIZE
                             : op->buf,
@@ -348,7 +355,9 @@ static void on_cqe(tide_reactor_t *r, struct io_uring_cqe *cqe)
     if (ud == UD_IGNORE)
         return;
     if (ud == UD_TIMEOUT) {
+        /* Which one ended is unknown: the deadline of those left cannot be relied on. */
         u->timeouts_inflight--;
+        u->timeout_deadline = UINT64_MAX;
         return;
     }
     tide_op_t *op = (tide_op_t *)(uintptr_t)ud;
@@ -407,6 +416,8 @@ static int ur_poll(tide_reactor_t *r, int64_t timeout_ns)
         io_uring_cqe_seen(&u->ring, cqe);
         on_cqe(r, &copy);
         handled++;
+        if (TIDE_FORKED(r))
+            break; /* the callback forked: the ring's memory is the parent's too */
     }
     return (int)handled;
 }

@@ -15,7 +15,6 @@
 #include "php_tide.h"
 #include "zend_exceptions.h"
 
-static pid_t reactor_pid;
 static bool callback_bailed_out;
 
 bool php_tide_requested_backend(tide_backend_t *out, const char **source, const char **bad)
@@ -37,18 +36,27 @@ bool php_tide_requested_backend(tide_backend_t *out, const char **source, const 
     return true;
 }
 
+/* The reactor of a parent process, still on the stack in the child of a fork() made by a
+ * callback: freed when that loop returns (php_tide_loop_run). */
+static tide_reactor_t *inherited_running;
+
 tide_reactor_t *php_tide_reactor(void)
 {
     tide_backend_t want;
     const char *source, *bad;
     char why[256] = "";
 
-    if (TIDE_G(reactor) && reactor_pid == getpid())
+    if (TIDE_G(reactor) && !tide_reactor_forked(TIDE_G(reactor)))
         return TIDE_G(reactor);
     if (TIDE_G(reactor)) {
-        /* Inherited through fork(): the ring belongs to the parent. Start afresh. */
-        tide_reactor_destroy(TIDE_G(reactor));
+        /* Inherited through fork(): its ring belongs to the parent, and so do its timers.
+         * The child starts afresh. */
+        if (TIDE_G(in_loop))
+            inherited_running = TIDE_G(reactor);
+        else
+            tide_reactor_destroy(TIDE_G(reactor));
         TIDE_G(reactor) = NULL;
+        php_tide_timer_forget_all();
     }
     if (!php_tide_requested_backend(&want, &source, &bad)) {
         zend_throw_exception_ex(php_tide_exception_ce, TIDE_EBACKEND,
@@ -64,7 +72,6 @@ tide_reactor_t *php_tide_reactor(void)
                                 tide_backend_name(want), why[0] ? why : tide_strerror(rc));
         return NULL;
     }
-    reactor_pid = getpid();
     return TIDE_G(reactor);
 }
 
@@ -88,6 +95,19 @@ void php_tide_loop_run(void)
     bool was_in_loop = TIDE_G(in_loop);
     TIDE_G(in_loop) = true;
     int rc = tide_reactor_run(r, TIDE_RUN_DEFAULT);
+    while (rc == TIDE_EFORKED) {
+        /* We are a child forked by a callback: the parent's loop has unwound. Free our copy
+         * of it and run the child's own loop, if the child made one. */
+        if (r == TIDE_G(reactor)) {
+            TIDE_G(reactor) = NULL;
+            php_tide_timer_forget_all();
+        }
+        tide_reactor_destroy(r);
+        if (inherited_running == r)
+            inherited_running = NULL;
+        r = TIDE_G(reactor);
+        rc = r ? tide_reactor_run(r, TIDE_RUN_DEFAULT) : 0;
+    }
     TIDE_G(in_loop) = was_in_loop;
     if (callback_bailed_out) {
         /* A fatal error in a callback: the loop was left consistent, go on dying. */
@@ -125,10 +145,21 @@ PHP_FUNCTION(Tide_run)
     fci.retval = &retval;
     fci.params = args;
     fci.param_count = argc;
-    zend_call_function(&fci, &fcc);
-    zval_ptr_dtor(&retval);
-    if (!EG(exception))
-        php_tide_loop_run();
+    zend_try
+    {
+        zend_call_function(&fci, &fcc);
+        zval_ptr_dtor(&retval);
+        if (!EG(exception))
+            php_tide_loop_run();
+    }
+    zend_catch
+    {
+        /* A fatal error in $fn or a callback: the loop no longer runs (shutdown functions
+         * may start it again), then go on dying. */
+        TIDE_G(in_loop) = false;
+        zend_bailout();
+    }
+    zend_end_try();
     TIDE_G(in_loop) = false;
     if (EG(exception))
         RETURN_THROWS();
@@ -144,6 +175,10 @@ ZEND_METHOD(Tide_Event, wait)
                              0);
         RETURN_THROWS();
     }
+    /* After a fatal error (or an uncaught exception) the script is dying: the loop is not
+     * resumed, as in Swoole. */
+    if (CG(unclean_shutdown) || (PG(last_error_message) && (PG(last_error_type) & E_FATAL_ERRORS)))
+        return;
     if (TIDE_G(reactor) && tide_reactor_alive(TIDE_G(reactor)))
         php_tide_loop_run();
 }

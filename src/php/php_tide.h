@@ -47,5 +47,7 @@ void php_tide_loop_rshutdown(void);
 int php_tide_timer_minit(INIT_FUNC_ARGS);
 void php_tide_timer_rinit(void);
 void php_tide_timer_rshutdown(void);
+/* After fork(): drops the PHP side of the parent's timers (the child's reactor is new). */
+void php_tide_timer_forget_all(void);
 
 #endif

@@ -42,6 +42,30 @@ static void timer_free(zval *zv)
     efree(t);
 }
 
+/*
+ * A table that held a burst (100,000 timers) keeps its size after they are gone, and ids that
+ * only grow turn it from packed into a larger hash: rebuild it small once it is mostly empty,
+ * so a long-running process gets the memory back. Not called while the table is walked.
+ */
+static void timers_maybe_shrink(void)
+{
+    HashTable *ht = &TIDE_G(timers);
+    uint32_t n = zend_hash_num_elements(ht);
+    zend_ulong id;
+    void *t;
+
+    if (ht->nTableSize <= 1024 || n > ht->nTableSize / 8)
+        return;
+    HashTable fresh;
+    zend_hash_init(&fresh, n, NULL, timer_free, 0);
+    ZEND_HASH_FOREACH_NUM_KEY_PTR(ht, id, t) {
+        zend_hash_index_add_new_ptr(&fresh, id, t);
+    } ZEND_HASH_FOREACH_END();
+    ht->pDestructor = NULL; /* the timers moved to fresh */
+    zend_hash_destroy(ht);
+    *ht = fresh;
+}
+
 static void call_timer(php_tide_timer_t *t, uint64_t id)
 {
     zend_fcall_info fci;
@@ -56,12 +80,8 @@ static void call_timer(php_tide_timer_t *t, uint64_t id)
     fci.named_params = NULL;
     ZVAL_LONG(&t->argv[0], (zend_long)id);
 
-    /* A trampoline (__call, __callStatic) is freed after each call: resolve it anew. */
-    zend_fcall_info_cache *fcc = &t->fcc;
-    if (fcc->function_handler &&
-        (fcc->function_handler->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE))
-        fcc = NULL;
-    zend_call_function(&fci, fcc);
+    /* fcc has no function_handler for a trampoline (see add_timer): resolved per call. */
+    zend_call_function(&fci, t->fcc.function_handler ? &t->fcc : NULL);
     zval_ptr_dtor(&retval);
 }
 
@@ -85,8 +105,10 @@ static void on_timer(tide_reactor_t *r, void *udata, uint64_t id)
 
     if (EG(exception))
         php_tide_callback_failed();
-    if (!t->tick || t->cleared)
+    if (!t->tick || t->cleared) {
         zend_hash_index_del(&TIDE_G(timers), (zend_ulong)id);
+        timers_maybe_shrink();
+    }
 }
 
 static void add_timer(INTERNAL_FUNCTION_PARAMETERS, bool tick)
@@ -116,6 +138,13 @@ static void add_timer(INTERNAL_FUNCTION_PARAMETERS, bool tick)
         zend_argument_type_error(2, "must be a valid callback, %s", error);
         efree(error);
         RETURN_THROWS();
+    }
+    /* A trampoline (__call, __callStatic) must not be kept: release it, and call_timer
+     * resolves the callable anew each time. */
+    if (fcc.function_handler &&
+        (fcc.function_handler->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE)) {
+        zend_release_fcall_info_cache(&fcc);
+        fcc.function_handler = NULL;
     }
     tide_reactor_t *r = php_tide_reactor();
     if (!r)
@@ -158,8 +187,10 @@ static bool clear_timer(zend_ulong id)
         return false;
     if (t->running)
         t->cleared = true; /* on_timer frees it when the callback returns */
-    else
+    else {
         zend_hash_index_del(&TIDE_G(timers), id);
+        timers_maybe_shrink();
+    }
     return true;
 }
 
@@ -238,6 +269,21 @@ int php_tide_timer_minit(INIT_FUNC_ARGS)
 void php_tide_timer_rinit(void)
 {
     zend_hash_init(&TIDE_G(timers), 64, NULL, timer_free, 0);
+}
+
+void php_tide_timer_forget_all(void)
+{
+    php_tide_timer_t *t;
+    zend_ulong id;
+
+    /* A timer whose callback runs now (the one that forked) is freed by on_timer when it
+     * returns; ids are unique in the process, so it cannot clash with the child's. */
+    ZEND_HASH_FOREACH_NUM_KEY_PTR(&TIDE_G(timers), id, t) {
+        if (t->running)
+            t->cleared = true;
+        else
+            zend_hash_index_del(&TIDE_G(timers), id);
+    } ZEND_HASH_FOREACH_END();
 }
 
 void php_tide_timer_rshutdown(void)
