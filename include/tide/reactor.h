@@ -109,8 +109,8 @@ uint64_t tide_time_ns(void);
 typedef void (*tide_accept_cb)(tide_reactor_t *r, void *udata, int fd);
 /*
  * n > 0: n bytes at data, valid only during the call (the buffer goes back to the kernel
- * after it); n == 0: the peer closed; n < 0: -errno. After n <= 0 the watch has ended and
- * its op is already freed (do not cancel it).
+ * after it); n == 0: the peer closed; n < 0: -errno. After n <= 0 the watch has ended: the
+ * reactor frees its op at the end of the turn, so do not cancel or touch it.
  */
 typedef void (*tide_recv_cb)(tide_reactor_t *r, void *udata, const char *data, ssize_t n);
 /* res: total bytes written, 0 for a close, or -errno. */
@@ -121,10 +121,18 @@ typedef void (*tide_wake_cb)(tide_reactor_t *r, void *udata);
 /*
  * Accepts connections on the listening socket lfd until cancelled; new sockets are
  * non-blocking and close-on-exec. Returns NULL with *err set if lfd has a reader already.
+ * Errors (EMFILE, ENFILE...) reach cb as a negative fd and the watch goes on; a caller that
+ * cannot make room should pause (cancel) the watch, or it will be called again each turn.
  */
 tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
                                int *err);
-/* Reads from fd until cancelled, EOF or an error. fd must be non-blocking. */
+/*
+ * Reads from fd until cancelled, EOF or an error. fd must be non-blocking.
+ * Cancelling loses nothing: bytes the kernel had already taken for a cancelled io_uring
+ * recv go to the fd's next reader (pause, then resume, sees every byte in order). They are
+ * dropped by tide_reactor_close(), and never reach a different socket that got the same
+ * fd number after a plain close(2).
+ */
 tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err);
 
 /*
@@ -149,7 +157,9 @@ void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op);
 
 /*
  * Calls cb on the loop thread whenever a signal in signo arrives (signalfd; the signal is
- * blocked for the calling thread). One watch per signal number.
+ * blocked for the calling thread). One watch per signal number. Cancelling the watch (or
+ * destroying the reactor) unblocks the signal again, unless the thread had blocked it
+ * before the watch was made.
  */
 tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, void *udata,
                                int *err);
