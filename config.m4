@@ -38,7 +38,7 @@ if test "$PHP_TIDE" != "no"; then
   TIDE_PHP="src/php/module.c src/php/loop.c src/php/timer.c"
 
   PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_PHP, $ext_shared,,
-    [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
+    [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
   dnl After PHP_NEW_EXTENSION: pecl builds outside the source tree.
   PHP_ADD_INCLUDE([$ext_srcdir/include])
   PHP_ADD_INCLUDE([$ext_srcdir/src/php])

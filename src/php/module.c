@@ -58,12 +58,15 @@ static PHP_MINIT_FUNCTION(tide)
 
 static PHP_MSHUTDOWN_FUNCTION(tide)
 {
+    TIDE_UNUSED(type);
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;
 }
 
 static PHP_RINIT_FUNCTION(tide)
 {
+    TIDE_UNUSED(type);
+    TIDE_UNUSED(module_number);
 #if defined(COMPILE_DL_TIDE) && defined(ZTS)
     ZEND_TSRMLS_CACHE_UPDATE();
 #endif
@@ -73,6 +76,8 @@ static PHP_RINIT_FUNCTION(tide)
 
 static PHP_RSHUTDOWN_FUNCTION(tide)
 {
+    TIDE_UNUSED(type);
+    TIDE_UNUSED(module_number);
     php_tide_timer_rshutdown();
     php_tide_loop_rshutdown();
     return SUCCESS;
