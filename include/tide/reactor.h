@@ -59,7 +59,8 @@ typedef struct tide_reactor_features {
  *
  * Environment, for tests and for kernels that misreport: TIDE_URING_NO_MULTISHOT=1 uses
  * single-shot accept/recv, TIDE_URING_NO_DEFER_TASKRUN=1 sets up the ring without
- * DEFER_TASKRUN/SINGLE_ISSUER.
+ * DEFER_TASKRUN/SINGLE_ISSUER, TIDE_URING_RECV_BUFFERS=N (a power of two) sizes the recv
+ * buffer ring (default 256 x 16 KiB).
  */
 int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, char *why,
                         size_t why_len);

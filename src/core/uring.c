@@ -21,13 +21,14 @@
 #include "tide/log.h"
 
 #define BUF_GROUP 0
-#define BUF_COUNT 256 /* a power of two */
+#define BUF_COUNT_DEFAULT 256 /* a power of two */
 #define BUF_SIZE TIDE_RECV_BUF_SIZE
 #define READ_BUF_SIZE 1024 /* eventfd: 8 bytes; signalfd: 8 siginfos of 128 bytes */
 
 typedef struct uring_impl {
     struct io_uring ring;
     struct io_uring_buf_ring *br; /* NULL when no buffer ring is registered */
+    unsigned nbufs;                /* buffers in the ring, a power of two */
     char *bufs;
     size_t br_len;
     unsigned timeouts_inflight;
@@ -58,14 +59,18 @@ static struct io_uring_sqe *get_sqe(uring_impl_t *u)
 
 static void setup_buf_ring(tide_reactor_t *r, uring_impl_t *u)
 {
-    size_t ring_bytes = BUF_COUNT * sizeof(struct io_uring_buf);
-    size_t len = ring_bytes + (size_t)BUF_COUNT * BUF_SIZE;
+    /* TIDE_URING_RECV_BUFFERS (a power of two) lets tests run the ring dry (-ENOBUFS). */
+    const char *env = getenv("TIDE_URING_RECV_BUFFERS");
+    unsigned long want = env ? strtoul(env, NULL, 10) : 0;
+    u->nbufs = want && want <= 32768 && !(want & (want - 1)) ? (unsigned)want : BUF_COUNT_DEFAULT;
+    size_t ring_bytes = u->nbufs * sizeof(struct io_uring_buf);
+    size_t len = ring_bytes + (size_t)u->nbufs * BUF_SIZE;
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         return;
     struct io_uring_buf_reg reg = {
         .ring_addr = (uint64_t)(uintptr_t)mem,
-        .ring_entries = BUF_COUNT,
+        .ring_entries = u->nbufs,
         .bgid = BUF_GROUP,
     };
     if (io_uring_register_buf_ring(&u->ring, &reg, 0) < 0) {
@@ -76,10 +81,10 @@ static void setup_buf_ring(tide_reactor_t *r, uring_impl_t *u)
     u->br_len = len;
     u->bufs = (char *)mem + ring_bytes;
     io_uring_buf_ring_init(u->br);
-    for (unsigned i = 0; i < BUF_COUNT; i++)
+    for (unsigned i = 0; i < u->nbufs; i++)
         io_uring_buf_ring_add(u->br, u->bufs + (size_t)i * BUF_SIZE, BUF_SIZE, (unsigned short)i,
-                              io_uring_buf_ring_mask(BUF_COUNT), (int)i);
-    io_uring_buf_ring_advance(u->br, BUF_COUNT);
+                              io_uring_buf_ring_mask(u->nbufs), (int)i);
+    io_uring_buf_ring_advance(u->br, u->nbufs);
     r->features.buf_ring = true;
 }
 
@@ -241,7 +246,7 @@ static void recycle_buffer(uring_impl_t *u, unsigned flags)
         return;
     unsigned short bid = (unsigned short)(flags >> IORING_CQE_BUFFER_SHIFT);
     io_uring_buf_ring_add(u->br, u->bufs + (size_t)bid * BUF_SIZE, BUF_SIZE, bid,
-                          io_uring_buf_ring_mask(BUF_COUNT), 0);
+                          io_uring_buf_ring_mask(u->nbufs), 0);
     io_uring_buf_ring_advance(u->br, 1);
 }
 

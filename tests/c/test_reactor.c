@@ -459,3 +459,46 @@ REACTOR_TEST(cancelled_recv_never_calls_back)
     close(sv[1]);
     tide_reactor_destroy(r);
 }
+
+/* ---- a provided-buffer ring that runs dry (-ENOBUFS) loses nothing ---- */
+
+typedef struct dry {
+    size_t got[8];
+    int eofs;
+} dry_t;
+
+static void dry_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
+{
+    TIDE_UNUSED(r);
+    size_t *got = udata;
+    if (n > 0) {
+        for (ssize_t i = 0; i < n; i++)
+            CHECK_EQ((unsigned char)data[i], (unsigned char)((*got + (size_t)i) % 251));
+        *got += (size_t)n;
+    }
+}
+
+REACTOR_TEST(recv_buffer_ring_running_dry_loses_no_bytes)
+{
+    setenv("TIDE_URING_RECV_BUFFERS", "2", 1); /* 2 buffers for 8 busy sockets */
+    tide_reactor_t *r = test_reactor(backend);
+    dry_t d = {0};
+    int sv[8][2];
+    static unsigned char payload[256 * 1024];
+    for (size_t i = 0; i < sizeof(payload); i++)
+        payload[i] = (unsigned char)(i % 251);
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv[i]), 0);
+        CHECK(tide_reactor_recv(r, sv[i][1], dry_recv, &d.got[i], NULL) != NULL);
+        CHECK_EQ(tide_reactor_send(r, sv[i][0], payload, sizeof(payload), NULL, NULL), 0);
+        CHECK_EQ(tide_reactor_close(r, sv[i][0], NULL, NULL), 0);
+    }
+    uint64_t guard = tide_timer_add(r, 20000, 0, on_deadline, "dry ring");
+    tide_timer_unref(r, guard);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0); /* every recv saw its EOF */
+    for (int i = 0; i < 8; i++) {
+        CHECK_EQ(d.got[i], sizeof(payload));
+        close(sv[i][1]);
+    }
+    tide_reactor_destroy(r);
+}
