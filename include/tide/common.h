@@ -21,7 +21,9 @@ enum {
     TIDE_EBACKEND = -(TIDE_EBASE + 2),  /* unknown reactor backend name */
     TIDE_ECLOSED = -(TIDE_EBASE + 3),   /* object closed / reactor stopping */
     TIDE_EFORKED = -(TIDE_EBASE + 4),   /* the reactor belongs to the parent process */
-    TIDE_EMAX = TIDE_EBASE + 4,
+    TIDE_ELIMIT = -(TIDE_EBASE + 5),    /* max_coroutine coroutines are alive */
+    TIDE_EKILLED = -(TIDE_EBASE + 6),   /* the coroutine is being torn down: unwind */
+    TIDE_EMAX = TIDE_EBASE + 6,
 };
 
 /* A static string describing rc (a negative errno or a TIDE_E* code). */

@@ -96,6 +96,9 @@ int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode);
 bool tide_reactor_forked(const tide_reactor_t *r);
 /* Makes tide_reactor_run() return after the current turn. Loop thread only. */
 void tide_reactor_stop(tide_reactor_t *r);
+/* While *pending is non-zero (a scheduler's run queue), the loop polls without blocking.
+ * NULL turns it off. */
+void tide_reactor_set_pending(tide_reactor_t *r, const size_t *pending);
 /* True while something keeps the loop alive. */
 bool tide_reactor_alive(const tide_reactor_t *r);
 
@@ -183,6 +186,9 @@ typedef void (*tide_timer_cb)(tide_reactor_t *r, void *udata, uint64_t id);
  */
 uint64_t tide_timer_add(tide_reactor_t *r, uint64_t ms, uint64_t interval_ms, tide_timer_cb cb,
                         void *udata);
+/* The same with nanoseconds (interval_ns 0: once). */
+uint64_t tide_timer_add_ns(tide_reactor_t *r, uint64_t ns, uint64_t interval_ns,
+                           tide_timer_cb cb, void *udata);
 /* Removes a timer; false when no such timer exists. Safe from inside its own callback. */
 bool tide_timer_cancel(tide_reactor_t *r, uint64_t id);
 /* An unreferenced timer does not keep the loop alive. */

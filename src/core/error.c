@@ -17,6 +17,10 @@ const char *tide_strerror(int rc)
         return "unknown reactor backend (expected auto, io_uring or epoll)";
     case TIDE_ECLOSED:
         return "closed";
+    case TIDE_ELIMIT:
+        return "too many coroutines (max_coroutine reached)";
+    case TIDE_EKILLED:
+        return "the coroutine is being destroyed";
     case TIDE_EFORKED:
         return "the event loop belongs to the parent process (fork)";
     }

@@ -555,14 +555,20 @@ void tide_reactor_wake(tide_reactor_t *r)
 uint64_t tide_timer_add(tide_reactor_t *r, uint64_t ms, uint64_t interval_ms, tide_timer_cb cb,
                         void *udata)
 {
+    return tide_timer_add_ns(r, ms * NS_PER_MS, interval_ms * NS_PER_MS, cb, udata);
+}
+
+uint64_t tide_timer_add_ns(tide_reactor_t *r, uint64_t ns, uint64_t interval_ns,
+                           tide_timer_cb cb, void *udata)
+{
     tide_timer_t *t = tide_calloc(1, sizeof(*t));
     t->id = __atomic_add_fetch(&next_timer_id, 1, __ATOMIC_RELAXED);
-    t->interval_ns = interval_ms * NS_PER_MS;
+    t->interval_ns = interval_ns;
     t->cb = cb;
     t->udata = udata;
     /* A fresh clock, not the loop's cached one: after() following a long computation in
      * the same turn still waits the full delay. */
-    t->node.key = tide_time_ns() + ms * NS_PER_MS;
+    t->node.key = tide_time_ns() + ns;
     tide_heap_push(&r->timers, &t->node);
     tide_idmap_put(&r->timer_ids, t->id, t);
     r->timer_refs++;
@@ -776,6 +782,11 @@ bool tide_reactor_alive(const tide_reactor_t *r)
     return r->refs > 0 || r->timer_refs > 0;
 }
 
+void tide_reactor_set_pending(tide_reactor_t *r, const size_t *pending)
+{
+    r->pending = pending;
+}
+
 void tide_reactor_stop(tide_reactor_t *r)
 {
     r->stop = true;
@@ -783,7 +794,8 @@ void tide_reactor_stop(tide_reactor_t *r)
 
 static int64_t poll_timeout(tide_reactor_t *r, tide_run_mode_t mode)
 {
-    if (mode == TIDE_RUN_NOWAIT || r->stop || !tide_reactor_alive(r) || r->ready_head)
+    if (mode == TIDE_RUN_NOWAIT || r->stop || !tide_reactor_alive(r) || r->ready_head ||
+        (r->pending && *r->pending))
         return 0;
     r->now = tide_time_ns(); /* the timer callbacks may have taken a while */
     tide_heap_node_t *top = tide_heap_top(&r->timers);

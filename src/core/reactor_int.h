@@ -131,6 +131,7 @@ struct tide_reactor {
     tide_op_t *ready_head, *ready_tail; /* writes whose result is known, to call back */
     uint64_t now;
     bool stop;
+    const size_t *pending; /* non-zero: do not block (tide_reactor_set_pending) */
 
     int wake_fd; /* eventfd */
     tide_op_t *wake_op;

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Coroutines: stackful, one scheduler per thread, on top of the thread's reactor.
+ *
+ * Model: tide_coro_create() runs the new coroutine at once, until it first suspends; then
+ * the creator goes on. A coroutine that suspends (yield, wait, sleep) returns control to
+ * whoever resumed it last (its origin). Coroutines made runnable by tide_coro_wake() wait
+ * in a FIFO run queue that tide_sched_run() drains, in the thread's own ("main") context,
+ * between turns of the reactor.
+ *
+ * The scheduler knows nothing of PHP: the on_switch hook saves and restores whatever a
+ * language runtime keeps per coroutine, and `udata` carries its per-coroutine state.
+ */
+#ifndef TIDE_CORO_H
+#define TIDE_CORO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tide/reactor.h"
+
+typedef struct tide_sched tide_sched_t;
+typedef struct tide_coro tide_coro_t;
+
+typedef void (*tide_coro_fn)(tide_coro_t *co, void *arg);
+
+typedef enum tide_coro_state {
+    TIDE_CORO_RUNNING,  /* running, or waiting for a coroutine it resumed to come back */
+    TIDE_CORO_READY,    /* in the run queue */
+    TIDE_CORO_YIELDED,  /* suspended by tide_coro_yield(), until tide_coro_resume() */
+    TIDE_CORO_WAITING,  /* suspended in tide_coro_wait(), until woken, timed out, cancelled */
+    TIDE_CORO_DEAD,
+} tide_coro_state_t;
+
+typedef struct tide_sched_hooks {
+    /* Called on every switch, before it, on the stack being left: save from's runtime
+     * state and load to's. Either may be the main pseudo-coroutine. */
+    void (*on_switch)(tide_coro_t *from, tide_coro_t *to, void *udata);
+    void *udata;
+} tide_sched_hooks_t;
+
+/* Makes the scheduler of a thread, on reactor r (which it does not own). */
+tide_sched_t *tide_sched_create(tide_reactor_t *r, const tide_sched_hooks_t *hooks);
+/* Frees the scheduler. Coroutines still alive must have been finished (tide_sched_kill_all)
+ * or their stacks are released without unwinding them. */
+void tide_sched_destroy(tide_sched_t *s);
+tide_reactor_t *tide_sched_reactor(const tide_sched_t *s);
+
+/* Limits: max_coroutine (0 = none) counts every live coroutine; stack size for new ones. */
+void tide_sched_set_max(tide_sched_t *s, size_t max);
+size_t tide_sched_max(const tide_sched_t *s);
+void tide_sched_set_stack_size(tide_sched_t *s, size_t bytes);
+size_t tide_sched_stack_size(const tide_sched_t *s);
+
+typedef struct tide_sched_stats {
+    size_t coroutine_num, coroutine_peak_num;
+    int64_t coroutine_last_cid;
+    size_t ready_num, stack_size, stacks_free, stacks_used, stack_slabs;
+    uint64_t switch_count;
+} tide_sched_stats_t;
+void tide_sched_stats(const tide_sched_t *s, tide_sched_stats_t *out);
+
+/*
+ * Creates a coroutine running fn(co, arg) and switches to it at once. Returns its id (> 0),
+ * or TIDE_ELIMIT when max_coroutine coroutines are alive, or -ENOMEM when no stack could
+ * be mapped. The coroutine may already be dead when this returns.
+ */
+int64_t tide_coro_create(tide_sched_t *s, tide_coro_fn fn, void *arg);
+
+/* The running coroutine; the main pseudo-coroutine (id -1) outside any. */
+tide_coro_t *tide_coro_current(const tide_sched_t *s);
+tide_coro_t *tide_sched_main(const tide_sched_t *s);
+bool tide_coro_is_main(const tide_coro_t *co);
+tide_coro_t *tide_coro_find(const tide_sched_t *s, int64_t cid);
+int64_t tide_coro_id(const tide_coro_t *co);
+/* Id of the coroutine that created co, -1 if the main context did. */
+int64_t tide_coro_parent_id(const tide_coro_t *co);
+tide_coro_state_t tide_coro_state(const tide_coro_t *co);
+void *tide_coro_udata(const tide_coro_t *co);
+void tide_coro_set_udata(tide_coro_t *co, void *udata);
+const struct tide_stack *tide_coro_stack(const tide_coro_t *co);
+bool tide_coro_canceled(const tide_coro_t *co);
+
+/* Suspends the running coroutine until tide_coro_resume(). 0, or TIDE_EKILLED when the
+ * scheduler is tearing the coroutine down (it must unwind and end). */
+int tide_coro_yield(tide_sched_t *s);
+/* Switches to a coroutine suspended by tide_coro_yield() now; returns when it suspends
+ * again or ends. -ESRCH if it is not yielded. */
+int tide_coro_resume(tide_sched_t *s, tide_coro_t *co);
+
+/*
+ * Suspends the running coroutine until tide_coro_wake(), timeout_ns (< 0: none) or
+ * tide_coro_cancel(). Returns 0 when woken, -ETIMEDOUT, -ECANCELED, or TIDE_EKILLED.
+ * `cancelable` false: cancel does not end this wait.
+ */
+int tide_coro_wait(tide_sched_t *s, int64_t timeout_ns, bool cancelable);
+/* Makes a waiting coroutine ready (it returns 0 from tide_coro_wait); false if it was
+ * not waiting. */
+bool tide_coro_wake(tide_sched_t *s, tide_coro_t *co);
+/* Sleeps; 0 when the time is up, -ECANCELED, or TIDE_EKILLED. */
+int tide_coro_sleep(tide_sched_t *s, int64_t ns);
+/* Marks co cancelled; a cancelable wait it is in ends with -ECANCELED. false if co is not
+ * in a cancelable wait (the mark is still set). */
+bool tide_coro_cancel(tide_sched_t *s, tide_coro_t *co);
+
+/*
+ * Runs the run queue and the reactor until neither has anything left. Returns 0, or a
+ * negative error from the reactor (TIDE_EFORKED in a forked child). tide_sched_stop()
+ * makes it return after the coroutine or callback that called it.
+ */
+int tide_sched_run(tide_sched_t *s);
+void tide_sched_stop(tide_sched_t *s);
+
+/* Calls fn for every live coroutine (not main), oldest first. */
+void tide_sched_foreach(const tide_sched_t *s, void (*fn)(tide_coro_t *co, void *arg),
+                        void *arg);
+/* Resumes every suspended coroutine with TIDE_EKILLED so it unwinds and ends; from main. */
+void tide_sched_kill_all(tide_sched_t *s);
+
+#endif

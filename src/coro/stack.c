@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define TIDE_HAVE_VALGRIND 1
+#endif
+#endif
+
+#include "tide/common.h"
+#include "tide/stack.h"
+
+#define SLAB_STACKS 32
+
+struct tide_stack_slab {
+    char *mem;
+    size_t len, stride;
+    unsigned nfree;
+    tide_stack_slab_t *prev, *next;
+    tide_stack_t stacks[SLAB_STACKS];
+};
+
+static size_t page_size(void)
+{
+    static size_t page;
+    if (!page)
+        page = (size_t)sysconf(_SC_PAGESIZE);
+    return page;
+}
+
+static size_t round_size(size_t size)
+{
+    size_t page = page_size();
+    if (size < 16384)
+        size = 16384;
+    return (size + page - 1) & ~(page - 1);
+}
+
+void tide_stack_pool_init(tide_stack_pool_t *p, size_t size)
+{
+    p->size = round_size(size);
+    p->keep = 128;
+    p->nfree = p->nused = p->nslabs = 0;
+    p->free = NULL;
+    p->slabs = NULL;
+}
+
+static void free_list_remove(tide_stack_pool_t *p, tide_stack_t *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        p->free = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->prev = s->next = NULL;
+    s->on_free = 0;
+    p->nfree--;
+}
+
+static void free_list_push(tide_stack_pool_t *p, tide_stack_t *s)
+{
+    s->prev = NULL;
+    s->next = p->free;
+    if (p->free)
+        p->free->prev = s;
+    p->free = s;
+    s->on_free = 1;
+    p->nfree++;
+}
+
+static void slab_unmap(tide_stack_pool_t *p, tide_stack_slab_t *slab)
+{
+    for (unsigned i = 0; i < SLAB_STACKS; i++) {
+#ifdef TIDE_HAVE_VALGRIND
+        if (slab->stacks[i].valgrind_id)
+            VALGRIND_STACK_DEREGISTER(slab->stacks[i].valgrind_id);
+#endif
+    }
+    if (slab->prev)
+        slab->prev->next = slab->next;
+    else
+        p->slabs = slab->next;
+    if (slab->next)
+        slab->next->prev = slab->prev;
+    munmap(slab->mem, slab->len);
+    p->nslabs--;
+    tide_free(slab);
+}
+
+static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
+{
+    size_t stride = p->size + page_size();
+    size_t len = stride * SLAB_STACKS;
+    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED)
+        return NULL;
+    tide_stack_slab_t *slab = tide_calloc(1, sizeof(*slab));
+    slab->mem = mem;
+    slab->len = len;
+    slab->stride = stride;
+    slab->next = p->slabs;
+    if (p->slabs)
+        p->slabs->prev = slab;
+    p->slabs = slab;
+    p->nslabs++;
+    /* Pushed in reverse so that the lowest stack is handed out first. */
+    for (int i = SLAB_STACKS - 1; i >= 0; i--) {
+        tide_stack_t *s = &slab->stacks[i];
+        s->lo = slab->mem + (size_t)i * stride + page_size();
+        s->size = p->size;
+        s->slab = slab;
+        slab->nfree++;
+        free_list_push(p, s);
+    }
+    return slab;
+}
+
+static int slab_current(const tide_stack_pool_t *p, const tide_stack_slab_t *slab)
+{
+    return slab->stride == p->size + page_size();
+}
+
+/* Takes a slab whose stacks are all free off the free list and unmaps it. */
+static void slab_release(tide_stack_pool_t *p, tide_stack_slab_t *slab)
+{
+    for (unsigned i = 0; i < SLAB_STACKS; i++)
+        if (slab->stacks[i].on_free)
+            free_list_remove(p, &slab->stacks[i]);
+    slab_unmap(p, slab);
+}
+
+tide_stack_t *tide_stack_get(tide_stack_pool_t *p)
+{
+    if (!p->free && !slab_new(p))
+        return NULL;
+    tide_stack_t *s = p->free;
+    free_list_remove(p, s);
+    s->slab->nfree--;
+    p->nused++;
+    if (!s->guarded) {
+        /* Once per stack for the life of its slab, not per coroutine. */
+        if (mprotect(s->lo - page_size(), page_size(), PROT_NONE) == 0)
+            s->guarded = 1;
+#ifdef TIDE_HAVE_VALGRIND
+        s->valgrind_id = VALGRIND_STACK_REGISTER(s->lo, s->lo + s->size);
+#endif
+    }
+    return s;
+}
+
+void tide_stack_put(tide_stack_pool_t *p, tide_stack_t *s)
+{
+    tide_stack_slab_t *slab = s->slab;
+    int current = slab_current(p, slab);
+    p->nused--;
+    slab->nfree++;
+    if (current)
+        free_list_push(p, s);
+    /* A whole slab free and more than enough kept, or a slab of an old size: give it back. */
+    if (slab->nfree == SLAB_STACKS && (!current || p->nfree >= p->keep + SLAB_STACKS))
+        slab_release(p, slab);
+}
+
+void tide_stack_pool_resize(tide_stack_pool_t *p, size_t size)
+{
+    size = round_size(size);
+    if (size == p->size)
+        return;
+    p->size = size;
+    /* Stacks of the old size are handed out no more: free slabs go now, the others when
+     * their last stack comes back. */
+    for (tide_stack_slab_t *slab = p->slabs, *next; slab; slab = next) {
+        next = slab->next;
+        if (slab_current(p, slab))
+            continue;
+        if (slab->nfree == SLAB_STACKS) {
+            slab_release(p, slab);
+            continue;
+        }
+        for (unsigned i = 0; i < SLAB_STACKS; i++)
+            if (slab->stacks[i].on_free)
+                free_list_remove(p, &slab->stacks[i]);
+    }
+}
+
+void tide_stack_pool_destroy(tide_stack_pool_t *p)
+{
+    while (p->slabs)
+        slab_unmap(p, p->slabs);
+    p->free = NULL;
+    p->nfree = p->nused = 0;
+}
