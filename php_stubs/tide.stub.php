@@ -10,10 +10,14 @@ namespace Tide {
     const VERSION = UNKNOWN;
 
     /**
-     * Runs $fn, then the event loop until no timer or I/O is pending.
-     * Returns true; an exception thrown by $fn or by a callback propagates.
+     * Runs $fn in a coroutine, then the scheduler and the event loop until no coroutine,
+     * timer or I/O is left. Returns false when coroutines were left waiting for ever (a
+     * deadlock, reported on stderr). An uncaught exception in any coroutine propagates.
      */
     function run(callable $fn, mixed ...$args): bool {}
+
+    /** Creates a coroutine running $fn(...$args) at once (= Tide\Coroutine::create). */
+    function go(callable $fn, mixed ...$args): int|false {}
 
     class Exception extends \Exception
     {

@@ -1,7 +1,12 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b8c668017a1afa53a686e1b8a9042c93711685f5 */
+ * Stub hash: 70becaf1a6a018b9ca0986722acee3d3cec07f40 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_Tide_run, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, fn, IS_CALLABLE, 0)
+	ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_Tide_go, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, fn, IS_CALLABLE, 0)
 	ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_MIXED, 0)
 ZEND_END_ARG_INFO()
@@ -11,11 +16,13 @@ ZEND_END_ARG_INFO()
 
 
 ZEND_FUNCTION(Tide_run);
+ZEND_FUNCTION(Tide_go);
 ZEND_METHOD(Tide_Event, wait);
 
 
 static const zend_function_entry ext_functions[] = {
 	ZEND_NS_FALIAS("Tide", run, Tide_run, arginfo_Tide_run)
+	ZEND_NS_FALIAS("Tide", go, Tide_go, arginfo_Tide_go)
 	ZEND_FE_END
 };
 

@@ -35,6 +35,8 @@ int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns);
 int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns);
 /* Pops without waiting: false when empty. */
 bool tide_chan_try_pop(tide_chan_t *ch, void *item);
+/* The i-th buffered item (0 = next to pop), i < tide_chan_length(). */
+void *tide_chan_item(tide_chan_t *ch, size_t i);
 /* Closes; false if it was closed already. */
 bool tide_chan_close(tide_chan_t *ch);
 

@@ -37,6 +37,8 @@ typedef struct tide_sched_hooks {
     /* Called on every switch, before it, on the stack being left: save from's runtime
      * state and load to's. Either may be the main pseudo-coroutine. */
     void (*on_switch)(tide_coro_t *from, tide_coro_t *to, void *udata);
+    /* Called when a dead coroutine is freed, off its stack: free what udata holds. */
+    void (*on_exit)(tide_coro_t *co, void *udata);
     void *udata;
 } tide_sched_hooks_t;
 
@@ -62,7 +64,8 @@ typedef struct tide_sched_stats {
 void tide_sched_stats(const tide_sched_t *s, tide_sched_stats_t *out);
 
 /*
- * Creates a coroutine running fn(co, arg) and switches to it at once. Returns its id (> 0),
+ * Creates a coroutine running fn(co, arg) and switches to it at once; its udata starts as
+ * arg (the hooks see it from the first switch on). Returns its id (> 0),
  * or TIDE_ELIMIT when max_coroutine coroutines are alive, or -ENOMEM when no stack could
  * be mapped. The coroutine may already be dead when this returns.
  */

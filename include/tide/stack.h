@@ -4,11 +4,18 @@
  * it, handed out from a free list and reused. Steady state makes no system call; a slab
  * whose stacks are all free is unmapped once more than `keep` stacks are free, so memory
  * goes back after a burst (100,000 sleeping coroutines) without an munmap per coroutine.
+ *
+ * Every guard page splits a mapping in two, and the kernel allows vm.max_map_count (65,530
+ * by default) mappings per process. So only the first max_map_count / 4 stacks get a guard
+ * page; the others get a canary word near their bottom instead, which the scheduler checks
+ * whenever the coroutine switches out (an overflow is then reported after the fact rather
+ * than trapped). Raising vm.max_map_count raises the number of guarded stacks.
  */
 #ifndef TIDE_STACK_H
 #define TIDE_STACK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct tide_stack_slab tide_stack_slab_t;
 
@@ -18,7 +25,8 @@ typedef struct tide_stack {
     tide_stack_slab_t *slab;
     struct tide_stack *prev, *next; /* the free list */
     unsigned valgrind_id;
-    int guarded;
+    int guarded;  /* has its guard page */
+    int canaried; /* has the canary instead */
     int on_free;
 } tide_stack_t;
 
@@ -26,6 +34,7 @@ typedef struct tide_stack_pool {
     size_t size;      /* usable size of new stacks (a multiple of the page size) */
     size_t keep;      /* free stacks kept mapped (default 128) */
     size_t nfree, nused, nslabs;
+    size_t nguarded, guard_budget; /* stacks with a guard page; how many may have one */
     tide_stack_t *free; /* most recently freed first: its pages are warm */
     tide_stack_slab_t *slabs;
 } tide_stack_pool_t;
@@ -39,6 +48,12 @@ void tide_stack_pool_resize(tide_stack_pool_t *p, size_t size);
 /* A stack, or NULL (with errno) when mmap fails. */
 tide_stack_t *tide_stack_get(tide_stack_pool_t *p);
 void tide_stack_put(tide_stack_pool_t *p, tide_stack_t *s);
+/* False when the canary of an unguarded stack was overwritten (its coroutine overflowed). */
+static inline int tide_stack_canary_ok(const tide_stack_t *s)
+{
+    return !s->canaried || *(const uint64_t *)(s->lo + 64) == (0x7469646573746b21ull ^ (uintptr_t)s);
+}
+
 /* The guard page of s, for the overflow handler. */
 static inline int tide_stack_in_guard(const tide_stack_t *s, const void *addr, size_t page)
 {

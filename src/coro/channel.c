@@ -122,6 +122,11 @@ static void *slot(tide_chan_t *ch, size_t i)
     return ch->items + ((ch->head + i) % ch->capacity) * ch->item_size;
 }
 
+void *tide_chan_item(tide_chan_t *ch, size_t i)
+{
+    return slot(ch, i);
+}
+
 int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
 {
     if (ch->closed)

@@ -76,6 +76,8 @@ tide_sched_t *tide_sched_create(tide_reactor_t *r, const tide_sched_hooks_t *hoo
 
 static void release(tide_sched_t *s, tide_coro_t *co)
 {
+    if (s->hooks.on_exit)
+        s->hooks.on_exit(co, s->hooks.udata);
     if (co->all_prev)
         co->all_prev->all_next = co->all_next;
     else
@@ -165,6 +167,10 @@ static void asan_finish_switch(tide_sched_t *s, void *fake)
 
 static void switch_to(tide_sched_t *s, tide_coro_t *from, tide_coro_t *to, bool from_dies)
 {
+    if (from->stack && TIDE_UNLIKELY(!tide_stack_canary_ok(from->stack)))
+        tide_panic("C stack overflow in coroutine #%lld (its stack is %zu bytes); raise the "
+                   "stack size",
+                   (long long)from->id, from->stack->size);
     if (s->hooks.on_switch)
         s->hooks.on_switch(from, to, s->hooks.udata);
     s->current = to;
@@ -230,6 +236,7 @@ int64_t tide_coro_create(tide_sched_t *s, tide_coro_fn fn, void *arg)
     co->parent_id = s->current->id;
     co->fn = fn;
     co->arg = arg;
+    co->udata = arg;
     co->stack = stack;
     tide_context_init(&co->ctx, stack->lo, stack->size, trampoline, co);
     co->all_prev = s->all_tail;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -40,10 +41,25 @@ static size_t round_size(size_t size)
     return (size + page - 1) & ~(page - 1);
 }
 
+/* A quarter of vm.max_map_count: each guarded stack costs two mappings. */
+static size_t guard_budget(void)
+{
+    unsigned long max = 65530;
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    if (f) {
+        if (fscanf(f, "%lu", &max) != 1)
+            max = 65530;
+        fclose(f);
+    }
+    return max / 4;
+}
+
 void tide_stack_pool_init(tide_stack_pool_t *p, size_t size)
 {
     p->size = round_size(size);
     p->keep = 128;
+    p->nguarded = 0;
+    p->guard_budget = guard_budget();
     p->nfree = p->nused = p->nslabs = 0;
     p->free = NULL;
     p->slabs = NULL;
@@ -76,6 +92,8 @@ static void free_list_push(tide_stack_pool_t *p, tide_stack_t *s)
 static void slab_unmap(tide_stack_pool_t *p, tide_stack_slab_t *slab)
 {
     for (unsigned i = 0; i < SLAB_STACKS; i++) {
+        if (slab->stacks[i].guarded)
+            p->nguarded--;
 #ifdef TIDE_HAVE_VALGRIND
         if (slab->stacks[i].valgrind_id)
             VALGRIND_STACK_DEREGISTER(slab->stacks[i].valgrind_id);
@@ -143,14 +161,21 @@ tide_stack_t *tide_stack_get(tide_stack_pool_t *p)
     free_list_remove(p, s);
     s->slab->nfree--;
     p->nused++;
-    if (!s->guarded) {
+    if (!s->guarded && !s->canaried) {
         /* Once per stack for the life of its slab, not per coroutine. */
-        if (mprotect(s->lo - page_size(), page_size(), PROT_NONE) == 0)
+        if (p->nguarded < p->guard_budget &&
+            mprotect(s->lo - page_size(), page_size(), PROT_NONE) == 0) {
             s->guarded = 1;
+            p->nguarded++;
+        } else {
+            s->canaried = 1;
+        }
 #ifdef TIDE_HAVE_VALGRIND
         s->valgrind_id = VALGRIND_STACK_REGISTER(s->lo, s->lo + s->size);
 #endif
     }
+    if (s->canaried)
+        *(uint64_t *)(s->lo + 64) = 0x7469646573746b21ull ^ (uintptr_t)s;
     return s;
 }
 

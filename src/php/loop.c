@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The event loop as PHP sees it: the process's reactor (made on first use), Tide\run(),
- * Tide\Event::wait(), and the rule that an exception thrown by a callback stops the loop
- * and propagates out of whichever of the two started it.
+ * The event loop as PHP sees it: the process's reactor and scheduler (made on first use),
+ * Tide\run(), Tide\Event::wait(), and what happens after the loop: the deadlock report,
+ * tearing down what is left, and rethrowing what a coroutine left uncaught.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -15,7 +15,9 @@
 #include "php_tide.h"
 #include "zend_exceptions.h"
 
-static bool callback_bailed_out;
+/* The reactor and scheduler of a parent process, still on the stack in a child forked by
+ * a callback: freed when that loop unwinds (php_tide_loop_run). */
+static tide_reactor_t *inherited_running;
 
 bool php_tide_requested_backend(tide_backend_t *out, const char **source, const char **bad)
 {
@@ -36,10 +38,6 @@ bool php_tide_requested_backend(tide_backend_t *out, const char **source, const 
     return true;
 }
 
-/* The reactor of a parent process, still on the stack in the child of a fork() made by a
- * callback: freed when that loop returns (php_tide_loop_run). */
-static tide_reactor_t *inherited_running;
-
 tide_reactor_t *php_tide_reactor(void)
 {
     tide_backend_t want;
@@ -49,12 +47,14 @@ tide_reactor_t *php_tide_reactor(void)
     if (TIDE_G(reactor) && !tide_reactor_forked(TIDE_G(reactor)))
         return TIDE_G(reactor);
     if (TIDE_G(reactor)) {
-        /* Inherited through fork(): its ring belongs to the parent, and so do its timers.
-         * The child starts afresh. */
-        if (TIDE_G(in_loop))
+        /* Inherited through fork(): its ring belongs to the parent, and so do its timers
+         * and coroutines. The child starts afresh. */
+        if (TIDE_G(in_loop)) {
             inherited_running = TIDE_G(reactor);
-        else
+        } else {
+            php_tide_sched_drop();
             tide_reactor_destroy(TIDE_G(reactor));
+        }
         TIDE_G(reactor) = NULL;
         php_tide_timer_forget_all();
     }
@@ -75,56 +75,72 @@ tide_reactor_t *php_tide_reactor(void)
     return TIDE_G(reactor);
 }
 
-void php_tide_callback_failed(void)
+/* Runs the scheduler and the loop. Afterwards: re-raises a coroutine's fatal error,
+ * tears down the coroutines left (reporting a deadlock when nothing failed). Returns false
+ * when coroutines were left waiting. The caller rethrows with php_tide_coro_rethrow(). */
+bool php_tide_loop_run(void)
 {
-    if (TIDE_G(reactor))
-        tide_reactor_stop(TIDE_G(reactor));
-}
-
-void php_tide_callback_bailout(void)
-{
-    callback_bailed_out = true;
-    php_tide_callback_failed();
-}
-
-void php_tide_loop_run(void)
-{
-    tide_reactor_t *r = php_tide_reactor();
-    if (!r)
-        return;
+    tide_sched_t *s = php_tide_sched();
+    if (!s)
+        return false;
     bool was_in_loop = TIDE_G(in_loop);
     TIDE_G(in_loop) = true;
-    int rc = tide_reactor_run(r, TIDE_RUN_DEFAULT);
+    int rc = tide_sched_run(s);
     while (rc == TIDE_EFORKED) {
-        /* We are a child forked by a callback: the parent's loop has unwound. Free our copy
+        /* We are a child forked by a callback: the parent's loop has unwound. Drop our copy
          * of it and run the child's own loop, if the child made one. */
-        if (r == TIDE_G(reactor)) {
+        tide_reactor_t *old = tide_sched_reactor(s);
+        if (TIDE_G(sched) == s) {
+            php_tide_sched_drop();
+        } else {
+            tide_sched_destroy(s);
+        }
+        if (TIDE_G(reactor) == old) {
             TIDE_G(reactor) = NULL;
             php_tide_timer_forget_all();
         }
-        tide_reactor_destroy(r);
-        if (inherited_running == r)
+        tide_reactor_destroy(old);
+        if (inherited_running == old)
             inherited_running = NULL;
-        r = TIDE_G(reactor);
-        rc = r ? tide_reactor_run(r, TIDE_RUN_DEFAULT) : 0;
+        s = TIDE_G(reactor) ? php_tide_sched() : NULL;
+        rc = s ? tide_sched_run(s) : 0;
     }
     TIDE_G(in_loop) = was_in_loop;
-    if (callback_bailed_out) {
-        /* A fatal error in a callback: the loop was left consistent, go on dying. */
-        callback_bailed_out = false;
-        zend_bailout();
-    }
-    if (rc < 0 && !EG(exception))
+    if (TIDE_G(coro_bailout))
+        php_tide_coro_rethrow(); /* does not return */
+    if (!s)
+        return true;
+
+    bool failed = TIDE_G(coro_exception) || TIDE_G(coro_exit);
+    bool left = !failed && php_tide_report_deadlock();
+    /* Unwind what is left (finally blocks and defers run), with no exception pending. */
+    zend_object *pending = EG(exception);
+    EG(exception) = NULL;
+    tide_sched_kill_all(s);
+    EG(exception) = pending;
+    if (TIDE_G(coro_bailout))
+        php_tide_coro_rethrow();
+    if (rc < 0 && !EG(exception) && !TIDE_G(coro_exception))
         zend_throw_exception_ex(php_tide_exception_ce, rc, "The event loop failed: %s",
                                 tide_strerror(rc));
+    return !left;
+}
+
+/* $fn's coroutine and the loop; apart from Tide\run() so that nothing it changes lives
+ * across the zend_try there. */
+static bool run_main(zend_fcall_info *fci, zend_fcall_info_cache *fcc, zval *args,
+                     uint32_t argc)
+{
+    return php_tide_coro_spawn(&fci->function_name, fcc, args, argc) && php_tide_loop_run();
 }
 
 PHP_FUNCTION(Tide_run)
 {
     zend_fcall_info fci;
     zend_fcall_info_cache fcc;
-    zval *args = NULL, retval;
+    zval *args = NULL;
     uint32_t argc = 0;
+    volatile bool ok = false;
 
     ZEND_PARSE_PARAMETERS_START(1, -1)
         Z_PARAM_FUNC(fci, fcc)
@@ -138,32 +154,26 @@ PHP_FUNCTION(Tide_run)
                              0);
         RETURN_THROWS();
     }
-    if (!php_tide_reactor())
+    if (!php_tide_sched())
         RETURN_THROWS();
 
     TIDE_G(in_loop) = true;
-    fci.retval = &retval;
-    fci.params = args;
-    fci.param_count = argc;
+    zval *volatile argv = args;
     zend_try
     {
-        zend_call_function(&fci, &fcc);
-        zval_ptr_dtor(&retval);
-        if (!EG(exception))
-            php_tide_loop_run();
+        ok = run_main(&fci, &fcc, argv, argc);
     }
     zend_catch
     {
-        /* A fatal error in $fn or a callback: the loop no longer runs (shutdown functions
-         * may start it again), then go on dying. */
+        /* A fatal error: the loop no longer runs (shutdown functions may start it). */
         TIDE_G(in_loop) = false;
         zend_bailout();
     }
     zend_end_try();
     TIDE_G(in_loop) = false;
-    if (EG(exception))
+    if (php_tide_coro_rethrow() || EG(exception))
         RETURN_THROWS();
-    RETURN_TRUE;
+    RETURN_BOOL(ok);
 }
 
 ZEND_METHOD(Tide_Event, wait)
@@ -179,11 +189,15 @@ ZEND_METHOD(Tide_Event, wait)
      * resumed, as in Swoole. */
     if (CG(unclean_shutdown) || (PG(last_error_message) && (PG(last_error_type) & E_FATAL_ERRORS)))
         return;
-    if (TIDE_G(reactor) && tide_reactor_alive(TIDE_G(reactor)))
-        php_tide_loop_run();
+    if (!TIDE_G(reactor))
+        return;
+    php_tide_loop_run();
+    if (php_tide_coro_rethrow())
+        RETURN_THROWS();
 }
 
-/* Timers made outside Tide\run() run when the script ends, as Swoole users expect. */
+/* Timers and coroutines made outside Tide\run() run when the script ends, as Swoole users
+ * expect. */
 void php_tide_wait_at_shutdown(void)
 {
     php_shutdown_function_entry entry;
@@ -210,6 +224,7 @@ int php_tide_loop_minit(INIT_FUNC_ARGS)
 
 void php_tide_loop_rshutdown(void)
 {
+    php_tide_sched_drop();
     /* Also a reactor inherited through fork(): freeing the copy does not touch the parent. */
     if (TIDE_G(reactor))
         tide_reactor_destroy(TIDE_G(reactor));

@@ -51,7 +51,9 @@ static PHP_MINIT_FUNCTION(tide)
     php_tide_exception_ce = register_class_Tide_Exception(zend_ce_exception);
     register_class_Tide_Event();
     if (php_tide_loop_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
-        php_tide_timer_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
+        php_tide_timer_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
+        php_tide_coro_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
+        php_tide_channel_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
         return FAILURE;
     return SUCCESS;
 }
@@ -71,6 +73,7 @@ static PHP_RINIT_FUNCTION(tide)
     ZEND_TSRMLS_CACHE_UPDATE();
 #endif
     php_tide_timer_rinit();
+    php_tide_coro_rinit();
     return SUCCESS;
 }
 
@@ -78,6 +81,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
+    php_tide_coro_rshutdown();
     php_tide_timer_rshutdown();
     php_tide_loop_rshutdown();
     return SUCCESS;

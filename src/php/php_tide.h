@@ -8,6 +8,7 @@
 
 #include "php.h"
 #include "tide/common.h"
+#include "tide/coro.h"
 #include "tide/reactor.h"
 
 extern zend_module_entry tide_module_entry;
@@ -19,6 +20,12 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     HashTable timers;  /* timer id => php_tide_timer_t*, the timers PHP code made */
     bool in_loop;      /* Tide\run() or Event::wait() is running the loop */
     bool wait_registered; /* Event::wait() is registered as a shutdown function */
+    tide_sched_t *sched;  /* the coroutine scheduler, on `reactor` */
+    zend_object *coro_exception; /* the first uncaught exception of a coroutine */
+    bool coro_exit;       /* exit() was called in a coroutine */
+    bool coro_bailout;    /* a fatal error ended a coroutine */
+    bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
+    zend_long max_coroutine, stack_size, hook_flags;
 ZEND_END_MODULE_GLOBALS(tide)
 
 ZEND_EXTERN_MODULE_GLOBALS(tide)
@@ -32,15 +39,38 @@ tide_reactor_t *php_tide_reactor(void);
 /* Which backend the environment and ini ask for; false (with *bad naming the culprit) when
  * the value is not a backend name. */
 bool php_tide_requested_backend(tide_backend_t *out, const char **source, const char **bad);
-/* Runs the loop until nothing is pending or a callback throws. */
-void php_tide_loop_run(void);
-/* From a callback: an exception was thrown, stop the loop so it can propagate. */
-void php_tide_callback_failed(void);
-/* From a callback: a fatal error (bailout) was caught; the loop stops and the bailout goes
- * on once the reactor is consistent again. */
-void php_tide_callback_bailout(void);
+/* Runs the scheduler and loop until nothing is left; false if coroutines were left waiting
+ * (deadlock). The caller then calls php_tide_coro_rethrow(). */
+bool php_tide_loop_run(void);
 /* Registers Tide\Event::wait() as a shutdown function (once per request). */
 void php_tide_wait_at_shutdown(void);
+
+/* The process's scheduler (made with the reactor on first use); NULL with an exception. */
+tide_sched_t *php_tide_sched(void);
+/*
+ * Starts a coroutine running callable(...argv) (the values are copied) and runs it until it
+ * first suspends. Its id, or 0 with a warning when max_coroutine is reached (or a stack
+ * cannot be mapped). From a coroutine, an uncaught exception pending from the new one
+ * makes the caller unwind; from the main context outside the loop it is rethrown here.
+ */
+zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                              uint32_t argc);
+/* In the main context: throws what a coroutine left uncaught (or exit()); true if so. */
+bool php_tide_coro_rethrow(void);
+/* Throws Tide\Exception naming `what` unless a coroutine runs; false then. */
+bool php_tide_coro_required(const char *what);
+/* Records where and on what the running coroutine waits (for the deadlock report). */
+void php_tide_coro_waits_on(const char *what);
+/* After a wait returned TIDE_EKILLED: throws the graceful exit that unwinds the coroutine. */
+void php_tide_coro_killed(void);
+/* After the loop: prints the deadlock report if coroutines are left; true if any are. */
+bool php_tide_report_deadlock(void);
+/* Frees the scheduler without running PHP code (fork, request end). */
+void php_tide_sched_drop(void);
+int php_tide_coro_minit(INIT_FUNC_ARGS);
+void php_tide_coro_rinit(void);
+void php_tide_coro_rshutdown(void);
+int php_tide_channel_minit(INIT_FUNC_ARGS);
 
 int php_tide_loop_minit(INIT_FUNC_ARGS);
 void php_tide_loop_rshutdown(void);

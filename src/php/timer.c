@@ -66,45 +66,17 @@ static void timers_maybe_shrink(void)
     *ht = fresh;
 }
 
-static void call_timer(php_tide_timer_t *t, uint64_t id)
-{
-    zend_fcall_info fci;
-    zval retval;
-
-    fci.size = sizeof(fci);
-    ZVAL_COPY_VALUE(&fci.function_name, &t->callable);
-    fci.object = NULL;
-    fci.retval = &retval;
-    fci.params = t->argv;
-    fci.param_count = t->argc;
-    fci.named_params = NULL;
-    ZVAL_LONG(&t->argv[0], (zend_long)id);
-
-    /* fcc has no function_handler for a trampoline (see add_timer): resolved per call. */
-    zend_call_function(&fci, t->fcc.function_handler ? &t->fcc : NULL);
-    zval_ptr_dtor(&retval);
-}
-
+/* Each run of a timer gets a coroutine of its own, which holds its own copies of the
+ * callable and arguments: the timer may be cleared while that coroutine still runs. */
 static void on_timer(tide_reactor_t *r, void *udata, uint64_t id)
 {
     php_tide_timer_t *t = udata;
     TIDE_UNUSED(r);
 
+    ZVAL_LONG(&t->argv[0], (zend_long)id);
     t->running = true;
-    zend_try
-    {
-        call_timer(t, id);
-    }
-    zend_catch
-    {
-        /* A fatal error: leave the reactor consistent, the loop re-raises the bailout. */
-        php_tide_callback_bailout();
-    }
-    zend_end_try();
+    php_tide_coro_spawn(&t->callable, &t->fcc, t->argv, t->argc);
     t->running = false;
-
-    if (EG(exception))
-        php_tide_callback_failed();
     if (!t->tick || t->cleared) {
         zend_hash_index_del(&TIDE_G(timers), (zend_ulong)id);
         timers_maybe_shrink();

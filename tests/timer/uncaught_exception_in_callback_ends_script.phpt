@@ -20,6 +20,5 @@ echo "not reached\n";
 Fatal error: Uncaught Exception: from the timer in %s:%d
 Stack trace:
 #0 [internal function]: {closure}(%d)
-#1 %s(%d): Tide\run(Object(Closure))
-#2 {main}
+#1 {main}
   thrown in %s on line %d

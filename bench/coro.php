@@ -1,0 +1,116 @@
+<?php
+/*
+ * Coroutines against PHP's own Fibers, in the same run, medians of 3 (bench/run runs it).
+ *   php -d extension=tide -d memory_limit=-1 bench/coro.php [scale]
+ * scale 1 = the issue's sizes (1,000,000 round trips / creations / messages).
+ */
+use Tide\Coroutine;
+use Tide\Coroutine\Channel;
+
+$scale = (float) ($argv[1] ?? 1);
+$N = (int) (1000000 * $scale);
+
+function median(callable $fn): float
+{
+    $t = [];
+    for ($i = 0; $i < 3; $i++) {
+        gc_collect_cycles();
+        $t0 = hrtime(true);
+        $fn();
+        $t[] = (hrtime(true) - $t0) / 1e9;
+    }
+    sort($t);
+    return $t[1];
+}
+
+function rss_kb(): int
+{
+    preg_match('/VmRSS:\s+(\d+)/', file_get_contents('/proc/self/status'), $m);
+    return (int) $m[1];
+}
+
+$rows = [];
+
+// 1. switch: yield/resume ping-pong vs Fiber::suspend/resume
+$fiber = median(function () use ($N) {
+    $f = new Fiber(function () { while (true) Fiber::suspend(); });
+    $f->start();
+    for ($i = 0; $i < $N; $i++) $f->resume();
+});
+$coro = median(function () use ($N) {
+    Tide\run(function () use ($N) {
+        $cid = Tide\go(function () { while (true) Coroutine::yield(); });
+        for ($i = 0; $i < $N; $i++) Coroutine::resume($cid);
+        Coroutine::cancel($cid);
+    });
+});
+$rows[] = ["switch round trip (yield + resume)", $coro / $N, $fiber / $N, 0.5];
+
+// 2. create + finish
+$fiber2 = median(function () use ($N) {
+    for ($i = 0; $i < $N; $i++) { $f = new Fiber(function () {}); $f->start(); }
+});
+$coro2 = median(function () use ($N) {
+    Tide\run(function () use ($N) {
+        for ($i = 0; $i < $N; $i++) Tide\go(function () {});
+    });
+});
+$rows[] = ["create + finish", $coro2 / $N, $fiber2 / $N, 0.03];
+
+// 3. spawn 10,000 sleepers vs 10,000 that return at once
+$M = 10000;
+$spawnSleep = median(function () use ($M, &$sleepSpawnOnly) {
+    Tide\run(function () use ($M, &$sleepSpawnOnly) {
+        $t0 = hrtime(true);
+        for ($i = 0; $i < $M; $i++) Tide\go(fn() => Coroutine::sleep(0.01));
+        $sleepSpawnOnly = (hrtime(true) - $t0) / 1e9;
+    });
+});
+$spawnOnly = [];
+for ($k = 0; $k < 3; $k++) {
+    Tide\run(function () use ($M, &$spawnOnly) {
+        $t0 = hrtime(true);
+        for ($i = 0; $i < $M; $i++) Tide\go(fn() => Coroutine::sleep(0.01));
+        $spawnOnly[] = (hrtime(true) - $t0) / 1e9;
+    });
+}
+sort($spawnOnly);
+$spawnNow = median(function () use ($M) {
+    Tide\run(function () use ($M) { for ($i = 0; $i < $M; $i++) Tide\go(fn() => null); });
+});
+$rows[] = ["spawn one that sleeps (10,000) vs one that returns at once", $spawnOnly[1] / $M, $spawnNow / $M, 2.0, "returns at once"];
+
+// 4. channel ping-pong vs Fiber round trip
+$chan = median(function () use ($N) {
+    Tide\run(function () use ($N) {
+        $a = new Channel(1); $b = new Channel(1);
+        Tide\go(function () use ($a, $b, $N) { for ($i = 0; $i < $N; $i++) $b->push($a->pop()); });
+        for ($i = 0; $i < $N; $i++) { $a->push($i); $b->pop(); }
+    });
+});
+$rows[] = ["channel hand-off (push + pop through 2 channels, per message)", $chan / $N / 2, $fiber / $N, 1.0, "Fiber round trip"];
+
+printf("| what | Tide (ns) | Fiber (ns) | ratio | target |\n|---|---|---|---|---|\n");
+foreach ($rows as $r) {
+    printf("| %s | %.0f | %.0f%s | %.3f× | ≤ %s× |\n", $r[0], $r[1] * 1e9, $r[2] * 1e9,
+        isset($r[4]) ? " ({$r[4]})" : "", $r[1] / $r[2], $r[3]);
+}
+
+// 5. memory: RSS per live sleeping coroutine; RSS after 10 rounds
+$base = rss_kb();
+$live = 0;
+$perCoro = 0;
+Tide\run(function () use (&$perCoro, $base) {
+    for ($i = 0; $i < 100000; $i++) Tide\go(fn() => Coroutine::sleep(0.05));
+    $perCoro = (rss_kb() - $base) * 1024 / 100000;
+});
+$start = rss_kb();
+for ($round = 0; $round < 10; $round++) {
+    Tide\run(function () { for ($i = 0; $i < 100000; $i++) Tide\go(fn() => Coroutine::sleep(0.01)); });
+}
+gc_mem_caches();
+$end = rss_kb();
+printf("\n| memory | value |\n|---|---|\n");
+printf("| RSS per live sleeping coroutine (100,000 alive) | %.0f bytes |\n", $perCoro);
+printf("| RSS after the first round of 100,000 | %d KiB |\n", $start);
+printf("| RSS after 10 more rounds | %d KiB (%+d KiB) |\n", $end, $end - $start);

@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tide\Coroutine and the Zend side of the scheduler.
+ *
+ * Each coroutine owns a Zend VM stack (8 KiB to start, grown by the engine as needed) and,
+ * while it is switched out, the executor globals that PHP's own Fibers save (see
+ * Zend/zend_fibers.c: zend_fiber_capture_vm_state), plus the fiber context PHP Fibers
+ * started inside it return to, so Fibers and coroutines can be mixed.
+ *
+ * Errors: an uncaught exception ends the coroutine and stops the scheduler; the main
+ * context rethrows it from Tide\run() (or Event::wait(), or go() at top level), so the
+ * script ends as PHP would. exit() in a coroutine ends the script the same way. A fatal
+ * error is caught at the coroutine's base and re-raised in the main context.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "php.h"
+#include "ext/spl/spl_array.h"
+#include "php_tide.h"
+#include "tide/stack.h"
+#include "tide_coroutine_arginfo.h"
+#include "zend_exceptions.h"
+#include "zend_fibers.h"
+#include "zend_interfaces.h"
+
+/* A coroutine's first VM stack page. It comes from a pool of our own rather than from
+ * emalloc: creating a coroutine then costs no large Zend allocation, and 100,000 sleeping
+ * coroutines do not count against memory_limit (their C stacks do not either). Pages the
+ * engine adds when a coroutine calls deeper are ordinary emalloc'd pages of this size. */
+#define VM_STACK_SIZE 8192
+#define VM_POOL_MAX 256
+
+static zend_vm_stack vm_pool[VM_POOL_MAX];
+static int vm_pool_len;
+
+static zend_vm_stack vm_page_get(void)
+{
+    zend_vm_stack page = vm_pool_len ? vm_pool[--vm_pool_len] : tide_malloc(VM_STACK_SIZE);
+    page->top = ZEND_VM_STACK_ELEMENTS(page);
+    page->end = (zval *)((char *)page + VM_STACK_SIZE);
+    page->prev = NULL;
+    return page;
+}
+
+static void vm_page_put(zend_vm_stack page)
+{
+    if (vm_pool_len < VM_POOL_MAX)
+        vm_pool[vm_pool_len++] = page;
+    else
+        tide_free(page);
+}
+
+static void vm_pool_drain(void)
+{
+    while (vm_pool_len)
+        tide_free(vm_pool[--vm_pool_len]);
+}
+
+static zend_class_entry *php_tide_coroutine_ce;
+
+/* The base frame of every coroutine's VM stack (as Fibers have one). */
+static zend_function coro_base_function = {ZEND_INTERNAL_FUNCTION};
+/* Marks the fiber contexts that belong to coroutines. */
+static int coro_fiber_kind;
+
+/* Per coroutine, owned by the scheduler's coroutine (udata), freed by on_exit. */
+typedef struct php_tide_coro {
+    /* the executor state while switched out */
+    zend_vm_stack vm_stack;
+    zval *vm_stack_top, *vm_stack_end;
+    size_t vm_stack_page_size;
+    zend_execute_data *execute_data;
+    int error_reporting;
+    uint32_t jit_trace_num;
+    JMP_BUF *bailout;
+    zend_fiber *active_fiber;
+    zend_fiber_context *fiber_context;
+
+    zend_fiber_context base_fiber; /* where Fibers started in this coroutine return to */
+    zval callable;
+    zend_fcall_info_cache fcc;
+    zval *argv;
+    uint32_t argc;
+    zval context;       /* ArrayObject, or UNDEF */
+    zval defers;        /* array of callables, or UNDEF */
+    const char *waiting_on; /* for the deadlock report (file:line from execute_data) */
+} php_tide_coro_t;
+
+/* The main context's saved state (it has no php_tide_coro_t of its own). */
+static php_tide_coro_t main_state;
+
+static php_tide_coro_t *state_of(tide_coro_t *co)
+{
+    return tide_coro_is_main(co) ? &main_state : tide_coro_udata(co);
+}
+
+static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
+{
+    php_tide_coro_t *f = state_of(from), *t = state_of(to);
+    TIDE_UNUSED(udata);
+
+    f->vm_stack = EG(vm_stack);
+    f->vm_stack_top = EG(vm_stack_top);
+    f->vm_stack_end = EG(vm_stack_end);
+    f->vm_stack_page_size = EG(vm_stack_page_size);
+    f->execute_data = EG(current_execute_data);
+    f->error_reporting = EG(error_reporting);
+    f->jit_trace_num = EG(jit_trace_num);
+    f->bailout = EG(bailout);
+    f->active_fiber = EG(active_fiber);
+    f->fiber_context = EG(current_fiber_context);
+
+    EG(vm_stack) = t->vm_stack;
+    EG(vm_stack_top) = t->vm_stack_top;
+    EG(vm_stack_end) = t->vm_stack_end;
+    EG(vm_stack_page_size) = t->vm_stack_page_size;
+    EG(current_execute_data) = t->execute_data;
+    EG(error_reporting) = t->error_reporting;
+    EG(jit_trace_num) = t->jit_trace_num;
+    EG(bailout) = t->bailout;
+    EG(active_fiber) = t->active_fiber;
+    EG(current_fiber_context) = t->fiber_context;
+}
+
+static void free_state(php_tide_coro_t *pc)
+{
+    zval_ptr_dtor(&pc->callable);
+    for (uint32_t i = 0; i < pc->argc; i++)
+        zval_ptr_dtor(&pc->argv[i]);
+    if (pc->argv)
+        efree(pc->argv);
+    zval_ptr_dtor(&pc->context);
+    zval_ptr_dtor(&pc->defers);
+    /* The VM stack pages: the frames on them are gone (ended or never unwound). The first
+     * is ours; the engine's own (deeper calls) are emalloc'd. */
+    zend_vm_stack page = pc->vm_stack;
+    while (page) {
+        zend_vm_stack prev = page->prev;
+        if (prev)
+            efree(page);
+        else
+            vm_page_put(page);
+        page = prev;
+    }
+    efree(pc);
+}
+
+static void on_coro_exit(tide_coro_t *co, void *udata)
+{
+    TIDE_UNUSED(udata);
+    free_state(tide_coro_udata(co));
+}
+
+/* ---- the coroutine's life ---- */
+
+static void run_defers(php_tide_coro_t *pc)
+{
+    if (Z_TYPE(pc->defers) != IS_ARRAY)
+        return;
+    zval *fn;
+    ZEND_HASH_REVERSE_FOREACH_VAL(Z_ARRVAL(pc->defers), fn) {
+        zval retval;
+        zend_object *earlier = EG(exception);
+        EG(exception) = NULL; /* a defer runs even when the coroutine threw */
+        call_user_function(NULL, NULL, fn, &retval, 0, NULL);
+        zval_ptr_dtor(&retval);
+        if (earlier) {
+            if (EG(exception))
+                zend_exception_set_previous(EG(exception), earlier);
+            else
+                EG(exception) = earlier;
+        }
+    } ZEND_HASH_FOREACH_END();
+}
+
+/* The coroutine ends with EG(exception): decide what it means for the script. */
+static void coro_ended_with_exception(void)
+{
+    zend_object *ex = EG(exception);
+    if (zend_is_graceful_exit(ex)) {
+        /* Killed by the scheduler (teardown): nothing to report. */
+    } else if (zend_is_unwind_exit(ex)) {
+        /* exit() here, or unwinding because another coroutine failed. */
+        if (!TIDE_G(coro_exception))
+            TIDE_G(coro_exit) = true;
+        tide_sched_stop(TIDE_G(sched));
+    } else {
+        if (!TIDE_G(coro_exception)) {
+            GC_ADDREF(ex);
+            TIDE_G(coro_exception) = ex;
+        }
+        tide_sched_stop(TIDE_G(sched));
+    }
+    zend_clear_exception();
+}
+
+static void coro_main(tide_coro_t *co, void *arg)
+{
+    php_tide_coro_t *pc = arg;
+    TIDE_UNUSED(co);
+
+    zend_try
+    {
+        zval retval;
+        zend_fcall_info fci = {
+            .size = sizeof(fci),
+            .retval = &retval,
+            .params = pc->argv,
+            .param_count = pc->argc,
+        };
+        ZVAL_COPY_VALUE(&fci.function_name, &pc->callable);
+        zend_call_function(&fci, pc->fcc.function_handler ? &pc->fcc : NULL);
+        zval_ptr_dtor(&retval);
+        run_defers(pc);
+        if (EG(exception))
+            coro_ended_with_exception();
+        /* Free the context now, while PHP code (destructors) may still run here. */
+        zval_ptr_dtor(&pc->context);
+        ZVAL_UNDEF(&pc->context);
+        zval_ptr_dtor(&pc->defers);
+        ZVAL_UNDEF(&pc->defers);
+    }
+    zend_catch
+    {
+        /* A fatal error: the main context re-raises it once this stack is left. */
+        TIDE_G(coro_bailout) = true;
+        tide_sched_stop(TIDE_G(sched));
+    }
+    zend_end_try();
+}
+
+zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                              uint32_t argc)
+{
+    tide_sched_t *s = php_tide_sched();
+    if (!s)
+        return 0;
+    php_tide_wait_at_shutdown(); /* outside Tide\run(): what suspends runs at the end */
+
+    php_tide_coro_t *pc = ecalloc(1, sizeof(*pc));
+    ZVAL_COPY(&pc->callable, callable);
+    pc->fcc = *fcc;
+    if (pc->fcc.function_handler &&
+        (pc->fcc.function_handler->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE))
+        pc->fcc.function_handler = NULL; /* resolved when called: a trampoline is per call */
+    if (argc) {
+        pc->argv = safe_emalloc(argc, sizeof(zval), 0);
+        for (uint32_t i = 0; i < argc; i++)
+            ZVAL_COPY(&pc->argv[i], &argv[i]);
+    }
+    pc->argc = argc;
+    ZVAL_UNDEF(&pc->context);
+    ZVAL_UNDEF(&pc->defers);
+
+    /* Its VM stack, with a base frame that ends backtraces at the coroutine's start. */
+    zend_vm_stack stack = vm_page_get();
+    pc->vm_stack = stack;
+    pc->vm_stack_top = stack->top + ZEND_CALL_FRAME_SLOT;
+    pc->vm_stack_end = stack->end;
+    pc->vm_stack_page_size = VM_STACK_SIZE;
+    pc->execute_data = (zend_execute_data *)stack->top;
+    memset(pc->execute_data, 0, sizeof(zend_execute_data));
+    pc->execute_data->func = &coro_base_function;
+    pc->error_reporting = EG(error_reporting);
+    pc->base_fiber.kind = &coro_fiber_kind;
+    pc->base_fiber.status = ZEND_FIBER_STATUS_RUNNING;
+    pc->fiber_context = &pc->base_fiber;
+
+    /* The scheduler's coroutine carries pc; tide_coro_create switches to it at once, so
+     * it is attached through the argument and set as udata on entry. */
+    int64_t id = tide_coro_create(s, (tide_coro_fn)coro_main, pc);
+    if (id < 0) {
+        free_state(pc);
+        if (id == TIDE_ELIMIT)
+            php_error_docref(NULL, E_WARNING,
+                             "Cannot create a coroutine: max_coroutine (" ZEND_LONG_FMT
+                             ") coroutines are alive",
+                             TIDE_G(max_coroutine));
+        else
+            php_error_docref(NULL, E_WARNING, "Cannot create a coroutine: %s",
+                             tide_strerror((int)id));
+        return 0;
+    }
+
+    /* Back in the creator. A failure pending from the new coroutine ends this one too, or
+     * surfaces here when the creator is the main context outside the loop. */
+    if (TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout)) {
+        if (!tide_coro_is_main(tide_coro_current(s))) {
+            if (!EG(exception))
+                zend_throw_unwind_exit();
+        } else if (!TIDE_G(in_loop)) {
+            php_tide_coro_rethrow();
+        }
+    }
+    return (zend_long)id;
+}
+
+bool php_tide_coro_rethrow(void)
+{
+    if (TIDE_G(coro_bailout)) {
+        TIDE_G(coro_bailout) = false;
+        TIDE_G(in_loop) = false;
+        zend_bailout();
+    }
+    if (TIDE_G(coro_exception)) {
+        zend_object *ex = TIDE_G(coro_exception);
+        TIDE_G(coro_exception) = NULL;
+        TIDE_G(coro_exit) = false;
+        if (EG(exception))
+            OBJ_RELEASE(ex);
+        else
+            zend_throw_exception_internal(ex);
+        return true;
+    }
+    if (TIDE_G(coro_exit)) {
+        TIDE_G(coro_exit) = false;
+        if (!EG(exception))
+            zend_throw_unwind_exit();
+        return true;
+    }
+    return false;
+}
+
+bool php_tide_coro_required(const char *what)
+{
+    if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
+        return true;
+    zend_throw_exception_ex(php_tide_exception_ce, 0, "%s must be called inside a coroutine",
+                            what);
+    return false;
+}
+
+void php_tide_coro_waits_on(const char *what)
+{
+    /* Only the name: where it waits is read from its frames if a report needs it. */
+    php_tide_coro_t *pc = tide_coro_udata(tide_coro_current(TIDE_G(sched)));
+    pc->waiting_on = what;
+}
+
+void php_tide_coro_killed(void)
+{
+    if (!EG(exception))
+        zend_throw_graceful_exit();
+}
+
+/* ---- the scheduler's lifecycle ---- */
+
+/* SIGSEGV on a guard page: say which coroutine overflowed its C stack, not just crash. */
+static struct sigaction old_segv, old_bus;
+
+static void put_str(char **p, const char *s)
+{
+    while (*s)
+        *(*p)++ = *s++;
+}
+
+static void put_num(char **p, unsigned long long v)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *(*p)++ = tmp[--n];
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    TIDE_UNUSED(uc);
+    tide_sched_t *s = TIDE_G(sched);
+    tide_coro_t *co = s ? tide_coro_current(s) : NULL;
+    if (co && !tide_coro_is_main(co) &&
+        tide_stack_in_guard(tide_coro_stack(co), si->si_addr, (size_t)sysconf(_SC_PAGESIZE))) {
+        char buf[512], *p = buf;
+        put_str(&p, "PHP Fatal error:  Tide: C stack overflow in coroutine #");
+        put_num(&p, (unsigned long long)tide_coro_id(co));
+        put_str(&p, " (its stack is ");
+        put_num(&p, tide_coro_stack(co)->size);
+        put_str(&p, " bytes); raise it with Tide\\Coroutine::set(['stack_size' => ...])\n");
+        if (write(STDERR_FILENO, buf, (size_t)(p - buf)) < 0) {
+            /* nothing more can be done */
+        }
+        _exit(255);
+    }
+    /* Not ours: let the previous handler (or the default action) have it. */
+    sigaction(sig, sig == SIGSEGV ? &old_segv : &old_bus, NULL);
+}
+
+static void install_fault_handler(void)
+{
+    static bool installed;
+    static char altstack[64 * 1024];
+    if (installed)
+        return;
+    installed = true;
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+tide_sched_t *php_tide_sched(void)
+{
+    tide_reactor_t *r = php_tide_reactor();
+    if (!r)
+        return NULL;
+    if (TIDE_G(sched) && tide_sched_reactor(TIDE_G(sched)) == r)
+        return TIDE_G(sched);
+    if (TIDE_G(sched)) {
+        /* The reactor was made anew (after fork): so is the scheduler. Coroutines of the
+         * parent's copy are dropped, not unwound: they are the parent's work. */
+        tide_sched_destroy(TIDE_G(sched));
+        TIDE_G(sched) = NULL;
+    }
+    tide_sched_hooks_t hooks = {on_switch, on_coro_exit, NULL};
+    TIDE_G(sched) = tide_sched_create(r, &hooks);
+    tide_sched_set_max(TIDE_G(sched), (size_t)TIDE_G(max_coroutine));
+    if (TIDE_G(stack_size))
+        tide_sched_set_stack_size(TIDE_G(sched), (size_t)TIDE_G(stack_size));
+    install_fault_handler();
+    return TIDE_G(sched);
+}
+
+/* Drops the scheduler (after fork, or at request end) without running PHP code. */
+void php_tide_sched_drop(void)
+{
+    if (TIDE_G(sched)) {
+        tide_sched_destroy(TIDE_G(sched));
+        TIDE_G(sched) = NULL;
+    }
+}
+
+/* ---- Tide\Coroutine ---- */
+
+static void spawn_from_args(INTERNAL_FUNCTION_PARAMETERS)
+{
+    zval *callable, *args = NULL;
+    uint32_t argc = 0;
+    zend_fcall_info_cache fcc;
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, -1)
+        Z_PARAM_ZVAL(callable)
+        Z_PARAM_VARIADIC('*', args, argc)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!zend_is_callable_ex(callable, NULL, 0, NULL, &fcc, &error)) {
+        zend_argument_type_error(1, "must be a valid callback, %s", error);
+        efree(error);
+        RETURN_THROWS();
+    }
+    zend_long id = php_tide_coro_spawn(callable, &fcc, args, argc);
+    if (EG(exception))
+        RETURN_THROWS();
+    if (!id)
+        RETURN_FALSE;
+    RETURN_LONG(id);
+}
+
+PHP_FUNCTION(Tide_go)
+{
+    spawn_from_args(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+ZEND_METHOD(Tide_Coroutine, create)
+{
+    spawn_from_args(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+static tide_coro_t *current_coro(void)
+{
+    if (!TIDE_G(sched))
+        return NULL;
+    tide_coro_t *co = tide_coro_current(TIDE_G(sched));
+    return tide_coro_is_main(co) ? NULL : co;
+}
+
+/* cid 0 means the running coroutine. */
+static tide_coro_t *find_coro(zend_long cid)
+{
+    if (cid == 0)
+        return current_coro();
+    return TIDE_G(sched) ? tide_coro_find(TIDE_G(sched), cid) : NULL;
+}
+
+ZEND_METHOD(Tide_Coroutine, getCid)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    tide_coro_t *co = current_coro();
+    RETURN_LONG(co ? (zend_long)tide_coro_id(co) : -1);
+}
+
+ZEND_METHOD(Tide_Coroutine, getPcid)
+{
+    zend_long cid = 0;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(cid)
+    ZEND_PARSE_PARAMETERS_END();
+    tide_coro_t *co = find_coro(cid);
+    if (!co)
+        RETURN_FALSE;
+    RETURN_LONG((zend_long)tide_coro_parent_id(co));
+}
+
+ZEND_METHOD(Tide_Coroutine, exists)
+{
+    zend_long cid;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(cid)
+    ZEND_PARSE_PARAMETERS_END();
+    RETURN_BOOL(cid > 0 && find_coro(cid));
+}
+
+ZEND_METHOD(Tide_Coroutine, yield)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!php_tide_coro_required("Tide\\Coroutine::yield()"))
+        RETURN_THROWS();
+    php_tide_coro_waits_on("Tide\\Coroutine::yield()");
+    if (tide_coro_yield(TIDE_G(sched)) == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        RETURN_THROWS();
+    }
+    RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Coroutine, resume)
+{
+    zend_long cid;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(cid)
+    ZEND_PARSE_PARAMETERS_END();
+    tide_coro_t *co = cid > 0 ? find_coro(cid) : NULL;
+    if (!co) {
+        php_error_docref(NULL, E_WARNING, "Coroutine #" ZEND_LONG_FMT " does not exist", cid);
+        RETURN_FALSE;
+    }
+    if (tide_coro_state(co) != TIDE_CORO_YIELDED) {
+        php_error_docref(NULL, E_WARNING,
+                         "Coroutine #" ZEND_LONG_FMT
+                         " is not suspended by Tide\\Coroutine::yield() (it is %s)",
+                         cid,
+                         tide_coro_state(co) == TIDE_CORO_RUNNING ? "running" : "waiting");
+        RETURN_FALSE;
+    }
+    tide_coro_resume(TIDE_G(sched), co);
+    if (TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout)) {
+        if (current_coro()) {
+            if (!EG(exception))
+                zend_throw_unwind_exit();
+            RETURN_THROWS();
+        }
+        if (!TIDE_G(in_loop) && php_tide_coro_rethrow())
+            RETURN_THROWS();
+    }
+    RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Coroutine, sleep)
+{
+    double seconds;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_DOUBLE(seconds)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!(seconds >= 0) || seconds > 9.2e9) {
+        zend_argument_value_error(1, "must be between 0 and 9.2e9 seconds");
+        RETURN_THROWS();
+    }
+    if (!php_tide_coro_required("Tide\\Coroutine::sleep()"))
+        RETURN_THROWS();
+    php_tide_coro_waits_on("Tide\\Coroutine::sleep()");
+    int rc = tide_coro_sleep(TIDE_G(sched), (int64_t)(seconds * 1e9));
+    if (rc == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        RETURN_THROWS();
+    }
+    RETURN_BOOL(rc == 0);
+}
+
+ZEND_METHOD(Tide_Coroutine, defer)
+{
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_FUNC(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!php_tide_coro_required("Tide\\Coroutine::defer()"))
+        RETURN_THROWS();
+    php_tide_coro_t *pc = tide_coro_udata(tide_coro_current(TIDE_G(sched)));
+    if (Z_TYPE(pc->defers) != IS_ARRAY)
+        array_init(&pc->defers);
+    Z_TRY_ADDREF(fci.function_name);
+    add_next_index_zval(&pc->defers, &fci.function_name);
+}
+
+ZEND_METHOD(Tide_Coroutine, getContext)
+{
+    zend_long cid = 0;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(cid)
+    ZEND_PARSE_PARAMETERS_END();
+    tide_coro_t *co = find_coro(cid);
+    if (!co)
+        RETURN_NULL();
+    php_tide_coro_t *pc = tide_coro_udata(co);
+    if (Z_TYPE(pc->context) == IS_UNDEF)
+        object_init_ex(&pc->context, spl_ce_ArrayObject);
+    RETURN_COPY(&pc->context);
+}
+
+static void add_id(tide_coro_t *co, void *arg)
+{
+    add_next_index_long((zval *)arg, (zend_long)tide_coro_id(co));
+}
+
+ZEND_METHOD(Tide_Coroutine, list)
+{
+    zval ids;
+    ZEND_PARSE_PARAMETERS_NONE();
+    array_init(&ids);
+    if (TIDE_G(sched))
+        tide_sched_foreach(TIDE_G(sched), add_id, &ids);
+    object_init_ex(return_value, spl_ce_ArrayIterator);
+    zend_call_known_instance_method_with_1_params(spl_ce_ArrayIterator->constructor,
+                                                  Z_OBJ_P(return_value), NULL, &ids);
+    zval_ptr_dtor(&ids);
+}
+
+ZEND_METHOD(Tide_Coroutine, stats)
+{
+    tide_sched_stats_t st = {0};
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (TIDE_G(sched))
+        tide_sched_stats(TIDE_G(sched), &st);
+    array_init(return_value);
+    add_assoc_long(return_value, "coroutine_num", (zend_long)st.coroutine_num);
+    add_assoc_long(return_value, "coroutine_peak_num", (zend_long)st.coroutine_peak_num);
+    add_assoc_long(return_value, "coroutine_last_cid", (zend_long)st.coroutine_last_cid);
+    add_assoc_long(return_value, "max_coroutine", TIDE_G(max_coroutine));
+    add_assoc_long(return_value, "stack_size",
+                   TIDE_G(sched) ? (zend_long)st.stack_size : TIDE_G(stack_size));
+    add_assoc_long(return_value, "stacks_free", (zend_long)st.stacks_free);
+    add_assoc_long(return_value, "ready_num", (zend_long)st.ready_num);
+    add_assoc_long(return_value, "switch_count", (zend_long)st.switch_count);
+    add_assoc_long(return_value, "timer_num",
+                   TIDE_G(reactor) ? (zend_long)tide_timer_count(TIDE_G(reactor)) : 0);
+}
+
+ZEND_METHOD(Tide_Coroutine, cancel)
+{
+    zend_long cid;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(cid)
+    ZEND_PARSE_PARAMETERS_END();
+    tide_coro_t *co = cid > 0 ? find_coro(cid) : NULL;
+    RETURN_BOOL(co && tide_coro_cancel(TIDE_G(sched), co));
+}
+
+ZEND_METHOD(Tide_Coroutine, isCanceled)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!php_tide_coro_required("Tide\\Coroutine::isCanceled()"))
+        RETURN_THROWS();
+    RETURN_BOOL(tide_coro_canceled(tide_coro_current(TIDE_G(sched))));
+}
+
+ZEND_METHOD(Tide_Coroutine, set)
+{
+    HashTable *options;
+    zend_string *key;
+    zval *value;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
+        if (!key) {
+            zend_argument_value_error(1, "must have string keys (option names)");
+            RETURN_THROWS();
+        }
+        if (zend_string_equals_literal(key, "max_coroutine")) {
+            zend_long n = zval_get_long(value);
+            if (n < 0) {
+                zend_argument_value_error(1, "option \"max_coroutine\" must be 0 (no limit) or more");
+                RETURN_THROWS();
+            }
+            TIDE_G(max_coroutine) = n;
+            if (TIDE_G(sched))
+                tide_sched_set_max(TIDE_G(sched), (size_t)n);
+        } else if (zend_string_equals_literal(key, "stack_size")) {
+            zend_long n = zval_get_long(value);
+            if (n < 16384 || n > (zend_long)1 << 30) {
+                zend_argument_value_error(1, "option \"stack_size\" must be between 16384 and 1073741824 bytes");
+                RETURN_THROWS();
+            }
+            TIDE_G(stack_size) = n;
+            if (TIDE_G(sched))
+                tide_sched_set_stack_size(TIDE_G(sched), (size_t)n);
+        } else if (zend_string_equals_literal(key, "hook_flags")) {
+            TIDE_G(hook_flags) = zval_get_long(value);
+        } else if (zend_string_equals_literal(key, "deadlock_check")) {
+            TIDE_G(deadlock_check) = zend_is_true(value);
+        } else {
+            zend_argument_value_error(1, "contains an unknown option \"%s\"", ZSTR_VAL(key));
+            RETURN_THROWS();
+        }
+    } ZEND_HASH_FOREACH_END();
+}
+
+/* ---- deadlock report ---- */
+
+static void report_one(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(arg);
+    php_tide_coro_t *pc = tide_coro_udata(co);
+    /* The innermost frame of user code is where it waits. */
+    const char *file = "[unknown]";
+    uint32_t line = 0;
+    for (zend_execute_data *ex = pc->execute_data; ex; ex = ex->prev_execute_data) {
+        if (ex->func && ZEND_USER_CODE(ex->func->type)) {
+            file = ZSTR_VAL(ex->func->op_array.filename);
+            line = ex->opline ? ex->opline->lineno : ex->func->op_array.line_start;
+            break;
+        }
+    }
+    fprintf(stderr, "#%lld %s:%u (%s)\n", (long long)tide_coro_id(co), file, line,
+            pc->waiting_on ? pc->waiting_on : "suspended");
+}
+
+bool php_tide_report_deadlock(void)
+{
+    tide_sched_stats_t st;
+    tide_sched_stats(TIDE_G(sched), &st);
+    if (!st.coroutine_num)
+        return false;
+    if (TIDE_G(deadlock_check)) {
+        fflush(stdout);
+        php_output_flush_all();
+        fprintf(stderr, "[tide] deadlock: %zu coroutine(s) waiting\n", st.coroutine_num);
+        tide_sched_foreach(TIDE_G(sched), report_one, NULL);
+        fflush(stderr);
+    }
+    return true;
+}
+
+/* ---- module hooks ---- */
+
+int php_tide_coro_minit(INIT_FUNC_ARGS)
+{
+    TIDE_UNUSED(type);
+    TIDE_UNUSED(module_number);
+    php_tide_coroutine_ce = register_class_Tide_Coroutine();
+    return SUCCESS;
+}
+
+void php_tide_coro_rinit(void)
+{
+    TIDE_G(deadlock_check) = true;
+    TIDE_G(max_coroutine) = 0;
+    TIDE_G(stack_size) = 0;
+    TIDE_G(hook_flags) = 0;
+    TIDE_G(coro_exception) = NULL;
+    TIDE_G(coro_exit) = TIDE_G(coro_bailout) = false;
+    memset(&main_state, 0, sizeof(main_state));
+}
+
+void php_tide_coro_rshutdown(void)
+{
+    php_tide_sched_drop();
+    vm_pool_drain();
+    if (TIDE_G(coro_exception)) {
+        OBJ_RELEASE(TIDE_G(coro_exception));
+        TIDE_G(coro_exception) = NULL;
+    }
+}
