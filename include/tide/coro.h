@@ -37,9 +37,15 @@ typedef struct tide_sched_hooks {
     /* Called on every switch, before it, on the stack being left: save from's runtime
      * state and load to's. Either may be the main pseudo-coroutine. */
     void (*on_switch)(tide_coro_t *from, tide_coro_t *to, void *udata);
+    /* Called when a coroutine is made, before it first runs, with the arg given to
+     * tide_coro_create: set up its runtime state (udata). */
+    void (*on_start)(tide_coro_t *co, void *arg, void *udata);
     /* Called when a dead coroutine is freed, off its stack: free what udata holds. */
     void (*on_exit)(tide_coro_t *co, void *udata);
     void *udata;
+    /* Bytes of per-coroutine runtime state the scheduler provides next to each stack (no
+     * allocation per coroutine); the coroutine's udata points at them. 0: udata = arg. */
+    size_t state_size;
 } tide_sched_hooks_t;
 
 /* Makes the scheduler of a thread, on reactor r (which it does not own). */
@@ -64,24 +70,60 @@ typedef struct tide_sched_stats {
 void tide_sched_stats(const tide_sched_t *s, tide_sched_stats_t *out);
 
 /*
- * Creates a coroutine running fn(co, arg) and switches to it at once; its udata starts as
- * arg (the hooks see it from the first switch on). Returns its id (> 0),
+ * Creates a coroutine running fn(co, arg) and switches to it at once; its udata is the
+ * state area (hooks.state_size) or else arg. Returns its id (> 0),
  * or TIDE_ELIMIT when max_coroutine coroutines are alive, or -ENOMEM when no stack could
  * be mapped. The coroutine may already be dead when this returns.
  */
 int64_t tide_coro_create(tide_sched_t *s, tide_coro_fn fn, void *arg);
 
+/*
+ * The first fields of every coroutine and of the scheduler, readable through the inline
+ * functions below (they sit on every switch's path). Everything else is private.
+ */
+typedef struct tide_coro_head {
+    int64_t id;        /* > 0; -1 for the main pseudo-coroutine */
+    int64_t parent_id; /* -1 if the main context made it */
+    tide_coro_state_t state;
+    void *udata;
+} tide_coro_head_t;
+
+typedef struct tide_sched_head {
+    tide_coro_t *current;
+} tide_sched_head_t;
+
 /* The running coroutine; the main pseudo-coroutine (id -1) outside any. */
-tide_coro_t *tide_coro_current(const tide_sched_t *s);
-tide_coro_t *tide_sched_main(const tide_sched_t *s);
-bool tide_coro_is_main(const tide_coro_t *co);
-tide_coro_t *tide_coro_find(const tide_sched_t *s, int64_t cid);
-int64_t tide_coro_id(const tide_coro_t *co);
+static inline tide_coro_t *tide_coro_current(const tide_sched_t *s)
+{
+    return ((const tide_sched_head_t *)s)->current;
+}
+static inline bool tide_coro_is_main(const tide_coro_t *co)
+{
+    return ((const tide_coro_head_t *)co)->id < 0;
+}
+static inline int64_t tide_coro_id(const tide_coro_t *co)
+{
+    return ((const tide_coro_head_t *)co)->id;
+}
 /* Id of the coroutine that created co, -1 if the main context did. */
-int64_t tide_coro_parent_id(const tide_coro_t *co);
-tide_coro_state_t tide_coro_state(const tide_coro_t *co);
-void *tide_coro_udata(const tide_coro_t *co);
-void tide_coro_set_udata(tide_coro_t *co, void *udata);
+static inline int64_t tide_coro_parent_id(const tide_coro_t *co)
+{
+    return ((const tide_coro_head_t *)co)->parent_id;
+}
+static inline tide_coro_state_t tide_coro_state(const tide_coro_t *co)
+{
+    return ((const tide_coro_head_t *)co)->state;
+}
+static inline void *tide_coro_udata(const tide_coro_t *co)
+{
+    return ((const tide_coro_head_t *)co)->udata;
+}
+static inline void tide_coro_set_udata(tide_coro_t *co, void *udata)
+{
+    ((tide_coro_head_t *)co)->udata = udata;
+}
+tide_coro_t *tide_sched_main(const tide_sched_t *s);
+tide_coro_t *tide_coro_find(const tide_sched_t *s, int64_t cid);
 const struct tide_stack *tide_coro_stack(const tide_coro_t *co);
 bool tide_coro_canceled(const tide_coro_t *co);
 

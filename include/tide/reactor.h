@@ -24,6 +24,8 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
+#include "tide/heap.h"
+
 typedef struct tide_reactor tide_reactor_t;
 typedef struct tide_op tide_op_t;
 
@@ -193,6 +195,32 @@ uint64_t tide_timer_add_ns(tide_reactor_t *r, uint64_t ns, uint64_t interval_ns,
 bool tide_timer_cancel(tide_reactor_t *r, uint64_t id);
 /* An unreferenced timer does not keep the loop alive. */
 void tide_timer_unref(tide_reactor_t *r, uint64_t id);
+
+/*
+ * A timer the caller embeds in its own struct (no allocation, no id): for the scheduler's
+ * per-coroutine timeouts. The fields are private. Start it with tide_timer_start(); it is
+ * stopped when it fires (before cb runs) or by tide_timer_stop(). Zero it before first use.
+ */
+typedef struct tide_timer {
+    tide_heap_node_t node; /* key = deadline (ns) */
+    uint64_t id;           /* 0 for an embedded timer */
+    uint64_t interval_ns;
+    uint64_t exec_count;
+    tide_timer_cb cb;
+    void *udata;
+    bool unref;
+    bool cancelled; /* cancelled from inside its own callback */
+} tide_timer_t;
+
+/* Arms t to call cb(r, udata, 0) once, ns from now; t must not be armed. */
+void tide_timer_start(tide_reactor_t *r, tide_timer_t *t, uint64_t ns, tide_timer_cb cb,
+                      void *udata);
+/* Disarms t if armed; true if it was. */
+bool tide_timer_stop(tide_reactor_t *r, tide_timer_t *t);
+static inline bool tide_timer_armed(const tide_timer_t *t)
+{
+    return t->node.index != SIZE_MAX;
+}
 
 typedef struct tide_timer_info {
     uint64_t interval_ms; /* 0 for a one-shot */

@@ -21,7 +21,8 @@ typedef struct tide_stack_slab tide_stack_slab_t;
 
 typedef struct tide_stack {
     char *lo;    /* lowest usable byte (the guard page is just below) */
-    size_t size; /* usable bytes */
+    size_t size; /* usable bytes of C stack */
+    char *extra; /* the pool's `extra` bytes, just above the C stack (lo + size) */
     tide_stack_slab_t *slab;
     struct tide_stack *prev, *next; /* the free list */
     unsigned valgrind_id;
@@ -32,15 +33,22 @@ typedef struct tide_stack {
 
 typedef struct tide_stack_pool {
     size_t size;      /* usable size of new stacks (a multiple of the page size) */
-    size_t keep;      /* free stacks kept mapped (default 128) */
+    size_t extra;     /* bytes above each stack for its owner's state (page multiple) */
+    size_t keep;      /* free stacks kept mapped by tide_stack_pool_trim (default 128) */
+    size_t max_free;  /* past this many free stacks, whole free slabs go at once */
     size_t nfree, nused, nslabs;
     size_t nguarded, guard_budget; /* stacks with a guard page; how many may have one */
     tide_stack_t *free; /* most recently freed first: its pages are warm */
     tide_stack_slab_t *slabs;
 } tide_stack_pool_t;
 
-/* size: usable bytes per stack, rounded up to pages (minimum 16 KiB). */
-void tide_stack_pool_init(tide_stack_pool_t *p, size_t size);
+/* size: usable bytes per stack, rounded up to pages (minimum 16 KiB); extra: bytes above
+ * each stack for its owner's state (rounded up to pages, may be 0). */
+void tide_stack_pool_init(tide_stack_pool_t *p, size_t size, size_t extra);
+/* Unmaps the slabs whose stacks are all free, beyond the `keep` spare stacks. Freed stacks
+ * stay mapped (and their pages resident) until then, so a busy loop reuses warm stacks;
+ * the scheduler trims when it runs out of work. */
+void tide_stack_pool_trim(tide_stack_pool_t *p);
 /* Unmaps every slab; stacks still in use must not be used afterwards. */
 void tide_stack_pool_destroy(tide_stack_pool_t *p);
 /* Changes the size of stacks handed out from now on. */

@@ -575,6 +575,29 @@ uint64_t tide_timer_add_ns(tide_reactor_t *r, uint64_t ns, uint64_t interval_ns,
     return t->id;
 }
 
+void tide_timer_start(tide_reactor_t *r, tide_timer_t *t, uint64_t ns, tide_timer_cb cb,
+                      void *udata)
+{
+    t->id = 0;
+    t->interval_ns = 0;
+    t->cb = cb;
+    t->udata = udata;
+    t->unref = false;
+    t->cancelled = false;
+    t->node.key = tide_time_ns() + ns;
+    tide_heap_push(&r->timers, &t->node);
+    r->timer_refs++;
+}
+
+bool tide_timer_stop(tide_reactor_t *r, tide_timer_t *t)
+{
+    if (!tide_timer_armed(t))
+        return false;
+    tide_heap_remove(&r->timers, &t->node);
+    r->timer_refs--;
+    return true;
+}
+
 static void timer_release(tide_reactor_t *r, tide_timer_t *t)
 {
     if (!t->unref)
@@ -633,6 +656,12 @@ static void run_timers(tide_reactor_t *r)
         tide_timer_t *t = (tide_timer_t *)top;
         tide_heap_pop(&r->timers);
         t->exec_count++;
+        if (!t->id) {
+            /* Embedded: the owner's memory; disarmed (popped) before its callback. */
+            r->timer_refs--;
+            t->cb(r, t->udata, 0);
+            continue;
+        }
         if (!t->interval_ns) {
             tide_idmap_del(&r->timer_ids, t->id);
             timer_release(r, t);
@@ -755,7 +784,10 @@ void tide_reactor_destroy(tide_reactor_t *r)
     size_t ntimers = r->timers.len;
     tide_heap_init(&r->timers); /* the heap must not touch the timers freed below */
     for (size_t i = 0; i < ntimers; i++)
-        tide_free(timers[i]);
+        if (((tide_timer_t *)timers[i])->id) /* embedded ones belong to their owners */
+            tide_free(timers[i]);
+        else
+            timers[i]->index = SIZE_MAX;
     tide_free(timers);
     tide_idmap_destroy(&r->timer_ids);
     for (int fd = 0; fd < r->nfds; fd++)

@@ -84,16 +84,7 @@ typedef struct tide_fdent {
     uint64_t stash_file[2]; /* the file the stashed bytes came from */
 } tide_fdent_t;
 
-typedef struct tide_timer {
-    tide_heap_node_t node; /* key = deadline (ns) */
-    uint64_t id;
-    uint64_t interval_ns;
-    uint64_t exec_count;
-    tide_timer_cb cb;
-    void *udata;
-    bool unref;
-    bool cancelled; /* cancelled from inside its own callback */
-} tide_timer_t;
+/* tide_timer_t is declared in reactor.h (callers may embed one); id 0 = embedded. */
 
 typedef struct tide_backend_ops {
     const char *name;

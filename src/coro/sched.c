@@ -18,17 +18,15 @@
 #endif
 
 struct tide_coro {
+    tide_coro_head_t h; /* first: read by the inline accessors in coro.h */
     tide_sched_t *s;
-    int64_t id, parent_id;
-    tide_coro_state_t state;
     tide_context_t ctx;
     tide_stack_t *stack;
     tide_coro_t *origin; /* who resumed it last: where suspending returns to */
     tide_coro_fn fn;
     void *arg;
-    void *udata;
     int wake_result;
-    uint64_t timer_id; /* the timeout of the current wait, 0 if none */
+    tide_timer_t timer; /* the timeout of the current wait */
     bool cancelable, canceled, killed;
     tide_coro_t *ready_next;
     tide_coro_t *all_prev, *all_next;
@@ -39,10 +37,10 @@ struct tide_coro {
 };
 
 struct tide_sched {
+    tide_sched_head_t h; /* first: h.current, read by tide_coro_current() */
     tide_reactor_t *r;
     tide_sched_hooks_t hooks;
     tide_coro_t main;
-    tide_coro_t *current;
     tide_stack_pool_t stacks;
     tide_idmap_t ids;
     int64_t last_cid;
@@ -56,6 +54,8 @@ struct tide_sched {
 };
 
 #define DEFAULT_STACK_SIZE (256 * 1024)
+/* The coroutine struct's share of the stack slot's extra area; the runtime's state follows. */
+#define CORO_SIZE ((sizeof(struct tide_coro) + 63) & ~(size_t)63)
 
 tide_sched_t *tide_sched_create(tide_reactor_t *r, const tide_sched_hooks_t *hooks)
 {
@@ -64,11 +64,11 @@ tide_sched_t *tide_sched_create(tide_reactor_t *r, const tide_sched_hooks_t *hoo
     if (hooks)
         s->hooks = *hooks;
     s->main.s = s;
-    s->main.id = -1;
-    s->main.parent_id = -1;
-    s->main.state = TIDE_CORO_RUNNING;
-    s->current = &s->main;
-    tide_stack_pool_init(&s->stacks, DEFAULT_STACK_SIZE);
+    s->main.h.id = -1;
+    s->main.h.parent_id = -1;
+    s->main.h.state = TIDE_CORO_RUNNING;
+    s->h.current = &s->main;
+    tide_stack_pool_init(&s->stacks, DEFAULT_STACK_SIZE, CORO_SIZE + s->hooks.state_size);
     tide_idmap_init(&s->ids);
     tide_reactor_set_pending(r, &s->nready);
     return s;
@@ -86,14 +86,13 @@ static void release(tide_sched_t *s, tide_coro_t *co)
         co->all_next->all_prev = co->all_prev;
     else
         s->all_tail = co->all_prev;
-    tide_idmap_del(&s->ids, (uint64_t)co->id);
+    tide_idmap_del(&s->ids, (uint64_t)co->h.id);
 #ifdef __SANITIZE_ADDRESS__
     /* Its frames never returned: clear their redzones before the stack is reused. */
     ASAN_UNPOISON_MEMORY_REGION(co->stack->lo, co->stack->size);
 #endif
-    tide_stack_put(&s->stacks, co->stack);
     s->count--;
-    tide_free(co);
+    tide_stack_put(&s->stacks, co->stack); /* co lives in the stack slot: last */
 }
 
 void tide_sched_destroy(tide_sched_t *s)
@@ -101,8 +100,7 @@ void tide_sched_destroy(tide_sched_t *s)
     tide_reactor_set_pending(s->r, NULL);
     while (s->all_head) {
         tide_coro_t *co = s->all_head;
-        if (co->timer_id)
-            tide_timer_cancel(s->r, co->timer_id);
+        tide_timer_stop(s->r, &co->timer);
         release(s, co);
     }
     tide_stack_pool_destroy(&s->stacks);
@@ -170,10 +168,10 @@ static void switch_to(tide_sched_t *s, tide_coro_t *from, tide_coro_t *to, bool 
     if (from->stack && TIDE_UNLIKELY(!tide_stack_canary_ok(from->stack)))
         tide_panic("C stack overflow in coroutine #%lld (its stack is %zu bytes); raise the "
                    "stack size",
-                   (long long)from->id, from->stack->size);
+                   (long long)from->h.id, from->stack->size);
     if (s->hooks.on_switch)
         s->hooks.on_switch(from, to, s->hooks.udata);
-    s->current = to;
+    s->h.current = to;
     s->switches++;
 #ifdef __SANITIZE_ADDRESS__
     void *fake = NULL;
@@ -192,20 +190,20 @@ static void switch_to(tide_sched_t *s, tide_coro_t *from, tide_coro_t *to, bool 
 /* Runs co (not running) from the current coroutine until it suspends or ends. */
 static void resume_into(tide_sched_t *s, tide_coro_t *co)
 {
-    tide_coro_t *self = s->current;
+    tide_coro_t *self = s->h.current;
     co->origin = self;
-    co->state = TIDE_CORO_RUNNING;
+    co->h.state = TIDE_CORO_RUNNING;
     switch_to(s, self, co, false);
     /* Back here: co suspended or ended (whoever switched to us restored our state). */
-    if (co->state == TIDE_CORO_DEAD)
+    if (co->h.state == TIDE_CORO_DEAD)
         release(s, co);
 }
 
 /* Suspends the running coroutine in `state`, back to its origin. */
 static void suspend(tide_sched_t *s, tide_coro_state_t state)
 {
-    tide_coro_t *self = s->current;
-    self->state = state;
+    tide_coro_t *self = s->h.current;
+    self->h.state = state;
     switch_to(s, self, self->origin, false);
 }
 
@@ -217,7 +215,7 @@ static void trampoline(void *arg)
     asan_finish_switch(s, NULL);
 #endif
     co->fn(co, co->arg);
-    co->state = TIDE_CORO_DEAD;
+    co->h.state = TIDE_CORO_DEAD;
     /* Its origin frees the stack we stand on once we are off it (resume_into). */
     switch_to(s, co, co->origin, true);
     tide_panic("a dead coroutine was resumed");
@@ -230,13 +228,16 @@ int64_t tide_coro_create(tide_sched_t *s, tide_coro_fn fn, void *arg)
     tide_stack_t *stack = tide_stack_get(&s->stacks);
     if (!stack)
         return -ENOMEM;
-    tide_coro_t *co = tide_calloc(1, sizeof(*co));
+    /* The coroutine and its runtime state live above its stack: no allocation. */
+    tide_coro_t *co = (tide_coro_t *)stack->extra;
+    memset(co, 0, sizeof(*co));
+    co->timer.node.index = SIZE_MAX; /* not armed */
     co->s = s;
-    co->id = ++s->last_cid;
-    co->parent_id = s->current->id;
+    co->h.id = ++s->last_cid;
+    co->h.parent_id = s->h.current->h.id;
     co->fn = fn;
     co->arg = arg;
-    co->udata = arg;
+    co->h.udata = s->hooks.state_size ? stack->extra + CORO_SIZE : arg;
     co->stack = stack;
     tide_context_init(&co->ctx, stack->lo, stack->size, trampoline, co);
     co->all_prev = s->all_tail;
@@ -245,59 +246,26 @@ int64_t tide_coro_create(tide_sched_t *s, tide_coro_fn fn, void *arg)
     else
         s->all_head = co;
     s->all_tail = co;
-    tide_idmap_put(&s->ids, (uint64_t)co->id, co);
+    tide_idmap_put(&s->ids, (uint64_t)co->h.id, co);
     if (++s->count > s->peak)
         s->peak = s->count;
-    int64_t id = co->id;
+    int64_t id = co->h.id;
+    if (s->hooks.on_start)
+        s->hooks.on_start(co, arg, s->hooks.udata);
     resume_into(s, co);
     return id;
 }
 
 /* ---- queries ---- */
 
-tide_coro_t *tide_coro_current(const tide_sched_t *s)
-{
-    return s->current;
-}
-
 tide_coro_t *tide_sched_main(const tide_sched_t *s)
 {
     return (tide_coro_t *)&s->main;
 }
 
-bool tide_coro_is_main(const tide_coro_t *co)
-{
-    return co->id < 0;
-}
-
 tide_coro_t *tide_coro_find(const tide_sched_t *s, int64_t cid)
 {
     return cid > 0 ? tide_idmap_get(&s->ids, (uint64_t)cid) : NULL;
-}
-
-int64_t tide_coro_id(const tide_coro_t *co)
-{
-    return co->id;
-}
-
-int64_t tide_coro_parent_id(const tide_coro_t *co)
-{
-    return co->parent_id;
-}
-
-tide_coro_state_t tide_coro_state(const tide_coro_t *co)
-{
-    return co->state;
-}
-
-void *tide_coro_udata(const tide_coro_t *co)
-{
-    return co->udata;
-}
-
-void tide_coro_set_udata(tide_coro_t *co, void *udata)
-{
-    co->udata = udata;
 }
 
 const struct tide_stack *tide_coro_stack(const tide_coro_t *co)
@@ -314,7 +282,7 @@ bool tide_coro_canceled(const tide_coro_t *co)
 
 int tide_coro_yield(tide_sched_t *s)
 {
-    tide_coro_t *self = s->current;
+    tide_coro_t *self = s->h.current;
     if (tide_coro_is_main(self))
         return -EPERM;
     if (self->killed)
@@ -325,7 +293,7 @@ int tide_coro_yield(tide_sched_t *s)
 
 int tide_coro_resume(tide_sched_t *s, tide_coro_t *co)
 {
-    if (!co || co->state != TIDE_CORO_YIELDED)
+    if (!co || co->h.state != TIDE_CORO_YIELDED)
         return -ESRCH;
     resume_into(s, co);
     return 0;
@@ -333,7 +301,7 @@ int tide_coro_resume(tide_sched_t *s, tide_coro_t *co)
 
 static void enqueue(tide_sched_t *s, tide_coro_t *co)
 {
-    co->state = TIDE_CORO_READY;
+    co->h.state = TIDE_CORO_READY;
     co->ready_next = NULL;
     if (s->ready_tail)
         s->ready_tail->ready_next = co;
@@ -345,12 +313,9 @@ static void enqueue(tide_sched_t *s, tide_coro_t *co)
 
 static bool make_ready(tide_sched_t *s, tide_coro_t *co, int result)
 {
-    if (co->state != TIDE_CORO_WAITING)
+    if (co->h.state != TIDE_CORO_WAITING)
         return false;
-    if (co->timer_id) {
-        tide_timer_cancel(s->r, co->timer_id);
-        co->timer_id = 0;
-    }
+    tide_timer_stop(s->r, &co->timer);
     co->wake_result = result;
     enqueue(s, co);
     return true;
@@ -361,13 +326,12 @@ static void on_wait_timeout(tide_reactor_t *r, void *udata, uint64_t id)
     TIDE_UNUSED(r);
     TIDE_UNUSED(id);
     tide_coro_t *co = udata;
-    co->timer_id = 0; /* a one-shot timer is gone before its callback runs */
     make_ready(co->s, co, -ETIMEDOUT);
 }
 
 int tide_coro_wait(tide_sched_t *s, int64_t timeout_ns, bool cancelable)
 {
-    tide_coro_t *self = s->current;
+    tide_coro_t *self = s->h.current;
     if (tide_coro_is_main(self))
         return -EPERM;
     if (self->killed)
@@ -376,7 +340,7 @@ int tide_coro_wait(tide_sched_t *s, int64_t timeout_ns, bool cancelable)
     self->cancelable = cancelable;
     self->wake_result = 0;
     if (timeout_ns >= 0)
-        self->timer_id = tide_timer_add_ns(s->r, (uint64_t)timeout_ns, 0, on_wait_timeout, self);
+        tide_timer_start(s->r, &self->timer, (uint64_t)timeout_ns, on_wait_timeout, self);
     suspend(s, TIDE_CORO_WAITING);
     self->cancelable = false;
     return self->wake_result;
@@ -395,7 +359,7 @@ int tide_coro_sleep(tide_sched_t *s, int64_t ns)
 
 bool tide_coro_cancel(tide_sched_t *s, tide_coro_t *co)
 {
-    if (co->state != TIDE_CORO_WAITING || !co->cancelable)
+    if (co->h.state != TIDE_CORO_WAITING || !co->cancelable)
         return false;
     co->canceled = true;
     return make_ready(s, co, -ECANCELED);
@@ -424,6 +388,9 @@ int tide_sched_run(tide_sched_t *s)
             break;
     }
     s->stop = false;
+    /* Out of work: give back the stacks a burst needed (a busy loop keeps them warm). */
+    if (!s->count)
+        tide_stack_pool_trim(&s->stacks);
     return 0;
 }
 
@@ -448,21 +415,20 @@ void tide_sched_kill_all(tide_sched_t *s)
         size_t n = s->count, i = 0;
         int64_t *ids = tide_malloc(n * sizeof(*ids));
         for (tide_coro_t *co = s->all_head; co && i < n; co = co->all_next)
-            ids[i++] = co->id;
+            ids[i++] = co->h.id;
         s->ready_head = s->ready_tail = NULL;
         s->nready = 0;
         for (size_t j = 0; j < i; j++) {
             tide_coro_t *co = tide_coro_find(s, ids[j]);
-            if (!co || co->state == TIDE_CORO_RUNNING || co->state == TIDE_CORO_DEAD)
+            if (!co || co->h.state == TIDE_CORO_RUNNING || co->h.state == TIDE_CORO_DEAD)
                 continue;
             co->killed = true;
-            if (co->timer_id) {
-                tide_timer_cancel(s->r, co->timer_id);
-                co->timer_id = 0;
-            }
+            tide_timer_stop(s->r, &co->timer);
             co->wake_result = TIDE_EKILLED;
             resume_into(s, co);
         }
         tide_free(ids);
     }
+    if (!s->count)
+        tide_stack_pool_trim(&s->stacks);
 }

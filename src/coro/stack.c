@@ -54,10 +54,12 @@ static size_t guard_budget(void)
     return max / 4;
 }
 
-void tide_stack_pool_init(tide_stack_pool_t *p, size_t size)
+void tide_stack_pool_init(tide_stack_pool_t *p, size_t size, size_t extra)
 {
     p->size = round_size(size);
+    p->extra = (extra + page_size() - 1) & ~(page_size() - 1);
     p->keep = 128;
+    p->max_free = 65536;
     p->nguarded = 0;
     p->guard_budget = guard_budget();
     p->nfree = p->nused = p->nslabs = 0;
@@ -112,7 +114,7 @@ static void slab_unmap(tide_stack_pool_t *p, tide_stack_slab_t *slab)
 
 static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
 {
-    size_t stride = p->size + page_size();
+    size_t stride = page_size() + p->size + p->extra;
     size_t len = stride * SLAB_STACKS;
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -132,6 +134,7 @@ static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
         tide_stack_t *s = &slab->stacks[i];
         s->lo = slab->mem + (size_t)i * stride + page_size();
         s->size = p->size;
+        s->extra = s->lo + p->size;
         s->slab = slab;
         slab->nfree++;
         free_list_push(p, s);
@@ -141,7 +144,7 @@ static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
 
 static int slab_current(const tide_stack_pool_t *p, const tide_stack_slab_t *slab)
 {
-    return slab->stride == p->size + page_size();
+    return slab->stride == page_size() + p->size + p->extra;
 }
 
 /* Takes a slab whose stacks are all free off the free list and unmaps it. */
@@ -187,9 +190,20 @@ void tide_stack_put(tide_stack_pool_t *p, tide_stack_t *s)
     slab->nfree++;
     if (current)
         free_list_push(p, s);
-    /* A whole slab free and more than enough kept, or a slab of an old size: give it back. */
-    if (slab->nfree == SLAB_STACKS && (!current || p->nfree >= p->keep + SLAB_STACKS))
+    /* A slab of an old size goes as soon as it is free; others wait for a trim, unless far
+     * too many stacks are free. */
+    if (slab->nfree == SLAB_STACKS && (!current || p->nfree >= p->max_free))
         slab_release(p, slab);
+}
+
+void tide_stack_pool_trim(tide_stack_pool_t *p)
+{
+    for (tide_stack_slab_t *slab = p->slabs, *next; slab && p->nfree >= p->keep + SLAB_STACKS;
+         slab = next) {
+        next = slab->next;
+        if (slab->nfree == SLAB_STACKS)
+            slab_release(p, slab);
+    }
 }
 
 void tide_stack_pool_resize(tide_stack_pool_t *p, size_t size)

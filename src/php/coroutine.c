@@ -29,38 +29,12 @@
 #include "zend_fibers.h"
 #include "zend_interfaces.h"
 
-/* A coroutine's first VM stack page. It comes from a pool of our own rather than from
- * emalloc: creating a coroutine then costs no large Zend allocation, and 100,000 sleeping
- * coroutines do not count against memory_limit (their C stacks do not either). Pages the
- * engine adds when a coroutine calls deeper are ordinary emalloc'd pages of this size. */
+/* A coroutine's first VM stack page lives in its stack slot, right after its state (see
+ * tide_sched_hooks_t.state_size): creating a coroutine allocates nothing, and 100,000
+ * sleeping coroutines do not count against memory_limit (their C stacks do not either).
+ * Pages the engine adds when a coroutine calls deeper are ordinary emalloc'd ones. */
 #define VM_STACK_SIZE 8192
-#define VM_POOL_MAX 256
-
-static zend_vm_stack vm_pool[VM_POOL_MAX];
-static int vm_pool_len;
-
-static zend_vm_stack vm_page_get(void)
-{
-    zend_vm_stack page = vm_pool_len ? vm_pool[--vm_pool_len] : tide_malloc(VM_STACK_SIZE);
-    page->top = ZEND_VM_STACK_ELEMENTS(page);
-    page->end = (zval *)((char *)page + VM_STACK_SIZE);
-    page->prev = NULL;
-    return page;
-}
-
-static void vm_page_put(zend_vm_stack page)
-{
-    if (vm_pool_len < VM_POOL_MAX)
-        vm_pool[vm_pool_len++] = page;
-    else
-        tide_free(page);
-}
-
-static void vm_pool_drain(void)
-{
-    while (vm_pool_len)
-        tide_free(vm_pool[--vm_pool_len]);
-}
+#define STATE_SIZE ((sizeof(php_tide_coro_t) + 15) & ~(size_t)15)
 
 static zend_class_entry *php_tide_coroutine_ce;
 
@@ -137,24 +111,68 @@ static void free_state(php_tide_coro_t *pc)
         efree(pc->argv);
     zval_ptr_dtor(&pc->context);
     zval_ptr_dtor(&pc->defers);
-    /* The VM stack pages: the frames on them are gone (ended or never unwound). The first
-     * is ours; the engine's own (deeper calls) are emalloc'd. */
+    /* The VM stack pages the engine added (deeper calls); the first is in the slot. */
     zend_vm_stack page = pc->vm_stack;
-    while (page) {
+    while (page && page->prev) {
         zend_vm_stack prev = page->prev;
-        if (prev)
-            efree(page);
-        else
-            vm_page_put(page);
+        efree(page);
         page = prev;
     }
-    efree(pc);
 }
 
 static void on_coro_exit(tide_coro_t *co, void *udata)
 {
     TIDE_UNUSED(udata);
     free_state(tide_coro_udata(co));
+}
+
+/* What php_tide_coro_spawn() hands to on_coro_start (on the creator's stack). */
+typedef struct spawn_request {
+    zval *callable;
+    zend_fcall_info_cache *fcc;
+    zval *argv;
+    uint32_t argc;
+    zend_long error_reporting;
+} spawn_request_t;
+
+/* Sets up a new coroutine's state in its slot, before it first runs. */
+static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
+{
+    php_tide_coro_t *pc = tide_coro_udata(co);
+    spawn_request_t *req = arg;
+    TIDE_UNUSED(udata);
+
+    memset(pc, 0, sizeof(*pc));
+    ZVAL_COPY(&pc->callable, req->callable);
+    pc->fcc = *req->fcc;
+    if (pc->fcc.function_handler &&
+        (pc->fcc.function_handler->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE))
+        pc->fcc.function_handler = NULL; /* resolved when called: a trampoline is per call */
+    if (req->argc) {
+        pc->argv = safe_emalloc(req->argc, sizeof(zval), 0);
+        for (uint32_t i = 0; i < req->argc; i++)
+            ZVAL_COPY(&pc->argv[i], &req->argv[i]);
+    }
+    pc->argc = req->argc;
+    ZVAL_UNDEF(&pc->context);
+    ZVAL_UNDEF(&pc->defers);
+
+    /* Its VM stack, with a base frame that ends backtraces at the coroutine's start. */
+    zend_vm_stack stack = (zend_vm_stack)((char *)pc + STATE_SIZE);
+    stack->top = ZEND_VM_STACK_ELEMENTS(stack);
+    stack->end = (zval *)((char *)stack + VM_STACK_SIZE);
+    stack->prev = NULL;
+    pc->vm_stack = stack;
+    pc->vm_stack_top = stack->top + ZEND_CALL_FRAME_SLOT;
+    pc->vm_stack_end = stack->end;
+    pc->vm_stack_page_size = VM_STACK_SIZE;
+    pc->execute_data = (zend_execute_data *)stack->top;
+    memset(pc->execute_data, 0, sizeof(zend_execute_data));
+    pc->execute_data->func = &coro_base_function;
+    pc->error_reporting = (int)req->error_reporting;
+    pc->base_fiber.kind = &coro_fiber_kind;
+    pc->base_fiber.status = ZEND_FIBER_STATUS_RUNNING;
+    pc->fiber_context = &pc->base_fiber;
 }
 
 /* ---- the coroutine's life ---- */
@@ -202,8 +220,8 @@ static void coro_ended_with_exception(void)
 
 static void coro_main(tide_coro_t *co, void *arg)
 {
-    php_tide_coro_t *pc = arg;
-    TIDE_UNUSED(co);
+    php_tide_coro_t *pc = tide_coro_udata(co);
+    TIDE_UNUSED(arg);
 
     zend_try
     {
@@ -243,40 +261,9 @@ zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *
         return 0;
     php_tide_wait_at_shutdown(); /* outside Tide\run(): what suspends runs at the end */
 
-    php_tide_coro_t *pc = ecalloc(1, sizeof(*pc));
-    ZVAL_COPY(&pc->callable, callable);
-    pc->fcc = *fcc;
-    if (pc->fcc.function_handler &&
-        (pc->fcc.function_handler->common.fn_flags & ZEND_ACC_CALL_VIA_TRAMPOLINE))
-        pc->fcc.function_handler = NULL; /* resolved when called: a trampoline is per call */
-    if (argc) {
-        pc->argv = safe_emalloc(argc, sizeof(zval), 0);
-        for (uint32_t i = 0; i < argc; i++)
-            ZVAL_COPY(&pc->argv[i], &argv[i]);
-    }
-    pc->argc = argc;
-    ZVAL_UNDEF(&pc->context);
-    ZVAL_UNDEF(&pc->defers);
-
-    /* Its VM stack, with a base frame that ends backtraces at the coroutine's start. */
-    zend_vm_stack stack = vm_page_get();
-    pc->vm_stack = stack;
-    pc->vm_stack_top = stack->top + ZEND_CALL_FRAME_SLOT;
-    pc->vm_stack_end = stack->end;
-    pc->vm_stack_page_size = VM_STACK_SIZE;
-    pc->execute_data = (zend_execute_data *)stack->top;
-    memset(pc->execute_data, 0, sizeof(zend_execute_data));
-    pc->execute_data->func = &coro_base_function;
-    pc->error_reporting = EG(error_reporting);
-    pc->base_fiber.kind = &coro_fiber_kind;
-    pc->base_fiber.status = ZEND_FIBER_STATUS_RUNNING;
-    pc->fiber_context = &pc->base_fiber;
-
-    /* The scheduler's coroutine carries pc; tide_coro_create switches to it at once, so
-     * it is attached through the argument and set as udata on entry. */
-    int64_t id = tide_coro_create(s, (tide_coro_fn)coro_main, pc);
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting)};
+    int64_t id = tide_coro_create(s, coro_main, &req);
     if (id < 0) {
-        free_state(pc);
         if (id == TIDE_ELIMIT)
             php_error_docref(NULL, E_WARNING,
                              "Cannot create a coroutine: max_coroutine (" ZEND_LONG_FMT
@@ -425,7 +412,12 @@ tide_sched_t *php_tide_sched(void)
         tide_sched_destroy(TIDE_G(sched));
         TIDE_G(sched) = NULL;
     }
-    tide_sched_hooks_t hooks = {on_switch, on_coro_exit, NULL};
+    tide_sched_hooks_t hooks = {
+        .on_switch = on_switch,
+        .on_start = on_coro_start,
+        .on_exit = on_coro_exit,
+        .state_size = STATE_SIZE + VM_STACK_SIZE,
+    };
     TIDE_G(sched) = tide_sched_create(r, &hooks);
     tide_sched_set_max(TIDE_G(sched), (size_t)TIDE_G(max_coroutine));
     if (TIDE_G(stack_size))
@@ -782,7 +774,6 @@ void php_tide_coro_rinit(void)
 void php_tide_coro_rshutdown(void)
 {
     php_tide_sched_drop();
-    vm_pool_drain();
     if (TIDE_G(coro_exception)) {
         OBJ_RELEASE(TIDE_G(coro_exception));
         TIDE_G(coro_exception) = NULL;

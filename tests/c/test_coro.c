@@ -64,7 +64,7 @@ TEST(ucontext_switch_round_trips)
 TEST(stack_pool_reuses_stacks_and_gives_slabs_back)
 {
     tide_stack_pool_t p;
-    tide_stack_pool_init(&p, 64 * 1024);
+    tide_stack_pool_init(&p, 64 * 1024, 0);
     p.keep = 32;
     tide_stack_t *a = tide_stack_get(&p);
     CHECK(a != NULL);
@@ -83,6 +83,8 @@ TEST(stack_pool_reuses_stacks_and_gives_slabs_back)
     for (int i = 0; i < N; i++)
         tide_stack_put(&p, all[i]);
     CHECK_EQ(p.nused, 0);
+    CHECK_EQ(p.nslabs, slabs); /* kept warm until a trim */
+    tide_stack_pool_trim(&p);
     /* Back to what `keep` allows: one or two slabs, not 32. */
     CHECK(p.nslabs <= 3);
     CHECK(p.nfree <= p.keep + 64);
