@@ -142,6 +142,8 @@ int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
         memcpy(slot(ch, ch->len++), item, ch->item_size);
         return 0;
     }
+    if (timeout_ns == 0)
+        return -ETIMEDOUT; /* full, and no wait asked for */
     waiter_t me = {.item = (void *)item};
     return wait_in(ch->s, &ch->producers, &me, timeout_ns);
 }
@@ -168,6 +170,8 @@ int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns)
         return 0;
     if (ch->closed)
         return TIDE_ECLOSED;
+    if (timeout_ns == 0)
+        return -ETIMEDOUT; /* empty, and no wait asked for */
     waiter_t w = {.item = item};
     return wait_in(ch->s, &ch->consumers, &w, timeout_ns);
 }
@@ -250,6 +254,8 @@ int tide_wg_wait(tide_wg_t *wg, int64_t timeout_ns)
 {
     if (wg->count == 0)
         return 0;
+    if (timeout_ns == 0)
+        return -ETIMEDOUT;
     waiter_t w = {0};
     return wait_in(wg->s, &wg->waiters, &w, timeout_ns);
 }

@@ -336,6 +336,8 @@ ZEND_METHOD(Tide_Coroutine_WaitGroup, wait)
         RETURN_THROWS();
     if (tide_wg_count(w->wg) == 0)
         RETURN_TRUE;
+    if (timeout == 0)
+        RETURN_FALSE; /* not zero, and no wait asked for */
     if (!php_tide_coro_required("Tide\\Coroutine\\WaitGroup::wait()"))
         RETURN_THROWS();
     php_tide_coro_waits_on("Tide\\Coroutine\\WaitGroup::wait()");

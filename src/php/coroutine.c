@@ -177,6 +177,19 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
 
 /* ---- the coroutine's life ---- */
 
+/* The running coroutine must end because one it created or resumed failed. After an
+ * uncaught exception it unwinds as the scheduler's teardown unwinds the others (finally
+ * blocks and defers run); after exit() or a fatal error none run, as in PHP. */
+static void unwind_for_failure(void)
+{
+    if (EG(exception))
+        return;
+    if (TIDE_G(coro_exception) && !TIDE_G(coro_exit) && !TIDE_G(coro_bailout))
+        zend_throw_graceful_exit();
+    else
+        zend_throw_unwind_exit();
+}
+
 static void run_defers(php_tide_coro_t *pc)
 {
     if (Z_TYPE(pc->defers) != IS_ARRAY)
@@ -279,8 +292,7 @@ zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *
      * surfaces here when the creator is the main context outside the loop. */
     if (TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout)) {
         if (!tide_coro_is_main(tide_coro_current(s))) {
-            if (!EG(exception))
-                zend_throw_unwind_exit();
+            unwind_for_failure();
         } else if (!TIDE_G(in_loop)) {
             php_tide_coro_rethrow();
         }
@@ -293,6 +305,10 @@ bool php_tide_coro_rethrow(void)
     if (TIDE_G(coro_bailout)) {
         TIDE_G(coro_bailout) = false;
         TIDE_G(in_loop) = false;
+        /* The script is dead: its coroutines must not run again, not even in a shutdown
+         * function's Tide\run(). They are dropped (not unwound: a fatal error runs no
+         * finally) when the loop is next needed, not here in the middle of the bailout. */
+        TIDE_G(loop_abandoned) = true;
         zend_bailout();
     }
     if (TIDE_G(coro_exception)) {
@@ -552,8 +568,7 @@ ZEND_METHOD(Tide_Coroutine, resume)
     tide_coro_resume(TIDE_G(sched), co);
     if (TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout)) {
         if (current_coro()) {
-            if (!EG(exception))
-                zend_throw_unwind_exit();
+            unwind_for_failure();
             RETURN_THROWS();
         }
         if (!TIDE_G(in_loop) && php_tide_coro_rethrow())
@@ -767,7 +782,7 @@ void php_tide_coro_rinit(void)
     TIDE_G(stack_size) = 0;
     TIDE_G(hook_flags) = 0;
     TIDE_G(coro_exception) = NULL;
-    TIDE_G(coro_exit) = TIDE_G(coro_bailout) = false;
+    TIDE_G(coro_exit) = TIDE_G(coro_bailout) = TIDE_G(loop_abandoned) = false;
     memset(&main_state, 0, sizeof(main_state));
 }
 

@@ -44,6 +44,15 @@ tide_reactor_t *php_tide_reactor(void)
     const char *source, *bad;
     char why[256] = "";
 
+    if (TIDE_G(loop_abandoned) && !TIDE_G(in_loop)) {
+        /* After a fatal error: the coroutines and timers the dead script left are dropped. */
+        TIDE_G(loop_abandoned) = false;
+        php_tide_sched_drop();
+        if (TIDE_G(reactor))
+            tide_reactor_destroy(TIDE_G(reactor));
+        TIDE_G(reactor) = NULL;
+        php_tide_timer_forget_all();
+    }
     if (TIDE_G(reactor) && !tide_reactor_forked(TIDE_G(reactor)))
         return TIDE_G(reactor);
     if (TIDE_G(reactor)) {

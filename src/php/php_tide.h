@@ -24,6 +24,7 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     zend_object *coro_exception; /* the first uncaught exception of a coroutine */
     bool coro_exit;       /* exit() was called in a coroutine */
     bool coro_bailout;    /* a fatal error ended a coroutine */
+    bool loop_abandoned;  /* a fatal error ended the loop: what it ran is dead */
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
 ZEND_END_MODULE_GLOBALS(tide)

@@ -376,8 +376,13 @@ REACTOR_TEST(channel_waiters_are_served_in_fifo_order_and_timeouts_take_nothing)
     CHECK_EQ(f.ngot, 3);
     for (int i = 0; i < 3; i++)
         CHECK_EQ(f.got[i], i + 1);
-    /* Closed: pushes fail, buffered items still come out, then pops fail. */
+    /* Zero timeout: never waits, even outside a coroutine. */
     int one = 7, out;
+    CHECK_EQ(tide_chan_pop(f.ch, &out, 0), -ETIMEDOUT);
+    CHECK_EQ(tide_chan_push(f.ch, &one, 0), 0);
+    CHECK_EQ(tide_chan_push(f.ch, &one, 0), -ETIMEDOUT);
+    CHECK_EQ(tide_chan_pop(f.ch, &out, 0), 0);
+    /* Closed: pushes fail, buffered items still come out, then pops fail. */
     CHECK_EQ(tide_chan_push(f.ch, &one, 0), 0);
     CHECK(tide_chan_close(f.ch));
     CHECK(!tide_chan_close(f.ch));
