@@ -210,11 +210,20 @@ static void run_defers(php_tide_coro_t *pc)
     } ZEND_HASH_FOREACH_END();
 }
 
+static php_tide_uncaught_handler_t uncaught_handler;
+
+void php_tide_coro_set_uncaught_handler(php_tide_uncaught_handler_t handler)
+{
+    uncaught_handler = handler;
+}
+
 /* The coroutine ends with EG(exception): decide what it means for the script. */
 static void coro_ended_with_exception(void)
 {
     zend_object *ex = EG(exception);
-    if (zend_is_graceful_exit(ex)) {
+    if (uncaught_handler && !zend_is_graceful_exit(ex) && !zend_is_unwind_exit(ex)) {
+        uncaught_handler(ex); /* a server worker logs it and keeps serving */
+    } else if (zend_is_graceful_exit(ex)) {
         /* Killed by the scheduler (teardown): nothing to report. */
     } else if (zend_is_unwind_exit(ex)) {
         /* exit() here, or unwinding because another coroutine failed. */

@@ -56,6 +56,13 @@ tide_sched_t *php_tide_sched(void);
  */
 zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                               uint32_t argc);
+/*
+ * What happens to an exception a coroutine leaves uncaught. By default (NULL) it stops
+ * the scheduler and propagates out of Tide\run(). A server worker installs a handler that
+ * logs it and keeps serving; the handler must not keep the object (it is released after).
+ */
+typedef void (*php_tide_uncaught_handler_t)(zend_object *exception);
+void php_tide_coro_set_uncaught_handler(php_tide_uncaught_handler_t handler);
 /* In the main context: throws what a coroutine left uncaught (or exit()); true if so. */
 bool php_tide_coro_rethrow(void);
 /* Throws Tide\Exception naming `what` unless a coroutine runs; false then. */
