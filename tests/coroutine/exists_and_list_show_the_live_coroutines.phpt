@@ -10,8 +10,9 @@ var_dump(Coroutine::exists(1));
 var_dump(iterator_to_array(Coroutine::list()));
 Tide\run(function () {
     $me = Coroutine::getCid();
+    $hold = new Coroutine\Channel(1);
     $a = Tide\go(function () { Coroutine::sleep(0.02); });
-    $b = Tide\go(function () { Coroutine::sleep(0.04); });
+    $b = Tide\go(function () use ($hold) { $hold->pop(); }); /* alive until released */
     $c = Tide\go(function () { /* ends at once */ });
     $list = Coroutine::list();
     var_dump($list instanceof Iterator);
@@ -25,6 +26,7 @@ Tide\run(function () {
     $ids = iterator_to_array(Coroutine::list(), false);
     sort($ids);
     var_dump($ids === [$me, $b]);
+    $hold->push(true);
 });
 var_dump(iterator_count(Coroutine::list()));
 ?>
