@@ -20,6 +20,8 @@ typedef struct tide_chan tide_chan_t;
 
 /* capacity >= 1 items of item_size bytes. */
 tide_chan_t *tide_chan_create(tide_sched_t *s, size_t capacity, size_t item_size);
+/* Moves the channel to scheduler s (the one it was made with was destroyed: after fork). */
+void tide_chan_set_sched(tide_chan_t *ch, tide_sched_t *s);
 /* Frees the channel; nobody may be waiting on it. Buffered items are not touched: drain them
  * first with tide_chan_try_pop() if they own something. */
 void tide_chan_destroy(tide_chan_t *ch);
@@ -50,6 +52,7 @@ size_t tide_chan_consumers(const tide_chan_t *ch);
 typedef struct tide_wg tide_wg_t;
 tide_wg_t *tide_wg_create(tide_sched_t *s);
 void tide_wg_destroy(tide_wg_t *wg);
+void tide_wg_set_sched(tide_wg_t *wg, tide_sched_t *s);
 /* Adds delta (may be negative); -ERANGE if the counter would go below zero (unchanged). */
 int tide_wg_add(tide_wg_t *wg, int64_t delta);
 int64_t tide_wg_count(const tide_wg_t *wg);

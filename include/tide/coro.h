@@ -44,7 +44,8 @@ typedef struct tide_sched_hooks {
     void (*on_exit)(tide_coro_t *co, void *udata);
     void *udata;
     /* Bytes of per-coroutine runtime state the scheduler provides next to each stack (no
-     * allocation per coroutine); the coroutine's udata points at them. 0: udata = arg. */
+     * allocation per coroutine); the coroutine's udata points at them. 0: udata = arg. The
+     * main pseudo-coroutine gets such an area too (zeroed). */
     size_t state_size;
 } tide_sched_hooks_t;
 
@@ -143,6 +144,10 @@ int tide_coro_wait(tide_sched_t *s, int64_t timeout_ns, bool cancelable);
 /* Makes a waiting coroutine ready (it returns 0 from tide_coro_wait); false if it was
  * not waiting. */
 bool tide_coro_wake(tide_sched_t *s, tide_coro_t *co);
+/* While the running coroutine waits: fn(arg) is called if the scheduler is destroyed with
+ * the coroutine still suspended (it is dropped, not unwound), so that the wait can take
+ * itself off the queues of other objects. fn NULL clears it. */
+void tide_coro_set_drop(tide_sched_t *s, void (*fn)(void *arg), void *arg);
 /* Sleeps; 0 when the time is up, -ECANCELED, or TIDE_EKILLED. */
 int tide_coro_sleep(tide_sched_t *s, int64_t ns);
 /* Marks co cancelled; a cancelable wait it is in ends with -ECANCELED. false if co is not

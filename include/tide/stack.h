@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Coroutine C stacks: mmap'd in slabs of 32, each stack with a PROT_NONE guard page below
+ * Coroutine C stacks: mmap'd in slabs of 32, each stack with a 64 KiB PROT_NONE guard below
  * it, handed out from a free list and reused. Steady state makes no system call; a slab
  * whose stacks are all free is unmapped once more than `keep` stacks are free, so memory
  * goes back after a burst (100,000 sleeping coroutines) without an munmap per coroutine.
@@ -63,11 +63,12 @@ static inline int tide_stack_canary_ok(const tide_stack_t *s)
 }
 
 /* The guard page of s, for the overflow handler. */
-static inline int tide_stack_in_guard(const tide_stack_t *s, const void *addr, size_t page)
+#define TIDE_STACK_GUARD (64 * 1024) /* a multiple of the page size */
+
+static inline int tide_stack_in_guard(const tide_stack_t *s, const void *addr)
 {
     const char *a = addr;
-    /* A big frame can jump past the guard: count a little below it too. */
-    return a < s->lo && a >= s->lo - page - 65536;
+    return s->guarded && a < s->lo && a >= s->lo - TIDE_STACK_GUARD;
 }
 
 #endif

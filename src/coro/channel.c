@@ -6,18 +6,22 @@
 #include "tide/common.h"
 
 /* A coroutine waiting on a channel or wait group; lives on that coroutine's stack. */
+typedef struct wait_queue wait_queue_t;
+
 typedef struct waiter {
     tide_coro_t *co;
     void *item;       /* push: the item to give; pop: where to put the one taken */
     int result;       /* set by whoever wakes it: 0 or TIDE_ECLOSED */
     bool queued;
+    bool woken;       /* by wake(): its item was handed over (or the channel closed) */
+    wait_queue_t *q;
     struct waiter *prev, *next;
 } waiter_t;
 
-typedef struct wait_queue {
+struct wait_queue {
     waiter_t *head, *tail;
     size_t n;
-} wait_queue_t;
+};
 
 static void wq_push(wait_queue_t *q, waiter_t *w)
 {
@@ -46,6 +50,14 @@ static void wq_remove(wait_queue_t *q, waiter_t *w)
     w->queued = false;
 }
 
+/* The coroutine is dropped by tide_sched_destroy: w, on its stack, must leave q. */
+static void drop_waiter(void *arg)
+{
+    waiter_t *w = arg;
+    if (w->queued)
+        wq_remove(w->q, w);
+}
+
 /* Waits in q; the waker removes w from q before waking. */
 static int wait_in(tide_sched_t *s, wait_queue_t *q, waiter_t *w, int64_t timeout_ns)
 {
@@ -53,11 +65,18 @@ static int wait_in(tide_sched_t *s, wait_queue_t *q, waiter_t *w, int64_t timeou
     if (tide_coro_is_main(w->co))
         return -EPERM;
     w->result = 0;
+    w->woken = false;
+    w->q = q;
     wq_push(q, w);
+    tide_coro_set_drop(s, drop_waiter, w);
     int rc = tide_coro_wait(s, timeout_ns, true);
+    tide_coro_set_drop(s, NULL, NULL);
     if (w->queued)
         wq_remove(q, w); /* timed out, cancelled or killed */
-    return rc != 0 ? rc : w->result;
+    /* Woken by a push, pop or close: that stands even if the coroutine was killed while it
+     * sat in the run queue. Its item was taken (push) or given (pop), and the caller owns
+     * what it was given; the kill is seen at its next wait. */
+    return w->woken ? w->result : rc;
 }
 
 /* The first waiter still waiting, taken off q. One whose wait already ended (a timeout or a
@@ -77,6 +96,7 @@ static waiter_t *take_waiter(wait_queue_t *q)
 static void wake(tide_sched_t *s, waiter_t *w, int result)
 {
     w->result = result;
+    w->woken = true;
     tide_coro_wake(s, w->co);
 }
 
@@ -108,6 +128,11 @@ tide_chan_t *tide_chan_create(tide_sched_t *s, size_t capacity, size_t item_size
     ch->item_size = item_size;
     ch->items = tide_calloc(capacity, item_size);
     return ch;
+}
+
+void tide_chan_set_sched(tide_chan_t *ch, tide_sched_t *s)
+{
+    ch->s = s;
 }
 
 void tide_chan_destroy(tide_chan_t *ch)
@@ -226,6 +251,11 @@ tide_wg_t *tide_wg_create(tide_sched_t *s)
     tide_wg_t *wg = tide_calloc(1, sizeof(*wg));
     wg->s = s;
     return wg;
+}
+
+void tide_wg_set_sched(tide_wg_t *wg, tide_sched_t *s)
+{
+    wg->s = s;
 }
 
 void tide_wg_destroy(tide_wg_t *wg)

@@ -30,6 +30,8 @@ struct tide_coro {
     bool cancelable, canceled, killed;
     tide_coro_t *ready_next;
     tide_coro_t *all_prev, *all_next;
+    void (*drop_fn)(void *arg); /* see tide_coro_set_drop() */
+    void *drop_arg;
 #ifdef __SANITIZE_ADDRESS__
     const void *asan_bottom;
     size_t asan_size;
@@ -67,6 +69,10 @@ tide_sched_t *tide_sched_create(tide_reactor_t *r, const tide_sched_hooks_t *hoo
     s->main.h.id = -1;
     s->main.h.parent_id = -1;
     s->main.h.state = TIDE_CORO_RUNNING;
+    /* The main context has runtime state to save too, per scheduler: after fork a child may
+     * make a scheduler while it still runs on a coroutine of the parent's. */
+    if (s->hooks.state_size)
+        s->main.h.udata = tide_calloc(1, s->hooks.state_size);
     s->h.current = &s->main;
     tide_stack_pool_init(&s->stacks, DEFAULT_STACK_SIZE, CORO_SIZE + s->hooks.state_size);
     tide_idmap_init(&s->ids);
@@ -98,6 +104,13 @@ static void release(tide_sched_t *s, tide_coro_t *co)
 void tide_sched_destroy(tide_sched_t *s)
 {
     tide_reactor_set_pending(s->r, NULL);
+    /* First take the coroutines off what they wait in (their waiters live on the stacks that
+     * go below): freeing one runs on_exit, which may free a channel another one waits in. */
+    for (tide_coro_t *co = s->all_head; co; co = co->all_next)
+        if (co->drop_fn) {
+            co->drop_fn(co->drop_arg);
+            co->drop_fn = NULL;
+        }
     while (s->all_head) {
         tide_coro_t *co = s->all_head;
         tide_timer_stop(s->r, &co->timer);
@@ -105,6 +118,8 @@ void tide_sched_destroy(tide_sched_t *s)
     }
     tide_stack_pool_destroy(&s->stacks);
     tide_idmap_destroy(&s->ids);
+    if (s->hooks.state_size)
+        tide_free(s->main.h.udata);
     tide_free(s);
 }
 
@@ -311,8 +326,9 @@ static void enqueue(tide_sched_t *s, tide_coro_t *co)
     s->nready++;
 }
 
-static bool make_ready(tide_sched_t *s, tide_coro_t *co, int result)
+static bool make_ready(tide_coro_t *co, int result)
 {
+    tide_sched_t *s = co->s; /* its own scheduler, whoever wakes it */
     if (co->h.state != TIDE_CORO_WAITING)
         return false;
     tide_timer_stop(s->r, &co->timer);
@@ -326,7 +342,7 @@ static void on_wait_timeout(tide_reactor_t *r, void *udata, uint64_t id)
     TIDE_UNUSED(r);
     TIDE_UNUSED(id);
     tide_coro_t *co = udata;
-    make_ready(co->s, co, -ETIMEDOUT);
+    make_ready(co, -ETIMEDOUT);
 }
 
 int tide_coro_wait(tide_sched_t *s, int64_t timeout_ns, bool cancelable)
@@ -348,7 +364,15 @@ int tide_coro_wait(tide_sched_t *s, int64_t timeout_ns, bool cancelable)
 
 bool tide_coro_wake(tide_sched_t *s, tide_coro_t *co)
 {
-    return make_ready(s, co, 0);
+    TIDE_UNUSED(s);
+    return make_ready(co, 0);
+}
+
+void tide_coro_set_drop(tide_sched_t *s, void (*fn)(void *arg), void *arg)
+{
+    tide_coro_t *self = s->h.current;
+    self->drop_fn = fn;
+    self->drop_arg = arg;
 }
 
 int tide_coro_sleep(tide_sched_t *s, int64_t ns)
@@ -359,10 +383,11 @@ int tide_coro_sleep(tide_sched_t *s, int64_t ns)
 
 bool tide_coro_cancel(tide_sched_t *s, tide_coro_t *co)
 {
+    TIDE_UNUSED(s);
     if (co->h.state != TIDE_CORO_WAITING || !co->cancelable)
         return false;
     co->canceled = true;
-    return make_ready(s, co, -ECANCELED);
+    return make_ready(co, -ECANCELED);
 }
 
 /* ---- running ---- */
@@ -408,6 +433,20 @@ void tide_sched_foreach(const tide_sched_t *s, void (*fn)(tide_coro_t *co, void 
     }
 }
 
+/* Takes co out of the run queue if it is there (short here: see tide_sched_kill_all). */
+static void dequeue(tide_sched_t *s, tide_coro_t *co)
+{
+    for (tide_coro_t **p = &s->ready_head, *prev = NULL; *p; prev = *p, p = &(*p)->ready_next) {
+        if (*p != co)
+            continue;
+        *p = co->ready_next;
+        if (s->ready_tail == co)
+            s->ready_tail = prev;
+        s->nready--;
+        return;
+    }
+}
+
 void tide_sched_kill_all(tide_sched_t *s)
 {
     /* Unwinding may start more coroutines; they are killed in the next round. */
@@ -422,6 +461,10 @@ void tide_sched_kill_all(tide_sched_t *s)
             tide_coro_t *co = tide_coro_find(s, ids[j]);
             if (!co || co->h.state == TIDE_CORO_RUNNING || co->h.state == TIDE_CORO_DEAD)
                 continue;
+            /* One made ready since the round began (an earlier one's unwinding woke it) is
+             * queued again: take it out before it dies, or the queue keeps a freed slot. */
+            if (co->h.state == TIDE_CORO_READY)
+                dequeue(s, co);
             co->killed = true;
             tide_timer_stop(s->r, &co->timer);
             co->wake_result = TIDE_EKILLED;

@@ -16,6 +16,9 @@
 #include "tide/stack.h"
 
 #define SLAB_STACKS 32
+/* The guard below each stack is TIDE_STACK_GUARD bytes, not one page: PHP's own functions
+ * have frames over 4 KiB without stack-clash probes, and one could step over a single page
+ * into the neighbouring slot. A bigger PROT_NONE area costs address space, not memory. */
 
 struct tide_stack_slab {
     char *mem;
@@ -114,7 +117,7 @@ static void slab_unmap(tide_stack_pool_t *p, tide_stack_slab_t *slab)
 
 static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
 {
-    size_t stride = page_size() + p->size + p->extra;
+    size_t stride = TIDE_STACK_GUARD + p->size + p->extra;
     size_t len = stride * SLAB_STACKS;
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -132,7 +135,7 @@ static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
     /* Pushed in reverse so that the lowest stack is handed out first. */
     for (int i = SLAB_STACKS - 1; i >= 0; i--) {
         tide_stack_t *s = &slab->stacks[i];
-        s->lo = slab->mem + (size_t)i * stride + page_size();
+        s->lo = slab->mem + (size_t)i * stride + TIDE_STACK_GUARD;
         s->size = p->size;
         s->extra = s->lo + p->size;
         s->slab = slab;
@@ -144,7 +147,7 @@ static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
 
 static int slab_current(const tide_stack_pool_t *p, const tide_stack_slab_t *slab)
 {
-    return slab->stride == page_size() + p->size + p->extra;
+    return slab->stride == TIDE_STACK_GUARD + p->size + p->extra;
 }
 
 /* Takes a slab whose stacks are all free off the free list and unmaps it. */
@@ -167,7 +170,7 @@ tide_stack_t *tide_stack_get(tide_stack_pool_t *p)
     if (!s->guarded && !s->canaried) {
         /* Once per stack for the life of its slab, not per coroutine. */
         if (p->nguarded < p->guard_budget &&
-            mprotect(s->lo - page_size(), page_size(), PROT_NONE) == 0) {
+            mprotect(s->lo - TIDE_STACK_GUARD, TIDE_STACK_GUARD, PROT_NONE) == 0) {
             s->guarded = 1;
             p->nguarded++;
         } else {

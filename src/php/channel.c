@@ -106,9 +106,16 @@ static HashTable *channel_gc(zend_object *obj, zval **table, int *n)
 static php_tide_channel_t *this_channel(zval *this_ptr)
 {
     php_tide_channel_t *c = channel_of(Z_OBJ_P(this_ptr));
-    if (!c->ch)
+    if (!c->ch) {
         zend_throw_error(NULL, "Tide\\Coroutine\\Channel was not constructed");
-    return c->ch ? c : NULL;
+        return NULL;
+    }
+    /* The scheduler it was made with is gone after fork: use the current one. */
+    tide_sched_t *s = php_tide_sched();
+    if (!s)
+        return NULL;
+    tide_chan_set_sched(c->ch, s);
+    return c;
 }
 
 ZEND_METHOD(Tide_Coroutine_Channel, __construct)
@@ -264,9 +271,15 @@ static void waitgroup_free(zend_object *obj)
 static php_tide_waitgroup_t *this_waitgroup(zval *this_ptr)
 {
     php_tide_waitgroup_t *w = waitgroup_of(Z_OBJ_P(this_ptr));
-    if (!w->wg)
+    if (!w->wg) {
         zend_throw_error(NULL, "Tide\\Coroutine\\WaitGroup was not constructed");
-    return w->wg ? w : NULL;
+        return NULL;
+    }
+    tide_sched_t *s = php_tide_sched(); /* as for channels */
+    if (!s)
+        return NULL;
+    tide_wg_set_sched(w->wg, s);
+    return w;
 }
 
 static bool add(php_tide_waitgroup_t *w, zend_long delta)

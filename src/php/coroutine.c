@@ -66,17 +66,10 @@ typedef struct php_tide_coro {
     const char *waiting_on; /* for the deadlock report (file:line from execute_data) */
 } php_tide_coro_t;
 
-/* The main context's saved state (it has no php_tide_coro_t of its own). */
-static php_tide_coro_t main_state;
-
-static php_tide_coro_t *state_of(tide_coro_t *co)
-{
-    return tide_coro_is_main(co) ? &main_state : tide_coro_udata(co);
-}
-
 static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
 {
-    php_tide_coro_t *f = state_of(from), *t = state_of(to);
+    /* The main pseudo-coroutine has a state area too (zeroed), one per scheduler. */
+    php_tide_coro_t *f = tide_coro_udata(from), *t = tide_coro_udata(to);
     TIDE_UNUSED(udata);
 
     f->vm_stack = EG(vm_stack);
@@ -102,15 +95,35 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     EG(current_fiber_context) = t->fiber_context;
 }
 
+/* Releases *zv as UNDEF first: a destructor it runs may look at it again (getContext()). */
+static void clear_zval(zval *zv)
+{
+    zval old;
+    ZVAL_COPY_VALUE(&old, zv);
+    ZVAL_UNDEF(zv);
+    zval_ptr_dtor(&old);
+}
+
+/* What the coroutine was started with and what it made. Called while it still runs, so
+ * that destructors run (and throw) in it; again by free_state for one that was dropped. */
+static void free_values(php_tide_coro_t *pc)
+{
+    clear_zval(&pc->callable);
+    zval *argv = pc->argv;
+    uint32_t argc = pc->argc;
+    pc->argv = NULL;
+    pc->argc = 0;
+    for (uint32_t i = 0; i < argc; i++)
+        zval_ptr_dtor(&argv[i]);
+    if (argv)
+        efree(argv);
+    clear_zval(&pc->context);
+    clear_zval(&pc->defers);
+}
+
 static void free_state(php_tide_coro_t *pc)
 {
-    zval_ptr_dtor(&pc->callable);
-    for (uint32_t i = 0; i < pc->argc; i++)
-        zval_ptr_dtor(&pc->argv[i]);
-    if (pc->argv)
-        efree(pc->argv);
-    zval_ptr_dtor(&pc->context);
-    zval_ptr_dtor(&pc->defers);
+    free_values(pc);
     /* The VM stack pages the engine added (deeper calls); the first is in the slot. */
     zend_vm_stack page = pc->vm_stack;
     while (page && page->prev) {
@@ -192,22 +205,27 @@ static void unwind_for_failure(void)
 
 static void run_defers(php_tide_coro_t *pc)
 {
-    if (Z_TYPE(pc->defers) != IS_ARRAY)
-        return;
-    zval *fn;
-    ZEND_HASH_REVERSE_FOREACH_VAL(Z_ARRVAL(pc->defers), fn) {
-        zval retval;
-        zend_object *earlier = EG(exception);
-        EG(exception) = NULL; /* a defer runs even when the coroutine threw */
-        call_user_function(NULL, NULL, fn, &retval, 0, NULL);
-        zval_ptr_dtor(&retval);
-        if (earlier) {
-            if (EG(exception))
-                zend_exception_set_previous(EG(exception), earlier);
-            else
-                EG(exception) = earlier;
-        }
-    } ZEND_HASH_FOREACH_END();
+    /* The list is taken off pc first: a defer may call defer(), which starts a new list
+     * (run next), instead of growing the array walked here. */
+    while (Z_TYPE(pc->defers) == IS_ARRAY) {
+        zval list, *fn;
+        ZVAL_COPY_VALUE(&list, &pc->defers);
+        ZVAL_UNDEF(&pc->defers);
+        ZEND_HASH_REVERSE_FOREACH_VAL(Z_ARRVAL(list), fn) {
+            zval retval;
+            zend_object *earlier = EG(exception);
+            EG(exception) = NULL; /* a defer runs even when the coroutine threw */
+            call_user_function(NULL, NULL, fn, &retval, 0, NULL);
+            zval_ptr_dtor(&retval);
+            if (earlier) {
+                if (EG(exception))
+                    zend_exception_set_previous(EG(exception), earlier);
+                else
+                    EG(exception) = earlier;
+            }
+        } ZEND_HASH_FOREACH_END();
+        zval_ptr_dtor(&list);
+    }
 }
 
 static php_tide_uncaught_handler_t uncaught_handler;
@@ -258,13 +276,11 @@ static void coro_main(tide_coro_t *co, void *arg)
         zend_call_function(&fci, pc->fcc.function_handler ? &pc->fcc : NULL);
         zval_ptr_dtor(&retval);
         run_defers(pc);
+        /* Free the callable, arguments and context now, while PHP code (destructors) may
+         * still run here: what they throw is this coroutine's, not its resumer's. */
+        free_values(pc);
         if (EG(exception))
             coro_ended_with_exception();
-        /* Free the context now, while PHP code (destructors) may still run here. */
-        zval_ptr_dtor(&pc->context);
-        ZVAL_UNDEF(&pc->context);
-        zval_ptr_dtor(&pc->defers);
-        ZVAL_UNDEF(&pc->defers);
     }
     zend_catch
     {
@@ -390,7 +406,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     tide_sched_t *s = TIDE_G(sched);
     tide_coro_t *co = s ? tide_coro_current(s) : NULL;
     if (co && !tide_coro_is_main(co) &&
-        tide_stack_in_guard(tide_coro_stack(co), si->si_addr, (size_t)sysconf(_SC_PAGESIZE))) {
+        tide_stack_in_guard(tide_coro_stack(co), si->si_addr)) {
         char buf[512], *p = buf;
         put_str(&p, "PHP Fatal error:  Tide: C stack overflow in coroutine #");
         put_num(&p, (unsigned long long)tide_coro_id(co));
@@ -433,8 +449,11 @@ tide_sched_t *php_tide_sched(void)
         return TIDE_G(sched);
     if (TIDE_G(sched)) {
         /* The reactor was made anew (after fork): so is the scheduler. Coroutines of the
-         * parent's copy are dropped, not unwound: they are the parent's work. */
-        tide_sched_destroy(TIDE_G(sched));
+         * parent's copy are dropped, not unwound: they are the parent's work. This happens
+         * inside the parent's loop (php_tide_reactor), which may run on one of them: the loop
+         * frees it when it unwinds (php_tide_loop_run). */
+        if (!TIDE_G(in_loop))
+            tide_sched_destroy(TIDE_G(sched));
         TIDE_G(sched) = NULL;
     }
     tide_sched_hooks_t hooks = {
@@ -480,6 +499,7 @@ static void spawn_from_args(INTERNAL_FUNCTION_PARAMETERS)
         RETURN_THROWS();
     }
     zend_long id = php_tide_coro_spawn(callable, &fcc, args, argc);
+    zend_release_fcall_info_cache(&fcc); /* a trampoline: the coroutine resolves its own */
     if (EG(exception))
         RETURN_THROWS();
     if (!id)
@@ -792,7 +812,6 @@ void php_tide_coro_rinit(void)
     TIDE_G(hook_flags) = 0;
     TIDE_G(coro_exception) = NULL;
     TIDE_G(coro_exit) = TIDE_G(coro_bailout) = TIDE_G(loop_abandoned) = false;
-    memset(&main_state, 0, sizeof(main_state));
 }
 
 void php_tide_coro_rshutdown(void)

@@ -60,6 +60,11 @@ tide_reactor_t *php_tide_reactor(void)
          * and coroutines. The child starts afresh. */
         if (TIDE_G(in_loop)) {
             inherited_running = TIDE_G(reactor);
+        } else if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched)))) {
+            /* Forked in a coroutine made outside the loop, whose stack the child still runs
+             * on: that scheduler (and the reactor its waits use) must outlive it. Left to the
+             * child's exit. */
+            TIDE_G(sched) = NULL;
         } else {
             php_tide_sched_drop();
             tide_reactor_destroy(TIDE_G(reactor));
@@ -94,8 +99,13 @@ bool php_tide_loop_run(void)
         return false;
     bool was_in_loop = TIDE_G(in_loop);
     TIDE_G(in_loop) = true;
-    int rc = tide_sched_run(s);
-    while (rc == TIDE_EFORKED) {
+    /* Tide\run()'s fn may have failed (exception, exit(), fatal error) before it first
+     * suspended: that stops the loop before it starts, as it stops a running one. */
+    bool failed_already = TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout);
+    int rc = failed_already ? 0 : tide_sched_run(s);
+    /* Also when the loop ended without polling (nothing of the parent's left to wait for)
+     * after the child made a scheduler of its own (php_tide_sched). */
+    while (rc == TIDE_EFORKED || s != TIDE_G(sched)) {
         /* We are a child forked by a callback: the parent's loop has unwound. Drop our copy
          * of it and run the child's own loop, if the child made one. */
         tide_reactor_t *old = tide_sched_reactor(s);
@@ -140,7 +150,20 @@ bool php_tide_loop_run(void)
 static bool run_main(zend_fcall_info *fci, zend_fcall_info_cache *fcc, zval *args,
                      uint32_t argc)
 {
-    return php_tide_coro_spawn(&fci->function_name, fcc, args, argc) && php_tide_loop_run();
+    bool spawned = php_tide_coro_spawn(&fci->function_name, fcc, args, argc) != 0;
+    zend_release_fcall_info_cache(fcc); /* a trampoline: the coroutine resolves its own */
+    return spawned && php_tide_loop_run();
+}
+
+/* The loop runs in the main context only: a coroutine made outside it (by go() at the top
+ * level) must not run it on its own stack. */
+static bool in_coroutine(const char *what)
+{
+    if (!TIDE_G(sched) || tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
+        return false;
+    zend_throw_exception_ex(php_tide_exception_ce, 0, "%s cannot be called from a coroutine",
+                            what);
+    return true;
 }
 
 PHP_FUNCTION(Tide_run)
@@ -161,10 +184,17 @@ PHP_FUNCTION(Tide_run)
                              "Tide\\run() cannot be called while the event loop runs "
                              "(from inside Tide\\run() or Tide\\Event::wait())",
                              0);
+        zend_release_fcall_info_cache(&fcc);
         RETURN_THROWS();
     }
-    if (!php_tide_sched())
+    if (in_coroutine("Tide\\run()")) {
+        zend_release_fcall_info_cache(&fcc);
         RETURN_THROWS();
+    }
+    if (!php_tide_sched()) {
+        zend_release_fcall_info_cache(&fcc);
+        RETURN_THROWS();
+    }
 
     TIDE_G(in_loop) = true;
     zval *volatile argv = args;
@@ -194,6 +224,8 @@ ZEND_METHOD(Tide_Event, wait)
                              0);
         RETURN_THROWS();
     }
+    if (in_coroutine("Tide\\Event::wait()"))
+        RETURN_THROWS();
     /* After a fatal error (or an uncaught exception) the script is dying: the loop is not
      * resumed, as in Swoole. */
     if (CG(unclean_shutdown) || (PG(last_error_message) && (PG(last_error_type) & E_FATAL_ERRORS)))

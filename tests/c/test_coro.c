@@ -430,3 +430,97 @@ REACTOR_TEST(wait_group_wakes_waiters_at_zero_and_refuses_going_negative)
     tide_sched_destroy(s);
     tide_reactor_destroy(r);
 }
+
+/* ---- teardown: kills and drops ---- */
+
+typedef struct handoff {
+    tide_chan_t *ch;
+    long v;
+    int rc;
+} handoff_t;
+
+static void handoff_push(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    handoff_t *h = arg;
+    h->rc = tide_chan_push(h->ch, &h->v, -1);
+}
+
+static void handoff_pop(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    handoff_t *h = arg;
+    h->rc = tide_chan_pop(h->ch, &h->v, -1);
+}
+
+REACTOR_TEST(channel_handoff_stands_when_the_woken_coroutine_is_killed_in_the_run_queue)
+{
+    tide_reactor_t *r;
+    tide_sched_t *s = sched(backend, &r);
+    long one = 1, out = 0;
+    handoff_t prod = {tide_chan_create(s, 1, sizeof(long)), 2, 99};
+    handoff_t cons = {tide_chan_create(s, 1, sizeof(long)), 0, 99};
+    CHECK_EQ(tide_chan_push(prod.ch, &one, 0), 0);
+    tide_coro_create(s, handoff_push, &prod); /* full: waits */
+    tide_coro_create(s, handoff_pop, &cons);  /* empty: waits */
+    CHECK(tide_chan_try_pop(prod.ch, &out));  /* the producer's 2 joins the buffer */
+    CHECK_EQ(tide_chan_push(cons.ch, &one, 0), 0); /* handed to the consumer */
+    tide_sched_kill_all(s); /* both are READY: killed before they ran */
+    CHECK_EQ(prod.rc, 0);   /* its item was taken: it must not free it */
+    CHECK_EQ(cons.rc, 0);   /* it was given an item: it owns it */
+    CHECK_EQ(cons.v, 1);
+    CHECK(tide_chan_try_pop(prod.ch, &out));
+    CHECK_EQ(out, 2);
+    tide_chan_destroy(prod.ch);
+    tide_chan_destroy(cons.ch);
+    tide_sched_destroy(s);
+    tide_reactor_destroy(r);
+}
+
+static tide_coro_t *waker_target;
+
+static void wakes_on_kill(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    TIDE_UNUSED(arg);
+    if (tide_coro_yield(the_sched) == TIDE_EKILLED)
+        tide_coro_wake(the_sched, waker_target); /* unwinding wakes another one */
+}
+
+static void waits_forever(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(arg);
+    waker_target = co;
+    tide_coro_wait(the_sched, -1, true);
+}
+
+REACTOR_TEST(kill_all_leaves_no_dead_coroutine_in_the_run_queue)
+{
+    tide_reactor_t *r;
+    tide_sched_t *s = the_sched = sched(backend, &r);
+    tide_coro_create(s, wakes_on_kill, NULL);
+    tide_coro_create(s, waits_forever, NULL);
+    tide_sched_kill_all(s);
+    tide_sched_stats_t st;
+    tide_sched_stats(s, &st);
+    CHECK_EQ(st.coroutine_num, 0);
+    CHECK_EQ(st.ready_num, 0);
+    CHECK_EQ(tide_sched_run(s), 0); /* must not resume the freed one */
+    tide_sched_destroy(s);
+    tide_reactor_destroy(r);
+}
+
+REACTOR_TEST(destroying_the_scheduler_takes_dropped_waiters_off_channels)
+{
+    tide_reactor_t *r;
+    tide_sched_t *s = sched(backend, &r);
+    handoff_t cons = {tide_chan_create(s, 1, sizeof(long)), 0, 99};
+    tide_coro_create(s, handoff_pop, &cons);
+    CHECK_EQ(tide_chan_consumers(cons.ch), 1);
+    tide_sched_destroy(s); /* drops the waiting consumer: its stack is unmapped */
+    CHECK_EQ(tide_chan_consumers(cons.ch), 0);
+    long one = 1;
+    CHECK_EQ(tide_chan_push(cons.ch, &one, 0), 0); /* buffered: nobody to hand it to */
+    tide_chan_destroy(cons.ch);
+    tide_reactor_destroy(r);
+}
