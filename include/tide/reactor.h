@@ -96,6 +96,12 @@ typedef enum tide_run_mode {
 int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode);
 /* True in a child process forked after the reactor was made. */
 bool tide_reactor_forked(const tide_reactor_t *r);
+/* Bumped in every forked child (pthread_atfork): a cheap "did we fork since?" check. */
+extern unsigned tide__fork_gen;
+static inline unsigned tide_fork_generation(void)
+{
+    return __atomic_load_n(&tide__fork_gen, __ATOMIC_RELAXED);
+}
 /* Makes tide_reactor_run() return after the current turn. Loop thread only. */
 void tide_reactor_stop(tide_reactor_t *r);
 /* While *pending is non-zero (a scheduler's run queue), the loop polls without blocking.

@@ -136,8 +136,7 @@ struct tide_reactor {
     tide_op_t *signal_watch[65];
 };
 
-/* Bumped in the child by a pthread_atfork handler. */
-extern unsigned tide__fork_gen;
+/* tide__fork_gen (reactor.h) is bumped in the child by a pthread_atfork handler. */
 #define TIDE_FORKED(r) ((r)->fork_gen != tide__fork_gen)
 
 extern const tide_backend_ops_t tide__uring_ops;

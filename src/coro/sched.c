@@ -53,6 +53,7 @@ struct tide_sched {
     bool stop;
     uint64_t switches;
     tide_coro_t *switch_from; /* ASan: the coroutine a switch came from */
+    tide_coro_t *zombie;      /* ended, still on its stack: freed by whoever runs next */
 };
 
 #define DEFAULT_STACK_SIZE (256 * 1024)
@@ -200,6 +201,12 @@ static void switch_to(tide_sched_t *s, tide_coro_t *from, tide_coro_t *to, bool 
     TIDE_UNUSED(from_dies);
     tide_context_switch(&from->ctx, &to->ctx);
 #endif
+    /* Back on our own stack: a coroutine that ended and switched here can go now. */
+    if (s->zombie) {
+        tide_coro_t *dead = s->zombie;
+        s->zombie = NULL;
+        release(s, dead);
+    }
 }
 
 /* Runs co (not running) from the current coroutine until it suspends or ends. */
@@ -209,17 +216,41 @@ static void resume_into(tide_sched_t *s, tide_coro_t *co)
     co->origin = self;
     co->h.state = TIDE_CORO_RUNNING;
     switch_to(s, self, co, false);
-    /* Back here: co suspended or ended (whoever switched to us restored our state). */
-    if (co->h.state == TIDE_CORO_DEAD)
-        release(s, co);
+    /* Back here: co (or whatever it handed over to) suspended or ended. */
 }
 
-/* Suspends the running coroutine in `state`, back to its origin. */
+static tide_coro_t *dequeue_first(tide_sched_t *s)
+{
+    tide_coro_t *co = s->ready_head;
+    s->ready_head = co->ready_next;
+    if (!s->ready_head)
+        s->ready_tail = NULL;
+    s->nready--;
+    return co;
+}
+
+/*
+ * Where a coroutine that suspends or ends goes: back to its origin, except that when the
+ * origin is the main context, the next ready coroutine runs at once in its place (one
+ * switch per hand-off instead of two through main). It returns to main when it suspends.
+ */
+static tide_coro_t *next_after(tide_sched_t *s, tide_coro_t *self)
+{
+    tide_coro_t *origin = self->origin;
+    if (!tide_coro_is_main(origin) || !s->ready_head || s->stop)
+        return origin;
+    tide_coro_t *next = dequeue_first(s);
+    next->origin = origin;
+    next->h.state = TIDE_CORO_RUNNING;
+    return next;
+}
+
+/* Suspends the running coroutine in `state`. */
 static void suspend(tide_sched_t *s, tide_coro_state_t state)
 {
     tide_coro_t *self = s->h.current;
     self->h.state = state;
-    switch_to(s, self, self->origin, false);
+    switch_to(s, self, next_after(s, self), false);
 }
 
 static void trampoline(void *arg)
@@ -231,8 +262,9 @@ static void trampoline(void *arg)
 #endif
     co->fn(co, co->arg);
     co->h.state = TIDE_CORO_DEAD;
-    /* Its origin frees the stack we stand on once we are off it (resume_into). */
-    switch_to(s, co, co->origin, true);
+    /* Whoever runs next frees the stack we stand on, once we are off it (switch_to). */
+    s->zombie = co;
+    switch_to(s, co, next_after(s, co), true);
     tide_panic("a dead coroutine was resumed");
 }
 
@@ -396,14 +428,8 @@ int tide_sched_run(tide_sched_t *s)
 {
     s->stop = false;
     for (;;) {
-        while (s->ready_head && !s->stop) {
-            tide_coro_t *co = s->ready_head;
-            s->ready_head = co->ready_next;
-            if (!s->ready_head)
-                s->ready_tail = NULL;
-            s->nready--;
-            resume_into(s, co);
-        }
+        while (s->ready_head && !s->stop)
+            resume_into(s, dequeue_first(s));
         if (s->stop || !tide_reactor_alive(s->r))
             break;
         int rc = tide_reactor_run(s->r, TIDE_RUN_ONCE);

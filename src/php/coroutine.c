@@ -440,11 +440,12 @@ static void install_fault_handler(void)
     sigaction(SIGBUS, &sa, &old_bus);
 }
 
-tide_sched_t *php_tide_sched(void)
+tide_sched_t *php_tide_sched_slow(void)
 {
     tide_reactor_t *r = php_tide_reactor();
     if (!r)
         return NULL;
+    TIDE_G(sched_fork_gen) = tide_fork_generation();
     if (TIDE_G(sched) && tide_sched_reactor(TIDE_G(sched)) == r)
         return TIDE_G(sched);
     if (TIDE_G(sched)) {

@@ -27,6 +27,7 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool loop_abandoned;  /* a fatal error ended the loop: what it ran is dead */
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
+    unsigned sched_fork_gen; /* tide_fork_generation() when `sched` was checked last */
 ZEND_END_MODULE_GLOBALS(tide)
 
 ZEND_EXTERN_MODULE_GLOBALS(tide)
@@ -47,7 +48,16 @@ bool php_tide_loop_run(void);
 void php_tide_wait_at_shutdown(void);
 
 /* The process's scheduler (made with the reactor on first use); NULL with an exception. */
-tide_sched_t *php_tide_sched(void);
+tide_sched_t *php_tide_sched_slow(void);
+/* The same, without a call when nothing changed (no fork, no fatal error) since last time:
+ * it sits on every channel operation. */
+static zend_always_inline tide_sched_t *php_tide_sched(void)
+{
+    if (EXPECTED(TIDE_G(sched) && TIDE_G(sched_fork_gen) == tide_fork_generation() &&
+                 !TIDE_G(loop_abandoned)))
+        return TIDE_G(sched);
+    return php_tide_sched_slow();
+}
 /*
  * Starts a coroutine running callable(...argv) (the values are copied) and runs it until it
  * first suspends. Its id, or 0 with a warning when max_coroutine is reached (or a stack
