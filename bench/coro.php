@@ -110,6 +110,7 @@ for ($round = 0; $round < 10; $round++) {
 gc_mem_caches();
 $end = rss_kb();
 printf("\n| memory | value |\n|---|---|\n");
+printf("| RSS before any coroutine | %d KiB |\n", $base);
 printf("| RSS per live sleeping coroutine (100,000 alive) | %.0f bytes |\n", $perCoro);
 printf("| RSS after the first round of 100,000 | %d KiB |\n", $start);
 printf("| RSS after 10 more rounds | %d KiB (%+d KiB) |\n", $end, $end - $start);
