@@ -154,7 +154,7 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
     if (!c)
         RETURN_THROWS();
     if (tide_chan_length(c->ch) == tide_chan_capacity(c->ch) && !tide_chan_closed(c->ch) &&
-        timeout != 0 && !php_tide_coro_required("Tide\\Coroutine\\Channel::push()"))
+        timeout != 0 && !php_tide_coro_suspendable("Tide\\Coroutine\\Channel::push()"))
         RETURN_THROWS();
     if (!tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::push()");
@@ -183,7 +183,7 @@ ZEND_METHOD(Tide_Coroutine_Channel, pop)
     if (!c)
         RETURN_THROWS();
     if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && timeout != 0 &&
-        !php_tide_coro_required("Tide\\Coroutine\\Channel::pop()"))
+        !php_tide_coro_suspendable("Tide\\Coroutine\\Channel::pop()"))
         RETURN_THROWS();
     if (!tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::pop()");
@@ -351,7 +351,7 @@ ZEND_METHOD(Tide_Coroutine_WaitGroup, wait)
         RETURN_TRUE;
     if (timeout == 0)
         RETURN_FALSE; /* not zero, and no wait asked for */
-    if (!php_tide_coro_required("Tide\\Coroutine\\WaitGroup::wait()"))
+    if (!php_tide_coro_suspendable("Tide\\Coroutine\\WaitGroup::wait()"))
         RETURN_THROWS();
     php_tide_coro_waits_on("Tide\\Coroutine\\WaitGroup::wait()");
     int rc = tide_wg_wait(w->wg, timeout_ns(timeout));

@@ -364,6 +364,23 @@ bool php_tide_coro_required(const char *what)
     return false;
 }
 
+bool php_tide_coro_suspendable(const char *what)
+{
+    if (!php_tide_coro_required(what))
+        return false;
+    /* PHP blocks Fiber switches while the garbage collector runs destructors (and during
+     * shutdown destructors): suspending there would leave the collector marked active for
+     * every other coroutine. Refuse it the way Fibers do. */
+    if (UNEXPECTED(zend_fiber_switch_blocked())) {
+        zend_throw_exception_ex(php_tide_exception_ce, 0,
+                                "%s cannot suspend the coroutine here (inside a destructor "
+                                "called by the garbage collector or at shutdown)",
+                                what);
+        return false;
+    }
+    return true;
+}
+
 void php_tide_coro_waits_on(const char *what)
 {
     /* Only the name: where it waits is read from its frames if a report needs it. */
@@ -566,7 +583,7 @@ ZEND_METHOD(Tide_Coroutine, exists)
 ZEND_METHOD(Tide_Coroutine, yield)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    if (!php_tide_coro_required("Tide\\Coroutine::yield()"))
+    if (!php_tide_coro_suspendable("Tide\\Coroutine::yield()"))
         RETURN_THROWS();
     php_tide_coro_waits_on("Tide\\Coroutine::yield()");
     if (tide_coro_yield(TIDE_G(sched)) == TIDE_EKILLED) {
@@ -617,7 +634,7 @@ ZEND_METHOD(Tide_Coroutine, sleep)
         zend_argument_value_error(1, "must be between 0 and 9.2e9 seconds");
         RETURN_THROWS();
     }
-    if (!php_tide_coro_required("Tide\\Coroutine::sleep()"))
+    if (!php_tide_coro_suspendable("Tide\\Coroutine::sleep()"))
         RETURN_THROWS();
     php_tide_coro_waits_on("Tide\\Coroutine::sleep()");
     int rc = tide_coro_sleep(TIDE_G(sched), (int64_t)(seconds * 1e9));

@@ -77,6 +77,9 @@ void php_tide_coro_set_uncaught_handler(php_tide_uncaught_handler_t handler);
 bool php_tide_coro_rethrow(void);
 /* Throws Tide\Exception naming `what` unless a coroutine runs; false then. */
 bool php_tide_coro_required(const char *what);
+/* The same, and also false (with the exception) where PHP forbids switching stacks: inside
+ * destructors run by the garbage collector or at shutdown. For calls that suspend. */
+bool php_tide_coro_suspendable(const char *what);
 /* Records where and on what the running coroutine waits (for the deadlock report). */
 void php_tide_coro_waits_on(const char *what);
 /* After a wait returned TIDE_EKILLED: throws the graceful exit that unwinds the coroutine. */
