@@ -23,7 +23,9 @@ enum {
     TIDE_EFORKED = -(TIDE_EBASE + 4),   /* the reactor belongs to the parent process */
     TIDE_ELIMIT = -(TIDE_EBASE + 5),    /* max_coroutine coroutines are alive */
     TIDE_EKILLED = -(TIDE_EBASE + 6),   /* the coroutine is being torn down: unwind */
-    TIDE_EMAX = TIDE_EBASE + 6,
+    TIDE_ETOOBIG = -(TIDE_EBASE + 7),   /* a package longer than package_max_length */
+    TIDE_EPROTO = -(TIDE_EBASE + 8),    /* bytes that break the protocol */
+    TIDE_EMAX = TIDE_EBASE + 8,
 };
 
 /* A static string describing rc (a negative errno or a TIDE_E* code). */

@@ -21,6 +21,10 @@ const char *tide_strerror(int rc)
         return "too many coroutines (max_coroutine reached)";
     case TIDE_EKILLED:
         return "the coroutine is being destroyed";
+    case TIDE_ETOOBIG:
+        return "package longer than package_max_length";
+    case TIDE_EPROTO:
+        return "protocol error";
     case TIDE_EFORKED:
         return "the event loop belongs to the parent process (fork)";
     }
