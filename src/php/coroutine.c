@@ -22,6 +22,7 @@
 
 #include "php.h"
 #include "ext/spl/spl_array.h"
+#include "php_output.h"
 #include "php_tide.h"
 #include "tide/stack.h"
 #include "tide_coroutine_arginfo.h"
@@ -64,7 +65,41 @@ typedef struct php_tide_coro {
     zval context;       /* ArrayObject, or UNDEF */
     zval defers;        /* array of callables, or UNDEF */
     const char *waiting_on; /* for the deadlock report (file:line from execute_data) */
+    /* Output buffers it opened itself (ob_start): on the global stack while it runs, above
+     * og_base; set aside (bottom first) while it is switched out. */
+    php_output_handler **og_saved;
+    uint32_t og_saved_n, og_saved_cap;
+    int og_base;
 } php_tide_coro_t;
+
+static void set_active_buffer(void)
+{
+    php_output_handler **top = zend_stack_top(&OG(handlers));
+    OG(active) = top ? *top : NULL;
+}
+
+static void set_buffers_aside(php_tide_coro_t *pc)
+{
+    uint32_t n = (uint32_t)(zend_stack_count(&OG(handlers)) - pc->og_base);
+    if (n > pc->og_saved_cap) {
+        pc->og_saved = safe_erealloc(pc->og_saved, n, sizeof(*pc->og_saved), 0);
+        pc->og_saved_cap = n;
+    }
+    for (uint32_t i = n; i-- > 0;) {
+        pc->og_saved[i] = *(php_output_handler **)zend_stack_top(&OG(handlers));
+        zend_stack_del_top(&OG(handlers));
+    }
+    pc->og_saved_n = n;
+    set_active_buffer();
+}
+
+static void put_buffers_back(php_tide_coro_t *pc)
+{
+    for (uint32_t i = 0; i < pc->og_saved_n; i++)
+        zend_stack_push(&OG(handlers), &pc->og_saved[i]);
+    pc->og_saved_n = 0;
+    set_active_buffer();
+}
 
 static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
 {
@@ -93,6 +128,17 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     EG(bailout) = t->bailout;
     EG(active_fiber) = t->active_fiber;
     EG(current_fiber_context) = t->fiber_context;
+
+    /* Output buffers a coroutine opened are its own: the next coroutine must not write
+     * into them. Buffers opened outside any coroutine stay below for everyone. Nothing to
+     * do (two loads) when no coroutine has a buffer open. */
+    if (!tide_coro_is_main(from) && zend_stack_count(&OG(handlers)) > f->og_base)
+        set_buffers_aside(f);
+    if (!tide_coro_is_main(to)) {
+        t->og_base = zend_stack_count(&OG(handlers));
+        if (t->og_saved_n)
+            put_buffers_back(t);
+    }
 }
 
 /* Releases *zv as UNDEF first: a destructor it runs may look at it again (getContext()). */
@@ -124,6 +170,11 @@ static void free_values(php_tide_coro_t *pc)
 static void free_state(php_tide_coro_t *pc)
 {
     free_values(pc);
+    /* A dropped coroutine's own output buffers (their contents are lost with it). */
+    for (uint32_t i = 0; i < pc->og_saved_n; i++)
+        php_output_handler_free(&pc->og_saved[i]);
+    if (pc->og_saved)
+        efree(pc->og_saved);
     /* The VM stack pages the engine added (deeper calls); the first is in the slot. */
     zend_vm_stack page = pc->vm_stack;
     while (page && page->prev) {
@@ -276,6 +327,9 @@ static void coro_main(tide_coro_t *co, void *arg)
         zend_call_function(&fci, pc->fcc.function_handler ? &pc->fcc : NULL);
         zval_ptr_dtor(&retval);
         run_defers(pc);
+        /* Buffers it left open are flushed to the level below, as PHP does at exit. */
+        while (zend_stack_count(&OG(handlers)) > pc->og_base && php_output_end() == SUCCESS)
+            ;
         /* Free the callable, arguments and context now, while PHP code (destructors) may
          * still run here: what they throw is this coroutine's, not its resumer's. */
         free_values(pc);
