@@ -228,8 +228,15 @@ ZEND_METHOD(Tide_Event, wait)
         RETURN_THROWS();
     /* After a fatal error (or an uncaught exception) the script is dying: the loop is not
      * resumed, as in Swoole. */
-    if (CG(unclean_shutdown) || (PG(last_error_message) && (PG(last_error_type) & E_FATAL_ERRORS)))
+    if (CG(unclean_shutdown))
+        return; /* a fatal error: no PHP code runs (suspended Fibers are not unwound either) */
+    if (PG(last_error_message) && (PG(last_error_type) & E_FATAL_ERRORS)) {
+        /* An uncaught exception: what is suspended is unwound (finally blocks run), as PHP
+         * destroys suspended Fibers at shutdown, but nothing new runs. */
+        if (TIDE_G(sched) && !TIDE_G(loop_abandoned))
+            tide_sched_kill_all(TIDE_G(sched));
         return;
+    }
     if (!TIDE_G(reactor))
         return;
     php_tide_loop_run();
