@@ -37,9 +37,10 @@ if test "$PHP_TIDE" != "no"; then
     src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
   TIDE_PROTO="src/proto/frame.c"
+  TIDE_SERVER="src/server/ipc.c"
   TIDE_PHP="src/php/module.c src/php/loop.c src/php/timer.c src/php/coroutine.c src/php/channel.c"
 
-  PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_PHP, $ext_shared,,
+  PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_SERVER $TIDE_PHP, $ext_shared,,
     [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
   dnl After PHP_NEW_EXTENSION: pecl builds outside the source tree.
   PHP_ADD_INCLUDE([$ext_srcdir/include])
@@ -48,6 +49,7 @@ if test "$PHP_TIDE" != "no"; then
   PHP_ADD_BUILD_DIR([$ext_builddir/src/core])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/coro])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/proto])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/server])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/php])
   PHP_SUBST(TIDE_SHARED_LIBADD)
 fi
