@@ -133,8 +133,9 @@ typedef void (*tide_wake_cb)(tide_reactor_t *r, void *udata);
 /*
  * Accepts connections on the listening socket lfd until cancelled; new sockets are
  * non-blocking and close-on-exec. Returns NULL with *err set if lfd has a reader already.
- * Errors (EMFILE, ENFILE...) reach cb as a negative fd and the watch goes on; a caller that
- * cannot make room should pause (cancel) the watch, or it will be called again each turn.
+ * Errors reach cb as a negative fd and the watch goes on. After EMFILE, ENFILE, ENOBUFS or
+ * ENOMEM (nothing can be accepted until something is freed) the watch pauses for 100 ms
+ * before it tries again, instead of failing again on every loop turn.
  */
 tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
                                int *err);

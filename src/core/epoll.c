@@ -51,7 +51,7 @@ static void update_interest(tide_reactor_t *r, int fd)
     epoll_impl_t *ep = r->impl;
     tide_fdent_t *e = tide__fdent(r, fd);
     uint32_t want = 0;
-    if (e->reader)
+    if (e->reader && !(e->reader->flags & OPF_BACKOFF))
         want |= EPOLLIN;
     if (e->wq_head && (e->wq_head->flags & OPF_INFLIGHT))
         want |= EPOLLOUT;
@@ -81,6 +81,7 @@ static int ep_start_reader(tide_reactor_t *r, tide_op_t *op)
 
 static void ep_cancel_reader(tide_reactor_t *r, tide_op_t *op)
 {
+    tide__accept_backoff_stop(r, op);
     update_interest(r, op->fd);
     tide__op_garbage(r, op);
 }
@@ -145,8 +146,16 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
             }
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                op->cb.accept(r, op->udata, -errno);
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                int err = -errno;
+                op->cb.accept(r, op->udata, err);
+                if (tide__accept_exhausted(err) && !(op->flags & OPF_CANCELED)) {
+                    /* Level-triggered: the listener stays readable. Stop listening to it a
+                     * little rather than spin. */
+                    tide__accept_backoff(r, op);
+                    update_interest(r, op->fd);
+                }
+            }
             break;
         }
         return;

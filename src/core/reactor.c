@@ -90,6 +90,7 @@ const tide_reactor_features_t *tide_reactor_features(const tide_reactor_t *r)
 static tide_op_t *op_new(tide_reactor_t *r, int kind, int fd, void *udata)
 {
     tide_op_t *op = tide_calloc(1, sizeof(*op));
+    op->backoff.node.index = SIZE_MAX; /* not armed */
     op->r = r;
     op->kind = (uint8_t)kind;
     op->fd = fd;
@@ -104,6 +105,7 @@ static tide_op_t *op_new(tide_reactor_t *r, int kind, int fd, void *udata)
 void tide__op_free(tide_op_t *op)
 {
     tide_reactor_t *r = op->r;
+    tide_timer_stop(r, &op->backoff);
     if (op->all_prev)
         op->all_prev->all_next = op->all_next;
     else
@@ -354,6 +356,30 @@ void tide__write_done(tide_reactor_t *r, tide_op_t *op, ssize_t res)
     if (op->cb.done)
         op->cb.done(r, op->udata, res < 0 ? res : (ssize_t)op->written);
     tide__op_free(op);
+}
+
+#define ACCEPT_BACKOFF_NS (100 * 1000000ull)
+
+static void on_backoff_over(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(id);
+    tide_op_t *op = udata;
+    op->flags &= ~OPF_BACKOFF;
+    if (!(op->flags & OPF_CANCELED) && r->ops->start_reader(r, op) < 0)
+        tide__accept_backoff(r, op); /* still nothing to be done: wait again */
+}
+
+void tide__accept_backoff(tide_reactor_t *r, tide_op_t *op)
+{
+    op->flags |= OPF_BACKOFF;
+    if (!tide_timer_armed(&op->backoff))
+        tide_timer_start(r, &op->backoff, ACCEPT_BACKOFF_NS, on_backoff_over, op);
+}
+
+void tide__accept_backoff_stop(tide_reactor_t *r, tide_op_t *op)
+{
+    tide_timer_stop(r, &op->backoff);
+    op->flags &= ~OPF_BACKOFF;
 }
 
 void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res)

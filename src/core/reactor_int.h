@@ -5,6 +5,7 @@
 #ifndef TIDE_REACTOR_INT_H
 #define TIDE_REACTOR_INT_H
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/socket.h>
 
@@ -30,6 +31,7 @@ enum op_flag {
     OPF_ENDED = 1 << 3,    /* a reader that reached EOF / error; freed by the backend */
     OPF_POLLING = 1 << 4,  /* io_uring: waiting in a POLL_ADD after -EAGAIN */
     OPF_NOSTASH = 1 << 5,  /* cancelled by a close: late bytes are dropped, not stashed */
+    OPF_BACKOFF = 1 << 6,  /* accept: out of descriptors or memory, waiting before retrying */
 };
 
 /* Internal reader callback for OP_READ: the bytes read from the eventfd or signalfd. */
@@ -70,6 +72,7 @@ struct tide_op {
     size_t buf_len;
 
     int signo; /* OP_SIGNAL */
+    tide_timer_t backoff; /* OP_ACCEPT: the pause after EMFILE/ENFILE/ENOBUFS/ENOMEM */
 };
 
 /* Per file descriptor: the one reader and the queue of writes (head is in progress). */
@@ -153,6 +156,17 @@ void tide__write_done(tide_reactor_t *r, tide_op_t *op, ssize_t res);
 void tide__reader_ended(tide_reactor_t *r, tide_op_t *op);
 /* The cancelled recv op came back with data: hand it to the fd's next reader. */
 void tide__stash(tide_reactor_t *r, tide_op_t *op, const char *data, size_t n);
+/* Accept errors that persist until something is freed: retrying at once would spin. */
+static inline bool tide__accept_exhausted(int err)
+{
+    return err == -EMFILE || err == -ENFILE || err == -ENOBUFS || err == -ENOMEM;
+}
+/* Pauses an accept op after such an error; the backend's start_reader re-arms it after
+ * 100 ms. */
+void tide__accept_backoff(tide_reactor_t *r, tide_op_t *op);
+/* Stops a pause (cancel or free). */
+void tide__accept_backoff_stop(tide_reactor_t *r, tide_op_t *op);
+
 /* Delivers a write's result (already known) from the loop rather than from the caller. */
 void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res);
 /* Queues op to be freed at the end of the turn. */

@@ -206,6 +206,12 @@ static int ur_start_reader(tide_reactor_t *r, tide_op_t *op)
 static void ur_cancel_reader(tide_reactor_t *r, tide_op_t *op)
 {
     uring_impl_t *u = r->impl;
+    if (op->flags & OPF_BACKOFF) {
+        /* Pausing after EMFILE: nothing is in the kernel. */
+        tide__accept_backoff_stop(r, op);
+        tide__op_garbage(r, op);
+        return;
+    }
     if (!(op->flags & OPF_INFLIGHT))
         return; /* inside its CQE's handling: on_cqe frees it */
     struct io_uring_sqe *sqe = get_sqe(u);
@@ -322,6 +328,11 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
     case OP_ACCEPT:
         if (res != -ECONNABORTED)
             op->cb.accept(r, op->udata, res);
+        if (tide__accept_exhausted(res) && !more && !(op->flags & OPF_CANCELED)) {
+            /* Retrying at once would fail at once, every turn: wait a little. */
+            tide__accept_backoff(r, op);
+            return;
+        }
         break;
     case OP_READ:
         if (res > 0)

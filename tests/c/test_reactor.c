@@ -502,3 +502,75 @@ REACTOR_TEST(recv_buffer_ring_running_dry_loses_no_bytes)
     }
     tide_reactor_destroy(r);
 }
+
+/* ---- accept out of descriptors: back off instead of spinning ---- */
+
+typedef struct starved {
+    int emfile, accepted;
+} starved_t;
+
+static void starved_accept(tide_reactor_t *r, void *udata, int fd)
+{
+    starved_t *s = udata;
+    if (fd == -EMFILE) {
+        s->emfile++;
+        return;
+    }
+    CHECK(fd >= 0);
+    s->accepted++;
+    tide_reactor_close(r, fd, NULL, NULL);
+}
+
+static void stop_loop(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(udata);
+    TIDE_UNUSED(id);
+    tide_reactor_stop(r);
+}
+
+REACTOR_TEST(accept_out_of_descriptors_backs_off_then_resumes)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int port;
+    int lfd = listen_loopback(&port);
+    starved_t st = {0};
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int clients[10], top = lfd;
+    for (int i = 0; i < 10; i++) {
+        clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (clients[i] > top)
+            top = clients[i];
+    }
+    /* No descriptor left for accept(): every one fails with EMFILE (lowered before any
+     * connection exists, since io_uring may accept as soon as a client connects). */
+    struct rlimit old, low;
+    getrlimit(RLIMIT_NOFILE, &old);
+    low = old;
+    low.rlim_cur = (rlim_t)top + 1;
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+    tide_op_t *op = tide_reactor_accept(r, lfd, starved_accept, &st, NULL);
+    CHECK(op != NULL);
+    tide_reactor_run(r, TIDE_RUN_NOWAIT);
+    for (int i = 0; i < 10; i++) {
+        int rc = connect(clients[i], (struct sockaddr *)&sa, sizeof(sa));
+        CHECK(rc == 0 || errno == EINPROGRESS);
+    }
+    tide_timer_add(r, 350, 0, stop_loop, NULL);
+    tide_reactor_run(r, TIDE_RUN_DEFAULT);
+    /* About one try per 100 ms, not one per loop turn. */
+    if (!(st.emfile >= 1 && st.emfile <= 8))
+        FAILF("emfile callbacks: %d, accepted %d", st.emfile, st.accepted);
+    CHECK_EQ(st.accepted, 0);
+
+    CHECK_EQ(setrlimit(RLIMIT_NOFILE, &old), 0);
+    tide_timer_add(r, 1000, 0, stop_loop, NULL);
+    for (int i = 0; i < 50 && st.accepted < 10; i++)
+        tide_reactor_run(r, TIDE_RUN_ONCE);
+    CHECK_EQ(st.accepted, 10);
+    tide_reactor_cancel(r, op);
+    for (int i = 0; i < 10; i++)
+        close(clients[i]);
+    close(lfd);
+    tide_reactor_destroy(r);
+}
