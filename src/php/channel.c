@@ -153,11 +153,13 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
     php_tide_channel_t *c = this_channel(ZEND_THIS);
     if (!c)
         RETURN_THROWS();
+    /* Only a push into a full, open channel with a timeout can suspend. */
     if (tide_chan_length(c->ch) == tide_chan_capacity(c->ch) && !tide_chan_closed(c->ch) &&
-        timeout != 0 && !php_tide_coro_suspendable("Tide\\Coroutine\\Channel::push()"))
-        RETURN_THROWS();
-    if (!tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
+        timeout != 0) {
+        if (!php_tide_coro_suspendable("Tide\\Coroutine\\Channel::push()"))
+            RETURN_THROWS();
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::push()");
+    }
 
     zval item;
     ZVAL_COPY_DEREF(&item, data);
@@ -182,11 +184,12 @@ ZEND_METHOD(Tide_Coroutine_Channel, pop)
     php_tide_channel_t *c = this_channel(ZEND_THIS);
     if (!c)
         RETURN_THROWS();
-    if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && timeout != 0 &&
-        !php_tide_coro_suspendable("Tide\\Coroutine\\Channel::pop()"))
-        RETURN_THROWS();
-    if (!tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
+    /* Only a pop from an empty, open channel with a timeout can suspend. */
+    if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && timeout != 0) {
+        if (!php_tide_coro_suspendable("Tide\\Coroutine\\Channel::pop()"))
+            RETURN_THROWS();
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::pop()");
+    }
 
     zval item;
     int rc = tide_chan_pop(c->ch, &item, timeout_ns(timeout));
