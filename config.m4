@@ -37,8 +37,10 @@ if test "$PHP_TIDE" != "no"; then
     src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
   TIDE_PROTO="src/proto/frame.c"
-  TIDE_SERVER="src/server/ipc.c"
-  TIDE_PHP="src/php/module.c src/php/loop.c src/php/timer.c src/php/coroutine.c src/php/channel.c"
+  TIDE_SERVER="src/server/ipc.c src/server/conntab.c src/server/engine.c src/server/sock.c \
+    src/server/link.c src/server/manager.c"
+  TIDE_PHP="src/php/module.c src/php/loop.c src/php/timer.c src/php/coroutine.c src/php/channel.c \
+    src/php/server.c"
 
   PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_SERVER $TIDE_PHP, $ext_shared,,
     [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

@@ -129,6 +129,7 @@ typedef void (*tide_recv_cb)(tide_reactor_t *r, void *udata, const char *data, s
 typedef void (*tide_done_cb)(tide_reactor_t *r, void *udata, ssize_t res);
 typedef void (*tide_signal_cb)(tide_reactor_t *r, void *udata, int signo);
 typedef void (*tide_wake_cb)(tide_reactor_t *r, void *udata);
+typedef void (*tide_poll_cb)(tide_reactor_t *r, void *udata, int fd);
 
 /*
  * Accepts connections on the listening socket lfd until cancelled; new sockets are
@@ -147,6 +148,14 @@ tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, vo
  * fd number after a plain close(2).
  */
 tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err);
+
+/*
+ * Calls cb whenever fd becomes readable, until cancelled; the owner does the reading
+ * (recvmsg for datagrams with their sender, or with SCM_RIGHTS), and must read until
+ * EAGAIN each time: on io_uring the watch is edge-triggered (a multishot poll), on epoll
+ * level-triggered. fd must be non-blocking. It is the fd's one reader.
+ */
+tide_op_t *tide_reactor_poll(tide_reactor_t *r, int fd, tide_poll_cb cb, void *udata, int *err);
 
 /*
  * Writes all of buf (retrying short writes) after every write queued before it on fd.

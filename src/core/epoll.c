@@ -159,6 +159,9 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
             break;
         }
         return;
+    case OP_POLL:
+        op->cb.poll(r, op->udata, op->fd);
+        return;
     case OP_RECV:
         n = recv(op->fd, ep->buf, sizeof(ep->buf), MSG_DONTWAIT);
         break;

@@ -176,6 +176,8 @@ static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, vo
         op->cb.accept = (tide_accept_cb)cb;
     else if (kind == OP_READ)
         op->cb.read = (tide__read_cb)cb;
+    else if (kind == OP_POLL)
+        op->cb.poll = (tide_poll_cb)cb;
     else
         op->cb.recv = (tide_recv_cb)cb;
     if (kind == OP_RECV) {
@@ -222,6 +224,11 @@ tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, vo
 tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err)
 {
     return start_reader(r, OP_RECV, fd, (void *)cb, udata, err);
+}
+
+tide_op_t *tide_reactor_poll(tide_reactor_t *r, int fd, tide_poll_cb cb, void *udata, int *err)
+{
+    return start_reader(r, OP_POLL, fd, (void *)cb, udata, err);
 }
 
 void tide__reader_ended(tide_reactor_t *r, tide_op_t *op)

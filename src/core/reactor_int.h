@@ -17,6 +17,7 @@ enum op_kind {
     OP_ACCEPT,  /* reader: accept connections */
     OP_RECV,    /* reader: recv() from a socket */
     OP_READ,    /* reader, internal: read() from the wake eventfd or the signalfd */
+    OP_POLL,    /* reader: tell the owner the fd is readable (it does the reading) */
     OP_SEND,    /* writer: sendmsg() of op->iov */
     OP_CLOSE,   /* writer: close() once the writes before it are done */
     OP_SIGNAL,  /* a signal watch (no kernel operation of its own) */
@@ -51,6 +52,7 @@ struct tide_op {
         tide_done_cb done;
         tide_signal_cb signal;
         tide__read_cb read;
+        tide_poll_cb poll;
     } cb;
     void *udata;
 

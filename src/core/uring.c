@@ -177,6 +177,9 @@ static void arm_reader(tide_reactor_t *r, tide_op_t *op)
             io_uring_prep_recv(sqe, op->fd, op->buf, op->buf_len, 0);
         }
         break;
+    case OP_POLL:
+        io_uring_prep_poll_multishot(sqe, op->fd, POLLIN);
+        break;
     default: /* OP_READ */
         if (!op->buf)
             op->buf = tide_malloc(op->buf_len = READ_BUF_SIZE);
@@ -299,6 +302,17 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
         recycle_buffer(u, flags);
         if (!more)
             tide__op_garbage(r, op);
+        return;
+    }
+    if (op->kind == OP_POLL) {
+        if (res >= 0)
+            op->cb.poll(r, op->udata, op->fd);
+        if (more)
+            return;
+        if (op->flags & (OPF_CANCELED | OPF_ENDED))
+            tide__op_garbage(r, op);
+        else
+            arm_reader(r, op); /* the kernel ended the multishot poll (or it failed): again */
         return;
     }
     if (res == -EAGAIN || res == -ENOBUFS || res == -EINTR) {

@@ -53,7 +53,8 @@ static PHP_MINIT_FUNCTION(tide)
     if (php_tide_loop_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
         php_tide_timer_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
         php_tide_coro_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
-        php_tide_channel_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
+        php_tide_channel_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
+        php_tide_server_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
         return FAILURE;
     return SUCCESS;
 }
@@ -81,6 +82,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
+    php_tide_server_rshutdown();
     php_tide_coro_rshutdown();
     php_tide_timer_rshutdown();
     php_tide_loop_rshutdown();

@@ -100,5 +100,9 @@ void php_tide_timer_rinit(void);
 void php_tide_timer_rshutdown(void);
 /* After fork(): drops the PHP side of the parent's timers (the child's reactor is new). */
 void php_tide_timer_forget_all(void);
+/* Tide\Timer::clearAll(): a stopping server worker drops its timers. */
+void php_tide_timer_clear_all(void);
+int php_tide_server_minit(INIT_FUNC_ARGS);
+void php_tide_server_rshutdown(void);
 
 #endif

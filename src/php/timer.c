@@ -175,11 +175,9 @@ ZEND_METHOD(Tide_Timer, clear)
     RETURN_BOOL(id > 0 && clear_timer((zend_ulong)id));
 }
 
-ZEND_METHOD(Tide_Timer, clearAll)
+void php_tide_timer_clear_all(void)
 {
     zend_ulong id;
-    ZEND_PARSE_PARAMETERS_NONE();
-
     /* Collect first: clearing deletes from the table being walked. */
     uint32_t n = zend_hash_num_elements(&TIDE_G(timers)), i = 0;
     zend_ulong *ids = safe_emalloc(n ? n : 1, sizeof(*ids), 0);
@@ -189,6 +187,12 @@ ZEND_METHOD(Tide_Timer, clearAll)
     for (uint32_t j = 0; j < i; j++)
         clear_timer(ids[j]);
     efree(ids);
+}
+
+ZEND_METHOD(Tide_Timer, clearAll)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_timer_clear_all();
     RETURN_TRUE;
 }
 

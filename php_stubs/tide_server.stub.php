@@ -1,0 +1,134 @@
+<?php
+
+/** @generate-class-entries */
+
+namespace Tide {
+    /**
+     * @var int
+     * @cvalue TIDE_MODE_BASE
+     */
+    const MODE_BASE = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_MODE_PROCESS
+     */
+    const MODE_PROCESS = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_TCP
+     */
+    const SOCK_TCP = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_TCP6
+     */
+    const SOCK_TCP6 = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_UDP
+     */
+    const SOCK_UDP = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_UDP6
+     */
+    const SOCK_UDP6 = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_UNIX_STREAM
+     */
+    const SOCK_UNIX_STREAM = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_UNIX_DGRAM
+     */
+    const SOCK_UNIX_DGRAM = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue TIDE_SOCK_SSL
+     */
+    const SSL = UNKNOWN;
+
+    /** @not-serializable */
+    class Server
+    {
+        public readonly int $master_pid;
+        public readonly int $manager_pid;
+        public readonly int $worker_id;
+        public readonly int $worker_pid;
+        public readonly bool $taskworker;
+        public readonly array $setting;
+        public readonly array $ports;
+        public readonly int $mode;
+
+        public function __construct(string $host = "0.0.0.0", int $port = 0,
+                                    int $mode = \Tide\MODE_PROCESS, int $sockType = \Tide\SOCK_TCP) {}
+
+        public function set(array $settings): bool {}
+
+        public function on(string $event, callable $callback): bool {}
+
+        public function listen(string $host, int $port, int $sockType): \Tide\Server\Port|false {}
+
+        /** @implementation-alias Tide\Server::listen */
+        public function addListener(string $host, int $port, int $sockType): \Tide\Server\Port|false {}
+
+        public function start(): bool {}
+
+        public function shutdown(): bool {}
+
+        public function reload(bool $onlyTaskWorkers = false): bool {}
+
+        public function stop(int $workerId = -1): bool {}
+
+        public function send(int $fd, string $data): bool {}
+
+        public function sendto(string $ip, int $port, string $data, int $serverSocket = -1): bool {}
+
+        public function sendfile(int $fd, string $file, int $offset = 0, int $length = 0): bool {}
+
+        public function close(int $fd, bool $reset = false): bool {}
+
+        public function exists(int $fd): bool {}
+
+        public function pause(int $fd): bool {}
+
+        public function resume(int $fd): bool {}
+
+        public function getClientInfo(int $fd): array|false {}
+
+        public function getClientList(int $startFd = 0, int $count = 10): array|false {}
+
+        public function stats(): array {}
+
+        public function sendMessage(mixed $message, int $dstWorkerId): bool {}
+
+        public function getWorkerId(): int|false {}
+
+        public function getWorkerPid(int $workerId = -1): int|false {}
+
+        public function getMasterPid(): int {}
+
+        public function getManagerPid(): int {}
+    }
+}
+
+namespace Tide\Server {
+    /**
+     * @not-serializable
+     * @strict-properties
+     */
+    final class Port
+    {
+        public readonly string $host;
+        public readonly int $port;
+        public readonly int $type;
+        public readonly array $setting;
+
+        private function __construct() {}
+
+        public function set(array $settings): bool {}
+
+        public function on(string $event, callable $callback): bool {}
+    }
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An IPC link: one end of a SOCK_SEQPACKET pair on a reactor, reading whole messages and
+ * sending them cut into packets (tide/ipc.h). The master has one per worker, a worker one to
+ * its master (or, in MODE_BASE, to the manager that relays pipe messages).
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tide/common.h"
+#include "tide/ipc.h"
+#include "tide/log.h"
+#include "tide/server.h"
+
+/* One message on its way out: the packet headers, then the payload. */
+typedef struct out_msg {
+    tide_link_t *l;
+    size_t packets, done, bytes;
+    char *payload;
+    tide_ipc_hdr_t hdrs[];
+} out_msg_t;
+
+static void link_gone(tide_link_t *l, int err)
+{
+    if (l->watch) {
+        tide_reactor_cancel(l->r, l->watch);
+        l->watch = NULL;
+    }
+    if (l->fd >= 0) {
+        tide_reactor_close(l->r, l->fd, NULL, NULL);
+        l->fd = -1;
+    }
+    if (l->on_gone)
+        l->on_gone(l, l->udata, err);
+}
+
+static int deliver(void *udata, const tide_ipc_hdr_t *hdr, const char *payload)
+{
+    tide_link_t *l = udata;
+    l->on_msg(l, l->udata, hdr->type, hdr->session, hdr->worker, payload, hdr->len);
+    return l->fd < 0 ? 1 : 0; /* the handler closed the link */
+}
+
+static void on_packet(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
+{
+    TIDE_UNUSED(r);
+    tide_link_t *l = udata;
+    if (n <= 0) {
+        l->watch = NULL;
+        link_gone(l, n == 0 ? TIDE_ECLOSED : (int)n);
+        return;
+    }
+    int rc = tide_ipc_read(l->reader, data, (size_t)n, deliver, l);
+    if (rc == TIDE_EPROTO) {
+        tide_log(TIDE_LOG_ERROR, "IPC: a packet that does not fit the message being read; dropping the link");
+        link_gone(l, rc);
+    }
+}
+
+int tide_link_open(tide_link_t *l, tide_reactor_t *r, int fd, tide_link_msg_cb on_msg,
+                   tide_link_gone_cb on_gone, void *udata)
+{
+    int err = 0;
+    memset(l, 0, sizeof(*l));
+    l->r = r;
+    l->fd = fd;
+    l->on_msg = on_msg;
+    l->on_gone = on_gone;
+    l->udata = udata;
+    l->reader = tide_malloc(sizeof(tide_ipc_reader_t));
+    tide_ipc_reader_init(l->reader, 0);
+    if (on_msg) {
+        l->watch = tide_reactor_recv(r, fd, on_packet, l, &err);
+        if (!l->watch) {
+            tide_ipc_reader_destroy(l->reader);
+            tide_free(l->reader);
+            l->reader = NULL;
+            return err;
+        }
+    }
+    return 0;
+}
+
+void tide_link_stop_reading(tide_link_t *l)
+{
+    if (l->watch) {
+        tide_reactor_cancel(l->r, l->watch);
+        l->watch = NULL;
+    }
+}
+
+void tide_link_close(tide_link_t *l)
+{
+    l->on_gone = NULL;
+    link_gone(l, 0);
+    if (l->reader) {
+        tide_ipc_reader_destroy(l->reader);
+        tide_free(l->reader);
+        l->reader = NULL;
+    }
+}
+
+static void on_sent(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(res);
+    out_msg_t *m = udata;
+    if (++m->done < m->packets)
+        return;
+    tide_free(m);
+}
+
+int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
+                    const void *a, size_t alen, const void *b, size_t blen)
+{
+    if (l->fd < 0)
+        return TIDE_ECLOSED;
+    size_t len = alen + blen;
+    if (len > UINT32_MAX)
+        return -EMSGSIZE;
+    tide_ipc_hdr_t msg = {.len = (uint32_t)len, .type = (uint16_t)type, .session = session,
+                          .worker = worker};
+    size_t n = tide_ipc_packets(len);
+    out_msg_t *m = tide_malloc(sizeof(*m) + n * sizeof(tide_ipc_hdr_t) + len);
+    m->l = l;
+    m->packets = n;
+    m->done = 0;
+    m->bytes = len;
+    m->payload = (char *)&m->hdrs[n];
+    if (alen)
+        memcpy(m->payload, a, alen);
+    if (blen)
+        memcpy(m->payload + alen, b, blen);
+    for (size_t i = 0; i < n; i++) {
+        struct iovec iov[2];
+        tide_ipc_packet(&msg, m->payload, i, &m->hdrs[i], iov);
+        int rc = tide_reactor_writev(l->r, l->fd, iov, 2, on_sent, m);
+        if (rc < 0) {
+            /* Packets already queued will still call on_sent: count this and the rest. */
+            m->packets = i;
+            if (i == 0)
+                tide_free(m);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int tide_link_send(tide_link_t *l, int type, uint64_t session, uint32_t worker,
+                   const void *payload, size_t len)
+{
+    return tide_link_send2(l, type, session, worker, payload, len, NULL, 0);
+}
+
+void tide_link_forget(tide_link_t *l)
+{
+    /* A forked child: the reactor is the parent's, so only our copies are dropped. */
+    if (l->fd >= 0)
+        close(l->fd);
+    l->fd = -1;
+    l->watch = NULL;
+    if (l->reader) {
+        tide_ipc_reader_destroy(l->reader);
+        tide_free(l->reader);
+        l->reader = NULL;
+    }
+}

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The manager process: it forks the workers and keeps worker_num of them alive.
+ *
+ * A worker that dies is replaced at once (after a second if it died within a second of
+ * starting, so a worker that cannot start does not make a fork loop). SIGUSR1 reloads the
+ * workers one at a time: SIGTERM to one, wait for it to exit (it finishes what it serves),
+ * fork its replacement, go on to the next, so the others keep serving all along. SIGTERM or
+ * SIGINT stops them all. A worker that does not stop within max_wait is killed.
+ *
+ * Forking happens inside reactor callbacks: the child returns from the callback, the loop
+ * it inherited returns TIDE_EFORKED, and tide_manager_run() returns the worker's id.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tide/common.h"
+#include "tide/log.h"
+#include "tide/server.h"
+
+typedef struct mworker {
+    pid_t pid;
+    uint64_t started;   /* ns */
+    bool stopping;      /* SIGTERM sent */
+    uint64_t kill_timer;
+    uint64_t respawn_timer;
+} mworker_t;
+
+struct tide_manager {
+    tide_reactor_t *r;
+    tide_manager_opts_t o;
+    tide_manager_hooks_t h;
+    void *udata;
+    tide_server_pids_t *pids;
+    mworker_t *w;
+    tide_op_t *sig[5];
+    bool shutting_down;
+    int reloading; /* the next worker to reload, -1 when no reload runs */
+    bool reload_again;
+    /* In a forked child: */
+    int child_id;
+    int child_fd;
+};
+
+static void spawn(tide_manager_t *m, int id);
+
+static void on_kill_timer(tide_reactor_t *r, void *udata, uint64_t tid)
+{
+    TIDE_UNUSED(r);
+    tide_manager_t *m = udata;
+    for (int i = 0; i < m->o.worker_num; i++) {
+        if (m->w[i].kill_timer == tid) {
+            m->w[i].kill_timer = 0;
+            if (m->w[i].pid > 0) {
+                tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) did not stop within max_wait_time; killing it",
+                         i, (int)m->w[i].pid);
+                kill(m->w[i].pid, SIGKILL);
+            }
+        }
+    }
+}
+
+static void stop_worker(tide_manager_t *m, int id)
+{
+    mworker_t *w = &m->w[id];
+    if (w->pid <= 0 || w->stopping)
+        return;
+    w->stopping = true;
+    kill(w->pid, SIGTERM);
+    w->kill_timer = tide_timer_add(m->r, m->o.max_wait_ms, 0, on_kill_timer, m);
+}
+
+static void reload_next(tide_manager_t *m)
+{
+    while (m->reloading >= 0 && m->reloading < m->o.worker_num) {
+        int id = m->reloading;
+        if (m->w[id].pid > 0) {
+            stop_worker(m, id);
+            return; /* continued when it has exited and been replaced */
+        }
+        m->reloading++;
+    }
+    if (m->reloading >= 0) {
+        m->reloading = -1;
+        tide_log(TIDE_LOG_INFO, "reload done: %d worker(s) replaced", m->o.worker_num);
+        if (m->h.reload_end)
+            m->h.reload_end(m->udata);
+        if (m->reload_again) {
+            m->reload_again = false;
+            tide_manager_reload(m);
+        }
+    }
+}
+
+static void on_respawn_timer(tide_reactor_t *r, void *udata, uint64_t tid)
+{
+    TIDE_UNUSED(r);
+    tide_manager_t *m = udata;
+    for (int i = 0; i < m->o.worker_num; i++)
+        if (m->w[i].respawn_timer == tid) {
+            m->w[i].respawn_timer = 0;
+            if (!m->shutting_down)
+                spawn(m, i);
+        }
+}
+
+static void reap(tide_manager_t *m)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        int id = -1;
+        for (int i = 0; i < m->o.worker_num; i++)
+            if (m->w[i].pid == pid)
+                id = i;
+        if (id < 0)
+            continue; /* a grandchild a worker left behind (or a user's process) */
+        mworker_t *w = &m->w[id];
+        bool expected = w->stopping;
+        if (w->kill_timer)
+            tide_timer_cancel(m->r, w->kill_timer);
+        w->kill_timer = 0;
+        w->pid = 0;
+        w->stopping = false;
+        if (m->pids)
+            m->pids->worker[id] = 0;
+        if (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            if (WIFSIGNALED(status))
+                tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) was killed by signal %d%s", id,
+                         (int)pid, WTERMSIG(status), m->shutting_down ? "" : "; starting a new one");
+            else if (WEXITSTATUS(status) != 0)
+                tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) exited with status %d%s", id,
+                         (int)pid, WEXITSTATUS(status), m->shutting_down ? "" : "; starting a new one");
+        }
+        if (m->h.exited)
+            m->h.exited(m->udata, id, pid, status, expected);
+        if (m->child_id >= 0)
+            return; /* the hook forked?! never: but do not go on as the manager */
+        if (m->shutting_down)
+            continue;
+        uint64_t alive_ns = tide_time_ns() - w->started;
+        bool failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        if (failed && alive_ns < 1000000000ull && !expected) {
+            tide_log(TIDE_LOG_ERROR, "worker #%d died within a second of starting; retrying in 1 s", id);
+            w->respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
+        } else {
+            spawn(m, id);
+            if (m->child_id >= 0)
+                return;
+        }
+        if (m->reloading == id) {
+            m->reloading++;
+            reload_next(m);
+        }
+    }
+    if (m->shutting_down) {
+        for (int i = 0; i < m->o.worker_num; i++)
+            if (m->w[i].pid > 0)
+                return;
+        tide_reactor_stop(m->r);
+    }
+}
+
+static void on_signal(tide_reactor_t *r, void *udata, int signo)
+{
+    TIDE_UNUSED(r);
+    tide_manager_t *m = udata;
+    switch (signo) {
+    case SIGCHLD:
+        reap(m);
+        break;
+    case SIGTERM:
+    case SIGINT:
+        tide_manager_shutdown(m);
+        break;
+    case SIGUSR1:
+        tide_manager_reload(m);
+        break;
+    case SIGUSR2:
+        /* Task workers only: there are none yet. */
+        tide_log(TIDE_LOG_INFO, "SIGUSR2: no task workers to reload");
+        break;
+    }
+}
+
+static void spawn(tide_manager_t *m, int id)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: socketpair: %s", id, strerror(errno));
+        m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
+        return;
+    }
+    /* Big enough that a burst of replies does not wait for the master. */
+    int sz = 4 << 20;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    pid_t pid = fork();
+    if (pid < 0) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: fork: %s", id, strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
+        return;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        m->child_id = id;
+        m->child_fd = sv[1];
+        return;
+    }
+    close(sv[1]);
+    m->w[id].pid = pid;
+    m->w[id].started = tide_time_ns();
+    m->w[id].stopping = false;
+    if (m->pids)
+        m->pids->worker[id] = pid;
+    if (m->h.forked)
+        m->h.forked(m->udata, id, pid, sv[0]);
+    else
+        close(sv[0]);
+}
+
+tide_manager_t *tide_manager_create(tide_reactor_t *r, const tide_manager_opts_t *o,
+                                    const tide_manager_hooks_t *h, void *udata,
+                                    tide_server_pids_t *pids)
+{
+    tide_manager_t *m = tide_calloc(1, sizeof(*m));
+    m->r = r;
+    m->o = *o;
+    if (!m->o.max_wait_ms)
+        m->o.max_wait_ms = 3000;
+    m->h = *h;
+    m->udata = udata;
+    m->pids = pids;
+    m->w = tide_calloc((size_t)o->worker_num, sizeof(mworker_t));
+    m->reloading = -1;
+    m->child_id = -1;
+    m->child_fd = -1;
+    return m;
+}
+
+void tide_manager_destroy(tide_manager_t *m)
+{
+    if (!m)
+        return;
+    if (m->child_id < 0) {
+        for (size_t i = 0; i < sizeof(m->sig) / sizeof(m->sig[0]); i++)
+            if (m->sig[i])
+                tide_reactor_cancel(m->r, m->sig[i]);
+    }
+    tide_free(m->w);
+    tide_free(m);
+}
+
+int tide_manager_run(tide_manager_t *m, int *fd)
+{
+    static const int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+        int err = 0;
+        m->sig[i] = tide_reactor_signal(m->r, signals[i], on_signal, m, &err);
+        if (m->sig[i])
+            tide_reactor_unref(m->r, m->sig[i]);
+    }
+    for (int i = 0; i < m->o.worker_num && m->child_id < 0; i++)
+        spawn(m, i);
+    while (m->child_id < 0) {
+        int rc = tide_reactor_run(m->r, TIDE_RUN_ONCE);
+        if (rc == TIDE_EFORKED || m->child_id >= 0)
+            break;
+        if (rc < 0 && rc != -EINTR) {
+            tide_log(TIDE_LOG_ERROR, "manager loop: %s", tide_strerror(rc));
+            break;
+        }
+        if (m->shutting_down) {
+            bool any = false;
+            for (int i = 0; i < m->o.worker_num; i++)
+                any |= m->w[i].pid > 0;
+            if (!any)
+                break;
+        }
+    }
+    if (m->child_id >= 0) {
+        *fd = m->child_fd;
+        return m->child_id;
+    }
+    return -1;
+}
+
+void tide_manager_shutdown(tide_manager_t *m)
+{
+    if (m->shutting_down)
+        return;
+    m->shutting_down = true;
+    for (int i = 0; i < m->o.worker_num; i++) {
+        if (m->w[i].respawn_timer) {
+            tide_timer_cancel(m->r, m->w[i].respawn_timer);
+            m->w[i].respawn_timer = 0;
+        }
+        stop_worker(m, i);
+    }
+}
+
+void tide_manager_reload(tide_manager_t *m)
+{
+    if (m->shutting_down)
+        return;
+    if (m->reloading >= 0) {
+        m->reload_again = true; /* code changed again during the reload: once more after */
+        return;
+    }
+    tide_log(TIDE_LOG_INFO, "reloading %d worker(s)", m->o.worker_num);
+    if (m->h.reload_begin)
+        m->h.reload_begin(m->udata);
+    m->reloading = 0;
+    reload_next(m);
+}
