@@ -7,6 +7,9 @@
  * back to back on one socket (the reactor keeps writes in order), so a reader only ever
  * gathers one message at a time.
  *
+ * Several whole messages may share one packet (a writer batches what it sends in one loop
+ * turn); a piece of a message longer than a packet always fills its packet alone.
+ *
  * TIDE_IPC_PACKET matches the reactor's receive buffers (16 KiB): a SEQPACKET recv into a
  * smaller buffer would cut the packet short.
  */

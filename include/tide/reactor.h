@@ -150,6 +150,21 @@ tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, vo
 tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err);
 
 /*
+ * Work deferred to the end of the loop turn, right before the loop waits (or submits):
+ * a writer that gathers what a turn produces and sends it as one write. The caller embeds
+ * the node (zeroed, cb and udata set); queuing a queued node does nothing. A queued node
+ * keeps the loop alive.
+ */
+typedef struct tide_defer {
+    struct tide_defer *next;
+    void (*cb)(tide_reactor_t *r, void *udata);
+    void *udata;
+    bool queued;
+} tide_defer_t;
+void tide_reactor_defer(tide_reactor_t *r, tide_defer_t *d);
+void tide_reactor_undefer(tide_reactor_t *r, tide_defer_t *d);
+
+/*
  * Calls cb whenever fd becomes readable, until cancelled; the owner does the reading
  * (recvmsg for datagrams with their sender, or with SCM_RIGHTS), and must read until
  * EAGAIN each time: on io_uring the watch is edge-triggered (a multishot poll), on epoll

@@ -210,6 +210,9 @@ struct tide_link {
     tide_link_msg_cb on_msg;
     tide_link_gone_cb on_gone;
     void *udata;
+    /* Small messages sent in one loop turn share packets (one write for many). */
+    tide_defer_t flush;
+    struct tide_link_batch *batch;
 };
 
 int tide_link_open(tide_link_t *l, tide_reactor_t *r, int fd, tide_link_msg_cb on_msg,

@@ -844,7 +844,56 @@ tide_backend_t tide_reactor_probe(tide_backend_t requested, char *why, size_t wh
 
 bool tide_reactor_alive(const tide_reactor_t *r)
 {
-    return r->refs > 0 || r->timer_refs > 0;
+    return r->refs > 0 || r->timer_refs > 0 || r->defer_head;
+}
+
+void tide_reactor_defer(tide_reactor_t *r, tide_defer_t *d)
+{
+    if (d->queued)
+        return;
+    d->queued = true;
+    d->next = NULL;
+    if (r->defer_tail)
+        r->defer_tail->next = d;
+    else
+        r->defer_head = d;
+    r->defer_tail = d;
+}
+
+void tide_reactor_undefer(tide_reactor_t *r, tide_defer_t *d)
+{
+    if (!d->queued)
+        return;
+    tide_defer_t **pp = &r->defer_head, *prev = NULL;
+    while (*pp && *pp != d) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (*pp) {
+        *pp = d->next;
+        if (r->defer_tail == d)
+            r->defer_tail = prev;
+    }
+    d->queued = false;
+}
+
+/* What was deferred during the turn, now that the turn's callbacks are done. */
+static void run_deferred(tide_reactor_t *r)
+{
+    /* Only those queued so far: one queued by a callback here waits for the next turn. */
+    tide_defer_t *d = r->defer_head, *last = r->defer_tail;
+    if (!d)
+        return;
+    r->defer_head = r->defer_tail = NULL;
+    for (;;) {
+        tide_defer_t *next = d->next;
+        bool end = d == last;
+        d->queued = false;
+        d->cb(r, d->udata);
+        if (end)
+            break;
+        d = next;
+    }
 }
 
 void tide_reactor_set_pending(tide_reactor_t *r, const size_t *pending)
@@ -860,7 +909,7 @@ void tide_reactor_stop(tide_reactor_t *r)
 static int64_t poll_timeout(tide_reactor_t *r, tide_run_mode_t mode)
 {
     if (mode == TIDE_RUN_NOWAIT || r->stop || !tide_reactor_alive(r) || r->ready_head ||
-        (r->pending && *r->pending))
+        r->defer_head || (r->pending && *r->pending))
         return 0;
     r->now = tide_time_ns(); /* the timer callbacks may have taken a while */
     tide_heap_node_t *top = tide_heap_top(&r->timers);
@@ -877,6 +926,9 @@ int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode)
             return TIDE_EFORKED;
         r->now = tide_time_ns();
         run_timers(r);
+        if (TIDE_FORKED(r))
+            return TIDE_EFORKED;
+        run_deferred(r);
         if (TIDE_FORKED(r))
             return TIDE_EFORKED;
         int rc = r->ops->poll(r, poll_timeout(r, mode));

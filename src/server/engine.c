@@ -34,6 +34,10 @@ typedef struct conn {
     tide_framer_t framer;
     bool closing;
     struct conn *prev, *next;
+    /* What send() gathered this loop turn: written as one op before the loop waits. */
+    tide_defer_t flush;
+    struct out_buf *out;
+    size_t out_cap;
 } conn_t;
 
 struct tide_engine {
@@ -58,6 +62,8 @@ typedef struct out_buf {
     size_t len;
     char data[];
 } out_buf_t;
+
+static void flush_out(tide_reactor_t *r, void *udata);
 
 static uint64_t unix_now(void)
 {
@@ -89,6 +95,8 @@ static void free_conn(conn_t *c)
     if (c->next)
         c->next->prev = c->prev;
     e->conns[slot_index(e, c->info)] = NULL;
+    tide_reactor_undefer(e->r, &c->flush);
+    tide_free(c->out);
     tide_conntab_release(e->tab, c->info);
     tide_framer_destroy(&c->framer);
     e->count--;
@@ -120,9 +128,18 @@ static void conn_close(conn_t *c, bool reset)
     if (reset) {
         struct linger lg = {1, 0};
         setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        tide_reactor_undefer(e->r, &c->flush);
+        if (c->out) {
+            c->info->out_bytes -= c->out->len;
+            tide_free(c->out);
+            c->out = NULL;
+        }
     }
     if (e->h.close)
         e->h.close(e->udata, c->info);
+    /* What the close handler (or anyone before) sent goes out before the close. */
+    tide_reactor_undefer(e->r, &c->flush);
+    flush_out(e->r, c);
     if (tide_reactor_close(e->r, c->fd, on_closed, c) < 0) {
         close(c->fd);
         free_conn(c);
@@ -212,6 +229,8 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
     c->session = info->session;
     c->fd = fd;
     c->port = p;
+    c->flush.cb = flush_out;
+    c->flush.udata = c;
     tide_framer_init(&c->framer, &p->frame);
     info->fd = fd;
     info->port = p->index;
@@ -329,6 +348,8 @@ void tide_engine_destroy(tide_engine_t *e)
      * away): close their sockets without callbacks. */
     while (e->head) {
         conn_t *c = e->head;
+        if (c->out)
+            c->info->out_bytes -= c->out->len;
         if (c->recv)
             tide_reactor_cancel(e->r, c->recv);
         if (!c->closing) {
@@ -412,6 +433,20 @@ static void on_written(tide_reactor_t *r, void *udata, ssize_t res)
     }
 }
 
+static void flush_out(tide_reactor_t *r, void *udata)
+{
+    conn_t *c = udata;
+    out_buf_t *b = c->out;
+    if (!b)
+        return;
+    c->out = NULL;
+    c->out_cap = 0;
+    if (tide_reactor_send(r, c->fd, b->data, b->len, on_written, b) < 0) {
+        c->info->out_bytes -= b->len;
+        tide_free(b);
+    }
+}
+
 int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_t len)
 {
     conn_t *c = conn_of(e, session);
@@ -422,17 +457,23 @@ int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_
         return TIDE_ELIMIT;
     if (len == 0)
         return 0;
-    out_buf_t *b = tide_malloc(sizeof(*b) + len);
-    b->c = c;
-    b->len = len;
-    memcpy(b->data, data, len);
-    c->info->out_bytes += len;
-    int rc = tide_reactor_send(e->r, c->fd, b->data, len, on_written, b);
-    if (rc < 0) {
-        c->info->out_bytes -= len;
-        tide_free(b);
-        return rc;
+    /* Gathered with what else this turn sends to c: one write per connection per turn. */
+    size_t have = c->out ? c->out->len : 0;
+    if (have + len > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap * 2 : 512;
+        while (cap < have + len)
+            cap *= 2;
+        c->out = tide_realloc(c->out, sizeof(out_buf_t) + cap);
+        c->out_cap = cap;
+        if (!have) {
+            c->out->c = c;
+            c->out->len = 0;
+        }
     }
+    memcpy(c->out->data + have, data, len);
+    c->out->len = have + len;
+    c->info->out_bytes += len;
+    tide_reactor_defer(e->r, &c->flush);
     return 0;
 }
 

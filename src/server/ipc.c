@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdbool.h>
 #include <string.h>
 
 #include "tide/common.h"
@@ -40,24 +41,33 @@ static int broken(tide_ipc_reader_t *r)
     return TIDE_EPROTO;
 }
 
-int tide_ipc_read(tide_ipc_reader_t *r, const char *packet, size_t n, tide_ipc_cb cb,
-                  void *udata)
+/* One message piece at the start of buf (n bytes left in the packet); its size, or < 0. */
+static long read_piece(tide_ipc_reader_t *r, const char *buf, size_t n, tide_ipc_cb cb,
+                       void *udata, int *rc)
 {
     tide_ipc_hdr_t hdr;
+    *rc = 0;
     if (n < sizeof(hdr))
         return broken(r);
-    memcpy(&hdr, packet, sizeof(hdr)); /* the packet may not be aligned */
-    const char *chunk = packet + sizeof(hdr);
-    if (hdr.chunk != n - sizeof(hdr) || hdr.len > r->max_len || hdr.chunk > hdr.len)
+    memcpy(&hdr, buf, sizeof(hdr)); /* the packet may not be aligned */
+    const char *chunk = buf + sizeof(hdr);
+    size_t avail = n - sizeof(hdr);
+    if (hdr.chunk > avail || hdr.len > r->max_len || hdr.chunk > hdr.len)
         return broken(r);
+    bool whole = (hdr.flags & TIDE_IPC_FIRST) && (hdr.flags & TIDE_IPC_LAST);
+    /* Whole messages may share a packet; a piece of a longer one fills its packet. */
+    if (!whole && hdr.chunk != avail)
+        return broken(r);
+    long used = (long)(sizeof(hdr) + hdr.chunk);
 
     if (hdr.flags & TIDE_IPC_FIRST) {
         if (r->gathering)
             return broken(r); /* the previous message never ended */
-        if (hdr.flags & TIDE_IPC_LAST) {
+        if (whole) {
             if (hdr.chunk != hdr.len)
                 return broken(r);
-            return cb(udata, &hdr, chunk); /* the common case: no copy */
+            *rc = cb(udata, &hdr, chunk); /* the common case: no copy */
+            return used;
         }
         r->hdr = hdr;
         r->gathering = 1;
@@ -72,15 +82,31 @@ int tide_ipc_read(tide_ipc_reader_t *r, const char *packet, size_t n, tide_ipc_c
     memcpy(r->buf + r->len, chunk, hdr.chunk);
     r->len += hdr.chunk;
     if (!(hdr.flags & TIDE_IPC_LAST))
-        return 0;
+        return used;
     if (r->len != r->hdr.len)
         return broken(r);
     r->gathering = 0;
-    int rc = cb(udata, &r->hdr, r->buf);
+    *rc = cb(udata, &r->hdr, r->buf);
     /* A large message's buffer is not kept for the small ones after it. */
     if (r->hdr.len > 4 * TIDE_IPC_PACKET) {
         tide_free(r->buf);
         r->buf = NULL;
     }
-    return rc;
+    return used;
+}
+
+int tide_ipc_read(tide_ipc_reader_t *r, const char *packet, size_t n, tide_ipc_cb cb,
+                  void *udata)
+{
+    size_t off = 0;
+    do {
+        int rc;
+        long used = read_piece(r, packet + off, n - off, cb, udata, &rc);
+        if (used < 0)
+            return (int)used;
+        if (rc)
+            return rc;
+        off += (size_t)used;
+    } while (off < n);
+    return 0;
 }

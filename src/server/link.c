@@ -21,6 +21,30 @@ typedef struct out_msg {
     tide_ipc_hdr_t hdrs[];
 } out_msg_t;
 
+/* A packet being filled with whole messages. */
+typedef struct tide_link_batch {
+    size_t len;
+    char data[TIDE_IPC_PACKET];
+} link_batch_t;
+
+static void on_batch_sent(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(res);
+    tide_free(udata);
+}
+
+static void flush_batch(tide_reactor_t *r, void *udata)
+{
+    tide_link_t *l = udata;
+    link_batch_t *b = l->batch;
+    if (!b)
+        return;
+    l->batch = NULL;
+    if (l->fd < 0 || tide_reactor_send(r, l->fd, b->data, b->len, on_batch_sent, b) < 0)
+        tide_free(b);
+}
+
 static void link_gone(tide_link_t *l, int err)
 {
     if (l->watch) {
@@ -28,9 +52,14 @@ static void link_gone(tide_link_t *l, int err)
         l->watch = NULL;
     }
     if (l->fd >= 0) {
+        tide_reactor_undefer(l->r, &l->flush);
+        flush_batch(l->r, l);
         tide_reactor_close(l->r, l->fd, NULL, NULL);
         l->fd = -1;
     }
+    tide_reactor_undefer(l->r, &l->flush);
+    tide_free(l->batch);
+    l->batch = NULL;
     if (l->on_gone)
         l->on_gone(l, l->udata, err);
 }
@@ -68,6 +97,8 @@ int tide_link_open(tide_link_t *l, tide_reactor_t *r, int fd, tide_link_msg_cb o
     l->on_msg = on_msg;
     l->on_gone = on_gone;
     l->udata = udata;
+    l->flush.cb = flush_batch;
+    l->flush.udata = l;
     l->reader = tide_malloc(sizeof(tide_ipc_reader_t));
     tide_ipc_reader_init(l->reader, 0);
     if (on_msg) {
@@ -121,6 +152,31 @@ int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
         return -EMSGSIZE;
     tide_ipc_hdr_t msg = {.len = (uint32_t)len, .type = (uint16_t)type, .session = session,
                           .worker = worker};
+    if (sizeof(msg) + len <= TIDE_IPC_PACKET) {
+        /* Into this turn's packet (a new one when it is full). */
+        if (l->batch && l->batch->len + sizeof(msg) + len > TIDE_IPC_PACKET) {
+            tide_reactor_undefer(l->r, &l->flush);
+            flush_batch(l->r, l);
+        }
+        if (!l->batch) {
+            l->batch = tide_malloc(sizeof(link_batch_t));
+            l->batch->len = 0;
+        }
+        msg.flags = TIDE_IPC_FIRST | TIDE_IPC_LAST;
+        msg.chunk = (uint32_t)len;
+        char *p = l->batch->data + l->batch->len;
+        memcpy(p, &msg, sizeof(msg));
+        if (alen)
+            memcpy(p + sizeof(msg), a, alen);
+        if (blen)
+            memcpy(p + sizeof(msg) + alen, b, blen);
+        l->batch->len += sizeof(msg) + len;
+        tide_reactor_defer(l->r, &l->flush);
+        return 0;
+    }
+    /* A long message: what was batched goes first, then its packets. */
+    tide_reactor_undefer(l->r, &l->flush);
+    flush_batch(l->r, l);
     size_t n = tide_ipc_packets(len);
     out_msg_t *m = tide_malloc(sizeof(*m) + n * sizeof(tide_ipc_hdr_t) + len);
     m->l = l;
@@ -160,6 +216,9 @@ void tide_link_forget(tide_link_t *l)
         close(l->fd);
     l->fd = -1;
     l->watch = NULL;
+    l->flush.queued = false; /* the node sat on the parent's reactor: not ours */
+    tide_free(l->batch);
+    l->batch = NULL;
     if (l->reader) {
         tide_ipc_reader_destroy(l->reader);
         tide_free(l->reader);
