@@ -2174,7 +2174,8 @@ static bool running(const char *method)
 {
     if (rt.srv && rt.tab.mem)
         return true;
-    php_error_docref(NULL, E_WARNING, "Tide\\Server::%s(): the server is not running", method);
+    php_error_docref(NULL, E_WARNING, "the server is not running");
+    TIDE_UNUSED(method);
     return false;
 }
 
@@ -2261,14 +2262,14 @@ ZEND_METHOD(Tide_Server, send)
         RETURN_FALSE;
     tide_conninfo_t *c = live_conn(fd);
     if (!c) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::send(): connection #" ZEND_LONG_FMT " does not exist", fd);
+        php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT " does not exist", fd);
         RETURN_FALSE;
     }
     php_tide_port_t *port = c->port >= 0 && c->port < rt.srv->nports ? rt.srv->ports[c->port] : NULL;
     size_t limit = port && port->p.buffer_output_size ? port->p.buffer_output_size : (2u << 20);
     if (c->out_bytes + ZSTR_LEN(data) > limit) {
         php_error_docref(NULL, E_WARNING,
-                         "Tide\\Server::send(): connection #" ZEND_LONG_FMT
+                         "connection #" ZEND_LONG_FMT
                          ": output buffer full (%llu bytes queued, buffer_output_size is %zu)",
                          fd, (unsigned long long)c->out_bytes, limit);
         RETURN_FALSE;
@@ -2277,7 +2278,7 @@ ZEND_METHOD(Tide_Server, send)
         RETURN_TRUE;
     int rc = to_owner(M_SEND, (uint64_t)fd, 0, ZSTR_VAL(data), ZSTR_LEN(data), NULL, 0);
     if (rc < 0) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::send(): connection #" ZEND_LONG_FMT ": %s",
+        php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT ": %s",
                          fd, rc == TIDE_ELIMIT ? "output buffer full" : tide_strerror(rc));
         RETURN_FALSE;
     }
@@ -2298,13 +2299,13 @@ ZEND_METHOD(Tide_Server, sendfile)
     if (!running("sendfile"))
         RETURN_FALSE;
     if (!live_conn(fd)) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::sendfile(): connection #" ZEND_LONG_FMT " does not exist", fd);
+        php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT " does not exist", fd);
         RETURN_FALSE;
     }
     char path[PATH_MAX];
     struct stat st;
     if (!realpath(ZSTR_VAL(file), path) || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::sendfile(): %s: %s", ZSTR_VAL(file),
+        php_error_docref(NULL, E_WARNING, "%s: %s", ZSTR_VAL(file),
                          errno ? strerror(errno) : "not a regular file");
         RETURN_FALSE;
     }
@@ -2336,8 +2337,7 @@ static void fd_request(INTERNAL_FUNCTION_PARAMETERS, int type, const char *metho
         RETURN_FALSE;
     tide_conninfo_t *c = live_conn(fd);
     if (!c) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::%s(): connection #" ZEND_LONG_FMT " does not exist",
-                         method, fd);
+        php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT " does not exist", fd);
         RETURN_FALSE;
     }
     if (type == M_PAUSE && (c->flags & TIDE_CONN_PAUSED))
@@ -2508,14 +2508,14 @@ ZEND_METHOD(Tide_Server, sendto)
     }
     if (!p) {
         php_error_docref(NULL, E_WARNING,
-                         "Tide\\Server::sendto(): no datagram port to send to %s from (listen on a "
+                         "no datagram port to send to %s from (listen on a "
                          "Tide\\SOCK_UDP, SOCK_UDP6 or SOCK_UNIX_DGRAM port)",
                          ZSTR_VAL(ip));
         RETURN_FALSE;
     }
     int rc = tide_port_sendto(p, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data), ZSTR_LEN(data));
     if (rc < 0) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::sendto(%s, " ZEND_LONG_FMT "): %s",
+        php_error_docref(NULL, E_WARNING, "sending to %s port " ZEND_LONG_FMT ": %s",
                          ZSTR_VAL(ip), port, tide_strerror(rc));
         RETURN_FALSE;
     }
@@ -2533,14 +2533,14 @@ ZEND_METHOD(Tide_Server, sendMessage)
     php_tide_server_t *srv = THIS_SERVER();
     if (dst < 0 || dst >= srv->o.worker_num || !rt.srv) {
         if (!rt.srv) {
-            php_error_docref(NULL, E_WARNING, "Tide\\Server::sendMessage(): the server is not running");
+            php_error_docref(NULL, E_WARNING, "the server is not running");
             RETURN_FALSE;
         }
         zend_argument_value_error(2, "must be a worker id between 0 and " ZEND_LONG_FMT, srv->o.worker_num - 1);
         RETURN_THROWS();
     }
     if (rt.role != ROLE_WORKER) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::sendMessage() can only be called from a worker");
+        php_error_docref(NULL, E_WARNING, "only a worker can send messages to workers");
         RETURN_FALSE;
     }
     smart_str buf = {0};
@@ -2598,11 +2598,12 @@ ZEND_METHOD(Tide_Server, getManagerPid)
 static bool signal_to(pid_t pid, int signo, const char *method)
 {
     if (!rt.srv || !rt.tab.mem || pid <= 0) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::%s(): the server is not running", method);
+        php_error_docref(NULL, E_WARNING, "the server is not running");
+    TIDE_UNUSED(method);
         return false;
     }
     if (kill(pid, signo) < 0) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::%s(): kill(%d): %s", method, (int)pid, strerror(errno));
+        php_error_docref(NULL, E_WARNING, "kill(%d): %s", (int)pid, strerror(errno));
         return false;
     }
     return true;
@@ -2632,12 +2633,12 @@ ZEND_METHOD(Tide_Server, stop)
         Z_PARAM_LONG(id)
     ZEND_PARSE_PARAMETERS_END();
     if (!rt.srv) {
-        php_error_docref(NULL, E_WARNING, "Tide\\Server::stop(): the server is not running");
+        php_error_docref(NULL, E_WARNING, "the server is not running");
         RETURN_FALSE;
     }
     if (id < 0 || (rt.role == ROLE_WORKER && id == rt.worker_id)) {
         if (rt.role != ROLE_WORKER) {
-            php_error_docref(NULL, E_WARNING, "Tide\\Server::stop(): not called from a worker; pass a worker id");
+            php_error_docref(NULL, E_WARNING, "not called from a worker; pass a worker id");
             RETURN_FALSE;
         }
         worker_begin_stop();
