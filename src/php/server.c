@@ -125,6 +125,7 @@ typedef struct php_tide_port {
     cb_t cb[EV_COUNT];
     zval own_setting; /* what Port::set() was given (array), merged over the server's */
     bool has_own;
+    pid_t owner; /* the process that made the socket: only it removes a Unix socket's file */
     php_tide_server_t *server; /* weak */
     zend_object std;
 } php_tide_port_t;
@@ -717,9 +718,10 @@ static void port_free(zend_object *obj)
     for (int i = 0; i < EV_COUNT; i++)
         cb_free(&p->cb[i]);
     zval_ptr_dtor(&p->own_setting);
-    if (p->p.fd >= 0 && rt.role == ROLE_NONE) {
+    if (p->p.fd >= 0) {
         close(p->p.fd);
-        if (p->p.type == TIDE_SOCK_UNIX_STREAM || p->p.type == TIDE_SOCK_UNIX_DGRAM)
+        if ((p->p.type == TIDE_SOCK_UNIX_STREAM || p->p.type == TIDE_SOCK_UNIX_DGRAM) &&
+            p->owner == getpid())
             unlink(p->p.host);
     }
     zend_object_std_dtor(obj);
@@ -782,6 +784,7 @@ static php_tide_port_t *open_port(php_tide_server_t *srv, const char *host, zend
     p->p.port = is_unix ? 0 : tide_sock_port(fd);
     strncpy(p->p.host, host, sizeof(p->p.host) - 1);
     p->p.udata = p;
+    p->owner = getpid();
     srv->ports[srv->nports++] = p;
 
     zval z;
@@ -1730,6 +1733,7 @@ static void worker_begin_stop(void)
             if (rt.listen_fds[i] > 0) {
                 close(rt.listen_fds[i]);
                 rt.listen_fds[i] = 0;
+                rt.srv->ports[i]->p.fd = -1;
             }
         /* Relays to this worker are no longer read; the manager sees it leave. */
         tide_link_stop_reading(&rt.link);
@@ -1882,6 +1886,15 @@ static int manager_main(void)
     if (srv->mode == TIDE_MODE_PROCESS) {
         rt.role = ROLE_MANAGER;
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        /* The master accepts; the manager and its workers keep only the datagram sockets
+         * (workers answer datagrams with sendto() on them). */
+        for (int i = 0; i < srv->nports; i++) {
+            tide_port_t *p = &srv->ports[i]->p;
+            if (!tide_sock_is_dgram(p->type) && p->fd >= 0) {
+                close(p->fd);
+                p->fd = -1;
+            }
+        }
         call_simple(EV_MANAGER_START);
     } else {
         rt.slots = ecalloc((size_t)srv->o.worker_num, sizeof(mslot_t));
@@ -2025,10 +2038,14 @@ static bool daemonize(bool *parent)
 
 static void leave_process(int status)
 {
-    /* Forked processes never return into the script: unwind it as exit() does. */
+    /* Forked processes never return into the script: unwind it as exit() does (exit() in
+     * a callback already did, with its own status). */
+    if (EG(exception))
+        return;
+    if (php_tide_coro_rethrow())
+        return;
     EG(exit_status) = status;
-    if (!EG(exception))
-        zend_throw_unwind_exit();
+    zend_throw_unwind_exit();
 }
 
 ZEND_METHOD(Tide_Server, start)
@@ -2118,8 +2135,9 @@ ZEND_METHOD(Tide_Server, start)
             RETURN_THROWS();
         }
         if (parent) {
-            /* The caller's process: the daemon runs on without it. */
-            rt.role = ROLE_WORKER; /* nothing to clean up as the master */
+            /* The caller's process: the daemon runs on without it (and owns the ports). */
+            for (int i = 0; i < srv->nports; i++)
+                srv->ports[i]->owner = 0;
             leave_process(0);
             RETURN_THROWS();
         }
