@@ -57,7 +57,8 @@ void tide_framer_init(tide_framer_t *f, const tide_frame_opts_t *o);
 void tide_framer_destroy(tide_framer_t *f);
 
 /* Receives one package (or, for eof_check, a run of them); valid during the call only.
- * Returning non-zero stops tide_framer_feed (the connection is going away). */
+ * Returning non-zero stops tide_framer_feed (the connection is going away, or paused): the
+ * bytes not handed out yet are kept, and the next feed (n may be 0) goes on with them. */
 typedef int (*tide_frame_cb)(void *udata, const char *data, size_t len);
 
 /*

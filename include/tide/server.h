@@ -71,6 +71,9 @@ typedef struct tide_conninfo {
     uint64_t out_bytes;    /* queued for the socket and not written yet */
     uint64_t recv_bytes, sent_bytes;
     char remote_ip[TIDE_ADDR_MAX];
+    /* Bytes of send requests that came over a link and the owner has handled (queued or
+     * refused), ever: a sender compares it with what it sent to know what is in flight. */
+    uint64_t taken_bytes;
 } tide_conninfo_t;
 
 enum {
@@ -168,7 +171,9 @@ typedef struct tide_engine_opts {
 tide_engine_t *tide_engine_create(tide_reactor_t *r, tide_conntab_t *tab, unsigned part,
                                   const tide_engine_opts_t *opts,
                                   const tide_engine_handlers_t *h, void *udata);
-/* Closes every connection (pending writes flushed) and stops every port; frees it. */
+/* Stops every port, closes every connection (no close handler; output gathered this turn
+ * is dropped) and frees it. Writes and closes already on the reactor still finish: run the
+ * loop afterwards (tide_reactor_destroy without that leaks their buffers). */
 void tide_engine_destroy(tide_engine_t *e);
 /* Starts accepting (streams) or reading (datagrams) on p; p must outlive the engine. */
 int tide_engine_add_port(tide_engine_t *e, tide_port_t *p);

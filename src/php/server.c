@@ -217,6 +217,9 @@ static struct runtime {
     pid_t manager_pid;
     bool manager_gone;
     int listen_fds[MAX_PORTS]; /* MODE_BASE worker: its own listening sockets */
+    /* worker: session -> the taken_bytes value its connection reaches once every byte this
+     * worker asked the owner to send (over the link) has been handled there */
+    HashTable *inflight;
 } rt = {.ctl_fd = -1, .log_fd = -1};
 
 static const char *role_name(void)
@@ -607,10 +610,10 @@ static bool parse_port(HashTable *ht, tide_port_t *p)
     }
     f.max_length = (size_t)maxlen;
     if (tide_frame_opts_check(&f) < 0) {
-        zend_value_error("Setting 'package_body_offset' (" ZEND_LONG_FMT
-                         ") must not be smaller than 'package_length_offset' (" ZEND_LONG_FMT
-                         ") plus the size of the length field",
-                         boff, loff);
+        zend_value_error("Settings 'package_length_offset' (" ZEND_LONG_FMT
+                         ") and 'package_body_offset' (" ZEND_LONG_FMT
+                         ") do not describe a valid length header",
+                         loff, boff);
         return false;
     }
     p->frame = f;
@@ -1074,8 +1077,15 @@ static void ev_receive(int port, uint64_t session, const char *data, size_t len)
     count_request();
 }
 
+static void inflight_forget(uint64_t session)
+{
+    if (rt.inflight)
+        zend_hash_index_del(rt.inflight, session);
+}
+
 static void ev_close(int port, uint64_t session)
 {
+    inflight_forget(session);
     cb_t *cb = port_cb(port, EV_CLOSE);
     if (!cb)
         return;
@@ -1266,13 +1276,17 @@ static void owner_request(int type, uint64_t session, uint32_t worker, const cha
         return;
     int rc = 0;
     switch (type) {
-    case M_SEND:
+    case M_SEND: {
         rc = tide_engine_send(rt.engine, session, payload, len);
         if (rc == TIDE_ELIMIT)
             tide_log(TIDE_LOG_WARNING,
                      "connection #%llu: output buffer full (buffer_output_size); %zu bytes dropped",
                      (unsigned long long)session, len);
+        tide_conninfo_t *c = tide_conntab_find(&rt.tab, session);
+        if (c)
+            __atomic_add_fetch(&c->taken_bytes, (uint64_t)len, __ATOMIC_RELEASE);
         break;
+    }
     case M_CLOSE_REQ:
         tide_engine_close(rt.engine, session, worker != 0);
         break;
@@ -1873,6 +1887,11 @@ static int worker_main(int id, int fd)
         rt.engine = NULL;
     }
     tide_link_close(&rt.link);
+    if (rt.inflight) {
+        zend_hash_destroy(rt.inflight);
+        FREE_HASHTABLE(rt.inflight);
+        rt.inflight = NULL;
+    }
     php_tide_coro_set_uncaught_handler(NULL);
     return 0;
 }
@@ -2075,6 +2094,14 @@ ZEND_METHOD(Tide_Server, start)
         zval eff;
         port_effective(port, &eff);
         bool ok = parse_port(Z_ARRVAL(eff), &port->p);
+        zval *backlog = ok ? zend_hash_str_find(Z_ARRVAL(eff), "backlog", sizeof("backlog") - 1) : NULL;
+        /* The socket listens since the constructor or listen() (with 512): give it the
+         * backlog it was set (MODE_BASE TCP workers listen on sockets of their own). */
+        bool base_tcp = srv->mode == TIDE_MODE_BASE &&
+                        (port->p.type == TIDE_SOCK_TCP || port->p.type == TIDE_SOCK_TCP6);
+        if (backlog && !base_tcp && !tide_sock_is_dgram(port->p.type) &&
+            listen(port->p.fd, (int)zval_get_long(backlog)) < 0)
+            tide_log(TIDE_LOG_WARNING, "port %d: listen: %s", port->p.port, strerror(errno));
         zval_ptr_dtor(&eff);
         if (!ok)
             RETURN_THROWS();
@@ -2205,6 +2232,47 @@ static tide_conninfo_t *live_conn(zend_long fd)
     return c && !(c->flags & TIDE_CONN_CLOSING) ? c : NULL;
 }
 
+/* Whether a send to this connection from here goes over a link (and is in flight until
+ * the owner handles it), rather than straight into this process's engine. */
+static bool send_over_link(uint64_t session)
+{
+    if (rt.role != ROLE_WORKER)
+        return false;
+    return rt.srv->mode == TIDE_MODE_PROCESS ||
+           (int)tide_conntab_part(&rt.tab, session) != rt.worker_id;
+}
+
+/* Bytes this worker sent to c that its owner has not handled yet. */
+static uint64_t inflight_bytes(const tide_conninfo_t *c, uint64_t session)
+{
+    zval *z = rt.inflight ? zend_hash_index_find(rt.inflight, session) : NULL;
+    if (!z)
+        return 0;
+    uint64_t until = (uint64_t)Z_LVAL_P(z);
+    uint64_t taken = __atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE);
+    if (taken >= until) {
+        zend_hash_index_del(rt.inflight, session);
+        return 0;
+    }
+    return until - taken;
+}
+
+static void inflight_add(const tide_conninfo_t *c, uint64_t session, size_t len)
+{
+    if (!rt.inflight) {
+        ALLOC_HASHTABLE(rt.inflight);
+        zend_hash_init(rt.inflight, 8, NULL, NULL, 0);
+    }
+    zval *z = zend_hash_index_find(rt.inflight, session);
+    if (z) {
+        Z_LVAL_P(z) += (zend_long)len;
+    } else {
+        zval v;
+        ZVAL_LONG(&v, (zend_long)(__atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE) + len));
+        zend_hash_index_add_new(rt.inflight, session, &v);
+    }
+}
+
 /* Sends a request about connection fd to whoever owns it. */
 static int to_owner(int type, uint64_t session, uint32_t field, const void *a, size_t alen,
                     const void *b, size_t blen)
@@ -2280,21 +2348,30 @@ ZEND_METHOD(Tide_Server, send)
         RETURN_FALSE;
     tide_conninfo_t *c = live_conn(fd);
     if (!c) {
+        inflight_forget((uint64_t)fd);
         php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT " does not exist", fd);
         RETURN_FALSE;
     }
     php_tide_port_t *port = c->port >= 0 && c->port < rt.srv->nports ? rt.srv->ports[c->port] : NULL;
     size_t limit = port && port->p.buffer_output_size ? port->p.buffer_output_size : (2u << 20);
-    if (c->out_bytes + ZSTR_LEN(data) > limit) {
+    /* What the owner has queued, and what this worker sent that has not reached it yet
+     * (in this worker's link or the socket): the owner would drop what does not fit.
+     * In flight first: the owner adds to out_bytes before it counts the bytes taken. */
+    bool linked = send_over_link((uint64_t)fd);
+    uint64_t inflight = linked ? inflight_bytes(c, (uint64_t)fd) : 0;
+    uint64_t queued = __atomic_load_n(&c->out_bytes, __ATOMIC_RELAXED) + inflight;
+    if (queued + ZSTR_LEN(data) > limit) {
         php_error_docref(NULL, E_WARNING,
                          "connection #" ZEND_LONG_FMT
                          ": output buffer full (%llu bytes queued, buffer_output_size is %zu)",
-                         fd, (unsigned long long)c->out_bytes, limit);
+                         fd, (unsigned long long)queued, limit);
         RETURN_FALSE;
     }
     if (ZSTR_LEN(data) == 0)
         RETURN_TRUE;
     int rc = to_owner(M_SEND, (uint64_t)fd, 0, ZSTR_VAL(data), ZSTR_LEN(data), NULL, 0);
+    if (rc == 0 && linked)
+        inflight_add(c, (uint64_t)fd, ZSTR_LEN(data));
     if (rc < 0) {
         php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT ": %s",
                          fd, rc == TIDE_ELIMIT ? "output buffer full" : tide_strerror(rc));

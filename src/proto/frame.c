@@ -128,9 +128,10 @@ static int next_package(const tide_frame_opts_t *o, const char *p, size_t n, siz
                                  &negative);
         if (negative)
             return TIDE_EPROTO;
-        uint64_t total = (uint64_t)o->body_offset + v;
-        if (total > max_length(o))
+        /* v first: body_offset + v can wrap around for a 64-bit field. */
+        if (v > max_length(o) || (uint64_t)o->body_offset + v > max_length(o))
             return TIDE_ETOOBIG;
+        uint64_t total = (uint64_t)o->body_offset + v;
         /* A package must at least hold its own length field, and cannot be empty. */
         if (total < o->length_offset + size || total == 0)
             return TIDE_EPROTO;
@@ -224,14 +225,14 @@ int tide_framer_feed(tide_framer_t *f, const char *data, size_t n, tide_frame_cb
     if (!f->len) {
         /* Nothing held back: whole packages go straight from the caller's bytes. */
         rc = drain(f, data, n, &used, cb, udata);
-        if (rc) {
-            if (rc < 0)
-                reset(f);
+        if (rc < 0) {
+            reset(f);
             return rc;
         }
+        /* Also when cb stopped the feed: what it did not take waits for the next one. */
         if (used < n)
             append(f, data + used, n - used);
-        return 0;
+        return rc;
     }
     append(f, data, n);
     rc = drain(f, f->buf, f->len, &used, cb, udata);
