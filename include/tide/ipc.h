@@ -62,7 +62,8 @@ typedef struct tide_ipc_reader {
     int gathering;
 } tide_ipc_reader_t;
 
-/* Receives a whole message; payload valid only during the call. Non-zero stops the read. */
+/* Receives a whole message; payload valid only during the call. Non-zero stops the read,
+ * and the reader is not touched again (cb may have destroyed it). */
 typedef int (*tide_ipc_cb)(void *udata, const tide_ipc_hdr_t *hdr, const char *payload);
 
 void tide_ipc_reader_init(tide_ipc_reader_t *r, size_t max_len);

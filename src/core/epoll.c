@@ -138,7 +138,8 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
 
     switch (op->kind) {
     case OP_ACCEPT:
-        for (int i = 0; i < ACCEPTS_PER_EVENT && !(op->flags & OPF_CANCELED); i++) {
+        for (int i = 0; i < ACCEPTS_PER_EVENT && !(op->flags & OPF_CANCELED) && !TIDE_FORKED(r);
+             i++) {
             int fd = accept4(op->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd >= 0) {
                 op->cb.accept(r, op->udata, fd);

@@ -484,6 +484,8 @@ static void on_signalfd(tide_reactor_t *r, const char *data, ssize_t n)
          off += (ssize_t)sizeof(struct signalfd_siginfo)) {
         const struct signalfd_siginfo *si = (const void *)(data + off);
         int signo = (int)si->ssi_signo;
+        if (TIDE_FORKED(r))
+            return; /* the last callback forked: the rest are the parent's to handle */
         if (signo <= 0 || signo > 64)
             continue;
         tide_op_t *w = r->signal_watch[signo];

@@ -307,8 +307,8 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
     if (op->kind == OP_POLL) {
         if (res >= 0)
             op->cb.poll(r, op->udata, op->fd);
-        if (more)
-            return;
+        if (more || TIDE_FORKED(r))
+            return; /* forked: the ring is the parent's, leave it alone */
         if (op->flags & (OPF_CANCELED | OPF_ENDED))
             tide__op_garbage(r, op);
         else
@@ -342,6 +342,8 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
     case OP_ACCEPT:
         if (res != -ECONNABORTED)
             op->cb.accept(r, op->udata, res);
+        if (TIDE_FORKED(r))
+            return;
         if (tide__accept_exhausted(res) && !more && !(op->flags & OPF_CANCELED)) {
             /* Retrying at once would fail at once, every turn: wait a little. */
             tide__accept_backoff(r, op);
@@ -369,7 +371,8 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
         break;
     }
 
-    if (more)
+    /* A callback that forked: in the child, nothing more goes to the parent's ring. */
+    if (more || TIDE_FORKED(r))
         return;
     if (op->flags & (OPF_CANCELED | OPF_ENDED))
         tide__op_garbage(r, op);

@@ -32,12 +32,19 @@ typedef struct conn {
     tide_port_t *port;
     tide_op_t *recv;
     tide_framer_t framer;
+    uint64_t last_recv_ns; /* monotonic: when the last byte came (or the accept) */
     bool closing;
     struct conn *prev, *next;
     /* What send() gathered this loop turn: written as one op before the loop waits. */
     tide_defer_t flush;
     struct out_buf *out;
     size_t out_cap;
+    /* After resume(): hands out the packages a pause held back in the framer. */
+    tide_defer_t drain;
+    /* Writes and the close queued on the reactor, whose callbacks use c. When the engine
+     * is destroyed with some in flight, c is left as an orphan for the last one to free. */
+    unsigned inflight;
+    bool orphan;
 } conn_t;
 
 struct tide_engine {
@@ -85,7 +92,8 @@ static conn_t *conn_of(const tide_engine_t *e, uint64_t session)
     return e->conns[slot_index(e, info)];
 }
 
-static void free_conn(conn_t *c)
+/* Takes c out of the engine and the table (c itself is not freed). */
+static void detach_conn(conn_t *c)
 {
     tide_engine_t *e = c->e;
     if (c->prev)
@@ -96,10 +104,16 @@ static void free_conn(conn_t *c)
         c->next->prev = c->prev;
     e->conns[slot_index(e, c->info)] = NULL;
     tide_reactor_undefer(e->r, &c->flush);
+    tide_reactor_undefer(e->r, &c->drain);
     tide_free(c->out);
     tide_conntab_release(e->tab, c->info);
     tide_framer_destroy(&c->framer);
     e->count--;
+}
+
+static void free_conn(conn_t *c)
+{
+    detach_conn(c);
     tide_free(c);
 }
 
@@ -107,7 +121,14 @@ static void on_closed(tide_reactor_t *r, void *udata, ssize_t res)
 {
     TIDE_UNUSED(r);
     TIDE_UNUSED(res);
-    free_conn(udata);
+    conn_t *c = udata;
+    c->inflight--;
+    if (c->orphan) {
+        if (!c->inflight)
+            tide_free(c);
+        return;
+    }
+    free_conn(c);
 }
 
 /* The one way a connection ends. */
@@ -143,6 +164,8 @@ static void conn_close(conn_t *c, bool reset)
     if (tide_reactor_close(e->r, c->fd, on_closed, c) < 0) {
         close(c->fd);
         free_conn(c);
+    } else {
+        c->inflight++;
     }
 }
 
@@ -152,7 +175,25 @@ static int on_package(void *udata, const char *data, size_t len)
     tide_engine_t *e = c->e;
     tide_conntab_stats(e->tab, e->part)->request_count++;
     e->h.receive(e->udata, c->info, data, len);
-    return c->closing ? 1 : 0;
+    /* Paused by the handler: the rest of this read waits in the framer for resume(). */
+    return c->closing || (c->info->flags & TIDE_CONN_PAUSED) ? 1 : 0;
+}
+
+static void feed(conn_t *c, const char *data, size_t n)
+{
+    int rc = tide_framer_feed(&c->framer, data, n, on_package, c);
+    if (rc == TIDE_ETOOBIG) {
+        tide_log(TIDE_LOG_WARNING,
+                 "connection #%llu from %s: a package longer than package_max_length (%zu "
+                 "bytes); closing it",
+                 (unsigned long long)c->session, c->info->remote_ip,
+                 c->port->frame.max_length ? c->port->frame.max_length : (size_t)2 << 20);
+        conn_close(c, false);
+    } else if (rc == TIDE_EPROTO) {
+        tide_log(TIDE_LOG_WARNING, "connection #%llu from %s: a negative package length; closing it",
+                 (unsigned long long)c->session, c->info->remote_ip);
+        conn_close(c, false);
+    }
 }
 
 static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
@@ -168,20 +209,17 @@ static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
         return;
     }
     c->info->last_time = unix_now();
+    c->last_recv_ns = tide_time_ns();
     c->info->recv_bytes += (uint64_t)n;
-    int rc = tide_framer_feed(&c->framer, data, (size_t)n, on_package, c);
-    if (rc == TIDE_ETOOBIG) {
-        tide_log(TIDE_LOG_WARNING,
-                 "connection #%llu from %s: a package longer than package_max_length (%zu "
-                 "bytes); closing it",
-                 (unsigned long long)c->session, c->info->remote_ip,
-                 c->port->frame.max_length ? c->port->frame.max_length : (size_t)2 << 20);
-        conn_close(c, false);
-    } else if (rc == TIDE_EPROTO) {
-        tide_log(TIDE_LOG_WARNING, "connection #%llu from %s: a negative package length; closing it",
-                 (unsigned long long)c->session, c->info->remote_ip);
-        conn_close(c, false);
-    }
+    feed(c, data, (size_t)n);
+}
+
+static void on_drain(tide_reactor_t *r, void *udata)
+{
+    TIDE_UNUSED(r);
+    conn_t *c = udata;
+    if (!c->closing && !(c->info->flags & TIDE_CONN_PAUSED))
+        feed(c, "", 0);
 }
 
 static void fill_peer(tide_conninfo_t *info, int fd)
@@ -231,11 +269,14 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
     c->port = p;
     c->flush.cb = flush_out;
     c->flush.udata = c;
+    c->drain.cb = on_drain;
+    c->drain.udata = c;
     tide_framer_init(&c->framer, &p->frame);
     info->fd = fd;
     info->port = p->index;
     info->worker = -1;
     info->connect_time = info->last_time = unix_now();
+    c->last_recv_ns = tide_time_ns();
     fill_peer(info, fd);
     if (p->tcp_nodelay && (p->type == TIDE_SOCK_TCP || p->type == TIDE_SOCK_TCP6)) {
         int one = 1;
@@ -302,14 +343,16 @@ static void on_heartbeat(tide_reactor_t *r, void *udata, uint64_t id)
     TIDE_UNUSED(r);
     TIDE_UNUSED(id);
     tide_engine_t *e = udata;
-    uint64_t now = unix_now();
-    uint64_t idle = (e->opts.heartbeat_idle_ms + 999) / 1000;
+    /* Monotonic and to the nanosecond: unix seconds would close a connection idle for
+     * a few milliseconds when a second boundary falls between its last byte and the check. */
+    uint64_t now = tide_time_ns();
+    uint64_t idle = e->opts.heartbeat_idle_ms * 1000000;
     for (conn_t *c = e->head, *next; c; c = next) {
         next = c->next;
-        if (!c->closing && now - c->info->last_time >= idle) {
-            tide_log(TIDE_LOG_INFO, "connection #%llu from %s: idle for %llu s (heartbeat_idle_time); closing it",
+        if (!c->closing && now - c->last_recv_ns >= idle) {
+            tide_log(TIDE_LOG_INFO, "connection #%llu from %s: idle for %.3f s (heartbeat_idle_time); closing it",
                      (unsigned long long)c->session, c->info->remote_ip,
-                     (unsigned long long)(now - c->info->last_time));
+                     (double)(now - c->last_recv_ns) / 1e9);
             conn_close(c, false);
         }
     }
@@ -345,7 +388,8 @@ void tide_engine_destroy(tide_engine_t *e)
     if (e->heartbeat)
         tide_timer_cancel(e->r, e->heartbeat);
     /* Connections still here were never closed through the loop (the process is going
-     * away): close their sockets without callbacks. */
+     * away): close their sockets without callbacks. One with writes or a close still on the
+     * reactor stays behind as an orphan, freed by the last of their callbacks. */
     while (e->head) {
         conn_t *c = e->head;
         if (c->out)
@@ -354,9 +398,17 @@ void tide_engine_destroy(tide_engine_t *e)
             tide_reactor_cancel(e->r, c->recv);
         if (!c->closing) {
             tide_conntab_stats(e->tab, e->part)->connection_num--;
-            close(c->fd);
+            if (c->inflight && tide_reactor_close(e->r, c->fd, on_closed, c) == 0)
+                c->inflight++; /* after the writes in flight */
+            else
+                close(c->fd);
         }
-        free_conn(c);
+        if (c->inflight) {
+            detach_conn(c);
+            c->orphan = true;
+        } else {
+            free_conn(c);
+        }
     }
     tide_free(e->conns);
     tide_free(e->dgram);
@@ -422,6 +474,13 @@ static void on_written(tide_reactor_t *r, void *udata, ssize_t res)
     TIDE_UNUSED(r);
     out_buf_t *b = udata;
     conn_t *c = b->c;
+    c->inflight--;
+    if (c->orphan) {
+        tide_free(b);
+        if (!c->inflight)
+            tide_free(c);
+        return;
+    }
     c->info->out_bytes -= b->len;
     if (res >= 0)
         c->info->sent_bytes += (uint64_t)res;
@@ -444,6 +503,8 @@ static void flush_out(tide_reactor_t *r, void *udata)
     if (tide_reactor_send(r, c->fd, b->data, b->len, on_written, b) < 0) {
         c->info->out_bytes -= b->len;
         tide_free(b);
+    } else {
+        c->inflight++;
     }
 }
 
@@ -511,6 +572,8 @@ int tide_engine_resume(tide_engine_t *e, uint64_t session)
             return err;
     }
     c->info->flags &= ~(uint32_t)TIDE_CONN_PAUSED;
+    if (tide_framer_pending(&c->framer))
+        tide_reactor_defer(e->r, &c->drain);
     return 0;
 }
 

@@ -87,8 +87,9 @@ static long read_piece(tide_ipc_reader_t *r, const char *buf, size_t n, tide_ipc
         return broken(r);
     r->gathering = 0;
     *rc = cb(udata, &r->hdr, r->buf);
-    /* A large message's buffer is not kept for the small ones after it. */
-    if (r->hdr.len > 4 * TIDE_IPC_PACKET) {
+    /* Non-zero: the reader may be gone (the handler closed the link), so r is not touched.
+     * A large message's buffer is not kept for the small ones after it. */
+    if (*rc == 0 && r->hdr.len > 4 * TIDE_IPC_PACKET) {
         tide_free(r->buf);
         r->buf = NULL;
     }

@@ -260,6 +260,13 @@ void tide_manager_destroy(tide_manager_t *m)
     tide_free(m);
 }
 
+static void on_keepalive(tide_reactor_t *r, void *udata, uint64_t tid)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(udata);
+    TIDE_UNUSED(tid);
+}
+
 int tide_manager_run(tide_manager_t *m, int *fd)
 {
     static const int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
@@ -269,6 +276,10 @@ int tide_manager_run(tide_manager_t *m, int *fd)
         if (m->sig[i])
             tide_reactor_unref(m->r, m->sig[i]);
     }
+    /* The signal watches are unreferenced (they must not keep other runs of the loop
+     * alive), so TIDE_RUN_ONCE would not wait for them: it would spin. A referenced timer
+     * keeps it waiting while the manager runs. */
+    uint64_t keepalive = tide_timer_add(m->r, 3600000, 3600000, on_keepalive, m);
     for (int i = 0; i < m->o.worker_num && m->child_id < 0; i++)
         spawn(m, i);
     while (m->child_id < 0) {
@@ -291,6 +302,7 @@ int tide_manager_run(tide_manager_t *m, int *fd)
         *fd = m->child_fd;
         return m->child_id;
     }
+    tide_timer_cancel(m->r, keepalive);
     return -1;
 }
 
