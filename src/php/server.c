@@ -1494,9 +1494,20 @@ static void slot_attach(int id, pid_t pid, int fd)
         efree(wl);
         return;
     }
-    /* An older incarnation still being read keeps its link until its EOF. */
-    if (s->cur && s->cur->state == SLOT_UP)
+    /* An older incarnation still being read keeps its link until its EOF. The manager
+     * replaces a worker only once it has exited, so one that never said it was stopping
+     * (M_EXITING) crashed, even if the EOF of its link has not been read yet: its
+     * connections go with it now, before the new one takes the slot. */
+    if (s->cur && s->cur->state == SLOT_UP) {
         s->cur->state = SLOT_DRAINING;
+        if (!rt.stopping && rt.engine) {
+            tide_log(TIDE_LOG_WARNING, "worker #%d is gone; closing its connections", id);
+            slot_drop_pending(id);
+            s->crashed = true;
+            tide_engine_close_worker(rt.engine, id);
+            s->crashed = false;
+        }
+    }
     s->cur = wl;
     s->pid = pid;
     slot_flush(id);
@@ -1869,8 +1880,15 @@ static int worker_main(int id, int fd)
 
     call_worker_event(EV_WORKER_START);
     run_loop();
-    if (!rt.stopping)
+    if (!rt.stopping) {
+        /* exit() in a callback: the worker dies with requests unanswered. No goodbye
+         * (M_EXITING), so that the master closes its connections as a crashed worker's. */
+        if (TIDE_G(coro_exit) || EG(exception)) {
+            rt.link_done = true;
+            tide_link_stop_reading(&rt.link);
+        }
         worker_begin_stop(); /* exit() in a callback, or nothing left to serve */
+    }
     if (rt.engine) {
         tide_engine_close_all(rt.engine);
         run_loop();
