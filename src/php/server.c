@@ -99,6 +99,8 @@ enum {
     M_EXITING = 32, /* the worker stops: send it nothing more (answered with M_ACK) */
     M_PIPE_REQ,     /* session = source; worker field = destination */
     M_RELAY,        /* MODE_BASE: worker field = owner; payload = relay_hdr_t + request */
+    M_SHUTDOWN,     /* shutdown() from a worker (which may not signal a root master) */
+    M_RELOAD,       /* reload() from a worker; worker field = 1 for task workers only */
 };
 
 typedef struct relay_hdr {
@@ -1431,6 +1433,8 @@ static void hub_pipe(uint64_t src, uint32_t dst, const char *payload, size_t len
     slot_send((int)dst, M_PIPE, src, dst, payload, len, NULL, 0);
 }
 
+static void master_shutdown_begin(void);
+
 static void master_on_msg(tide_link_t *l, void *udata, int type, uint64_t session,
                           uint32_t worker, const char *payload, size_t len)
 {
@@ -1443,6 +1447,18 @@ static void master_on_msg(tide_link_t *l, void *udata, int type, uint64_t sessio
         break;
     case M_PIPE_REQ:
         hub_pipe(session, worker, payload, len);
+        break;
+    case M_SHUTDOWN:
+        if (rt.manager) /* MODE_BASE: the manager is the hub */
+            tide_manager_shutdown(rt.manager);
+        else
+            master_shutdown_begin();
+        break;
+    case M_RELOAD:
+        if (rt.manager)
+            tide_manager_reload(rt.manager);
+        else if (rt.manager_pid > 0 && !rt.manager_gone)
+            kill(rt.manager_pid, worker ? SIGUSR2 : SIGUSR1);
         break;
     case M_RELAY:
         if (len >= sizeof(relay_hdr_t) && worker < (uint32_t)rt.srv->o.worker_num) {
@@ -1518,7 +1534,6 @@ typedef struct ctl_msg {
     int32_t pid;
 } ctl_msg_t;
 
-static void master_shutdown_begin(void);
 
 static void on_ctl(tide_reactor_t *r, void *udata, int fd)
 {
@@ -1827,6 +1842,8 @@ static int worker_main(int id, int fd)
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     prop_long(&srv->std, "worker_id", id);
     prop_long(&srv->std, "worker_pid", getpid());
+    /* Paths the parent resolved (/proc/self ...) are not this process's. */
+    realpath_cache_clean();
     if (geteuid() == 0 && !switch_user())
         return 1;
 
@@ -2725,6 +2742,10 @@ static bool signal_to(pid_t pid, int signo, const char *method)
 ZEND_METHOD(Tide_Server, shutdown)
 {
     ZEND_PARSE_PARAMETERS_NONE();
+    /* From a worker over its link: a worker that dropped to another user may not signal
+     * the master. */
+    if (rt.role == ROLE_WORKER && !rt.link_done)
+        RETURN_BOOL(tide_link_send(&rt.link, M_SHUTDOWN, 0, 0, NULL, 0) == 0);
     RETURN_BOOL(signal_to(rt.tab.mem ? rt.tab.pids->master : 0, SIGTERM, "shutdown"));
 }
 
@@ -2735,6 +2756,8 @@ ZEND_METHOD(Tide_Server, reload)
         Z_PARAM_OPTIONAL
         Z_PARAM_BOOL(only_tasks)
     ZEND_PARSE_PARAMETERS_END();
+    if (rt.role == ROLE_WORKER && !rt.link_done)
+        RETURN_BOOL(tide_link_send(&rt.link, M_RELOAD, 0, only_tasks, NULL, 0) == 0);
     RETURN_BOOL(signal_to(rt.tab.mem ? rt.tab.pids->manager : 0, only_tasks ? SIGUSR2 : SIGUSR1, "reload"));
 }
 
