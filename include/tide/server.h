@@ -113,6 +113,9 @@ void tide_conntab_destroy(tide_conntab_t *t);
 /* A free slot of partition `part` and a new session id for it, or NULL when full. */
 tide_conninfo_t *tide_conntab_take(tide_conntab_t *t, unsigned part);
 void tide_conntab_release(tide_conntab_t *t, tide_conninfo_t *c);
+/* Frees every slot of a partition whose owner died (MODE_BASE: a worker's replacement
+ * starts clean; ids keep growing). Returns how many were left. */
+size_t tide_conntab_reset_part(tide_conntab_t *t, unsigned part);
 /* The live connection with that id, or NULL. From any process. */
 tide_conninfo_t *tide_conntab_find(const tide_conntab_t *t, uint64_t session);
 /* Which partition a session id belongs to. */

@@ -1865,6 +1865,12 @@ static int worker_main(int id, int fd)
             .heartbeat_idle_ms = (uint64_t)srv->o.heartbeat_idle_time * 1000,
         };
         tide_engine_handlers_t h = {base_connect, base_receive, base_close, base_packet};
+        /* Connections a crashed predecessor left in this worker's part of the table died
+         * with it. */
+        size_t left = tide_conntab_reset_part(&rt.tab, (unsigned)id);
+        if (left)
+            tide_log(TIDE_LOG_INFO, "worker #%d: %zu connection(s) of the previous worker #%d are gone",
+                     id, left, id);
         rt.engine = tide_engine_create(rt.r, &rt.tab, (unsigned)id, &eo, &h, NULL);
         for (int i = 0; i < srv->nports; i++) {
             tide_port_t *p = &srv->ports[i]->p;

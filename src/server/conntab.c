@@ -138,3 +138,20 @@ void tide_conntab_sum(const tide_conntab_t *t, tide_conntab_stats_t *out, uint64
                 worker_req[w] += s->worker_request[w];
     }
 }
+
+size_t tide_conntab_reset_part(tide_conntab_t *t, unsigned part)
+{
+    size_t n = 0;
+    uint64_t used = t->next_seq[part] < t->cap ? t->next_seq[part] : t->cap;
+    for (uint64_t i = 0; i < used; i++) {
+        tide_conninfo_t *c = slot_of(t, part, i);
+        if (__atomic_load_n(&c->session, __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&c->session, 0, __ATOMIC_RELEASE);
+            n++;
+        }
+    }
+    tide_conntab_stats_t *st = tide_conntab_stats(t, part);
+    st->close_count += n;
+    st->connection_num = 0;
+    return n;
+}
