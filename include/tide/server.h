@@ -104,6 +104,7 @@ typedef struct tide_conntab {
     tide_conninfo_t *slots;
     tide_conntab_stats_t *stats; /* per partition */
     uint64_t *next_seq; /* per partition: the sequence number the next id is made from */
+    uint64_t *last_id;  /* the last id given out by any partition (ids grow server-wide) */
 } tide_conntab_t;
 
 /* Maps the table (shared with processes forked afterwards): `parts` partitions that each
@@ -191,6 +192,10 @@ size_t tide_engine_connections(const tide_engine_t *e);
 /* Queues data (copied) for the connection. 0, TIDE_ECLOSED for an unknown or closing
  * session, TIDE_ELIMIT when its output buffer would pass buffer_output_size. */
 int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_t len);
+/* Queues length bytes of the file fd from offset (the engine owns fd from now on, and
+ * closes it): read a window at a time as the socket takes them, in order with send(). */
+int tide_engine_sendfile(tide_engine_t *e, uint64_t session, int fd, uint64_t offset,
+                         uint64_t length);
 /* Closes after what is queued is written (reset: at once, with RST). 0 or TIDE_ECLOSED. */
 int tide_engine_close(tide_engine_t *e, uint64_t session, bool reset);
 int tide_engine_pause(tide_engine_t *e, uint64_t session);

@@ -657,12 +657,38 @@ static bool check_keys(HashTable *ht, bool for_port)
     return true;
 }
 
+/* The framing switches: a port that picks its own framing inherits none of the server's. */
+static const char *const framing_keys[] = {"open_eof_check", "open_eof_split", "open_length_check", NULL};
+
+/* The server's settings with a port's own merged over them, into out. */
+static void merge_port_settings(HashTable *server, HashTable *own, zval *out)
+{
+    ZVAL_ARR(out, zend_array_dup(server));
+    if (!own)
+        return;
+    bool own_framing = false;
+    for (const char *const *k = framing_keys; *k; k++)
+        if (zend_hash_str_exists(own, *k, strlen(*k)))
+            own_framing = true;
+    if (own_framing) {
+        /* Turned off in place (the order of the keys stays the server's). */
+        for (const char *const *k = framing_keys; *k; k++) {
+            if (!zend_hash_str_exists(own, *k, strlen(*k)) &&
+                zend_hash_str_exists(Z_ARRVAL_P(out), *k, strlen(*k))) {
+                zval off;
+                ZVAL_FALSE(&off);
+                zend_hash_str_update(Z_ARRVAL_P(out), *k, strlen(*k), &off);
+            }
+        }
+    }
+    zend_hash_merge(Z_ARRVAL_P(out), own, zval_add_ref, true);
+}
+
 /* The settings a port runs with: the server's, then its own over them. */
 static void port_effective(php_tide_port_t *port, zval *out)
 {
-    ZVAL_ARR(out, zend_array_dup(Z_ARRVAL(port->server->setting_all)));
-    if (port->has_own)
-        zend_hash_merge(Z_ARRVAL_P(out), Z_ARRVAL(port->own_setting), zval_add_ref, true);
+    merge_port_settings(Z_ARRVAL(port->server->setting_all),
+                        port->has_own ? Z_ARRVAL(port->own_setting) : NULL, out);
 }
 
 /* ---- object handlers ---- */
@@ -750,13 +776,15 @@ static php_tide_port_t *open_port(php_tide_server_t *srv, const char *host, zend
                                   zend_long type, bool throw)
 {
     char why[256] = "";
+    int fd = -EADDRINUSE;
+    if ((type & ~(zend_long)(TIDE_SOCK_SSL | TIDE_SOCK_TYPE_MASK)) ||
+        !tide_sock_valid((int)(type & TIDE_SOCK_TYPE_MASK))) {
+        zend_value_error("Socket type " ZEND_LONG_FMT " is not one of Tide\\SOCK_*", type);
+        return NULL;
+    }
     if (type & TIDE_SOCK_SSL) {
         zend_throw_exception(php_tide_exception_ce,
                              "Tide\\SSL: TLS is not available in this version of Tide", 0);
-        return NULL;
-    }
-    if (!tide_sock_valid((int)type)) {
-        zend_value_error("Socket type " ZEND_LONG_FMT " is not one of Tide\\SOCK_*", type);
         return NULL;
     }
     bool is_unix = type == TIDE_SOCK_UNIX_STREAM || type == TIDE_SOCK_UNIX_DGRAM;
@@ -768,12 +796,29 @@ static php_tide_port_t *open_port(php_tide_server_t *srv, const char *host, zend
         zend_throw_exception_ex(php_tide_exception_ce, 0, "A server has at most %d ports", MAX_PORTS);
         return NULL;
     }
+    /* SO_REUSEPORT (MODE_BASE) would let a second port of this server bind the same
+     * address without an error: the server's own ports are checked here. */
+    if (!is_unix && port != 0) {
+        for (int i = 0; i < srv->nports; i++) {
+            tide_port_t *q = &srv->ports[i]->p;
+            if (q->type == (int)type && q->port == port &&
+                (strcmp(q->host, host) == 0 || strcmp(q->host, "0.0.0.0") == 0 ||
+                 strcmp(q->host, "::") == 0 || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0)) {
+                snprintf(why, sizeof(why), "cannot listen on %s:%d: Address already in use (port %d of this server)",
+                         host, (int)port, i);
+                goto fail;
+            }
+        }
+    }
     /* MODE_BASE: each worker listens on its own SO_REUSEPORT socket; this one only holds
-     * the address (and finds the port when 0 is asked for). */
+     * the address (and finds the port when 0 is asked for). It is bound without
+     * SO_REUSEPORT (SO_REUSEADDR and not listening is enough for the workers' sockets to
+     * bind next to it), so that an address someone else listens on is refused here. */
     bool base_tcp = srv->mode == TIDE_MODE_BASE && (type == TIDE_SOCK_TCP || type == TIDE_SOCK_TCP6);
-    int fd = tide_sock_listen((int)type, host, is_unix ? 0 : (int)port, 512, base_tcp,
+    fd = tide_sock_listen((int)type, host, is_unix ? 0 : (int)port, 512, false,
                               !base_tcp, why, sizeof(why));
     if (fd < 0) {
+fail:
         if (throw)
             zend_throw_exception_ex(php_tide_exception_ce, -fd, "%s", why);
         else
@@ -986,8 +1031,7 @@ ZEND_METHOD(Tide_Server_Port, set)
     ZVAL_ARR(&own, zend_array_dup(Z_ARRVAL(port->own_setting)));
     zend_hash_merge(Z_ARRVAL(own), ht, zval_add_ref, true);
     zval eff;
-    ZVAL_ARR(&eff, zend_array_dup(Z_ARRVAL(port->server->setting_all)));
-    zend_hash_merge(Z_ARRVAL(eff), Z_ARRVAL(own), zval_add_ref, true);
+    merge_port_settings(Z_ARRVAL(port->server->setting_all), Z_ARRVAL(own), &eff);
     tide_port_t tmp;
     if (!parse_port(Z_ARRVAL(eff), &tmp)) {
         zval_ptr_dtor(&own);
@@ -1256,19 +1300,9 @@ static void owner_sendfile(uint64_t session, const char *payload, size_t len)
                  path, strerror(errno));
         return;
     }
-    char *buf = emalloc(65536);
-    int64_t left = req.length, off = req.offset;
-    while (left > 0) {
-        ssize_t n = pread(fd, buf, left < 65536 ? (size_t)left : 65536, off);
-        if (n <= 0)
-            break;
-        if (tide_engine_send(rt.engine, session, buf, (size_t)n) < 0)
-            break;
-        off += n;
-        left -= n;
-    }
-    efree(buf);
-    close(fd);
+    /* The engine reads it as the socket takes it (and closes fd). */
+    if (tide_engine_sendfile(rt.engine, session, fd, (uint64_t)req.offset, (uint64_t)req.length) < 0)
+        tide_log(TIDE_LOG_DEBUG, "sendfile to #%llu: the connection is gone", (unsigned long long)session);
 }
 
 static void owner_request(int type, uint64_t session, uint32_t worker, const char *payload,

@@ -28,7 +28,7 @@ int tide_conntab_create(tide_conntab_t *t, unsigned parts, uint32_t max_conn, un
         cap <<= 1;
     size_t slots = (size_t)parts * cap * sizeof(tide_conninfo_t);
     size_t stats = parts * stats_size(workers);
-    size_t seqs = parts * sizeof(uint64_t);
+    size_t seqs = (parts + 1) * sizeof(uint64_t); /* next_seq[parts], then last_id */
     size_t pids = (sizeof(tide_server_pids_t) + workers * sizeof(int32_t) + 63) & ~(size_t)63;
     size_t len = slots + stats + seqs + pids;
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -42,6 +42,7 @@ int tide_conntab_create(tide_conntab_t *t, unsigned parts, uint32_t max_conn, un
     t->slots = mem;
     t->stats = (tide_conntab_stats_t *)((char *)mem + slots);
     t->next_seq = (uint64_t *)((char *)mem + slots + stats);
+    t->last_id = t->next_seq + parts;
     t->pids = (tide_server_pids_t *)((char *)mem + slots + stats + seqs);
     uint64_t now = (uint64_t)time(NULL);
     for (unsigned p = 0; p < parts; p++)
@@ -63,17 +64,34 @@ static tide_conninfo_t *slot_of(const tide_conntab_t *t, unsigned part, uint64_t
 
 tide_conninfo_t *tide_conntab_take(tide_conntab_t *t, unsigned part)
 {
-    uint64_t seq = t->next_seq[part];
-    for (uint32_t tries = 0; tries < t->cap; tries++, seq++) {
-        tide_conninfo_t *c = slot_of(t, part, seq);
-        if (__atomic_load_n(&c->session, __ATOMIC_ACQUIRE) != 0)
-            continue;
+    /* Ids grow server-wide, not only per partition: the new one is the first of this
+     * partition above the last id any partition gave out (claimed with a CAS). */
+    for (;;) {
+        uint64_t last = __atomic_load_n(t->last_id, __ATOMIC_ACQUIRE);
+        uint64_t seq = last / t->parts;
+        if (seq * t->parts + part + 1 <= last)
+            seq++;
+        if (seq < t->next_seq[part])
+            seq = t->next_seq[part];
+        tide_conninfo_t *c = NULL;
+        for (uint32_t tries = 0; tries < t->cap; tries++, seq++) {
+            tide_conninfo_t *s = slot_of(t, part, seq);
+            if (__atomic_load_n(&s->session, __ATOMIC_ACQUIRE) == 0) {
+                c = s;
+                break;
+            }
+        }
+        if (!c)
+            return NULL;
+        uint64_t id = seq * t->parts + part + 1;
+        if (!__atomic_compare_exchange_n(t->last_id, &last, id, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE))
+            continue; /* another partition took an id meanwhile */
         memset((char *)c + sizeof(c->session), 0, sizeof(*c) - sizeof(c->session));
         t->next_seq[part] = seq + 1;
-        __atomic_store_n(&c->session, seq * t->parts + part + 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&c->session, id, __ATOMIC_RELEASE);
         return c;
     }
-    return NULL;
 }
 
 void tide_conntab_release(tide_conntab_t *t, tide_conninfo_t *c)

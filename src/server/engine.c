@@ -22,6 +22,9 @@
 #include "tide/server.h"
 
 #define DEFAULT_OUTPUT_SIZE (2u * 1024 * 1024)
+/* sendfile: how much of a file is handed to the reactor ahead of the socket. */
+#define FILE_WINDOW (256u * 1024)
+#define FILE_CHUNK (64u * 1024)
 #define DGRAM_MAX 65536
 
 typedef struct conn {
@@ -45,7 +48,25 @@ typedef struct conn {
      * is destroyed with some in flight, c is left as an orphan for the last one to free. */
     unsigned inflight;
     bool orphan;
+    /* sendfile: the file parts, and what is sent after them, wait here in order and go
+     * out a window at a time as the socket takes them (a file is never read whole). */
+    struct pend *pend, *pend_tail;
+    size_t wire;         /* bytes in c->out and in writes on the reactor */
+    bool close_pending;  /* a graceful close waits until the queue is out */
+    /* Read after another process paused c (its request to stop reading is on its way):
+     * kept, not handed out, until resume(). */
+    char *held;
+    size_t held_len;
 } conn_t;
+
+/* Something queued behind a file: a part of a file (fd >= 0), or bytes. */
+typedef struct pend {
+    struct pend *next;
+    int fd;
+    uint64_t off, left;
+    size_t len;
+    char data[];
+} pend_t;
 
 struct tide_engine {
     tide_reactor_t *r;
@@ -71,6 +92,21 @@ typedef struct out_buf {
 } out_buf_t;
 
 static void flush_out(tide_reactor_t *r, void *udata);
+static void pump(conn_t *c);
+
+static void drop_pend(conn_t *c)
+{
+    while (c->pend) {
+        pend_t *p = c->pend;
+        c->pend = p->next;
+        if (p->fd >= 0)
+            close(p->fd);
+        else
+            c->info->out_bytes -= p->len;
+        tide_free(p);
+    }
+    c->pend_tail = NULL;
+}
 
 static uint64_t unix_now(void)
 {
@@ -105,6 +141,8 @@ static void detach_conn(conn_t *c)
     e->conns[slot_index(e, c->info)] = NULL;
     tide_reactor_undefer(e->r, &c->flush);
     tide_reactor_undefer(e->r, &c->drain);
+    drop_pend(c);
+    tide_free(c->held);
     tide_free(c->out);
     tide_conntab_release(e->tab, c->info);
     tide_framer_destroy(&c->framer);
@@ -131,6 +169,8 @@ static void on_closed(tide_reactor_t *r, void *udata, ssize_t res)
     free_conn(c);
 }
 
+static void finish_close(conn_t *c);
+
 /* The one way a connection ends. */
 static void conn_close(conn_t *c, bool reset)
 {
@@ -152,12 +192,26 @@ static void conn_close(conn_t *c, bool reset)
         tide_reactor_undefer(e->r, &c->flush);
         if (c->out) {
             c->info->out_bytes -= c->out->len;
+            c->wire -= c->out->len;
             tide_free(c->out);
             c->out = NULL;
         }
+        drop_pend(c);
     }
     if (e->h.close)
         e->h.close(e->udata, c->info);
+    if (c->pend) {
+        /* A file is still going out: the close follows it (see pump). */
+        c->close_pending = true;
+        return;
+    }
+    finish_close(c);
+}
+
+/* Queues the close of c behind its writes. */
+static void finish_close(conn_t *c)
+{
+    tide_engine_t *e = c->e;
     /* What the close handler (or anyone before) sent goes out before the close. */
     tide_reactor_undefer(e->r, &c->flush);
     flush_out(e->r, c);
@@ -211,6 +265,18 @@ static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
     c->info->last_time = unix_now();
     c->last_recv_ns = tide_time_ns();
     c->info->recv_bytes += (uint64_t)n;
+    if ((c->info->flags & TIDE_CONN_PAUSED) || c->held) {
+        /* pause() from another process has returned there: nothing more is handed out
+         * (and after resume(), what was held goes first). */
+        c->held = tide_realloc(c->held, c->held_len + (size_t)n);
+        memcpy(c->held + c->held_len, data, (size_t)n);
+        c->held_len += (size_t)n;
+        if ((c->info->flags & TIDE_CONN_PAUSED) && c->recv) {
+            tide_reactor_cancel(c->e->r, c->recv);
+            c->recv = NULL;
+        }
+        return;
+    }
     feed(c, data, (size_t)n);
 }
 
@@ -218,8 +284,18 @@ static void on_drain(tide_reactor_t *r, void *udata)
 {
     TIDE_UNUSED(r);
     conn_t *c = udata;
-    if (!c->closing && !(c->info->flags & TIDE_CONN_PAUSED))
-        feed(c, "", 0);
+    if (c->closing || (c->info->flags & TIDE_CONN_PAUSED))
+        return;
+    if (c->held) {
+        char *held = c->held;
+        size_t len = c->held_len;
+        c->held = NULL;
+        c->held_len = 0;
+        feed(c, held, len);
+        tide_free(held);
+        return;
+    }
+    feed(c, "", 0);
 }
 
 static void fill_peer(tide_conninfo_t *info, int fd)
@@ -482,14 +558,20 @@ static void on_written(tide_reactor_t *r, void *udata, ssize_t res)
         return;
     }
     c->info->out_bytes -= b->len;
+    c->wire -= b->len;
     if (res >= 0)
         c->info->sent_bytes += (uint64_t)res;
     tide_free(b);
-    if (res < 0 && !c->closing) {
-        tide_log(TIDE_LOG_DEBUG, "connection #%llu: send: %s", (unsigned long long)c->session,
-                 tide_strerror((int)res));
-        conn_close(c, false);
+    if (res < 0) {
+        drop_pend(c); /* nothing more can go out */
+        if (!c->closing) {
+            tide_log(TIDE_LOG_DEBUG, "connection #%llu: send: %s", (unsigned long long)c->session,
+                     tide_strerror((int)res));
+            conn_close(c, false);
+            return;
+        }
     }
+    pump(c);
 }
 
 static void flush_out(tide_reactor_t *r, void *udata)
@@ -502,23 +584,16 @@ static void flush_out(tide_reactor_t *r, void *udata)
     c->out_cap = 0;
     if (tide_reactor_send(r, c->fd, b->data, b->len, on_written, b) < 0) {
         c->info->out_bytes -= b->len;
+        c->wire -= b->len;
         tide_free(b);
     } else {
         c->inflight++;
     }
 }
 
-int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_t len)
+/* Room for len more bytes at the end of c->out (written before the loop waits). */
+static char *out_room(conn_t *c, size_t len)
 {
-    conn_t *c = conn_of(e, session);
-    if (!c || c->closing)
-        return TIDE_ECLOSED;
-    size_t limit = c->port->buffer_output_size ? c->port->buffer_output_size : DEFAULT_OUTPUT_SIZE;
-    if (c->info->out_bytes + len > limit)
-        return TIDE_ELIMIT;
-    if (len == 0)
-        return 0;
-    /* Gathered with what else this turn sends to c: one write per connection per turn. */
     size_t have = c->out ? c->out->len : 0;
     if (have + len > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap * 2 : 512;
@@ -531,10 +606,115 @@ int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_
             c->out->len = 0;
         }
     }
-    memcpy(c->out->data + have, data, len);
-    c->out->len = have + len;
+    return c->out->data + have;
+}
+
+/* Counts n bytes put at out_room() as queued. */
+static void out_commit(conn_t *c, size_t n)
+{
+    c->out->len += n;
+    c->wire += n;
+    tide_reactor_defer(c->e->r, &c->flush);
+}
+
+/* Moves what waits behind files to the reactor while less than a window is on it. */
+static void pump(conn_t *c)
+{
+    while (c->pend && c->wire < FILE_WINDOW) {
+        pend_t *p = c->pend;
+        if (p->fd < 0) {
+            memcpy(out_room(c, p->len), p->data, p->len); /* counted in out_bytes already */
+            out_commit(c, p->len);
+        } else {
+            size_t want = FILE_WINDOW - c->wire;
+            if (want > FILE_CHUNK)
+                want = FILE_CHUNK;
+            if (want > p->left)
+                want = (size_t)p->left;
+            ssize_t n = pread(p->fd, out_room(c, want), want, (off_t)p->off);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n > 0) {
+                c->info->out_bytes += (uint64_t)n;
+                out_commit(c, (size_t)n);
+                p->off += (uint64_t)n;
+                p->left -= (uint64_t)n;
+                if (p->left)
+                    continue;
+            } else {
+                tide_log(TIDE_LOG_WARNING, "connection #%llu: sendfile: %s; %llu bytes not sent",
+                         (unsigned long long)c->session, n < 0 ? strerror(errno) : "the file got shorter",
+                         (unsigned long long)p->left);
+            }
+        }
+        c->pend = p->next;
+        if (!c->pend)
+            c->pend_tail = NULL;
+        if (p->fd >= 0)
+            close(p->fd);
+        tide_free(p);
+    }
+    if (!c->pend && c->close_pending) {
+        c->close_pending = false;
+        finish_close(c);
+    }
+}
+
+static void pend_add(conn_t *c, pend_t *p)
+{
+    p->next = NULL;
+    if (c->pend_tail)
+        c->pend_tail->next = p;
+    else
+        c->pend = p;
+    c->pend_tail = p;
+}
+
+int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_t len)
+{
+    conn_t *c = conn_of(e, session);
+    if (!c || c->closing)
+        return TIDE_ECLOSED;
+    size_t limit = c->port->buffer_output_size ? c->port->buffer_output_size : DEFAULT_OUTPUT_SIZE;
+    if (c->info->out_bytes + len > limit)
+        return TIDE_ELIMIT;
+    if (len == 0)
+        return 0;
     c->info->out_bytes += len;
-    tide_reactor_defer(e->r, &c->flush);
+    if (c->pend) {
+        /* Behind a file still going out. */
+        pend_t *p = tide_malloc(sizeof(*p) + len);
+        p->fd = -1;
+        p->len = len;
+        memcpy(p->data, data, len);
+        pend_add(c, p);
+        return 0;
+    }
+    /* Gathered with what else this turn sends to c: one write per connection per turn. */
+    memcpy(out_room(c, len), data, len);
+    out_commit(c, len);
+    return 0;
+}
+
+int tide_engine_sendfile(tide_engine_t *e, uint64_t session, int fd, uint64_t offset,
+                         uint64_t length)
+{
+    conn_t *c = conn_of(e, session);
+    if (!c || c->closing) {
+        close(fd);
+        return TIDE_ECLOSED;
+    }
+    if (length == 0) {
+        close(fd);
+        return 0;
+    }
+    pend_t *p = tide_malloc(sizeof(*p));
+    p->fd = fd;
+    p->off = offset;
+    p->left = length;
+    p->len = 0;
+    pend_add(c, p);
+    pump(c);
     return 0;
 }
 
@@ -572,7 +752,7 @@ int tide_engine_resume(tide_engine_t *e, uint64_t session)
             return err;
     }
     c->info->flags &= ~(uint32_t)TIDE_CONN_PAUSED;
-    if (tide_framer_pending(&c->framer))
+    if (tide_framer_pending(&c->framer) || c->held)
         tide_reactor_defer(e->r, &c->drain);
     return 0;
 }

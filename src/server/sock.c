@@ -82,7 +82,10 @@ int tide_sock_listen(int type, const char *host, int port, int backlog, bool reu
         goto fail_errno;
     int one = 1;
     if (family_of(type) != AF_UNIX) {
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        /* Only streams need it (TIME_WAIT); on a datagram socket it would let a second
+         * socket bind an address another one (with SO_REUSEADDR) already has. */
+        if (kind == SOCK_STREAM)
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (reuseport)
             setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
         if (family_of(type) == AF_INET6)

@@ -74,14 +74,25 @@ foreach (TIDE_MODES as $mode => $name) {
     echo "$name: ", $ask("resume $aid"), "\n";
     echo "$name: ", str_replace("\n", '|', tide_read_until($a, "echo d3\n")), "\n";
     echo "$name: ", $ask("status $aid"), " ", $ask("again $aid"), "\n";
-    /* Paused from another connection's handler (maybe another worker). */
-    echo "$name: ", $ask("pause $aid"), "\n";
-    fwrite($a, "d4\n");
-    for ($i = 0; $i < 10; $i++) $ask("status $aid");
-    stream_set_blocking($a, false);
-    $early = fread($a, 100);
-    stream_set_blocking($a, true);
-    echo "$name: early ", json_encode($early), ", ", $ask("resume $aid"), ", ", trim(tide_read_until($a, "\n")), "\n";
+    /* Paused from another connection's handler (maybe another worker): once pause() has
+     * returned there, what the client sends is held too. A few rounds, on new connections. */
+    $res = [];
+    for ($round = 0; $round < 6; $round++) {
+        $ctl2 = tide_connect($srv->port);
+        fwrite($ctl2, "pause $aid\n");
+        $p = trim(tide_read_until($ctl2, "\n"));
+        fwrite($a, "d4 $round\n");
+        for ($i = 0; $i < 10; $i++) $ask("status $aid");
+        stream_set_blocking($a, false);
+        $early = fread($a, 100);
+        stream_set_blocking($a, true);
+        fwrite($ctl2, "resume $aid\n");
+        $r = trim(tide_read_until($ctl2, "\n"));
+        $res[] = "$p, early " . json_encode($early) . ", $r, " . trim(tide_read_until($a, "\n"));
+        fclose($ctl2);
+    }
+    $want = array_map(fn($r) => "paused [true,false], early \"\", resumed true, echo d4 $r", range(0, 5));
+    echo "$name: paused by others: ", $res === $want ? 'held until resumed' : "WRONG\n" . implode("\n", $res), "\n";
     echo "$name: unknown fd: ", $ask('unknown'), "\n";
 
     /* A stream of lines, each one pausing the connection; every byte arrives, in order. */
@@ -111,8 +122,7 @@ process: while paused: paused=true, bytes read by the server 0, replies ""
 process: resumed true
 process: echo d1|echo d2|echo d3|
 process: [false,%d] resume again false
-process: paused [true,false]
-process: early "", resumed true, echo d4
+process: paused by others: held until resumed
 process: unknown fd: [false,false]
 process: stream: all bytes, in order
 process: status 0
@@ -125,8 +135,7 @@ base: while paused: paused=true, bytes read by the server 0, replies ""
 base: resumed true
 base: echo d1|echo d2|echo d3|
 base: [false,%d] resume again false
-base: paused [true,false]
-base: early "", resumed true, echo d4
+base: paused by others: held until resumed
 base: unknown fd: [false,false]
 base: stream: all bytes, in order
 base: status 0
