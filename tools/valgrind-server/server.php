@@ -1,0 +1,23 @@
+<?php
+/* A server that exercises most of Tide\Server under valgrind (tools/valgrind-server.sh): length
+ * framing, a UDP port, pipe messages, sendfile, an uncaught exception, close, timers, and
+ * max_request so that workers exit (and are checked for leaks) every 300 requests. */
+$mode = $argv[1] === 'base' ? Tide\MODE_BASE : Tide\MODE_PROCESS;
+$s = new Tide\Server('127.0.0.1', (int)$argv[2], $mode);
+$s->set(['worker_num' => 2, 'max_request' => 300, 'open_length_check' => true, 'package_length_type' => 'N', 'package_body_offset' => 4]);
+$p = $s->listen('127.0.0.1', (int)$argv[2] + 1, Tide\SOCK_UDP);
+$s->on('workerStart', function ($s, $id) { echo "READY $id\n"; Tide\Timer::tick(50, fn() => null); });
+$s->on('connect', function ($s, $fd) { $s->getClientInfo($fd); });
+$s->on('receive', function ($s, $fd, $rid, $data) {
+    $body = substr($data, 4);
+    if ($body === 'pipe') { $s->sendMessage(['from' => $s->worker_id, 'fd' => $fd], 1 - $s->worker_id); return; }
+    if ($body === 'file') { $s->sendfile($fd, __FILE__); return; }
+    if ($body === 'throw') throw new RuntimeException('boom');
+    Tide\Coroutine::sleep(0.001);
+    $s->send($fd, pack('N', strlen($body)) . $body);
+    if ($body === 'close') $s->close($fd);
+});
+$s->on('pipeMessage', function ($s, $src, $msg) { $s->send($msg['fd'], pack('N', 4) . 'pong'); });
+$s->on('packet', function ($s, $data, $info) { $s->sendto($info['address'], $info['port'], $data, $info['server_socket']); });
+$s->on('close', function ($s, $fd) {});
+$s->start();
