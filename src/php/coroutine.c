@@ -70,7 +70,14 @@ typedef struct php_tide_coro {
     php_output_handler **og_saved;
     uint32_t og_saved_n, og_saved_cap;
     int og_base;
+    /* Called when the coroutine is gone (php_tide_coro_spawn_done). */
+    void (*done)(void *arg);
+    void *done_arg;
 } php_tide_coro_t;
+
+/* The done hook for the coroutine php_tide_coro_spawn_done() is creating. */
+static void (*next_done)(void *arg);
+static void *next_done_arg;
 
 static void set_active_buffer(void)
 {
@@ -187,7 +194,12 @@ static void free_state(php_tide_coro_t *pc)
 static void on_coro_exit(tide_coro_t *co, void *udata)
 {
     TIDE_UNUSED(udata);
-    free_state(tide_coro_udata(co));
+    php_tide_coro_t *pc = tide_coro_udata(co);
+    void (*done)(void *) = pc->done;
+    void *arg = pc->done_arg;
+    free_state(pc);
+    if (done)
+        done(arg);
 }
 
 /* What php_tide_coro_spawn() hands to on_coro_start (on the creator's stack). */
@@ -207,6 +219,9 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
     TIDE_UNUSED(udata);
 
     memset(pc, 0, sizeof(*pc));
+    pc->done = next_done;
+    pc->done_arg = next_done_arg;
+    next_done = NULL;
     ZVAL_COPY(&pc->callable, req->callable);
     pc->fcc = *req->fcc;
     if (pc->fcc.function_handler &&
@@ -377,6 +392,20 @@ zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *
         }
     }
     return (zend_long)id;
+}
+
+zend_long php_tide_coro_spawn_done(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                                   uint32_t argc, void (*done)(void *arg), void *arg)
+{
+    next_done = done;
+    next_done_arg = arg;
+    zend_long id = php_tide_coro_spawn(callable, fcc, argv, argc);
+    if (next_done) {
+        /* Never started: nothing will call it, so it is called now. */
+        next_done = NULL;
+        done(arg);
+    }
+    return id;
 }
 
 bool php_tide_coro_rethrow(void)

@@ -66,6 +66,10 @@ static zend_always_inline tide_sched_t *php_tide_sched(void)
  */
 zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                               uint32_t argc);
+/* The same, and done(arg) runs once the coroutine is gone (or at once if it could not
+ * start): a server worker counts the requests it has finished. */
+zend_long php_tide_coro_spawn_done(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                                   uint32_t argc, void (*done)(void *arg), void *arg);
 /*
  * What happens to an exception a coroutine leaves uncaught. By default (NULL) it stops
  * the scheduler and propagates out of Tide\run(). A server worker installs a handler that

@@ -210,6 +210,7 @@ static struct runtime {
     bool link_done; /* worker: the master will send nothing more */
     uint64_t requests;
     uint64_t rr;
+    uint64_t *dispatched; /* master: messages handed to each worker (dispatch_mode 3) */
     /* worker */
     tide_link_t link;
     /* master (MODE_PROCESS) or manager (MODE_BASE) */
@@ -332,17 +333,38 @@ static void call_direct(cb_t *cb, zval *args, uint32_t argc)
     }
 }
 
-/* A worker event: in its own coroutine with enable_coroutine, else directly. */
-static void call_event(cb_t *cb, zval *args, uint32_t argc)
+/* Requests this worker has finished, in the shared table (dispatch_mode 3 reads them). */
+static void request_done(void *arg)
+{
+    TIDE_UNUSED(arg);
+    if (rt.tab.mem && rt.role == ROLE_WORKER && rt.worker_id >= 0 &&
+        (unsigned)rt.worker_id < rt.tab.workers)
+        __atomic_add_fetch(&tide_conntab_stats(&rt.tab, 0)->worker_request[rt.worker_id], 1,
+                           __ATOMIC_RELAXED);
+}
+
+/* A worker event: in its own coroutine with enable_coroutine, else directly. With
+ * `request`, the worker counts the request finished when the callback is done. */
+static void call_event_req(cb_t *cb, zval *args, uint32_t argc, bool request)
 {
     if (rt.srv->o.enable_coroutine && rt.role == ROLE_WORKER) {
         zend_fcall_info_cache fcc = cb->fcc;
-        php_tide_coro_spawn(&cb->fn, &fcc, args, argc);
+        if (request)
+            php_tide_coro_spawn_done(&cb->fn, &fcc, args, argc, request_done, NULL);
+        else
+            php_tide_coro_spawn(&cb->fn, &fcc, args, argc);
         if (EG(exception) && !zend_is_unwind_exit(EG(exception)))
             zend_clear_exception();
         return;
     }
     call_direct(cb, args, argc);
+    if (request)
+        request_done(NULL);
+}
+
+static void call_event(cb_t *cb, zval *args, uint32_t argc)
+{
+    call_event_req(cb, args, argc, false);
 }
 
 static cb_t *port_cb(int port_index, int ev)
@@ -1116,9 +1138,11 @@ static void ev_receive(int port, uint64_t session, const char *data, size_t len)
         zval args[4];
         args_fd(args, session, reactor_id());
         ZVAL_STRINGL_FAST(&args[3], data, len);
-        call_event(cb, args, 4);
+        call_event_req(cb, args, 4, true);
         zval_ptr_dtor(&args[0]);
         zval_ptr_dtor(&args[3]);
+    } else {
+        request_done(NULL);
     }
     count_request();
 }
@@ -1153,10 +1177,12 @@ static void ev_packet(int port, const pkt_addr_t *a, const char *data, size_t le
         add_assoc_long(&args[2], "port", a->remote_port);
         add_assoc_long(&args[2], "server_socket", a->server_fd);
         add_assoc_long(&args[2], "server_port", rt.srv->ports[port]->p.port);
-        call_event(cb, args, 3);
+        call_event_req(cb, args, 3, true);
         zval_ptr_dtor(&args[0]);
         zval_ptr_dtor(&args[1]);
         zval_ptr_dtor(&args[2]);
+    } else {
+        request_done(NULL);
     }
     count_request();
 }
@@ -1402,6 +1428,28 @@ static int pick_worker(void)
     return (int)(rt.rr++ % (uint64_t)n);
 }
 
+/* dispatch_mode 3: the worker with the fewest requests handed to it and not finished yet
+ * (ties go round robin). */
+static int pick_idle_worker(void)
+{
+    int n = (int)rt.srv->o.worker_num, best = -1;
+    uint64_t best_load = UINT64_MAX;
+    uint64_t *done = tide_conntab_stats(&rt.tab, 0)->worker_request;
+    for (int i = 0; i < n; i++) {
+        int w = (int)((rt.rr + (uint64_t)i) % (uint64_t)n);
+        if (!rt.slots[w].cur || rt.slots[w].cur->state != SLOT_UP)
+            continue;
+        uint64_t fin = __atomic_load_n(&done[w], __ATOMIC_RELAXED);
+        uint64_t load = rt.dispatched[w] > fin ? rt.dispatched[w] - fin : 0;
+        if (load < best_load) {
+            best_load = load;
+            best = w;
+        }
+    }
+    rt.rr++;
+    return best >= 0 ? best : pick_worker();
+}
+
 static bool per_message_dispatch(void)
 {
     return rt.srv->o.dispatch_mode == 1 || rt.srv->o.dispatch_mode == 3;
@@ -1430,7 +1478,10 @@ static void master_connect(void *udata, tide_conninfo_t *c)
 static void master_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
 {
     TIDE_UNUSED(udata);
-    int w = per_message_dispatch() ? pick_worker() : c->worker;
+    int w = rt.srv->o.dispatch_mode == 3 ? pick_idle_worker()
+            : per_message_dispatch()       ? pick_worker()
+                                           : c->worker;
+    rt.dispatched[w]++;
     c->last_dispatch_time = c->last_time;
     tide_conntab_stats(&rt.tab, 0)->dispatch_count++;
     slot_send(w, M_DATA, c->session, (uint32_t)c->port, data, len, NULL, 0);
@@ -1453,7 +1504,9 @@ static void master_packet(void *udata, tide_port_t *p, const struct sockaddr *ad
     TIDE_UNUSED(addrlen);
     pkt_addr_t a;
     fill_pkt_addr(&a, p, addr);
-    slot_send(pick_worker(), M_PACKET, 0, (uint32_t)p->index, &a, sizeof(a), data, len);
+    int w = rt.srv->o.dispatch_mode == 3 ? pick_idle_worker() : pick_worker();
+    rt.dispatched[w]++;
+    slot_send(w, M_PACKET, 0, (uint32_t)p->index, &a, sizeof(a), data, len);
 }
 
 /* Relays a pipe message (master or MODE_BASE manager). */
@@ -1560,6 +1613,15 @@ static void slot_attach(int id, pid_t pid, int fd)
     }
     s->cur = wl;
     s->pid = pid;
+    if (rt.dispatched) {
+        /* What the last one never finished is not this one's load. */
+        uint64_t fin = __atomic_load_n(&tide_conntab_stats(&rt.tab, 0)->worker_request[id],
+                                       __ATOMIC_RELAXED);
+        rt.dispatched[id] = fin;
+        for (pending_msg_t *m = s->head; m; m = m->next)
+            if (m->type == M_DATA || m->type == M_PACKET)
+                rt.dispatched[id]++;
+    }
     slot_flush(id);
 }
 
@@ -2051,6 +2113,7 @@ static int master_main(void)
     if (!rt.r)
         return -1;
     rt.slots = ecalloc((size_t)srv->o.worker_num, sizeof(mslot_t));
+    rt.dispatched = ecalloc((size_t)srv->o.worker_num, sizeof(uint64_t));
     tide_engine_opts_t eo = {
         .max_connection = (uint32_t)srv->o.max_connection,
         .heartbeat_check_ms = (uint64_t)srv->o.heartbeat_check_interval * 1000,
@@ -2093,6 +2156,8 @@ static int master_main(void)
     }
     cancel_signals();
     free_slots();
+    efree(rt.dispatched);
+    rt.dispatched = NULL;
     tide_engine_destroy(rt.engine);
     rt.engine = NULL;
     tide_reactor_run(rt.r, TIDE_RUN_NOWAIT);
