@@ -128,6 +128,7 @@ typedef struct php_tide_port {
     zval own_setting; /* what Port::set() was given (array), merged over the server's */
     bool has_own;
     pid_t owner; /* the process that made the socket: only it removes a Unix socket's file */
+    int server_fd; /* its number in the master (getClientInfo()'s server_fd, everywhere) */
     php_tide_server_t *server; /* weak */
     zend_object std;
 } php_tide_port_t;
@@ -857,6 +858,7 @@ fail:
     strncpy(p->p.host, host, sizeof(p->p.host) - 1);
     p->p.udata = p;
     p->owner = getpid();
+    p->server_fd = fd;
     srv->ports[srv->nports++] = p;
 
     zval z;
@@ -2615,7 +2617,7 @@ static void conn_array(zval *out, const tide_conninfo_t *c)
     array_init(out);
     php_tide_port_t *port = c->port >= 0 && c->port < rt.srv->nports ? rt.srv->ports[c->port] : NULL;
     add_assoc_long(out, "server_port", port ? port->p.port : 0);
-    add_assoc_long(out, "server_fd", port ? port->p.fd : -1);
+    add_assoc_long(out, "server_fd", port ? port->server_fd : -1);
     add_assoc_long(out, "socket_fd", c->fd);
     add_assoc_long(out, "socket_type", port ? port->p.type : 0);
     add_assoc_long(out, "remote_port", c->remote_port);
