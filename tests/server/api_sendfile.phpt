@@ -9,7 +9,7 @@ final class Reader
 {
     private string $buf = '';
     public function __construct(private $c) {}
-    public function until(string $end, float $timeout = 8.0): string
+    public function until(string $end, float $timeout = 30.0): string
     {
         $deadline = microtime(true) + $timeout;
         while (($p = strpos($this->buf, $end)) === false && microtime(true) < $deadline) {
@@ -92,7 +92,7 @@ foreach (TIDE_MODES as $mode => $name) {
     $c2 = tide_connect($srv->port, '127.0.0.1', 10);
     fwrite($c2, "fileclose\n");
     $all = '';
-    $deadline = microtime(true) + 8;
+    $deadline = microtime(true) + 30;
     while (!feof($c2) && microtime(true) < $deadline) $all .= (string) fread($c2, 262144);
     echo "$name: sendfile then close: ", $all === $files['huge'] . "EOF\n" ? 'all bytes, then the close' : 'WRONG (' . strlen($all) . ' bytes)', "\n";
     $srv->stop();

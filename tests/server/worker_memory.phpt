@@ -1,5 +1,9 @@
 --TEST--
 Server: a long-running worker does not grow (memory after 20,000 more requests and 500 more connections)
+--SKIPIF--
+<?php
+if (getenv('USE_ZEND_ALLOC') === '0') die('skip memory_get_usage() and RSS need the Zend memory manager and no valgrind (USE_ZEND_ALLOC=0)');
+?>
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
