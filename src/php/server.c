@@ -742,15 +742,20 @@ static void server_free(zend_object *obj)
     zend_object_std_dtor(obj);
 }
 
-static HashTable *server_get_gc(zend_object *obj, zval **table, int *n)
+/* The GC sees the callbacks an object holds, and its properties. */
+static HashTable *gc_with_callbacks(zend_object *obj, cb_t *cbs, zval **table, int *n)
 {
-    php_tide_server_t *s = server_from(obj);
     zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
     for (int i = 0; i < EV_COUNT; i++)
-        if (cb_isset(&s->cb[i]))
-            zend_get_gc_buffer_add_zval(buf, &s->cb[i].fn);
+        if (cb_isset(&cbs[i]))
+            zend_get_gc_buffer_add_zval(buf, &cbs[i].fn);
     zend_get_gc_buffer_use(buf, table, n);
     return zend_std_get_properties(obj);
+}
+
+static HashTable *server_get_gc(zend_object *obj, zval **table, int *n)
+{
+    return gc_with_callbacks(obj, server_from(obj)->cb, table, n);
 }
 
 static zend_object *port_create(zend_class_entry *ce)
@@ -783,13 +788,7 @@ static void port_free(zend_object *obj)
 
 static HashTable *port_get_gc(zend_object *obj, zval **table, int *n)
 {
-    php_tide_port_t *p = port_from(obj);
-    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
-    for (int i = 0; i < EV_COUNT; i++)
-        if (cb_isset(&p->cb[i]))
-            zend_get_gc_buffer_add_zval(buf, &p->cb[i].fn);
-    zend_get_gc_buffer_use(buf, table, n);
-    return zend_std_get_properties(obj);
+    return gc_with_callbacks(obj, port_from(obj)->cb, table, n);
 }
 
 /* ---- ports ---- */
@@ -2415,6 +2414,19 @@ static void inflight_add(const tide_conninfo_t *c, uint64_t session, size_t len)
     }
 }
 
+/* owner_request() with the payload in two pieces, in this process. */
+static void owner_request_parts(int type, uint64_t session, uint32_t field, const void *a,
+                                size_t alen, const void *b, size_t blen)
+{
+    char *buf = emalloc(alen + blen + 1);
+    if (alen)
+        memcpy(buf, a, alen);
+    if (blen)
+        memcpy(buf + alen, b, blen);
+    owner_request(type, session, field, buf, alen + blen);
+    efree(buf);
+}
+
 /* Sends a request about connection fd to whoever owns it. */
 static int to_owner(int type, uint64_t session, uint32_t field, const void *a, size_t alen,
                     const void *b, size_t blen)
@@ -2437,15 +2449,9 @@ static int to_owner(int type, uint64_t session, uint32_t field, const void *a, s
                 return tide_engine_pause(rt.engine, session);
             case M_RESUME:
                 return tide_engine_resume(rt.engine, session);
-            default: {
-                char *buf = emalloc(alen + blen + 1);
-                memcpy(buf, a, alen);
-                if (blen)
-                    memcpy(buf + alen, b, blen);
-                owner_request(type, session, field, buf, alen + blen);
-                efree(buf);
+            default:
+                owner_request_parts(type, session, field, a, alen, b, blen);
                 return 0;
-            }
             }
         }
         if (rt.role == ROLE_WORKER) {
@@ -2467,12 +2473,7 @@ static int to_owner(int type, uint64_t session, uint32_t field, const void *a, s
     if (rt.role == ROLE_WORKER)
         return tide_link_send2(&rt.link, type, session, field, a, alen, b, blen);
     if (rt.role == ROLE_MASTER && rt.engine) {
-        char *buf = emalloc(alen + blen + 1);
-        memcpy(buf, a, alen);
-        if (blen)
-            memcpy(buf + alen, b, blen);
-        owner_request(type, session, field, buf, alen + blen);
-        efree(buf);
+        owner_request_parts(type, session, field, a, alen, b, blen);
         return 0;
     }
     return TIDE_ECLOSED;
