@@ -348,6 +348,8 @@ static void request_done(void *arg)
  * `request`, the worker counts the request finished when the callback is done. */
 static void call_event_req(cb_t *cb, zval *args, uint32_t argc, bool request)
 {
+    /* Only dispatch_mode 3 (MODE_PROCESS) reads the count: nobody else pays for it. */
+    request = request && rt.srv->mode == TIDE_MODE_PROCESS && rt.srv->o.dispatch_mode == 3;
     if (rt.srv->o.enable_coroutine && rt.role == ROLE_WORKER) {
         zend_fcall_info_cache fcc = cb->fcc;
         if (request)
@@ -1142,7 +1144,7 @@ static void ev_receive(int port, uint64_t session, const char *data, size_t len)
         call_event_req(cb, args, 4, true);
         zval_ptr_dtor(&args[0]);
         zval_ptr_dtor(&args[3]);
-    } else {
+    } else if (rt.srv->mode == TIDE_MODE_PROCESS && rt.srv->o.dispatch_mode == 3) {
         request_done(NULL);
     }
     count_request();
@@ -1182,7 +1184,7 @@ static void ev_packet(int port, const pkt_addr_t *a, const char *data, size_t le
         zval_ptr_dtor(&args[0]);
         zval_ptr_dtor(&args[1]);
         zval_ptr_dtor(&args[2]);
-    } else {
+    } else if (rt.srv->mode == TIDE_MODE_PROCESS && rt.srv->o.dispatch_mode == 3) {
         request_done(NULL);
     }
     count_request();
