@@ -2335,9 +2335,6 @@ ZEND_METHOD(Tide_Server, start)
         leave_process(status);
         RETURN_THROWS();
     }
-    if (srv->mode == TIDE_MODE_BASE && status == 0) {
-        /* The manager of MODE_BASE is also what the master is elsewhere. */
-    }
     call_simple(EV_SHUTDOWN);
     if (srv->o.pid_file)
         unlink(ZSTR_VAL(srv->o.pid_file));

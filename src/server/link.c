@@ -15,8 +15,7 @@
 
 /* One message on its way out: the packet headers, then the payload. */
 typedef struct out_msg {
-    tide_link_t *l;
-    size_t packets, done, bytes;
+    size_t packets, done;
     char *payload;
     tide_ipc_hdr_t hdrs[];
 } out_msg_t;
@@ -179,10 +178,8 @@ int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
     flush_batch(l->r, l);
     size_t n = tide_ipc_packets(len);
     out_msg_t *m = tide_malloc(sizeof(*m) + n * sizeof(tide_ipc_hdr_t) + len);
-    m->l = l;
     m->packets = n;
     m->done = 0;
-    m->bytes = len;
     m->payload = (char *)&m->hdrs[n];
     if (alen)
         memcpy(m->payload, a, alen);
