@@ -815,14 +815,14 @@ void tide_reactor_destroy(tide_reactor_t *r)
                 sigdelset(&r->signal_mask, signo);
         pthread_sigmask(SIG_UNBLOCK, &r->signal_mask, NULL);
     }
-    tide_heap_node_t **timers = r->timers.nodes;
+    tide_heap_entry_t *timers = r->timers.ents;
     size_t ntimers = r->timers.len;
     tide_heap_init(&r->timers); /* the heap must not touch the timers freed below */
     for (size_t i = 0; i < ntimers; i++)
-        if (((tide_timer_t *)timers[i])->id) /* embedded ones belong to their owners */
-            tide_free(timers[i]);
+        if (((tide_timer_t *)timers[i].node)->id) /* embedded ones belong to their owners */
+            tide_free(timers[i].node);
         else
-            timers[i]->index = SIZE_MAX;
+            timers[i].node->index = SIZE_MAX;
     tide_free(timers);
     tide_idmap_destroy(&r->timer_ids);
     for (int fd = 0; fd < r->nfds; fd++)

@@ -184,7 +184,7 @@ static void switch_to(tide_sched_t *s, tide_coro_t *from, tide_coro_t *to, bool 
     if (from->stack && TIDE_UNLIKELY(!tide_stack_canary_ok(from->stack)))
         tide_panic("C stack overflow in coroutine #%lld (its stack is %zu bytes); raise the "
                    "stack size",
-                   (long long)from->h.id, from->stack->size);
+                   (long long)from->h.id, from->stack->asked);
     if (s->hooks.on_switch)
         s->hooks.on_switch(from, to, s->hooks.udata);
     s->h.current = to;
@@ -300,6 +300,10 @@ int64_t tide_coro_create(tide_sched_t *s, tide_coro_fn fn, void *arg)
     if (s->hooks.on_start)
         s->hooks.on_start(co, arg, s->hooks.udata);
     resume_into(s, co);
+    /* Still alive (it suspended): it keeps its stack, and the next coroutine will get one
+     * that has not been touched for a while. Load that one while the caller goes on. */
+    if (tide_coro_find(s, id))
+        tide_stack_prefetch_next(&s->stacks);
     return id;
 }
 

@@ -60,7 +60,7 @@ static size_t guard_budget(void)
 void tide_stack_pool_init(tide_stack_pool_t *p, size_t size, size_t extra)
 {
     p->size = round_size(size);
-    p->extra = (extra + page_size() - 1) & ~(page_size() - 1);
+    p->extra = extra;
     p->keep = 128;
     p->max_free = 65536;
     p->nguarded = 0;
@@ -115,9 +115,17 @@ static void slab_unmap(tide_stack_pool_t *p, tide_stack_slab_t *slab)
     tide_free(slab);
 }
 
+/* Guard, C stack and the owner's state; the state starts TIDE_STACK_TOP_OFFSET bytes into a
+ * page, so that the stack's top and the state share that page. */
+static size_t slot_stride(const tide_stack_pool_t *p)
+{
+    size_t page = page_size();
+    return TIDE_STACK_GUARD + ((p->size + TIDE_STACK_TOP_OFFSET + p->extra + page - 1) & ~(page - 1));
+}
+
 static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
 {
-    size_t stride = TIDE_STACK_GUARD + p->size + p->extra;
+    size_t stride = slot_stride(p);
     size_t len = stride * SLAB_STACKS;
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -136,8 +144,9 @@ static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
     for (int i = SLAB_STACKS - 1; i >= 0; i--) {
         tide_stack_t *s = &slab->stacks[i];
         s->lo = slab->mem + (size_t)i * stride + TIDE_STACK_GUARD;
-        s->size = p->size;
-        s->extra = s->lo + p->size;
+        s->asked = p->size;
+        s->size = p->size + TIDE_STACK_TOP_OFFSET;
+        s->extra = s->lo + s->size;
         s->slab = slab;
         slab->nfree++;
         free_list_push(p, s);
@@ -147,7 +156,7 @@ static tide_stack_slab_t *slab_new(tide_stack_pool_t *p)
 
 static int slab_current(const tide_stack_pool_t *p, const tide_stack_slab_t *slab)
 {
-    return slab->stride == TIDE_STACK_GUARD + p->size + p->extra;
+    return slab->stride == slot_stride(p);
 }
 
 /* Takes a slab whose stacks are all free off the free list and unmaps it. */
@@ -183,6 +192,15 @@ tide_stack_t *tide_stack_get(tide_stack_pool_t *p)
     if (s->canaried)
         *(uint64_t *)(s->lo + 64) = 0x7469646573746b21ull ^ (uintptr_t)s;
     return s;
+}
+
+void tide_stack_prefetch_next(const tide_stack_pool_t *p)
+{
+    if (!p->free)
+        return;
+    const char *top = p->free->extra;
+    for (int off = -TIDE_STACK_HOT_BELOW; off < TIDE_STACK_HOT_ABOVE; off += 64)
+        __builtin_prefetch(top + off, 1, 3);
 }
 
 void tide_stack_put(tide_stack_pool_t *p, tide_stack_t *s)

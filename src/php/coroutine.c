@@ -511,7 +511,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
         put_str(&p, "PHP Fatal error:  Tide: C stack overflow in coroutine #");
         put_num(&p, (unsigned long long)tide_coro_id(co));
         put_str(&p, " (its stack is ");
-        put_num(&p, tide_coro_stack(co)->size);
+        put_num(&p, tide_coro_stack(co)->asked);
         put_str(&p, " bytes); raise it with Tide\\Coroutine::set(['stack_size' => ...])\n");
         if (write(STDERR_FILENO, buf, (size_t)(p - buf)) < 0) {
             /* nothing more can be done */

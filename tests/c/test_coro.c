@@ -68,7 +68,11 @@ TEST(stack_pool_reuses_stacks_and_gives_slabs_back)
     p.keep = 32;
     tide_stack_t *a = tide_stack_get(&p);
     CHECK(a != NULL);
-    CHECK_EQ(a->size, 64 * 1024);
+    CHECK_EQ(a->asked, 64 * 1024);
+    CHECK_EQ(a->size, 64 * 1024 + TIDE_STACK_TOP_OFFSET);
+    CHECK(a->extra == a->lo + a->size);
+    /* The top sits half-way into a page, so the top and the owner's state share it. */
+    CHECK_EQ((uintptr_t)a->extra % 4096, TIDE_STACK_TOP_OFFSET);
     memset(a->lo, 0xab, a->size); /* the whole stack is writable */
     tide_stack_put(&p, a);
     CHECK(tide_stack_get(&p) == a); /* the warm one comes back first */
@@ -90,7 +94,7 @@ TEST(stack_pool_reuses_stacks_and_gives_slabs_back)
     CHECK(p.nfree <= p.keep + 64);
     tide_stack_pool_resize(&p, 128 * 1024);
     tide_stack_t *b = tide_stack_get(&p);
-    CHECK_EQ(b->size, 128 * 1024);
+    CHECK_EQ(b->asked, 128 * 1024);
     tide_stack_put(&p, b);
     tide_stack_pool_destroy(&p);
     free(all);
