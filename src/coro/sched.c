@@ -331,23 +331,43 @@ bool tide_coro_canceled(const tide_coro_t *co)
 
 /* ---- suspension ---- */
 
+/*
+ * yield and resume are one function with one switch in it, so that a coroutine that
+ * yielded and one that resumed it were suspended at the same return address: see
+ * tide_coro_switch() in coro.h.
+ */
+int tide_coro_switch(tide_sched_t *s, tide_coro_t *co)
+{
+    tide_coro_t *self = s->h.current, *to;
+    if (co) {
+        if (co->h.state != TIDE_CORO_YIELDED)
+            return -ESRCH;
+        co->origin = self;
+        co->h.state = TIDE_CORO_RUNNING;
+        to = co;
+    } else {
+        if (tide_coro_is_main(self))
+            return -EPERM;
+        if (self->killed)
+            return TIDE_EKILLED;
+        self->h.state = TIDE_CORO_YIELDED;
+        to = next_after(s, self);
+    }
+    /* Opaque to the optimizer, so that it cannot copy the switch into each branch above:
+     * the point is that there is one call site. */
+    __asm__ volatile("" : "+r"(to), "+r"(co));
+    switch_to(s, self, to, false);
+    return !co && self->killed ? TIDE_EKILLED : 0;
+}
+
 int tide_coro_yield(tide_sched_t *s)
 {
-    tide_coro_t *self = s->h.current;
-    if (tide_coro_is_main(self))
-        return -EPERM;
-    if (self->killed)
-        return TIDE_EKILLED;
-    suspend(s, TIDE_CORO_YIELDED);
-    return self->killed ? TIDE_EKILLED : 0;
+    return tide_coro_switch(s, NULL);
 }
 
 int tide_coro_resume(tide_sched_t *s, tide_coro_t *co)
 {
-    if (!co || co->h.state != TIDE_CORO_YIELDED)
-        return -ESRCH;
-    resume_into(s, co);
-    return 0;
+    return co ? tide_coro_switch(s, co) : -ESRCH;
 }
 
 static void enqueue(tide_sched_t *s, tide_coro_t *co)

@@ -139,11 +139,11 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     /* Output buffers a coroutine opened are its own: the next coroutine must not write
      * into them. Buffers opened outside any coroutine stay below for everyone. Nothing to
      * do (two loads) when no coroutine has a buffer open. */
-    if (!tide_coro_is_main(from) && zend_stack_count(&OG(handlers)) > f->og_base)
+    if (!tide_coro_is_main(from) && UNEXPECTED(OG(handlers).top > f->og_base))
         set_buffers_aside(f);
     if (!tide_coro_is_main(to)) {
-        t->og_base = zend_stack_count(&OG(handlers));
-        if (t->og_saved_n)
+        t->og_base = OG(handlers).top; /* zend_stack_count(), without the call */
+        if (UNEXPECTED(t->og_saved_n))
             put_buffers_back(t);
     }
 }
@@ -663,29 +663,56 @@ ZEND_METHOD(Tide_Coroutine, exists)
     RETURN_BOOL(cid > 0 && find_coro(cid));
 }
 
-ZEND_METHOD(Tide_Coroutine, yield)
+/*
+ * yield() and resume() both end with a tail call (a jump) to this function, so a coroutine
+ * suspended in either has the same return addresses on its C stack: the VM's call to the
+ * method, this function's call to tide_coro_switch(), and that one's call to the switch.
+ * The CPU then predicts every return after a switch (see tide_coro_switch() in coro.h).
+ * resume: the coroutine to switch to; NULL to yield.
+ */
+static zend_never_inline void switch_from_php(zend_execute_data *execute_data,
+                                              zval *return_value, tide_coro_t *resume)
 {
-    ZEND_PARSE_PARAMETERS_NONE();
-    if (!php_tide_coro_suspendable("Tide\\Coroutine::yield()"))
-        RETURN_THROWS();
-    php_tide_coro_waits_on("Tide\\Coroutine::yield()");
-    if (tide_coro_yield(TIDE_G(sched)) == TIDE_EKILLED) {
+    TIDE_UNUSED(execute_data);
+    int rc = tide_coro_switch(TIDE_G(sched), resume);
+    if (resume) {
+        /* Back from the coroutine we resumed: did it fail in a way that ends us too? */
+        if (UNEXPECTED(TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout))) {
+            if (current_coro()) {
+                unwind_for_failure();
+                RETURN_THROWS();
+            }
+            if (!TIDE_G(in_loop) && php_tide_coro_rethrow())
+                RETURN_THROWS();
+        }
+    } else if (UNEXPECTED(rc == TIDE_EKILLED)) {
         php_tide_coro_killed();
         RETURN_THROWS();
     }
     RETURN_TRUE;
 }
 
-ZEND_METHOD(Tide_Coroutine, resume)
+ZEND_METHOD(Tide_Coroutine, yield)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    if (!php_tide_coro_suspendable("Tide\\Coroutine::yield()"))
+        RETURN_THROWS();
+    php_tide_coro_waits_on("Tide\\Coroutine::yield()");
+    switch_from_php(execute_data, return_value, NULL);
+}
+
+/* The coroutine resume($cid) switches to; NULL after a TypeError or a warning. Apart from
+ * the method, so that no local of the method escapes and its last call can be a jump. */
+static zend_never_inline tide_coro_t *resume_target(zend_execute_data *execute_data)
 {
     zend_long cid;
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_LONG(cid)
-    ZEND_PARSE_PARAMETERS_END();
+    ZEND_PARSE_PARAMETERS_END_EX(return NULL);
     tide_coro_t *co = cid > 0 ? find_coro(cid) : NULL;
     if (!co) {
         php_error_docref(NULL, E_WARNING, "Coroutine #" ZEND_LONG_FMT " does not exist", cid);
-        RETURN_FALSE;
+        return NULL;
     }
     if (tide_coro_state(co) != TIDE_CORO_YIELDED) {
         php_error_docref(NULL, E_WARNING,
@@ -693,18 +720,20 @@ ZEND_METHOD(Tide_Coroutine, resume)
                          " is not suspended by Tide\\Coroutine::yield() (it is %s)",
                          cid,
                          tide_coro_state(co) == TIDE_CORO_RUNNING ? "running" : "waiting");
-        RETURN_FALSE;
+        return NULL;
     }
-    tide_coro_resume(TIDE_G(sched), co);
-    if (TIDE_G(coro_exception) || TIDE_G(coro_exit) || TIDE_G(coro_bailout)) {
-        if (current_coro()) {
-            unwind_for_failure();
-            RETURN_THROWS();
-        }
-        if (!TIDE_G(in_loop) && php_tide_coro_rethrow())
-            RETURN_THROWS();
+    return co;
+}
+
+ZEND_METHOD(Tide_Coroutine, resume)
+{
+    tide_coro_t *co = resume_target(execute_data);
+    if (!co) {
+        if (!EG(exception))
+            RETVAL_FALSE;
+        return;
     }
-    RETURN_TRUE;
+    switch_from_php(execute_data, return_value, co);
 }
 
 ZEND_METHOD(Tide_Coroutine, sleep)
