@@ -124,7 +124,8 @@ static inline void tide_coro_set_udata(tide_coro_t *co, void *udata)
     ((tide_coro_head_t *)co)->udata = udata;
 }
 tide_coro_t *tide_sched_main(const tide_sched_t *s);
-tide_coro_t *tide_coro_find(const tide_sched_t *s, int64_t cid);
+/* The live coroutine with id cid, or NULL. */
+tide_coro_t *tide_coro_find(tide_sched_t *s, int64_t cid);
 const struct tide_stack *tide_coro_stack(const tide_coro_t *co);
 bool tide_coro_canceled(const tide_coro_t *co);
 

@@ -54,6 +54,7 @@ struct tide_sched {
     uint64_t switches;
     tide_coro_t *switch_from; /* ASan: the coroutine a switch came from */
     tide_coro_t *zombie;      /* ended, still on its stack: freed by whoever runs next */
+    tide_coro_t *found;       /* the last tide_coro_find() answer (resume($cid) in a loop) */
 };
 
 #define DEFAULT_STACK_SIZE (256 * 1024)
@@ -94,6 +95,8 @@ static void release(tide_sched_t *s, tide_coro_t *co)
     else
         s->all_tail = co->all_prev;
     tide_idmap_del(&s->ids, (uint64_t)co->h.id);
+    if (s->found == co)
+        s->found = NULL;
 #ifdef __SANITIZE_ADDRESS__
     /* Its frames never returned: clear their redzones before the stack is reused. */
     ASAN_UNPOISON_MEMORY_REGION(co->stack->lo, co->stack->size);
@@ -314,9 +317,14 @@ tide_coro_t *tide_sched_main(const tide_sched_t *s)
     return (tide_coro_t *)&s->main;
 }
 
-tide_coro_t *tide_coro_find(const tide_sched_t *s, int64_t cid)
+tide_coro_t *tide_coro_find(tide_sched_t *s, int64_t cid)
 {
-    return cid > 0 ? tide_idmap_get(&s->ids, (uint64_t)cid) : NULL;
+    if (s->found && s->found->h.id == cid)
+        return s->found;
+    tide_coro_t *co = cid > 0 ? tide_idmap_get(&s->ids, (uint64_t)cid) : NULL;
+    if (co)
+        s->found = co;
+    return co;
 }
 
 const struct tide_stack *tide_coro_stack(const tide_coro_t *co)

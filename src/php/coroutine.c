@@ -108,6 +108,21 @@ static void put_buffers_back(php_tide_coro_t *pc)
     set_active_buffer();
 }
 
+/* Output buffers a coroutine opened are its own: the next coroutine must not write into
+ * them. Buffers opened outside any coroutine stay below for everyone. */
+static zend_never_inline void switch_buffers(php_tide_coro_t *f, bool from_main,
+                                             php_tide_coro_t *t, bool to_main)
+{
+    if (!from_main && OG(handlers).top > f->og_base)
+        set_buffers_aside(f);
+    if (!to_main) {
+        t->og_base = OG(handlers).top;
+        if (t->og_saved_n)
+            put_buffers_back(t);
+    }
+}
+
+/* On every switch: a leaf function unless a coroutine has output buffers open. */
 static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
 {
     /* The main pseudo-coroutine has a state area too (zeroed), one per scheduler. */
@@ -136,16 +151,15 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     EG(active_fiber) = t->active_fiber;
     EG(current_fiber_context) = t->fiber_context;
 
-    /* Output buffers a coroutine opened are its own: the next coroutine must not write
-     * into them. Buffers opened outside any coroutine stay below for everyone. Nothing to
-     * do (two loads) when no coroutine has a buffer open. */
-    if (!tide_coro_is_main(from) && UNEXPECTED(OG(handlers).top > f->og_base))
-        set_buffers_aside(f);
-    if (!tide_coro_is_main(to)) {
-        t->og_base = OG(handlers).top; /* zend_stack_count(), without the call */
-        if (UNEXPECTED(t->og_saved_n))
-            put_buffers_back(t);
+    /* Two loads and a store when no coroutine has a buffer open. */
+    bool from_main = tide_coro_is_main(from), to_main = tide_coro_is_main(to);
+    if (UNEXPECTED((!from_main && OG(handlers).top > f->og_base) ||
+                   (!to_main && t->og_saved_n))) {
+        switch_buffers(f, from_main, t, to_main);
+        return;
     }
+    if (!to_main)
+        t->og_base = OG(handlers).top;
 }
 
 /* Releases *zv as UNDEF first: a destructor it runs may look at it again (getContext()). */

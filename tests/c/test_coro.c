@@ -147,6 +147,34 @@ REACTOR_TEST(create_runs_at_once_and_yield_returns_to_the_resumer)
     tide_reactor_destroy(r);
 }
 
+static void just_yield(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    tide_coro_yield(arg);
+}
+
+REACTOR_TEST(find_does_not_answer_for_a_dead_coroutine_whose_slot_was_reused)
+{
+    tide_reactor_t *r;
+    tide_sched_t *s = sched(backend, &r);
+    int64_t a = tide_coro_create(s, just_yield, s);
+    tide_coro_t *ca = tide_coro_find(s, a); /* remembered by find */
+    CHECK(ca != NULL);
+    CHECK_EQ(tide_coro_resume(s, ca), 0); /* ends */
+    int64_t b = tide_coro_create(s, just_yield, s);
+    tide_coro_t *cb = tide_coro_find(s, b);
+    CHECK(cb == ca); /* the same warm slot, a new coroutine */
+    CHECK(tide_coro_find(s, a) == NULL);
+    CHECK(tide_coro_find(s, b) == cb);
+    CHECK(tide_coro_find(s, 0) == NULL);
+    CHECK(tide_coro_find(s, -1) == NULL);
+    CHECK_EQ(tide_coro_switch(s, cb), 0); /* resume through the shared path */
+    CHECK(tide_coro_find(s, b) == NULL);
+    CHECK_EQ(tide_coro_switch(s, NULL), -EPERM); /* main cannot yield */
+    tide_sched_destroy(s);
+    tide_reactor_destroy(r);
+}
+
 static int order[16], norder;
 
 static tide_sched_t *the_sched;
