@@ -31,20 +31,34 @@ function rss_kb(): int
 
 $rows = [];
 
-// 1. switch: yield/resume ping-pong vs Fiber::suspend/resume
+// 1. switch: yield/resume ping-pong vs Fiber::suspend/resume (the same loops on both sides)
 $fiber = median(function () use ($N) {
-    $f = new Fiber(function () { while (true) Fiber::suspend(); });
+    $f = new Fiber(function () use ($N) { for ($i = 0; $i < $N; $i++) Fiber::suspend(); });
     $f->start();
     for ($i = 0; $i < $N; $i++) $f->resume();
 });
 $coro = median(function () use ($N) {
     Tide\run(function () use ($N) {
-        $cid = Tide\go(function () { while (true) Coroutine::yield(); });
+        $cid = Tide\go(function () use ($N) { for ($i = 0; $i < $N; $i++) Coroutine::yield(); });
         for ($i = 0; $i < $N; $i++) Coroutine::resume($cid);
-        Coroutine::cancel($cid);
     });
 });
 $rows[] = ["switch round trip (yield + resume)", $coro / $N, $fiber / $N, 0.5];
+
+// 1b. What a round trip costs before any switch: the same two loops, each making one
+// Tide\Coroutine call that returns at once (exists($cid), getCid()) in place of
+// resume()/yield(). A round trip cannot cost less than this plus two context switches.
+$floor = median(function () use ($N) {
+    Tide\run(function () use ($N) {
+        $cid = Tide\go(function () use ($N) {
+            for ($i = 0; $i < $N; $i++) Coroutine::getCid();
+            Coroutine::yield();
+        });
+        for ($i = 0; $i < $N; $i++) Coroutine::exists($cid);
+        Coroutine::resume($cid);
+    });
+});
+$rows[] = ["floor: the same loops and calls without switching (exists + getCid)", $floor / $N, $fiber / $N, 0.5, "Fiber round trip"];
 
 // 2. create + finish
 $fiber2 = median(function () use ($N) {
