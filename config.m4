@@ -43,7 +43,7 @@ if test "$PHP_TIDE" != "no"; then
     src/php/server.c"
 
   PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_SERVER $TIDE_PHP, $ext_shared,,
-    [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
+    [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -fvisibility=hidden -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])
   dnl After PHP_NEW_EXTENSION: pecl builds outside the source tree.
   PHP_ADD_INCLUDE([$ext_srcdir/include])
   PHP_ADD_INCLUDE([$ext_srcdir/src/php])
