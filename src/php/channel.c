@@ -22,7 +22,8 @@ static zend_object_handlers channel_handlers, waitgroup_handlers;
 enum { ERR_OK = 0, ERR_TIMEOUT = -1, ERR_CLOSED = -2, ERR_CANCELED = -3 };
 
 typedef struct php_tide_channel {
-    tide_chan_t *ch; /* NULL until constructed */
+    tide_chan_t *ch;    /* NULL until constructed */
+    tide_sched_t *sched; /* the scheduler ch was last given */
     zend_object std;
 } php_tide_channel_t;
 
@@ -114,7 +115,10 @@ static php_tide_channel_t *this_channel(zval *this_ptr)
     tide_sched_t *s = php_tide_sched();
     if (!s)
         return NULL;
-    tide_chan_set_sched(c->ch, s);
+    if (UNEXPECTED(c->sched != s)) {
+        tide_chan_set_sched(c->ch, s);
+        c->sched = s;
+    }
     return c;
 }
 
@@ -138,6 +142,7 @@ ZEND_METHOD(Tide_Coroutine_Channel, __construct)
     if (!s)
         RETURN_THROWS();
     c->ch = tide_chan_create(s, (size_t)capacity, sizeof(zval));
+    c->sched = s;
     ZVAL_LONG(OBJ_PROP_NUM(Z_OBJ_P(ZEND_THIS), 0), capacity);
 }
 
