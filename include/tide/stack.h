@@ -59,8 +59,8 @@ tide_stack_t *tide_stack_get(tide_stack_pool_t *p);
 void tide_stack_put(tide_stack_pool_t *p, tide_stack_t *s);
 
 /*
- * Starts loading into the cache the part of the next stack to be handed out that a new
- * coroutine touches first: the top TIDE_STACK_HOT_BELOW bytes of its C stack and the first
+ * Starts loading into the cache the part of the stack handed out after the next one that a
+ * new coroutine touches first: the top TIDE_STACK_HOT_BELOW bytes of its C stack and the first
  * TIDE_STACK_HOT_ABOVE bytes of its owner's state. Call it when the next stack is sure to
  * be a cold one: the coroutine just made is still alive, so the warm stack is taken. A
  * burst of spawns that suspend then overlaps these misses with the work of each spawn.
