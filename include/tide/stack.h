@@ -29,7 +29,8 @@ typedef struct tide_stack {
     unsigned valgrind_id;
     int guarded;  /* has its guard page */
     int canaried; /* has the canary instead */
-    int on_free;
+    int on_free;  /* on the pool's free list */
+    int in_use;   /* handed out, not yet put back */
 } tide_stack_t;
 
 typedef struct tide_stack_pool {

@@ -174,6 +174,7 @@ tide_stack_t *tide_stack_get(tide_stack_pool_t *p)
         return NULL;
     tide_stack_t *s = p->free;
     free_list_remove(p, s);
+    s->in_use = 1;
     s->slab->nfree--;
     p->nused++;
     if (!s->guarded && !s->canaried) {
@@ -201,7 +202,9 @@ void tide_stack_prefetch_next(const tide_stack_pool_t *p)
     /* In a burst, the spawn before this one already started on p->free: start on the stack
      * after it, so that each stack has two spawns' time (about a microsecond) to arrive. */
     const char *top = (p->free->next ? p->free->next : p->free)->extra;
-    for (int off = -TIDE_STACK_HOT_BELOW; off < TIDE_STACK_HOT_ABOVE; off += 64)
+    /* Not past the owner's state: above it is the next slot's guard, or the slab's end. */
+    int above = p->extra < TIDE_STACK_HOT_ABOVE ? (int)p->extra : TIDE_STACK_HOT_ABOVE;
+    for (int off = -TIDE_STACK_HOT_BELOW; off < above; off += 64)
         __builtin_prefetch(top + off, 1, 3);
 }
 
@@ -209,6 +212,7 @@ void tide_stack_put(tide_stack_pool_t *p, tide_stack_t *s)
 {
     tide_stack_slab_t *slab = s->slab;
     int current = slab_current(p, slab);
+    s->in_use = 0;
     p->nused--;
     slab->nfree++;
     if (current)
@@ -239,8 +243,14 @@ void tide_stack_pool_resize(tide_stack_pool_t *p, size_t size)
      * their last stack comes back. */
     for (tide_stack_slab_t *slab = p->slabs, *next; slab; slab = next) {
         next = slab->next;
-        if (slab_current(p, slab))
+        if (slab_current(p, slab)) {
+            /* Of this size again (a resize away and back): its free stacks, taken off the
+             * list by the first resize, are handed out again. */
+            for (unsigned i = 0; i < SLAB_STACKS; i++)
+                if (!slab->stacks[i].in_use && !slab->stacks[i].on_free)
+                    free_list_push(p, &slab->stacks[i]);
             continue;
+        }
         if (slab->nfree == SLAB_STACKS) {
             slab_release(p, slab);
             continue;

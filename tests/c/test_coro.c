@@ -100,6 +100,28 @@ TEST(stack_pool_reuses_stacks_and_gives_slabs_back)
     free(all);
 }
 
+TEST(stack_pool_resized_away_and_back_hands_out_its_free_stacks_again)
+{
+    tide_stack_pool_t p;
+    tide_stack_pool_init(&p, 64 * 1024, 0);
+    tide_stack_t *a = tide_stack_get(&p), *b = tide_stack_get(&p);
+    tide_stack_put(&p, a);
+    CHECK_EQ(p.nfree, 31); /* one slab of 32, b in use */
+    tide_stack_pool_resize(&p, 128 * 1024); /* b's slab is of the old size now */
+    CHECK_EQ(p.nfree, 0);
+    tide_stack_pool_resize(&p, 64 * 1024); /* and current again */
+    CHECK_EQ(p.nfree, 31);
+    CHECK_EQ(p.nslabs, 1);
+    tide_stack_t *c = tide_stack_get(&p);
+    CHECK(c->slab == b->slab); /* no new slab: the free ones are reused */
+    CHECK_EQ(c->asked, 64 * 1024);
+    tide_stack_put(&p, c);
+    tide_stack_put(&p, b);
+    CHECK_EQ(p.nused, 0);
+    CHECK_EQ(p.nfree, 32);
+    tide_stack_pool_destroy(&p);
+}
+
 /* ---- the scheduler ---- */
 
 static tide_sched_t *sched(tide_backend_t backend, tide_reactor_t **rp)
