@@ -34,13 +34,18 @@ if test "$PHP_TIDE" != "no"; then
     [liburing version built against])
 
   TIDE_CORE="src/core/alloc.c src/core/error.c src/core/log.c src/core/heap.c \
-    src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c"
+    src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c \
+    src/core/readfile_shim.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
   TIDE_PROTO="src/proto/frame.c"
-  TIDE_SERVER="src/server/ipc.c src/server/conntab.c src/server/engine.c src/server/sock.c \
-    src/server/link.c src/server/manager.c"
-  TIDE_PHP="src/php/module.c src/php/loop.c src/php/timer.c src/php/coroutine.c src/php/channel.c \
-    src/php/server.c"
+  TIDE_SERVER="src/server/ipc.c src/server/msg.c src/server/conntab.c src/server/engine.c \
+    src/server/sock.c src/server/link.c src/server/manager.c src/server/dispatch.c \
+    src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c \
+    src/server/server.c"
+  TIDE_PHP="src/php/module.c src/php/error.c src/php/loop.c src/php/timer.c \
+    src/php/coroutine.c src/php/channel.c src/php/server.c src/php/server_port.c \
+    src/php/server_settings.c src/php/server_events.c src/php/server_conn.c \
+    src/php/server_process.c"
 
   PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_SERVER $TIDE_PHP, $ext_shared,,
     [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -fvisibility=hidden -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1])

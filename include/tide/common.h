@@ -25,7 +25,9 @@ enum {
     TIDE_EKILLED = -(TIDE_EBASE + 6),   /* the coroutine is being torn down: unwind */
     TIDE_ETOOBIG = -(TIDE_EBASE + 7),   /* a package longer than package_max_length */
     TIDE_EPROTO = -(TIDE_EBASE + 8),    /* bytes that break the protocol */
-    TIDE_EMAX = TIDE_EBASE + 8,
+    TIDE_EFULL = -(TIDE_EBASE + 9),     /* a connection's output queue is full */
+    TIDE_ESTATE = -(TIDE_EBASE + 10),   /* not possible in this process or state */
+    TIDE_EMAX = TIDE_EBASE + 10,
 };
 
 /* A static string describing rc (a negative errno or a TIDE_E* code). */

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tide/proto.h"
+
 typedef enum tide_frame_mode {
     TIDE_FRAME_RAW = 0, /* no framing: every read is handed on as it is */
     TIDE_FRAME_EOF,     /* package_eof ends a package */
@@ -57,15 +59,18 @@ void tide_framer_init(tide_framer_t *f, const tide_frame_opts_t *o);
 void tide_framer_destroy(tide_framer_t *f);
 
 /* Receives one package (or, for eof_check, a run of them); valid during the call only.
- * Returning non-zero stops tide_framer_feed (the connection is going away, or paused): the
- * bytes not handed out yet are kept, and the next feed (n may be 0) goes on with them. */
+ * It returns a TIDE_PROTO_* value: TAKEN goes on; STOP stops tide_framer_feed after this
+ * package (the connection is going away, or paused); HOLD stops before it: the package is
+ * not taken and is handed out again by the next feed. Bytes not handed out are kept, and
+ * the next feed (n may be 0) goes on with them. */
 typedef int (*tide_frame_cb)(void *udata, const char *data, size_t len);
 
 /*
  * Feeds received bytes. Calls cb for every package they complete, in order. Returns 0,
  * the callback's non-zero value, TIDE_ETOOBIG when a package exceeds max_length, or
  * TIDE_EPROTO when a length field is negative: the connection must then be closed (what
- * was buffered is dropped). The callback must not feed the same framer.
+ * was buffered is dropped). The callback must not feed the same framer. Without framing
+ * (TIDE_FRAME_RAW) each feed is handed out as it is (with what a HOLD kept before it).
  */
 int tide_framer_feed(tide_framer_t *f, const char *data, size_t n, tide_frame_cb cb,
                      void *udata);
@@ -74,5 +79,8 @@ static inline size_t tide_framer_pending(const tide_framer_t *f)
 {
     return f->len;
 }
+
+/* The framer as a port protocol (tide/proto.h); its options are a tide_frame_opts_t. */
+extern const tide_proto_t tide_proto_frame;
 
 #endif

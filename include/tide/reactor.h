@@ -187,6 +187,14 @@ int tide_reactor_writev(tide_reactor_t *r, int fd, const struct iovec *iov, int 
  */
 int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata);
 
+/*
+ * Reads up to len bytes of the regular file fd at offset without blocking the loop, and
+ * calls cb(r, udata, res) on the loop thread with the byte count (0 at EOF) or -errno.
+ * buf must stay valid until cb runs. 0 or -errno.
+ */
+int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
+                           tide_done_cb cb, void *udata);
+
 /* Stops a repeating op (accept, recv, signal). Safe from inside its own callback. */
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
 /* An unreferenced op does not keep tide_reactor_run() alive (a server's signal watch). */

@@ -25,6 +25,10 @@ const char *tide_strerror(int rc)
         return "package longer than package_max_length";
     case TIDE_EPROTO:
         return "protocol error";
+    case TIDE_EFULL:
+        return "output buffer full (buffer_output_size)";
+    case TIDE_ESTATE:
+        return "not possible in this process or state";
     case TIDE_EFORKED:
         return "the event loop belongs to the parent process (fork)";
     }

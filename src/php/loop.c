@@ -72,18 +72,21 @@ tide_reactor_t *php_tide_reactor(void)
         TIDE_G(reactor) = NULL;
         php_tide_timer_forget_all();
     }
-    if (!php_tide_requested_backend(&want, &source, &bad)) {
-        zend_throw_exception_ex(php_tide_exception_ce, TIDE_EBACKEND,
-                                "%s must be auto, io_uring or epoll", bad);
+    if (TIDE_G(server_backend) != TIDE_BACKEND_AUTO) {
+        /* A server's processes all take the backend its first one got (or its setting):
+         * no second probe, no second fallback line. */
+        want = (tide_backend_t)TIDE_G(server_backend);
+        source = "the server's reactor_backend";
+    } else if (!php_tide_requested_backend(&want, &source, &bad)) {
+        php_tide_throw(TIDE_EBACKEND, "%s must be auto, io_uring or epoll", bad);
         return NULL;
     }
-    tide_reactor_opts_t opts = {want, 0};
+    tide_reactor_opts_t opts = {want, (unsigned)TIDE_G(reactor_entries)};
     int rc = tide_reactor_create(&TIDE_G(reactor), &opts, why, sizeof(why));
     if (rc < 0) {
         TIDE_G(reactor) = NULL;
-        zend_throw_exception_ex(php_tide_exception_ce, rc,
-                                "Cannot start the event loop: %s asks for %s, but %s", source,
-                                tide_backend_name(want), why[0] ? why : tide_strerror(rc));
+        php_tide_throw(rc, "Cannot start the event loop: %s asks for %s, but %s", source,
+                       tide_backend_name(want), why[0] ? why : tide_strerror(rc));
         return NULL;
     }
     return TIDE_G(reactor);

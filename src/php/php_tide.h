@@ -28,12 +28,20 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
     unsigned sched_fork_gen; /* tide_fork_generation() when `sched` was checked last */
+    /* A running server's choice, for every reactor its processes make: the backend
+     * (TIDE_BACKEND_AUTO: as TIDE_REACTOR / tide.reactor_backend say) and the ring size. */
+    int server_backend;
+    zend_long reactor_entries;
 ZEND_END_MODULE_GLOBALS(tide)
 
 ZEND_EXTERN_MODULE_GLOBALS(tide)
 #define TIDE_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(tide, v)
 
 extern zend_class_entry *php_tide_exception_ce;
+
+/* Throws Tide\Exception with the message; its code is -rc for a failure (rc < 0: an errno
+ * or a TIDE_E* code, so getCode() is positive), 0 for wrong usage (rc >= 0). See error.c. */
+ZEND_COLD void php_tide_throw(int rc, const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
 
 /* The process's reactor, made on first use with the backend chosen by TIDE_REACTOR or
  * tide.reactor_backend. NULL with a Tide\Exception thrown when it cannot be made. */

@@ -140,11 +140,12 @@ static int next_package(const tide_frame_opts_t *o, const char *p, size_t n, siz
         return 0;
     }
     if (!o->eof_split) {
-        /* open_eof_check: what has arrived goes on once it ends with the eof. */
+        /* open_eof_check: what has arrived goes on once it ends with the eof, within the
+         * bound also when the read that brings the eof crosses it. */
+        if (n > max_length(o))
+            return TIDE_ETOOBIG;
         if (n >= o->eof_len && !memcmp(p + n - o->eof_len, o->eof, o->eof_len))
             *len = n;
-        else if (n > max_length(o))
-            return TIDE_ETOOBIG;
         return 0;
     }
     size_t from = *scanned >= o->eof_len ? *scanned - (o->eof_len - 1) : 0;
@@ -206,6 +207,8 @@ static int drain(tide_framer_t *f, const char *p, size_t n, size_t *used, tide_f
         if (!len)
             break;
         rc = cb(udata, p + off, len);
+        if (rc == TIDE_PROTO_HOLD)
+            return rc; /* not taken: it stays for the next feed */
         off += len;
         *used = off;
         if (rc)
@@ -220,8 +223,22 @@ int tide_framer_feed(tide_framer_t *f, const char *data, size_t n, tide_frame_cb
     size_t used;
     int rc;
 
-    if (f->o->mode == TIDE_FRAME_RAW)
-        return n ? cb(udata, data, n) : 0;
+    if (f->o->mode == TIDE_FRAME_RAW) {
+        /* Each read as it is; one held back goes first, with what came since. */
+        if (f->len) {
+            append(f, data, n);
+            rc = cb(udata, f->buf, f->len);
+            if (rc != TIDE_PROTO_HOLD)
+                reset(f);
+            return rc;
+        }
+        if (!n)
+            return 0;
+        rc = cb(udata, data, n);
+        if (rc == TIDE_PROTO_HOLD)
+            append(f, data, n);
+        return rc;
+    }
     if (!f->len) {
         /* Nothing held back: whole packages go straight from the caller's bytes. */
         rc = drain(f, data, n, &used, cb, udata);
@@ -252,3 +269,40 @@ int tide_framer_feed(tide_framer_t *f, const char *data, size_t n, tide_frame_cb
     }
     return rc;
 }
+
+/* ---- the framer as a port protocol ---- */
+
+static int proto_check(const void *opts)
+{
+    return tide_frame_opts_check(opts);
+}
+
+static void proto_init(void *state, const void *opts)
+{
+    tide_framer_init(state, opts);
+}
+
+static void proto_destroy(void *state)
+{
+    tide_framer_destroy(state);
+}
+
+static int proto_feed(void *state, const char *data, size_t n, const tide_proto_io_t *io)
+{
+    return tide_framer_feed(state, data, n, io->message, io->ctx);
+}
+
+static size_t proto_pending(const void *state)
+{
+    return tide_framer_pending(state);
+}
+
+const tide_proto_t tide_proto_frame = {
+    .name = "stream framing",
+    .state_size = sizeof(tide_framer_t),
+    .check = proto_check,
+    .init = proto_init,
+    .destroy = proto_destroy,
+    .feed = proto_feed,
+    .pending = proto_pending,
+};

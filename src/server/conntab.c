@@ -11,12 +11,7 @@
 #include <time.h>
 
 #include "tide/common.h"
-#include "tide/server.h"
-
-static size_t stats_size(unsigned workers)
-{
-    return sizeof(tide_conntab_stats_t) + (size_t)workers * sizeof(uint64_t);
-}
+#include "tide/conntab.h"
 
 int tide_conntab_create(tide_conntab_t *t, unsigned parts, uint32_t max_conn, unsigned workers)
 {
@@ -27,9 +22,10 @@ int tide_conntab_create(tide_conntab_t *t, unsigned parts, uint32_t max_conn, un
     while (cap < 2 * (uint64_t)max_conn && cap < (1u << 30))
         cap <<= 1;
     size_t slots = (size_t)parts * cap * sizeof(tide_conninfo_t);
-    size_t stats = parts * stats_size(workers);
+    size_t stats = parts * sizeof(tide_conntab_stats_t);
     size_t seqs = (parts + 1) * sizeof(uint64_t); /* next_seq[parts], then last_id */
-    size_t pids = (sizeof(tide_server_pids_t) + workers * sizeof(int32_t) + 63) & ~(size_t)63;
+    size_t pids = (sizeof(tide_server_pids_t) + workers * sizeof(t->pids->worker[0]) + 63) &
+                  ~(size_t)63;
     size_t len = slots + stats + seqs + pids;
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
@@ -87,7 +83,11 @@ tide_conninfo_t *tide_conntab_take(tide_conntab_t *t, unsigned part)
         if (!__atomic_compare_exchange_n(t->last_id, &last, id, false, __ATOMIC_ACQ_REL,
                                          __ATOMIC_ACQUIRE))
             continue; /* another partition took an id meanwhile */
+        /* Only the owner writes a slot: the sequence lock goes on from where it was, so a
+         * reader holding the old id sees the change. */
+        uint32_t sq = c->seq;
         memset((char *)c + sizeof(c->session), 0, sizeof(*c) - sizeof(c->session));
+        c->seq = sq;
         t->next_seq[part] = seq + 1;
         __atomic_store_n(&c->session, id, __ATOMIC_RELEASE);
         return c;
@@ -108,6 +108,24 @@ tide_conninfo_t *tide_conntab_find(const tide_conntab_t *t, uint64_t session)
     uint64_t seq = (session - 1) / t->parts;
     tide_conninfo_t *c = slot_of(t, part, seq);
     return __atomic_load_n(&c->session, __ATOMIC_ACQUIRE) == session ? c : NULL;
+}
+
+bool tide_conntab_snapshot(const tide_conntab_t *t, uint64_t session, tide_conninfo_t *out)
+{
+    tide_conninfo_t *c = tide_conntab_find(t, session);
+    if (!c)
+        return false;
+    /* A sequence lock: the copy counts only if no write was under way or began meanwhile. */
+    for (int tries = 0; tries < 1000; tries++) {
+        uint32_t before = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+        if (before & 1)
+            continue;
+        memcpy(out, c, sizeof(*out));
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == before)
+            return out->session == session;
+    }
+    return false; /* its owner writes it without end: as if gone */
 }
 
 void tide_conntab_each(const tide_conntab_t *t, uint64_t after,
@@ -137,11 +155,9 @@ void tide_conntab_each(const tide_conntab_t *t, uint64_t after,
     }
 }
 
-void tide_conntab_sum(const tide_conntab_t *t, tide_conntab_stats_t *out, uint64_t *worker_req)
+void tide_conntab_sum(const tide_conntab_t *t, tide_conntab_stats_t *out)
 {
     memset(out, 0, sizeof(*out));
-    if (worker_req)
-        memset(worker_req, 0, t->workers * sizeof(uint64_t));
     for (unsigned p = 0; p < t->parts; p++) {
         tide_conntab_stats_t *s = tide_conntab_stats(t, p);
         if (p == 0 || s->start_time < out->start_time)
@@ -151,9 +167,6 @@ void tide_conntab_sum(const tide_conntab_t *t, tide_conntab_stats_t *out, uint64
         out->request_count += s->request_count;
         out->dispatch_count += s->dispatch_count;
         out->connection_num += s->connection_num;
-        if (worker_req)
-            for (unsigned w = 0; w < t->workers; w++)
-                worker_req[w] += s->worker_request[w];
     }
 }
 

@@ -1,25 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The connection engine (see tide/server.h): accepts, reads, frames and writes for the
+ * The connection engine (see tide/engine.h): accepts, reads, frames and writes for the
  * process that owns the connections (the master, or a MODE_BASE worker).
  *
- * A connection's private state (its fd, reader, framer) is here; its public facts are in
- * its slot of the shared table. Closing is one path for every cause: mark closing, tell the
- * owner (handlers.close), queue the close behind the pending writes, and free when that
- * close completes, so nothing is freed under a callback that is still using it.
+ * A connection's private state (its fd, its protocol state, its output) is here; its public
+ * facts are in its slot of the shared table, written between tide_conninfo_begin/end.
+ *
+ * Closing is one path for every cause: mark closing, tell the owner (handlers.close), queue
+ * the close behind the pending writes, and release when that close completes, so nothing is
+ * freed under a callback that is still using it. Operations still on the reactor that name
+ * the connection (writes, the close, a file read) are counted in `ops`: a connection released
+ * with some left is kept as an orphan, freed by the last of their callbacks.
+ *
+ * Reading: a connection is read while nothing stops it: not closing, no EOF seen, not
+ * paused, not holding a message its owner refused (HOLD), and under conn_max_inflight
+ * requests in flight. When the last stop goes, reading restarts and what was held back is
+ * handed over first.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <arpa/inet.h>
 #include <string.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tide/common.h"
+#include "tide/engine.h"
 #include "tide/log.h"
-#include "tide/server.h"
 
 #define DEFAULT_OUTPUT_SIZE (2u * 1024 * 1024)
 /* sendfile: how much of a file is handed to the reactor ahead of the socket. */
@@ -27,36 +34,43 @@
 #define FILE_CHUNK (64u * 1024)
 #define DGRAM_MAX 65536
 
+typedef struct file_read file_read_t;
+
 typedef struct conn {
     tide_engine_t *e;
     tide_conninfo_t *info;
     uint64_t session;
     int fd;
     tide_port_t *port;
+    const tide_proto_t *proto;
     tide_op_t *recv;
-    tide_framer_t framer;
     uint64_t last_recv_ns; /* monotonic: when the last byte came (or the accept) */
     bool closing;
+    bool close_queued; /* the close of fd is on the reactor (or done) */
+    bool eof;        /* the peer closed its side: closed once what it asked for is done */
+    bool holding;    /* the owner refused a message (HOLD): not read until proceed */
     struct conn *prev, *next;
     /* What send() gathered this loop turn: written as one op before the loop waits. */
     tide_defer_t flush;
     struct out_buf *out;
     size_t out_cap;
-    /* After resume(): hands out the packages a pause held back in the framer. */
+    /* Hands out what reading stopped for (held bytes, messages the protocol kept). */
     tide_defer_t drain;
-    /* Writes and the close queued on the reactor, whose callbacks use c. When the engine
-     * is destroyed with some in flight, c is left as an orphan for the last one to free. */
-    unsigned inflight;
+    /* Reactor operations that name c (writes, the close, a file read). */
+    unsigned ops;
     bool orphan;
     /* sendfile: the file parts, and what is sent after them, wait here in order and go
      * out a window at a time as the socket takes them (a file is never read whole). */
     struct pend *pend, *pend_tail;
     size_t wire;         /* bytes in c->out and in writes on the reactor */
+    file_read_t *reading; /* the one file read in flight */
     bool close_pending;  /* a graceful close waits until the queue is out */
-    /* Read after another process paused c (its request to stop reading is on its way):
-     * kept, not handed out, until resume(). */
+    /* Read after reading was asked to stop (another process paused c, or a bound was
+     * reached within a read): kept, not handed out, until reading resumes. */
     char *held;
     size_t held_len;
+    /* The protocol's state follows (proto->state_size bytes). */
+    _Alignas(16) char state[];
 } conn_t;
 
 /* Something queued behind a file: a part of a file (fd >= 0), or bytes. */
@@ -67,6 +81,14 @@ typedef struct pend {
     size_t len;
     char data[];
 } pend_t;
+
+/* A datagram the owner did not take yet (HOLD). */
+typedef struct tide_dgram {
+    struct sockaddr_storage from;
+    socklen_t from_len;
+    size_t len;
+    char data[];
+} dgram_t;
 
 struct tide_engine {
     tide_reactor_t *r;
@@ -82,6 +104,7 @@ struct tide_engine {
     int nports;
     uint64_t heartbeat;
     char *dgram; /* receive buffer for datagrams */
+    tide_ratelimit_t rl_refused, rl_bad;
 };
 
 /* A queued write: the bytes follow the header. */
@@ -91,18 +114,46 @@ typedef struct out_buf {
     char data[];
 } out_buf_t;
 
+/* A read of a file part on its way (tide_reactor_read_file): its buffer becomes the
+ * write of that part. */
+struct file_read {
+    conn_t *c;
+    int fd;         /* the file; closed here when the part was dropped meanwhile */
+    bool dropped;   /* the connection no longer wants it */
+    out_buf_t *b;
+};
+
 static void flush_out(tide_reactor_t *r, void *udata);
 static void pump(conn_t *c);
+static void sync_reading(conn_t *c);
+static void settle(conn_t *c);
+
+static const tide_proto_t *proto_of(const tide_port_t *p)
+{
+    return p->proto ? p->proto : &tide_proto_frame;
+}
+
+static const void *proto_opts_of(const tide_port_t *p)
+{
+    return p->proto ? p->proto_opts : &p->frame;
+}
 
 static void drop_pend(conn_t *c)
 {
     while (c->pend) {
         pend_t *p = c->pend;
         c->pend = p->next;
-        if (p->fd >= 0)
-            close(p->fd);
-        else
-            c->info->out_bytes -= p->len;
+        if (p->fd >= 0) {
+            if (c->reading && c->reading->fd == p->fd) {
+                /* Its read is on the reactor still: the file is closed when it ends. */
+                c->reading->dropped = true;
+                c->reading = NULL;
+            } else {
+                close(p->fd);
+            }
+        } else {
+            tide_conninfo_add(&c->info->out_bytes, -(int64_t)p->len);
+        }
         tide_free(p);
     }
     c->pend_tail = NULL;
@@ -128,8 +179,8 @@ static conn_t *conn_of(const tide_engine_t *e, uint64_t session)
     return e->conns[slot_index(e, info)];
 }
 
-/* Takes c out of the engine and the table (c itself is not freed). */
-static void detach_conn(conn_t *c)
+/* Takes c out of the engine and the table; frees it unless operations still name it. */
+static void release_conn(conn_t *c)
 {
     tide_engine_t *e = c->e;
     if (c->prev)
@@ -144,15 +195,25 @@ static void detach_conn(conn_t *c)
     drop_pend(c);
     tide_free(c->held);
     tide_free(c->out);
+    c->out = NULL;
     tide_conntab_release(e->tab, c->info);
-    tide_framer_destroy(&c->framer);
+    c->proto->destroy(c->state);
     e->count--;
+    if (c->ops)
+        c->orphan = true;
+    else
+        tide_free(c);
 }
 
-static void free_conn(conn_t *c)
+/* An operation that named c has ended; false when c is an orphan (and maybe freed now). */
+static bool op_ended(conn_t *c)
 {
-    detach_conn(c);
-    tide_free(c);
+    c->ops--;
+    if (!c->orphan)
+        return true;
+    if (!c->ops)
+        tide_free(c);
+    return false;
 }
 
 static void on_closed(tide_reactor_t *r, void *udata, ssize_t res)
@@ -160,13 +221,8 @@ static void on_closed(tide_reactor_t *r, void *udata, ssize_t res)
     TIDE_UNUSED(r);
     TIDE_UNUSED(res);
     conn_t *c = udata;
-    c->inflight--;
-    if (c->orphan) {
-        if (!c->inflight)
-            tide_free(c);
-        return;
-    }
-    free_conn(c);
+    if (op_ended(c))
+        release_conn(c);
 }
 
 static void finish_close(conn_t *c);
@@ -178,7 +234,7 @@ static void conn_close(conn_t *c, bool reset)
     if (c->closing)
         return;
     c->closing = true;
-    c->info->flags |= TIDE_CONN_CLOSING;
+    tide_conninfo_set(c->info, TIDE_CONN_CLOSING);
     tide_conntab_stats_t *st = tide_conntab_stats(e->tab, e->part);
     st->close_count++;
     st->connection_num--;
@@ -186,12 +242,13 @@ static void conn_close(conn_t *c, bool reset)
         tide_reactor_cancel(e->r, c->recv);
         c->recv = NULL;
     }
+    tide_reactor_undefer(e->r, &c->drain);
     if (reset) {
         struct linger lg = {1, 0};
         setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
         tide_reactor_undefer(e->r, &c->flush);
         if (c->out) {
-            c->info->out_bytes -= c->out->len;
+            tide_conninfo_add(&c->info->out_bytes, -(int64_t)c->out->len);
             c->wire -= c->out->len;
             tide_free(c->out);
             c->out = NULL;
@@ -215,38 +272,98 @@ static void finish_close(conn_t *c)
     /* What the close handler (or anyone before) sent goes out before the close. */
     tide_reactor_undefer(e->r, &c->flush);
     flush_out(e->r, c);
+    c->close_queued = true;
     if (tide_reactor_close(e->r, c->fd, on_closed, c) < 0) {
         close(c->fd);
-        free_conn(c);
+        release_conn(c);
     } else {
-        c->inflight++;
+        c->ops++;
     }
 }
 
-static int on_package(void *udata, const char *data, size_t len)
+/* Why c is not handed more messages now (or 0). */
+static bool at_bound(const conn_t *c)
 {
-    conn_t *c = udata;
+    uint32_t max = c->e->opts.conn_max_inflight;
+    return max && c->info->inflight >= max;
+}
+
+static bool delivery_stopped(const conn_t *c)
+{
+    return c->closing || c->holding || at_bound(c) ||
+           (tide_conninfo_flags(c->info) & TIDE_CONN_PAUSED);
+}
+
+static int on_message(void *ctx, const char *data, size_t len)
+{
+    conn_t *c = ctx;
     tide_engine_t *e = c->e;
-    tide_conntab_stats(e->tab, e->part)->request_count++;
-    e->h.receive(e->udata, c->info, data, len);
-    /* Paused by the handler: the rest of this read waits in the framer for resume(). */
-    return c->closing || (c->info->flags & TIDE_CONN_PAUSED) ? 1 : 0;
+    if (delivery_stopped(c))
+        return TIDE_PROTO_HOLD;
+    /* Counted before the handler runs: it may finish the request (or read the stats)
+     * before it returns. */
+    tide_conntab_stats_t *st = tide_conntab_stats(e->tab, e->part);
+    c->info->inflight++;
+    st->request_count++;
+    int rc = e->h.receive(e->udata, c->info, data, len);
+    if (rc == TIDE_ENGINE_HOLD) {
+        c->info->inflight--;
+        st->request_count--;
+        c->holding = true;
+        return TIDE_PROTO_HOLD;
+    }
+    /* Paused or closed by the handler, or at the bound: the rest waits. */
+    return delivery_stopped(c) ? TIDE_PROTO_STOP : TIDE_PROTO_TAKEN;
+}
+
+static void on_reply(void *ctx, const void *data, size_t len)
+{
+    conn_t *c = ctx;
+    tide_engine_send(c->e, c->session, data, len);
 }
 
 static void feed(conn_t *c, const char *data, size_t n)
 {
-    int rc = tide_framer_feed(&c->framer, data, n, on_package, c);
+    tide_proto_io_t io = {on_message, on_reply, c};
+    int rc = c->proto->feed(c->state, data, n, &io);
     if (rc == TIDE_ETOOBIG) {
-        tide_log(TIDE_LOG_WARNING,
-                 "connection #%llu from %s: a package longer than package_max_length (%zu "
-                 "bytes); closing it",
-                 (unsigned long long)c->session, c->info->remote_ip,
-                 c->port->frame.max_length ? c->port->frame.max_length : (size_t)2 << 20);
+        tide_log_limited(&c->e->rl_bad, TIDE_LOG_WARNING,
+                         "connection #%llu from %s: a package longer than package_max_length "
+                         "(%zu bytes); closing it",
+                         (unsigned long long)c->session, c->info->remote_ip,
+                         c->port->frame.max_length ? c->port->frame.max_length
+                                                   : (size_t)2 << 20);
         conn_close(c, false);
-    } else if (rc == TIDE_EPROTO) {
-        tide_log(TIDE_LOG_WARNING, "connection #%llu from %s: a negative package length; closing it",
-                 (unsigned long long)c->session, c->info->remote_ip);
+    } else if (rc < 0 && rc != TIDE_PROTO_HOLD) {
+        tide_log_limited(&c->e->rl_bad, TIDE_LOG_WARNING,
+                         "connection #%llu from %s: bytes that break the %s protocol (%s); "
+                         "closing it",
+                         (unsigned long long)c->session, c->info->remote_ip, c->proto->name,
+                         rc == TIDE_EPROTO ? "a negative package length" : tide_strerror(rc));
         conn_close(c, false);
+    }
+}
+
+/* Keeps bytes read while delivery is stopped, in order, for later. */
+static void hold_bytes(conn_t *c, const char *data, size_t n)
+{
+    c->held = tide_realloc(c->held, c->held_len + n);
+    memcpy(c->held + c->held_len, data, n);
+    c->held_len += n;
+}
+
+/* Hands over what is held (bytes read meanwhile, messages the protocol kept). */
+static void deliver_held(conn_t *c)
+{
+    if (c->held) {
+        char *held = c->held;
+        size_t len = c->held_len;
+        c->held = NULL;
+        c->held_len = 0;
+        feed(c, held, len);
+        tide_free(held);
+    } else {
+        feed(c, "", 0);
     }
 }
 
@@ -256,79 +373,96 @@ static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
     conn_t *c = udata;
     if (n <= 0) {
         c->recv = NULL; /* the watch ended by itself */
-        if (n < 0 && n != -ECONNRESET)
+        if (n == 0) {
+            /* The peer closed its side: what it asked for is still answered (settle). */
+            c->eof = true;
+            settle(c);
+            return;
+        }
+        if (n != -ECONNRESET)
             tide_log(TIDE_LOG_DEBUG, "connection #%llu: %s", (unsigned long long)c->session,
                      tide_strerror((int)n));
         conn_close(c, false);
         return;
     }
+    tide_conninfo_begin(c->info);
     c->info->last_time = unix_now();
-    c->last_recv_ns = tide_time_ns();
     c->info->recv_bytes += (uint64_t)n;
-    if ((c->info->flags & TIDE_CONN_PAUSED) || c->held) {
-        /* pause() from another process has returned there: nothing more is handed out
-         * (and after resume(), what was held goes first). */
-        c->held = tide_realloc(c->held, c->held_len + (size_t)n);
-        memcpy(c->held + c->held_len, data, (size_t)n);
-        c->held_len += (size_t)n;
-        if ((c->info->flags & TIDE_CONN_PAUSED) && c->recv) {
-            tide_reactor_cancel(c->e->r, c->recv);
-            c->recv = NULL;
-        }
+    tide_conninfo_end(c->info);
+    c->last_recv_ns = tide_time_ns();
+    if (delivery_stopped(c) || c->held) {
+        /* Reading was asked to stop after this read began (pause() from another process,
+         * or the bound reached): nothing more is handed out, and what is held goes first. */
+        hold_bytes(c, data, (size_t)n);
+        sync_reading(c);
         return;
     }
     feed(c, data, (size_t)n);
+    if (!c->closing)
+        sync_reading(c);
 }
 
 static void on_drain(tide_reactor_t *r, void *udata)
 {
     TIDE_UNUSED(r);
     conn_t *c = udata;
-    if (c->closing || (c->info->flags & TIDE_CONN_PAUSED))
+    if (delivery_stopped(c))
         return;
-    if (c->held) {
-        char *held = c->held;
-        size_t len = c->held_len;
-        c->held = NULL;
-        c->held_len = 0;
-        feed(c, held, len);
-        tide_free(held);
+    deliver_held(c);
+    if (c->closing)
         return;
-    }
-    feed(c, "", 0);
+    if (c->eof)
+        settle(c);
+    else
+        sync_reading(c);
 }
 
-static void fill_peer(tide_conninfo_t *info, int fd)
+/* Starts or stops reading c as its state asks; schedules what is held when it may go on. */
+static void sync_reading(conn_t *c)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+    tide_engine_t *e = c->e;
+    if (c->closing)
         return;
-    if (ss.ss_family == AF_INET) {
-        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-        inet_ntop(AF_INET, &a->sin_addr, info->remote_ip, sizeof(info->remote_ip));
-        info->remote_port = ntohs(a->sin_port);
-    } else if (ss.ss_family == AF_INET6) {
-        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-        inet_ntop(AF_INET6, &a->sin6_addr, info->remote_ip, sizeof(info->remote_ip));
-        info->remote_port = ntohs(a->sin6_port);
-    } else if (ss.ss_family == AF_UNIX) {
-        struct sockaddr_un *a = (struct sockaddr_un *)&ss;
-        size_t n = len > offsetof(struct sockaddr_un, sun_path)
-                       ? len - offsetof(struct sockaddr_un, sun_path)
-                       : 0;
-        if (n >= sizeof(info->remote_ip))
-            n = sizeof(info->remote_ip) - 1;
-        memcpy(info->remote_ip, a->sun_path, n);
-        info->remote_ip[n] = 0;
+    bool stopped = delivery_stopped(c);
+    if ((stopped || c->eof) && c->recv) {
+        tide_reactor_cancel(e->r, c->recv);
+        c->recv = NULL;
     }
+    if (stopped)
+        return;
+    if (c->held || c->proto->pending(c->state))
+        tide_reactor_defer(e->r, &c->drain);
+    if (!c->eof && !c->recv) {
+        int err = 0;
+        c->recv = tide_reactor_recv(e->r, c->fd, on_recv, c, &err);
+        if (!c->recv) {
+            tide_log(TIDE_LOG_ERROR, "connection #%llu: cannot read: %s",
+                     (unsigned long long)c->session, tide_strerror(err));
+            conn_close(c, false);
+        }
+    }
+}
+
+/* After EOF: hands over what is complete, then closes once nothing is in flight. */
+static void settle(conn_t *c)
+{
+    if (c->closing || delivery_stopped(c))
+        return; /* resume, proceed or done comes back here */
+    if (c->held || c->proto->pending(c->state)) {
+        deliver_held(c);
+        if (c->closing || delivery_stopped(c))
+            return;
+    }
+    if (c->info->inflight == 0)
+        conn_close(c, false);
 }
 
 static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
 {
     if (e->count >= e->opts.max_connection) {
-        tide_log(TIDE_LOG_WARNING, "max_connection (%u) reached: a new connection on port %d is closed",
-                 e->opts.max_connection, p->port);
+        tide_log_limited(&e->rl_refused, TIDE_LOG_WARNING,
+                         "max_connection (%u) reached: a new connection on port %d is closed",
+                         e->opts.max_connection, p->port);
         close(fd);
         return;
     }
@@ -337,26 +471,38 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
         close(fd);
         return;
     }
-    conn_t *c = tide_calloc(1, sizeof(*c));
+    const tide_proto_t *proto = proto_of(p);
+    conn_t *c = tide_calloc(1, sizeof(*c) + proto->state_size);
     c->e = e;
     c->info = info;
     c->session = info->session;
     c->fd = fd;
     c->port = p;
+    c->proto = proto;
     c->flush.cb = flush_out;
     c->flush.udata = c;
     c->drain.cb = on_drain;
     c->drain.udata = c;
-    tide_framer_init(&c->framer, &p->frame);
+    proto->init(c->state, proto_opts_of(p));
+    tide_conninfo_begin(info);
     info->fd = fd;
     info->port = p->index;
     info->worker = -1;
     info->connect_time = info->last_time = unix_now();
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
+    if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0)
+        tide_sockaddr_text((struct sockaddr *)&ss, sslen, info->remote_ip,
+                           sizeof(info->remote_ip), &info->remote_port);
+    tide_conninfo_end(info);
     c->last_recv_ns = tide_time_ns();
-    fill_peer(info, fd);
-    if (p->tcp_nodelay && (p->type == TIDE_SOCK_TCP || p->type == TIDE_SOCK_TCP6)) {
+    if (p->tcp_nodelay && tide_sock_is_tcp(p->type)) {
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    if (p->socket_buffer_size > 0) {
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &p->socket_buffer_size, sizeof(int));
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &p->socket_buffer_size, sizeof(int));
     }
     e->conns[slot_index(e, info)] = c;
     c->next = e->head;
@@ -376,6 +522,8 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
         tide_log(TIDE_LOG_ERROR, "connection #%llu: cannot read: %s",
                  (unsigned long long)c->session, tide_strerror(err));
         conn_close(c, false);
+    } else if (!c->closing) {
+        sync_reading(c); /* paused from its connect handler */
     }
 }
 
@@ -384,10 +532,35 @@ static void on_accept(tide_reactor_t *r, void *udata, int fd)
     TIDE_UNUSED(r);
     tide_port_t *p = udata;
     if (fd < 0) {
-        tide_log(TIDE_LOG_WARNING, "accept on port %d: %s", p->port, tide_strerror(fd));
+        tide_log_limited(&p->engine->rl_refused, TIDE_LOG_WARNING, "accept on port %d: %s",
+                         p->port, tide_strerror(fd));
         return;
     }
     add_conn(p->engine, p, fd);
+}
+
+/* Hands one datagram to the owner; false when it was held (the port stops). */
+static bool deliver_dgram(tide_engine_t *e, tide_port_t *p, const struct sockaddr *from,
+                          socklen_t from_len, const char *data, size_t len)
+{
+    if (!e->h.packet)
+        return true;
+    tide_conntab_stats_t *st = tide_conntab_stats(e->tab, e->part);
+    st->request_count++;
+    if (e->h.packet(e->udata, p, from, from_len, data, len) != TIDE_ENGINE_HOLD)
+        return true;
+    st->request_count--;
+    dgram_t *d = tide_malloc(sizeof(*d) + len);
+    memcpy(&d->from, from, from_len);
+    d->from_len = from_len;
+    d->len = len;
+    memcpy(d->data, data, len);
+    p->held = d;
+    if (p->watch) {
+        tide_reactor_cancel(e->r, p->watch);
+        p->watch = NULL;
+    }
+    return false;
 }
 
 static void on_dgram(tide_reactor_t *r, void *udata, int fd)
@@ -403,12 +576,12 @@ static void on_dgram(tide_reactor_t *r, void *udata, int fd)
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                tide_log(TIDE_LOG_WARNING, "recvfrom on port %d: %s", p->port, strerror(errno));
+                tide_log_limited(&e->rl_bad, TIDE_LOG_WARNING, "recvfrom on port %d: %s",
+                                 p->port, strerror(errno));
             return;
         }
-        tide_conntab_stats(e->tab, e->part)->request_count++;
-        if (e->h.packet)
-            e->h.packet(e->udata, p, (struct sockaddr *)&ss, alen, e->dgram, (size_t)n);
+        if (!deliver_dgram(e, p, (struct sockaddr *)&ss, alen, e->dgram, (size_t)n))
+            return;
         if (!p->watch)
             return; /* the handler stopped the port */
     }
@@ -426,7 +599,8 @@ static void on_heartbeat(tide_reactor_t *r, void *udata, uint64_t id)
     for (conn_t *c = e->head, *next; c; c = next) {
         next = c->next;
         if (!c->closing && now - c->last_recv_ns >= idle) {
-            tide_log(TIDE_LOG_INFO, "connection #%llu from %s: idle for %.3f s (heartbeat_idle_time); closing it",
+            tide_log(TIDE_LOG_INFO,
+                     "connection #%llu from %s: idle for %.3f s (heartbeat_idle_time); closing it",
                      (unsigned long long)c->session, c->info->remote_ip,
                      (double)(now - c->last_recv_ns) / 1e9);
             conn_close(c, false);
@@ -461,30 +635,40 @@ void tide_engine_destroy(tide_engine_t *e)
     if (!e)
         return;
     tide_engine_stop_ports(e);
+    for (int i = 0; i < e->nports; i++) {
+        tide_port_t *p = e->ports[i];
+        if (p->watch) {
+            tide_reactor_cancel(e->r, p->watch);
+            p->watch = NULL;
+        }
+        tide_free(p->held);
+        p->held = NULL;
+        p->engine = NULL;
+    }
     if (e->heartbeat)
         tide_timer_cancel(e->r, e->heartbeat);
     /* Connections still here were never closed through the loop (the process is going
-     * away): close their sockets without callbacks. One with writes or a close still on the
+     * away): close their sockets without callbacks. One with operations still on the
      * reactor stays behind as an orphan, freed by the last of their callbacks. */
     while (e->head) {
         conn_t *c = e->head;
         if (c->out)
-            c->info->out_bytes -= c->out->len;
+            tide_conninfo_add(&c->info->out_bytes, -(int64_t)c->out->len);
         if (c->recv)
             tide_reactor_cancel(e->r, c->recv);
+        c->recv = NULL;
         if (!c->closing) {
+            c->closing = true;
             tide_conntab_stats(e->tab, e->part)->connection_num--;
-            if (c->inflight && tide_reactor_close(e->r, c->fd, on_closed, c) == 0)
-                c->inflight++; /* after the writes in flight */
+        }
+        if (!c->close_queued) {
+            c->close_queued = true;
+            if (c->ops && tide_reactor_close(e->r, c->fd, on_closed, c) == 0)
+                c->ops++; /* after the writes in flight; c is an orphan by then */
             else
                 close(c->fd);
         }
-        if (c->inflight) {
-            detach_conn(c);
-            c->orphan = true;
-        } else {
-            free_conn(c);
-        }
+        release_conn(c);
     }
     tide_free(e->conns);
     tide_free(e->dgram);
@@ -518,8 +702,11 @@ void tide_engine_stop_ports(tide_engine_t *e)
             continue;
         tide_reactor_cancel(e->r, p->watch);
         p->watch = NULL;
-        if (tide_sock_is_dgram(p->type))
+        if (tide_sock_is_dgram(p->type)) {
+            tide_free(p->held);
+            p->held = NULL;
             continue;
+        }
         /* Connections the kernel finished already are served, not dropped with the socket. */
         for (;;) {
             int fd = accept4(p->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -550,18 +737,16 @@ static void on_written(tide_reactor_t *r, void *udata, ssize_t res)
     TIDE_UNUSED(r);
     out_buf_t *b = udata;
     conn_t *c = b->c;
-    c->inflight--;
-    if (c->orphan) {
-        tide_free(b);
-        if (!c->inflight)
-            tide_free(c);
+    size_t len = b->len;
+    tide_free(b);
+    if (!op_ended(c))
         return;
-    }
-    c->info->out_bytes -= b->len;
-    c->wire -= b->len;
+    tide_conninfo_begin(c->info);
+    c->info->out_bytes -= len;
     if (res >= 0)
         c->info->sent_bytes += (uint64_t)res;
-    tide_free(b);
+    tide_conninfo_end(c->info);
+    c->wire -= len;
     if (res < 0) {
         drop_pend(c); /* nothing more can go out */
         if (!c->closing) {
@@ -574,21 +759,29 @@ static void on_written(tide_reactor_t *r, void *udata, ssize_t res)
     pump(c);
 }
 
+/* Hands b to the reactor as c's next write; false (b freed) when that fails. */
+static bool write_out(conn_t *c, out_buf_t *b)
+{
+    if (tide_reactor_send(c->e->r, c->fd, b->data, b->len, on_written, b) < 0) {
+        tide_conninfo_add(&c->info->out_bytes, -(int64_t)b->len);
+        c->wire -= b->len;
+        tide_free(b);
+        return false;
+    }
+    c->ops++;
+    return true;
+}
+
 static void flush_out(tide_reactor_t *r, void *udata)
 {
+    TIDE_UNUSED(r);
     conn_t *c = udata;
     out_buf_t *b = c->out;
     if (!b)
         return;
     c->out = NULL;
     c->out_cap = 0;
-    if (tide_reactor_send(r, c->fd, b->data, b->len, on_written, b) < 0) {
-        c->info->out_bytes -= b->len;
-        c->wire -= b->len;
-        tide_free(b);
-    } else {
-        c->inflight++;
-    }
+    write_out(c, b);
 }
 
 /* Room for len more bytes at the end of c->out (written before the loop waits). */
@@ -617,42 +810,99 @@ static void out_commit(conn_t *c, size_t n)
     tide_reactor_defer(c->e->r, &c->flush);
 }
 
+static void pend_pop(conn_t *c)
+{
+    pend_t *p = c->pend;
+    c->pend = p->next;
+    if (!c->pend)
+        c->pend_tail = NULL;
+    if (p->fd >= 0)
+        close(p->fd);
+    tide_free(p);
+}
+
+static void on_file_read(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    file_read_t *fr = udata;
+    conn_t *c = fr->c;
+    out_buf_t *b = fr->b;
+    if (fr->dropped) {
+        close(fr->fd);
+        tide_free(b);
+        tide_free(fr);
+        op_ended(c);
+        return;
+    }
+    tide_free(fr);
+    if (!op_ended(c)) {
+        tide_free(b);
+        return;
+    }
+    c->reading = NULL;
+    pend_t *p = c->pend; /* the file part this read was for */
+    if (res > 0) {
+        /* The buffer goes out as it is. */
+        size_t n = (size_t)res;
+        b->len = n;
+        tide_conninfo_add(&c->info->out_bytes, (int64_t)n);
+        c->wire += n;
+        /* What was gathered before goes first. */
+        tide_reactor_undefer(c->e->r, &c->flush);
+        flush_out(c->e->r, c);
+        write_out(c, b);
+        p->off += n;
+        p->left -= n;
+        if (!p->left)
+            pend_pop(c);
+    } else {
+        tide_free(b);
+        tide_log(TIDE_LOG_WARNING, "connection #%llu: sendfile: %s; %llu bytes not sent",
+                 (unsigned long long)c->session,
+                 res < 0 ? tide_strerror((int)res) : "the file got shorter",
+                 (unsigned long long)p->left);
+        pend_pop(c);
+    }
+    pump(c);
+}
+
 /* Moves what waits behind files to the reactor while less than a window is on it. */
 static void pump(conn_t *c)
 {
-    while (c->pend && c->wire < FILE_WINDOW) {
+    while (c->pend && c->wire < FILE_WINDOW && !c->reading) {
         pend_t *p = c->pend;
         if (p->fd < 0) {
             memcpy(out_room(c, p->len), p->data, p->len); /* counted in out_bytes already */
             out_commit(c, p->len);
-        } else {
-            size_t want = FILE_WINDOW - c->wire;
-            if (want > FILE_CHUNK)
-                want = FILE_CHUNK;
-            if (want > p->left)
-                want = (size_t)p->left;
-            ssize_t n = pread(p->fd, out_room(c, want), want, (off_t)p->off);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n > 0) {
-                c->info->out_bytes += (uint64_t)n;
-                out_commit(c, (size_t)n);
-                p->off += (uint64_t)n;
-                p->left -= (uint64_t)n;
-                if (p->left)
-                    continue;
-            } else {
-                tide_log(TIDE_LOG_WARNING, "connection #%llu: sendfile: %s; %llu bytes not sent",
-                         (unsigned long long)c->session, n < 0 ? strerror(errno) : "the file got shorter",
-                         (unsigned long long)p->left);
-            }
+            pend_pop(c);
+            continue;
         }
-        c->pend = p->next;
-        if (!c->pend)
-            c->pend_tail = NULL;
-        if (p->fd >= 0)
-            close(p->fd);
-        tide_free(p);
+        size_t want = FILE_WINDOW - c->wire;
+        if (want > FILE_CHUNK)
+            want = FILE_CHUNK;
+        if (want > p->left)
+            want = (size_t)p->left;
+        file_read_t *fr = tide_malloc(sizeof(*fr));
+        fr->c = c;
+        fr->fd = p->fd;
+        fr->dropped = false;
+        fr->b = tide_malloc(sizeof(out_buf_t) + want);
+        fr->b->c = c;
+        fr->b->len = 0;
+        int rc = tide_reactor_read_file(c->e->r, p->fd, fr->b->data, want, p->off,
+                                        on_file_read, fr);
+        if (rc < 0) {
+            tide_free(fr->b);
+            tide_free(fr);
+            tide_log(TIDE_LOG_WARNING, "connection #%llu: sendfile: %s; %llu bytes not sent",
+                     (unsigned long long)c->session, tide_strerror(rc),
+                     (unsigned long long)p->left);
+            pend_pop(c);
+            continue;
+        }
+        c->reading = fr;
+        c->ops++;
+        return;
     }
     if (!c->pend && c->close_pending) {
         c->close_pending = false;
@@ -677,10 +927,10 @@ int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_
         return TIDE_ECLOSED;
     size_t limit = c->port->buffer_output_size ? c->port->buffer_output_size : DEFAULT_OUTPUT_SIZE;
     if (c->info->out_bytes + len > limit)
-        return TIDE_ELIMIT;
+        return TIDE_EFULL;
     if (len == 0)
         return 0;
-    c->info->out_bytes += len;
+    tide_conninfo_add(&c->info->out_bytes, (int64_t)len);
     if (c->pend) {
         /* Behind a file still going out. */
         pend_t *p = tide_malloc(sizeof(*p) + len);
@@ -732,29 +982,69 @@ int tide_engine_pause(tide_engine_t *e, uint64_t session)
     conn_t *c = conn_of(e, session);
     if (!c || c->closing)
         return TIDE_ECLOSED;
-    if (c->recv) {
-        tide_reactor_cancel(e->r, c->recv);
-        c->recv = NULL;
-    }
-    c->info->flags |= TIDE_CONN_PAUSED;
+    tide_conninfo_set(c->info, TIDE_CONN_PAUSED);
+    sync_reading(c);
     return 0;
 }
 
 int tide_engine_resume(tide_engine_t *e, uint64_t session)
 {
     conn_t *c = conn_of(e, session);
-    int err = 0;
     if (!c || c->closing)
         return TIDE_ECLOSED;
-    if (!c->recv) {
-        c->recv = tide_reactor_recv(e->r, c->fd, on_recv, c, &err);
-        if (!c->recv)
-            return err;
+    tide_conninfo_clear(c->info, TIDE_CONN_PAUSED);
+    if (c->eof) {
+        tide_reactor_defer(e->r, &c->drain); /* settle, from the loop */
+        return 0;
     }
-    c->info->flags &= ~(uint32_t)TIDE_CONN_PAUSED;
-    if (tide_framer_pending(&c->framer) || c->held)
+    sync_reading(c);
+    return c->closing ? TIDE_ECLOSED : 0;
+}
+
+void tide_engine_done(tide_engine_t *e, uint64_t session, uint32_t n)
+{
+    conn_t *c = conn_of(e, session);
+    if (!c || c->closing)
+        return;
+    c->info->inflight = c->info->inflight > n ? c->info->inflight - n : 0;
+    if (c->eof) {
+        /* From the loop: the owner may be inside a callback of this connection. */
         tide_reactor_defer(e->r, &c->drain);
-    return 0;
+        return;
+    }
+    sync_reading(c);
+}
+
+void tide_engine_proceed(tide_engine_t *e, uint64_t session)
+{
+    conn_t *c = conn_of(e, session);
+    if (!c || c->closing || !c->holding)
+        return;
+    c->holding = false;
+    if (c->eof)
+        tide_reactor_defer(e->r, &c->drain);
+    else
+        sync_reading(c);
+}
+
+void tide_engine_port_proceed(tide_engine_t *e, tide_port_t *p)
+{
+    if (p->engine != e || p->watch)
+        return;
+    dgram_t *d = p->held;
+    if (d) {
+        p->held = NULL;
+        bool taken = deliver_dgram(e, p, (struct sockaddr *)&d->from, d->from_len, d->data,
+                                   d->len);
+        tide_free(d);
+        if (!taken)
+            return;
+    }
+    int err = 0;
+    p->watch = tide_reactor_poll(e->r, p->fd, on_dgram, p, &err);
+    if (!p->watch)
+        tide_log(TIDE_LOG_ERROR, "port %d: cannot read datagrams again: %s", p->port,
+                 tide_strerror(err));
 }
 
 void tide_engine_close_worker(tide_engine_t *e, int worker)

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An IPC link: one end of a SOCK_SEQPACKET pair on a reactor, reading whole messages and
- * sending them cut into packets (tide/ipc.h). The master has one per worker, a worker one to
- * its master (or, in MODE_BASE, to the manager that relays pipe messages).
+ * An IPC link (tide/link.h): one end of a SOCK_SEQPACKET pair on a reactor, reading whole
+ * messages and sending them cut into packets (tide/ipc.h), with its descriptor channel.
  */
 #include <errno.h>
 #include <string.h>
@@ -10,11 +9,37 @@
 
 #include "tide/common.h"
 #include "tide/ipc.h"
+#include "tide/link.h"
 #include "tide/log.h"
-#include "tide/server.h"
+#include "tide/sock.h"
+
+/*
+ * Bytes on their way out, counted for tide_link_t.queued: writes on the reactor may finish
+ * after their link is gone, so they count on this shared counter (freed by the last one),
+ * never on the link itself.
+ */
+typedef struct tide_link_count {
+    size_t queued;
+    unsigned refs;
+} link_count_t;
+
+static link_count_t *count_ref(link_count_t *c)
+{
+    c->refs++;
+    return c;
+}
+
+static void count_put(link_count_t *c, size_t bytes)
+{
+    c->queued -= bytes;
+    if (--c->refs == 0)
+        tide_free(c);
+}
 
 /* One message on its way out: the packet headers, then the payload. */
 typedef struct out_msg {
+    link_count_t *count;
+    size_t bytes;
     size_t packets, done;
     char *payload;
     tide_ipc_hdr_t hdrs[];
@@ -22,6 +47,7 @@ typedef struct out_msg {
 
 /* A packet being filled with whole messages. */
 typedef struct tide_link_batch {
+    link_count_t *count;
     size_t len;
     char data[TIDE_IPC_PACKET];
 } link_batch_t;
@@ -30,7 +56,9 @@ static void on_batch_sent(tide_reactor_t *r, void *udata, ssize_t res)
 {
     TIDE_UNUSED(r);
     TIDE_UNUSED(res);
-    tide_free(udata);
+    link_batch_t *b = udata;
+    count_put(b->count, b->len);
+    tide_free(b);
 }
 
 static void flush_batch(tide_reactor_t *r, void *udata)
@@ -40,8 +68,10 @@ static void flush_batch(tide_reactor_t *r, void *udata)
     if (!b)
         return;
     l->batch = NULL;
-    if (l->fd < 0 || tide_reactor_send(r, l->fd, b->data, b->len, on_batch_sent, b) < 0)
+    if (l->fd < 0 || tide_reactor_send(r, l->fd, b->data, b->len, on_batch_sent, b) < 0) {
+        count_put(b->count, b->len);
         tide_free(b);
+    }
 }
 
 static void link_gone(tide_link_t *l, int err)
@@ -55,6 +85,10 @@ static void link_gone(tide_link_t *l, int err)
         flush_batch(l->r, l);
         tide_reactor_close(l->r, l->fd, NULL, NULL);
         l->fd = -1;
+    }
+    if (l->fd_chan >= 0) {
+        close(l->fd_chan);
+        l->fd_chan = -1;
     }
     tide_reactor_undefer(l->r, &l->flush);
     tide_free(l->batch);
@@ -86,18 +120,21 @@ static void on_packet(tide_reactor_t *r, void *udata, const char *data, ssize_t 
     }
 }
 
-int tide_link_open(tide_link_t *l, tide_reactor_t *r, int fd, tide_link_msg_cb on_msg,
-                   tide_link_gone_cb on_gone, void *udata)
+int tide_link_open(tide_link_t *l, tide_reactor_t *r, int fd, int fd_chan,
+                   tide_link_msg_cb on_msg, tide_link_gone_cb on_gone, void *udata)
 {
     int err = 0;
     memset(l, 0, sizeof(*l));
     l->r = r;
     l->fd = fd;
+    l->fd_chan = fd_chan;
     l->on_msg = on_msg;
     l->on_gone = on_gone;
     l->udata = udata;
     l->flush.cb = flush_batch;
     l->flush.udata = l;
+    l->count = tide_calloc(1, sizeof(link_count_t));
+    l->count->refs = 1;
     l->reader = tide_malloc(sizeof(tide_ipc_reader_t));
     tide_ipc_reader_init(l->reader, 0);
     if (on_msg) {
@@ -106,6 +143,9 @@ int tide_link_open(tide_link_t *l, tide_reactor_t *r, int fd, tide_link_msg_cb o
             tide_ipc_reader_destroy(l->reader);
             tide_free(l->reader);
             l->reader = NULL;
+            l->fd = l->fd_chan = -1; /* the caller keeps them on failure */
+            tide_free(l->count);
+            l->count = NULL;
             return err;
         }
     }
@@ -124,6 +164,10 @@ void tide_link_close(tide_link_t *l)
 {
     l->on_gone = NULL;
     link_gone(l, 0);
+    if (l->count) {
+        count_put(l->count, 0);
+        l->count = NULL;
+    }
     if (l->reader) {
         tide_ipc_reader_destroy(l->reader);
         tide_free(l->reader);
@@ -138,13 +182,14 @@ static void on_sent(tide_reactor_t *r, void *udata, ssize_t res)
     out_msg_t *m = udata;
     if (++m->done < m->packets)
         return;
+    count_put(m->count, m->bytes);
     tide_free(m);
 }
 
 int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
                     const void *a, size_t alen, const void *b, size_t blen)
 {
-    if (l->fd < 0)
+    if (l->fd < 0 || !l->count)
         return TIDE_ECLOSED;
     size_t len = alen + blen;
     if (len > UINT32_MAX)
@@ -159,6 +204,7 @@ int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
         }
         if (!l->batch) {
             l->batch = tide_malloc(sizeof(link_batch_t));
+            l->batch->count = count_ref(l->count);
             l->batch->len = 0;
         }
         msg.flags = TIDE_IPC_FIRST | TIDE_IPC_LAST;
@@ -170,6 +216,7 @@ int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
         if (blen)
             memcpy(p + sizeof(msg) + alen, b, blen);
         l->batch->len += sizeof(msg) + len;
+        l->count->queued += sizeof(msg) + len;
         tide_reactor_defer(l->r, &l->flush);
         return 0;
     }
@@ -178,6 +225,9 @@ int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
     flush_batch(l->r, l);
     size_t n = tide_ipc_packets(len);
     out_msg_t *m = tide_malloc(sizeof(*m) + n * sizeof(tide_ipc_hdr_t) + len);
+    m->count = count_ref(l->count);
+    m->bytes = len;
+    l->count->queued += len;
     m->packets = n;
     m->done = 0;
     m->payload = (char *)&m->hdrs[n];
@@ -192,8 +242,10 @@ int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t worker,
         if (rc < 0) {
             /* Packets already queued will still call on_sent: count this and the rest. */
             m->packets = i;
-            if (i == 0)
+            if (i == 0) {
+                count_put(m->count, m->bytes);
                 tide_free(m);
+            }
             return rc;
         }
     }
@@ -212,6 +264,12 @@ void tide_link_forget(tide_link_t *l)
     if (l->fd >= 0)
         close(l->fd);
     l->fd = -1;
+    if (l->fd_chan >= 0)
+        close(l->fd_chan);
+    l->fd_chan = -1;
+    /* Writes on the inherited reactor never complete here: nothing else uses the counter. */
+    tide_free(l->count);
+    l->count = NULL;
     l->watch = NULL;
     l->flush.queued = false; /* the node sat on the parent's reactor: not ours */
     tide_free(l->batch);
@@ -221,4 +279,36 @@ void tide_link_forget(tide_link_t *l)
         tide_free(l->reader);
         l->reader = NULL;
     }
+}
+
+int tide_link_send_fd(tide_link_t *l, uint64_t ticket, int fd)
+{
+    if (l->fd_chan < 0)
+        return TIDE_ECLOSED;
+    return tide_send_fds(l->fd_chan, &fd, 1, &ticket, sizeof(ticket));
+}
+
+int tide_link_take_fd(tide_link_t *l, uint64_t ticket)
+{
+    if (l->fd_chan < 0)
+        return TIDE_ECLOSED;
+    for (;;) {
+        uint64_t t = 0;
+        int fd = -1, nfds = 0;
+        ssize_t n = tide_recv_fds(l->fd_chan, &fd, 1, &nfds, &t, sizeof(t));
+        if (n < 0)
+            return n == -EAGAIN ? -ENOENT : (int)n;
+        if (n == 0)
+            return -ENOENT; /* the peer is gone */
+        if (nfds && n == (ssize_t)sizeof(t) && t == ticket)
+            return fd;
+        /* One whose message never came (its sender failed after sending it): not ours. */
+        if (nfds)
+            close(fd);
+    }
+}
+
+size_t tide_link_queued(const tide_link_t *l)
+{
+    return l->count ? l->count->queued : 0;
 }

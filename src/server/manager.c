@@ -22,7 +22,8 @@
 
 #include "tide/common.h"
 #include "tide/log.h"
-#include "tide/server.h"
+#include "tide/manager.h"
+#include "tide/process.h"
 
 typedef struct mworker {
     pid_t pid;
@@ -41,11 +42,12 @@ struct tide_manager {
     mworker_t *w;
     tide_op_t *sig[5];
     bool shutting_down;
+    bool watching;
     int reloading; /* the next worker to reload, -1 when no reload runs */
     bool reload_again;
     /* In a forked child: */
     int child_id;
-    int child_fd;
+    int child_fds[2];
 };
 
 static void spawn(tide_manager_t *m, int id);
@@ -110,17 +112,30 @@ static void on_respawn_timer(tide_reactor_t *r, void *udata, uint64_t tid)
         }
 }
 
+/* One worker that ended. */
+static void reaped(tide_manager_t *m, int id, pid_t pid, int status);
+
 static void reap(tide_manager_t *m)
 {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        int id = -1;
+    /* Only our workers, by pid: a child that PHP code in this process started (proc_open in
+     * managerStart) keeps its exit status for proc_close(). */
+    for (int id = 0; id < m->o.worker_num && m->child_id < 0; id++) {
+        int status;
+        pid_t pid = m->w[id].pid;
+        if (pid > 0 && tide_reap(pid, &status) == pid)
+            reaped(m, id, pid, status);
+    }
+    if (m->shutting_down && m->child_id < 0) {
         for (int i = 0; i < m->o.worker_num; i++)
-            if (m->w[i].pid == pid)
-                id = i;
-        if (id < 0)
-            continue; /* a grandchild a worker left behind (or a user's process) */
+            if (m->w[i].pid > 0)
+                return;
+        tide_reactor_stop(m->r);
+    }
+}
+
+static void reaped(tide_manager_t *m, int id, pid_t pid, int status)
+{
+    {
         mworker_t *w = &m->w[id];
         bool expected = w->stopping;
         if (w->kill_timer)
@@ -129,7 +144,7 @@ static void reap(tide_manager_t *m)
         w->pid = 0;
         w->stopping = false;
         if (m->pids)
-            m->pids->worker[id] = 0;
+            m->pids->worker[id].pid = 0;
         if (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             if (WIFSIGNALED(status))
                 tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) was killed by signal %d%s", id,
@@ -143,7 +158,7 @@ static void reap(tide_manager_t *m)
         if (m->child_id >= 0)
             return; /* the hook forked?! never: but do not go on as the manager */
         if (m->shutting_down)
-            continue;
+            return;
         uint64_t alive_ns = tide_time_ns() - w->started;
         bool failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         if (failed && alive_ns < 1000000000ull && !expected) {
@@ -158,12 +173,6 @@ static void reap(tide_manager_t *m)
             m->reloading++;
             reload_next(m);
         }
-    }
-    if (m->shutting_down) {
-        for (int i = 0; i < m->o.worker_num; i++)
-            if (m->w[i].pid > 0)
-                return;
-        tide_reactor_stop(m->r);
     }
 }
 
@@ -191,9 +200,17 @@ static void on_signal(tide_reactor_t *r, void *udata, int signo)
 
 static void spawn(tide_manager_t *m, int id)
 {
-    int sv[2];
+    /* The worker's link and its descriptor channel (tide/link.h). */
+    int sv[2], fv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: socketpair: %s", id, strerror(errno));
+        m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
+        return;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, fv) < 0) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: socketpair: %s", id, strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
         m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         return;
     }
@@ -201,31 +218,41 @@ static void spawn(tide_manager_t *m, int id)
     int sz = 4 << 20;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
     setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: fork: %s", id, strerror(errno));
         close(sv[0]);
         close(sv[1]);
+        close(fv[0]);
+        close(fv[1]);
         m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         return;
     }
     if (pid == 0) {
         close(sv[0]);
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        close(fv[0]);
+        if (!tide_die_with_parent(parent))
+            _exit(1); /* the manager died before we could ask to follow it */
         m->child_id = id;
-        m->child_fd = sv[1];
+        m->child_fds[0] = sv[1];
+        m->child_fds[1] = fv[1];
         return;
     }
     close(sv[1]);
+    close(fv[1]);
     m->w[id].pid = pid;
     m->w[id].started = tide_time_ns();
     m->w[id].stopping = false;
     if (m->pids)
-        m->pids->worker[id] = pid;
-    if (m->h.forked)
-        m->h.forked(m->udata, id, pid, sv[0]);
-    else
+        m->pids->worker[id].pid = pid;
+    int fds[2] = {sv[0], fv[0]};
+    if (m->h.forked) {
+        m->h.forked(m->udata, id, pid, fds);
+    } else {
         close(sv[0]);
+        close(fv[0]);
+    }
 }
 
 tide_manager_t *tide_manager_create(tide_reactor_t *r, const tide_manager_opts_t *o,
@@ -243,7 +270,7 @@ tide_manager_t *tide_manager_create(tide_reactor_t *r, const tide_manager_opts_t
     m->w = tide_calloc((size_t)o->worker_num, sizeof(mworker_t));
     m->reloading = -1;
     m->child_id = -1;
-    m->child_fd = -1;
+    m->child_fds[0] = m->child_fds[1] = -1;
     return m;
 }
 
@@ -267,29 +294,31 @@ static void on_keepalive(tide_reactor_t *r, void *udata, uint64_t tid)
     TIDE_UNUSED(tid);
 }
 
-int tide_manager_run(tide_manager_t *m, int *fd)
+void tide_manager_watch_signals(tide_manager_t *m)
 {
     static const int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
+    if (m->watching)
+        return;
+    m->watching = true;
     for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
         int err = 0;
         m->sig[i] = tide_reactor_signal(m->r, signals[i], on_signal, m, &err);
         if (m->sig[i])
             tide_reactor_unref(m->r, m->sig[i]);
     }
+}
+
+int tide_manager_run(tide_manager_t *m, int fds[2])
+{
+    tide_manager_watch_signals(m);
     /* The signal watches are unreferenced (they must not keep other runs of the loop
      * alive), so TIDE_RUN_ONCE would not wait for them: it would spin. A referenced timer
      * keeps it waiting while the manager runs. */
     uint64_t keepalive = tide_timer_add(m->r, 3600000, 3600000, on_keepalive, m);
-    for (int i = 0; i < m->o.worker_num && m->child_id < 0; i++)
+    /* A shutdown asked for before the workers exist (a start callback) forks none. */
+    for (int i = 0; i < m->o.worker_num && m->child_id < 0 && !m->shutting_down; i++)
         spawn(m, i);
     while (m->child_id < 0) {
-        int rc = tide_reactor_run(m->r, TIDE_RUN_ONCE);
-        if (rc == TIDE_EFORKED || m->child_id >= 0)
-            break;
-        if (rc < 0 && rc != -EINTR) {
-            tide_log(TIDE_LOG_ERROR, "manager loop: %s", tide_strerror(rc));
-            break;
-        }
         if (m->shutting_down) {
             bool any = false;
             for (int i = 0; i < m->o.worker_num; i++)
@@ -297,9 +326,17 @@ int tide_manager_run(tide_manager_t *m, int *fd)
             if (!any)
                 break;
         }
+        int rc = tide_reactor_run(m->r, TIDE_RUN_ONCE);
+        if (rc == TIDE_EFORKED || m->child_id >= 0)
+            break;
+        if (rc < 0 && rc != -EINTR) {
+            tide_log(TIDE_LOG_ERROR, "manager loop: %s", tide_strerror(rc));
+            break;
+        }
     }
     if (m->child_id >= 0) {
-        *fd = m->child_fd;
+        fds[0] = m->child_fds[0];
+        fds[1] = m->child_fds[1];
         return m->child_id;
     }
     tide_timer_cancel(m->r, keepalive);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "tide/common.h"
-#include "tide/server.h"
+#include "tide/sock.h"
 
 typedef union any_addr {
     struct sockaddr sa;
@@ -134,15 +134,44 @@ int tide_sock_port(int fd)
     return 0;
 }
 
-int tide_port_sendto(const tide_port_t *p, const char *host, int port, const void *data,
+void tide_sockaddr_text(const struct sockaddr *addr, socklen_t len, char *out, size_t out_len,
+                        int *port)
+{
+    *port = 0;
+    if (out_len)
+        out[0] = 0;
+    if (addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+        inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)out_len);
+        *port = ntohs(in->sin_port);
+    } else if (addr->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+        inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)out_len);
+        *port = ntohs(in6->sin6_port);
+    } else if (addr->sa_family == AF_UNIX && out_len) {
+        const struct sockaddr_un *un = (const struct sockaddr_un *)addr;
+        size_t n = len > offsetof(struct sockaddr_un, sun_path)
+                       ? len - offsetof(struct sockaddr_un, sun_path)
+                       : 0;
+        if (n > sizeof(un->sun_path))
+            n = sizeof(un->sun_path);
+        n = strnlen(un->sun_path, n);
+        if (n >= out_len)
+            n = out_len - 1;
+        memcpy(out, un->sun_path, n);
+        out[n] = 0;
+    }
+}
+
+int tide_sock_sendto(int fd, int type, const char *host, int port, const void *data,
                      size_t len)
 {
     any_addr_t a;
-    int alen = make_addr(p->type, host, port, &a);
+    int alen = make_addr(type, host, port, &a);
     if (alen < 0)
         return alen;
     for (;;) {
-        ssize_t n = sendto(p->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, &a.sa, (socklen_t)alen);
+        ssize_t n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, &a.sa, (socklen_t)alen);
         if (n >= 0)
             return 0;
         if (errno != EINTR)
@@ -150,44 +179,58 @@ int tide_port_sendto(const tide_port_t *p, const char *host, int port, const voi
     }
 }
 
-int tide_send_fd(int sock, int fd, const void *data, size_t len)
+#define MAX_FDS 4
+
+int tide_send_fds(int sock, const int *fds, int nfds, const void *data, size_t len)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))];
+    char cbuf[CMSG_SPACE(MAX_FDS * sizeof(int))];
     struct iovec iov = {(void *)data, len};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (nfds < 0 || nfds > MAX_FDS)
+        return -EINVAL;
     memset(cbuf, 0, sizeof(cbuf));
-    if (fd >= 0) {
+    if (nfds > 0) {
         msg.msg_control = cbuf;
-        msg.msg_controllen = sizeof(cbuf);
+        msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
         struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
         cm->cmsg_level = SOL_SOCKET;
         cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+        cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+        memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
     }
     for (;;) {
-        if (sendmsg(sock, &msg, MSG_NOSIGNAL) >= 0)
+        if (sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
             return 0;
         if (errno != EINTR)
             return -errno;
     }
 }
 
-ssize_t tide_recv_fd(int sock, int *fd, void *data, size_t len)
+ssize_t tide_recv_fds(int sock, int *fds, int max, int *nfds, void *data, size_t len)
 {
-    char cbuf[CMSG_SPACE(sizeof(int))];
+    char cbuf[CMSG_SPACE(MAX_FDS * sizeof(int))];
     struct iovec iov = {data, len};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
                          .msg_controllen = sizeof(cbuf)};
-    *fd = -1;
+    *nfds = 0;
     ssize_t n;
     do
         n = recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return -errno;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-            memcpy(fd, CMSG_DATA(cm), sizeof(int));
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+            if (*nfds < max)
+                fds[(*nfds)++] = fd;
+            else
+                close(fd);
+        }
+    }
     return n;
 }

@@ -14,7 +14,8 @@
 #include "tide/common.h"
 #include "tide/ipc.h"
 #include "tide/log.h"
-#include "tide/server.h"
+#include "tide/link.h"
+#include "tide/sock.h"
 
 static void link_deadline(tide_reactor_t *r, void *udata, uint64_t id)
 {
@@ -115,8 +116,8 @@ REACTOR_TEST(link_messages_of_every_size_cross_both_ways)
     int done = 0;
     ends_done = &done;
     end_t a = {.seed = 50}, b = {.seed = 3};
-    CHECK_EQ(tide_link_open(&a.l, r, sv[0], sized_msg, no_gone, &a), 0);
-    CHECK_EQ(tide_link_open(&b.l, r, sv[1], sized_msg, no_gone, &b), 0);
+    CHECK_EQ(tide_link_open(&a.l, r, sv[0], -1, sized_msg, no_gone, &a), 0);
+    CHECK_EQ(tide_link_open(&b.l, r, sv[1], -1, sized_msg, no_gone, &b), 0);
     send_all_sizes(&a, 3);  /* b reads them with seed 3 */
     send_all_sizes(&b, 50); /* and a with seed 50 */
     guard(r, 10000, "messages of every size");
@@ -207,7 +208,7 @@ REACTOR_TEST(link_small_messages_of_one_turn_share_packets_in_order)
     int sv[2];
     seqpacket_pair(sv);
     tide_link_t l;
-    CHECK_EQ(tide_link_open(&l, r, sv[0], NULL, NULL, NULL), 0); /* write only */
+    CHECK_EQ(tide_link_open(&l, r, sv[0], -1, NULL, NULL, NULL), 0); /* write only */
     counter_t c = {.want = N, .order_ok = 1};
     tide_ipc_reader_init(&c.reader, 0);
     tide_op_t *rd = tide_reactor_recv(r, sv[1], count_packets, &c, NULL);
@@ -232,7 +233,7 @@ REACTOR_TEST(link_small_messages_of_one_turn_share_packets_in_order)
     /* The other way, read by a link, with a big message in the middle of the small ones. */
     tide_link_t rl;
     small_end_t se = {.want = N};
-    CHECK_EQ(tide_link_open(&rl, r, sv[1], small_msg, no_gone, &se), 0);
+    CHECK_EQ(tide_link_open(&rl, r, sv[1], -1, small_msg, no_gone, &se), 0);
     char *big = pattern(200000, 1);
     for (int i = 0; i < N; i++) {
         char m[32];
@@ -278,8 +279,8 @@ REACTOR_TEST(link_keeps_order_between_batched_and_long_messages)
     seqpacket_pair(sv);
     tide_link_t w, rd;
     mixed_t m = {.lens = {5, 300000, 0, 7, TIDE_IPC_CHUNK, 1, TIDE_IPC_CHUNK + 1, 3}};
-    CHECK_EQ(tide_link_open(&w, r, sv[0], NULL, NULL, NULL), 0);
-    CHECK_EQ(tide_link_open(&rd, r, sv[1], mixed_msg, no_gone, &m), 0);
+    CHECK_EQ(tide_link_open(&w, r, sv[0], -1, NULL, NULL, NULL), 0);
+    CHECK_EQ(tide_link_open(&rd, r, sv[1], -1, mixed_msg, no_gone, &m), 0);
     for (int i = 0; i < 8; i++) {
         char *p = pattern(m.lens[i], (unsigned)i);
         CHECK_EQ(tide_link_send(&w, i, (uint64_t)i, 0, p, m.lens[i]), 0);
@@ -333,8 +334,8 @@ REACTOR_TEST(link_peer_close_calls_on_gone_once_after_the_last_message)
     int sv[2];
     seqpacket_pair(sv);
     gone_end_t a = {0}, b = {0};
-    CHECK_EQ(tide_link_open(&a.l, r, sv[0], gone_msg, gone_cb, &a), 0);
-    CHECK_EQ(tide_link_open(&b.l, r, sv[1], gone_msg, gone_cb, &b), 0);
+    CHECK_EQ(tide_link_open(&a.l, r, sv[0], -1, gone_msg, gone_cb, &a), 0);
+    CHECK_EQ(tide_link_open(&b.l, r, sv[1], -1, gone_msg, gone_cb, &b), 0);
     /* b says three things and closes in the same turn: the close waits for the writes. */
     char *big = pattern(50000, 0);
     CHECK_EQ(tide_link_send(&b.l, 1, 0, 0, "one", 3), 0);
@@ -386,7 +387,7 @@ REACTOR_TEST(link_broken_packet_calls_on_gone_with_eproto)
     seqpacket_pair(sv);
     tide_link_t *l = malloc(sizeof(*l));
     int calls = 0;
-    CHECK_EQ(tide_link_open(l, r, sv[0], unexpected_msg, gone_and_free, &calls), 0);
+    CHECK_EQ(tide_link_open(l, r, sv[0], -1, unexpected_msg, gone_and_free, &calls), 0);
     CHECK_EQ(send(sv[1], "garbage", 7, 0), 7);
     guard(r, 5000, "on_gone for a broken packet");
     CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
@@ -426,8 +427,8 @@ REACTOR_TEST(link_closed_by_its_handler_on_a_long_message_stops_reading)
     seqpacket_pair(sv);
     closer_t c = {0};
     tide_link_t w;
-    CHECK_EQ(tide_link_open(&c.l, r, sv[0], close_on_first, no_gone, &c), 0);
-    CHECK_EQ(tide_link_open(&w, r, sv[1], NULL, NULL, NULL), 0);
+    CHECK_EQ(tide_link_open(&c.l, r, sv[0], -1, close_on_first, no_gone, &c), 0);
+    CHECK_EQ(tide_link_open(&w, r, sv[1], -1, NULL, NULL, NULL), 0);
     char *big = pattern(100000, 0);
     CHECK_EQ(tide_link_send(&w, 1, 1, 0, big, 100000), 0);
     CHECK_EQ(tide_link_send(&w, 1, 2, 0, "after", 5), 0);
@@ -463,8 +464,8 @@ REACTOR_TEST(link_closed_by_its_handler_drops_the_rest_of_the_packet)
     seqpacket_pair(sv);
     closer_t c = {0};
     tide_link_t w;
-    CHECK_EQ(tide_link_open(&c.l, r, sv[0], close_on_first_small, no_gone, &c), 0);
-    CHECK_EQ(tide_link_open(&w, r, sv[1], NULL, NULL, NULL), 0);
+    CHECK_EQ(tide_link_open(&c.l, r, sv[0], -1, close_on_first_small, no_gone, &c), 0);
+    CHECK_EQ(tide_link_open(&w, r, sv[1], -1, NULL, NULL, NULL), 0);
     for (int i = 0; i < 10; i++)
         CHECK_EQ(tide_link_send(&w, 1, (uint64_t)i, 0, "hi", 2), 0);
     guard(r, 5000, "the first message");
@@ -483,8 +484,8 @@ REACTOR_TEST(link_stop_reading_keeps_writing)
     closer_t c = {0};
     small_end_t se = {.want = 1};
     tide_link_t other;
-    CHECK_EQ(tide_link_open(&c.l, r, sv[0], close_on_first_small, no_gone, &c), 0);
-    CHECK_EQ(tide_link_open(&other, r, sv[1], small_msg, no_gone, &se), 0);
+    CHECK_EQ(tide_link_open(&c.l, r, sv[0], -1, close_on_first_small, no_gone, &c), 0);
+    CHECK_EQ(tide_link_open(&other, r, sv[1], -1, small_msg, no_gone, &se), 0);
     tide_link_stop_reading(&c.l);
     tide_link_stop_reading(&c.l);
     CHECK_EQ(tide_link_send(&other, 1, 0, 0, "ignored", 7), 0);
@@ -501,6 +502,22 @@ REACTOR_TEST(link_stop_reading_keeps_writing)
 
 /* ---- descriptor passing ---- */
 
+/* One descriptor (or none) with a message, as the tests below pass them. */
+static ssize_t recv_one(int sock, int *fd, void *buf, size_t len)
+{
+    int nfds = 0;
+    *fd = -1;
+    ssize_t n = tide_recv_fds(sock, fd, 1, &nfds, buf, len);
+    if (!nfds)
+        *fd = -1;
+    return n;
+}
+
+static int send_one(int sock, int fd, const void *buf, size_t len)
+{
+    return tide_send_fds(sock, &fd, fd >= 0 ? 1 : 0, buf, len);
+}
+
 TEST(send_fd_passes_a_descriptor_with_its_message)
 {
     int sv[2], p[2];
@@ -509,12 +526,12 @@ TEST(send_fd_passes_a_descriptor_with_its_message)
     int fd = -2;
     char buf[32];
     /* Nothing there yet. */
-    CHECK_EQ(tide_recv_fd(sv[1], &fd, buf, sizeof(buf)), -EAGAIN);
+    CHECK_EQ(recv_one(sv[1], &fd, buf, sizeof(buf)), -EAGAIN);
     CHECK_EQ(fd, -1);
 
-    CHECK_EQ(tide_send_fd(sv[0], p[1], "worker 3", 8), 0);
-    CHECK_EQ(tide_send_fd(sv[0], -1, "no fd", 5), 0);
-    CHECK_EQ(tide_recv_fd(sv[1], &fd, buf, sizeof(buf)), 8);
+    CHECK_EQ(send_one(sv[0], p[1], "worker 3", 8), 0);
+    CHECK_EQ(send_one(sv[0], -1, "no fd", 5), 0);
+    CHECK_EQ(recv_one(sv[1], &fd, buf, sizeof(buf)), 8);
     CHECK(memcmp(buf, "worker 3", 8) == 0);
     CHECK(fd >= 0);
     CHECK(fd != p[1]);
@@ -530,12 +547,12 @@ TEST(send_fd_passes_a_descriptor_with_its_message)
     close(p[0]);
 
     int fd2 = -2;
-    CHECK_EQ(tide_recv_fd(sv[1], &fd2, buf, sizeof(buf)), 5);
+    CHECK_EQ(recv_one(sv[1], &fd2, buf, sizeof(buf)), 5);
     CHECK_EQ(fd2, -1);
     CHECK(memcmp(buf, "no fd", 5) == 0);
 
     close(sv[0]);
-    CHECK_EQ(tide_recv_fd(sv[1], &fd2, buf, sizeof(buf)), 0); /* EOF */
-    CHECK_EQ(tide_send_fd(sv[1], -1, "x", 1), -EPIPE);
+    CHECK_EQ(recv_one(sv[1], &fd2, buf, sizeof(buf)), 0); /* EOF */
+    CHECK_EQ(send_one(sv[1], -1, "x", 1), -EPIPE);
     close(sv[1]);
 }

@@ -19,7 +19,8 @@
 #include "test.h"
 #include "tide/common.h"
 #include "tide/log.h"
-#include "tide/server.h"
+#include "tide/conntab.h"
+#include "tide/manager.h"
 
 #define MAXW 8
 #define MAXEV 32
@@ -130,17 +131,18 @@ static void on_shutdown_timer(tide_reactor_t *r, void *udata, uint64_t id)
         tide_manager_shutdown(g->m);
 }
 
-static void hook_forked(void *udata, int id, pid_t pid, int fd)
+static void hook_forked(void *udata, int id, pid_t pid, const int fds[2])
 {
     mgr_t *g = udata;
     CHECK(g->nforks < MAXEV);
     CHECK(id >= 0 && id < g->worker_num);
     CHECK(pid > 0);
-    CHECK(fd >= 0);
+    CHECK(fds[0] >= 0 && fds[1] >= 0);
     /* The pids block knows it already. */
-    CHECK_EQ(g->tab.pids->worker[id], pid);
+    CHECK_EQ(g->tab.pids->worker[id].pid, pid);
     g->forks[g->nforks] = (ev_t){id, pid, 0, false, tide_time_ns()};
-    g->fds[g->nforks] = fd;
+    g->fds[g->nforks] = fds[0];
+    close(fds[1]); /* the descriptor channel: not used here */
     g->nforks++;
 }
 
@@ -164,7 +166,7 @@ static void hook_exited(void *udata, int id, pid_t pid, int status, bool expecte
 {
     mgr_t *g = udata;
     CHECK(g->nexits < MAXEV);
-    CHECK_EQ(g->tab.pids->worker[id], 0);
+    CHECK_EQ(g->tab.pids->worker[id].pid, 0);
     g->exits[g->nexits++] = (ev_t){id, pid, status, expected, tide_time_ns()};
 }
 
@@ -203,15 +205,16 @@ static void mgr_run(mgr_t *g, uint64_t max_wait_ms)
     CHECK(g->m != NULL);
     g->t0 = tide_time_ns();
     uint64_t check = g->shutdown_after ? tide_timer_add(g->r, 5, 5, on_check, g) : 0;
-    int fd = -1;
-    int id = tide_manager_run(g->m, &fd);
+    int fds[2] = {-1, -1};
+    int id = tide_manager_run(g->m, fds);
     if (id >= 0) {
         /* A worker: the manager's state is the parent's; leave it be. */
         CHECK(id < g->worker_num);
-        worker_main(g->sh, id, fd);
+        CHECK(fds[1] >= 0);
+        worker_main(g->sh, id, fds[0]);
     }
     CHECK_EQ(id, -1);
-    CHECK_EQ(fd, -1);
+    CHECK_EQ(fds[0], -1);
     if (check)
         tide_timer_cancel(g->r, check);
 }
@@ -220,7 +223,7 @@ static void mgr_run(mgr_t *g, uint64_t max_wait_ms)
 static void mgr_done(mgr_t *g)
 {
     for (int i = 0; i < g->worker_num; i++)
-        CHECK_EQ(g->tab.pids->worker[i], 0);
+        CHECK_EQ(g->tab.pids->worker[i].pid, 0);
     for (int i = 0; i < g->nforks; i++)
         CHECK(kill(g->forks[i].pid, 0) < 0 && errno == ESRCH);
     CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);

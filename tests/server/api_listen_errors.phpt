@@ -119,8 +119,7 @@ a running server's tcp port: false, ports +0
 ipv6 host on SOCK_TCP: false, ports +0
   warning: Tide\Server::listen(): 'not-an-address' is not a valid IPv4 address
 bad host: false, ports +0
-  warning: Tide\Server::listen(): '/tmp/tide-listen-N/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not a valid Unix socket path address
-unix path too long: false, ports +0
+unix path too long: ValueError: Host must be shorter than 108 bytes, ports +0
   warning: Tide\Server::listen(): cannot listen on /tmp/tide-listen-N/missing/s.sock:0: No such file or directory
 unix path in a missing dir: false, ports +0
 sockType 0: ValueError: Socket type 0 is not one of Tide\SOCK_*, ports +0
@@ -156,8 +155,7 @@ a running server's tcp port: false, ports +0
 ipv6 host on SOCK_TCP: false, ports +0
   warning: Tide\Server::listen(): 'not-an-address' is not a valid IPv4 address
 bad host: false, ports +0
-  warning: Tide\Server::listen(): '/tmp/tide-listen-N/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not a valid Unix socket path address
-unix path too long: false, ports +0
+unix path too long: ValueError: Host must be shorter than 108 bytes, ports +0
   warning: Tide\Server::listen(): cannot listen on /tmp/tide-listen-N/missing/s.sock:0: No such file or directory
 unix path in a missing dir: false, ports +0
 sockType 0: ValueError: Socket type 0 is not one of Tide\SOCK_*, ports +0

@@ -1,15 +1,17 @@
 --TEST--
-Server: sendMessage() between 2 workers and to itself (arrays, objects, large strings serialized), pipeMessage gets the source id; invalid ids throw ValueError; not from the manager
+Server: sendMessage() between 2 workers and to itself (arrays, objects, large strings serialized), pipeMessage gets the source id; invalid ids throw ValueError; not before start() nor from the manager (Tide\Exception naming the method)
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
 
 $s = new Tide\Server('127.0.0.1', 0);
 $s->set(['worker_num' => 2]);
-set_error_handler(function ($no, $msg) { echo "warning: $msg\n"; return true; });
-$r = $s->sendMessage('x', 1);
-echo "not started: ", var_export($r, true), "\n";
-restore_error_handler();
+try {
+    $s->sendMessage('x', 1);
+    echo "not started: no exception\n";
+} catch (Tide\Exception $e) {
+    echo "not started: ", get_class($e), ': ', $e->getMessage(), "\n";
+}
 unset($s);
 
 foreach (TIDE_MODES as $mode => $name) {
@@ -28,11 +30,12 @@ foreach (TIDE_MODES as $mode => $name) {
         $s->set(['worker_num' => 2, 'open_eof_split' => true, 'package_eof' => "\n"]);
         $s->on('workerStart', fn($s, $id) => ready($s));
         $s->on('managerStart', function ($s) {
-            $warn = '';
-            set_error_handler(function ($no, $msg) use (&$warn) { $warn = $msg; return true; });
-            $r = $s->sendMessage('from the manager', 0);
-            restore_error_handler();
-            echo "manager sendMessage: " . json_encode($r) . ($warn ? ' with a warning' : ' WITHOUT a warning') . "\n";
+            try {
+                $s->sendMessage('from the manager', 0);
+                echo "manager sendMessage: no exception\n";
+            } catch (Tide\Exception $e) {
+                echo "manager sendMessage: " . get_class($e) . ': ' . $e->getMessage() . "\n";
+            }
         });
         $s->on('pipeMessage', function ($s, $src, $msg) {
             $fd = is_array($msg) ? $msg['fd'] : $msg->fd;
@@ -90,19 +93,18 @@ foreach (TIDE_MODES as $mode => $name) {
 }
 ?>
 --EXPECT--
-warning: Tide\Server::sendMessage(): the server is not running
-not started: false
+not started: Tide\Exception: Tide\Server::sendMessage() cannot be called before start()
 process: sent [true,true,true,true,true,"ValueError: Tide\\Server::sendMessage(): Argument #2 ($dstWorkerId) must be a worker id between 0 and 1","ValueError: Tide\\Server::sendMessage(): Argument #2 ($dstWorkerId) must be a worker id between 0 and 1","ValueError: Tide\\Server::sendMessage(): Argument #2 ($dstWorkerId) must be a worker id between 0 and 1"]
 process: pipe at OTHER from SELF: Point {"x":3,"y":4,"next":{"x":5,"y":6,"next":null}}
 process: pipe at OTHER from SELF: array [1,"two",{"three":3.5},null,true]
 process: pipe at OTHER from SELF: stdClass {"tag":"std"}
 process: pipe at OTHER from SELF: string(1048580) 215c6b0ba9b8ed70da98ffa745c939b6
 process: pipe at SELF from SELF: string "to myself"
-process: manager sendMessage: false with a warning
+process: manager sendMessage: Tide\Exception: Tide\Server::sendMessage() can only be called from a worker, not from the manager process
 base: sent [true,true,true,true,true,"ValueError: Tide\\Server::sendMessage(): Argument #2 ($dstWorkerId) must be a worker id between 0 and 1","ValueError: Tide\\Server::sendMessage(): Argument #2 ($dstWorkerId) must be a worker id between 0 and 1","ValueError: Tide\\Server::sendMessage(): Argument #2 ($dstWorkerId) must be a worker id between 0 and 1"]
 base: pipe at OTHER from SELF: Point {"x":3,"y":4,"next":{"x":5,"y":6,"next":null}}
 base: pipe at OTHER from SELF: array [1,"two",{"three":3.5},null,true]
 base: pipe at OTHER from SELF: stdClass {"tag":"std"}
 base: pipe at OTHER from SELF: string(1048580) 215c6b0ba9b8ed70da98ffa745c939b6
 base: pipe at SELF from SELF: string "to myself"
-base: manager sendMessage: false with a warning
+base: manager sendMessage: Tide\Exception: Tide\Server::sendMessage() can only be called from a worker, not from the manager process

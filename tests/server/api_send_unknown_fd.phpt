@@ -1,14 +1,16 @@
 --TEST--
-Server: send() to an unknown, closed or invalid fd returns false with a warning naming it; send() before start() warns too
+Server: send() to an unknown, closed or invalid fd returns false with a warning naming it; send() before start() throws Tide\Exception naming the method
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
 
 $s = new Tide\Server('127.0.0.1', 0);
-set_error_handler(function ($no, $msg) { echo "warning: $msg\n"; return true; });
-$r = $s->send(1, 'x');
-echo "not started: ", var_export($r, true), "\n";
-restore_error_handler();
+try {
+    $s->send(1, 'x');
+    echo "not started: no exception\n";
+} catch (Tide\Exception $e) {
+    echo "not started: ", get_class($e), ': ', $e->getMessage(), "\n";
+}
 unset($s);
 
 foreach (TIDE_MODES as $mode => $name) {
@@ -62,8 +64,7 @@ foreach (TIDE_MODES as $mode => $name) {
 }
 ?>
 --EXPECT--
-warning: Tide\Server::send(): the server is not running
-not started: false
+not started: Tide\Exception: Tide\Server::send() cannot be called before start()
 process: false [Tide\Server::send(): connection #UNKNOWN does not exist] | false [Tide\Server::send(): connection #GONE does not exist] | false [Tide\Server::send(): connection #0 does not exist] | false [Tide\Server::send(): connection #-5 does not exist] | empty to self: true
 process: send in close GONE: false [Tide\Server::send(): connection #GONE does not exist]
 base: false [Tide\Server::send(): connection #UNKNOWN does not exist] | false [Tide\Server::send(): connection #GONE does not exist] | false [Tide\Server::send(): connection #0 does not exist] | false [Tide\Server::send(): connection #-5 does not exist] | empty to self: true

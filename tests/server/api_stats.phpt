@@ -5,7 +5,12 @@ Server: stats() counts connections, accepts, closes and requests across workers,
 require __DIR__ . '/../inc/server.inc';
 
 $s = new Tide\Server('127.0.0.1', 0);
-echo "not started: ", json_encode($s->stats()), "\n";
+try {
+    $s->stats();
+    echo "not started: no exception\n";
+} catch (Tide\Exception $e) {
+    echo "not started: ", get_class($e), ': ', $e->getMessage(), "\n";
+}
 unset($s);
 
 foreach (TIDE_MODES as $mode => $name) {
@@ -78,7 +83,7 @@ foreach (TIDE_MODES as $mode => $name) {
 }
 ?>
 --EXPECT--
-not started: {"start_time":0,"connection_num":0}
+not started: Tide\Exception: Tide\Server::stats() cannot be called before start()
 process: first: {"connection_num":1,"accept_count":1,"close_count":0}, every request counted
 process: start_time in range: true, worker_num 2, task_worker_num 0
 process: 6 open: {"connection_num":6,"accept_count":6,"close_count":0}, every request counted

@@ -15,8 +15,8 @@ $r = tide_child_php(['-r', <<<'PHP'
     $t->on('connect', fn() => 1);
     try { $t->start(); echo "started without a receive callback\n"; }
     catch (Tide\Exception $e) { echo get_class($e), ': ', str_contains($e->getMessage(), "'receive'") ? 'names it' : $e->getMessage(), "\n"; }
-    set_error_handler(function ($no, $msg) { echo "warning: $msg\n"; return true; });
-    var_dump($t->send(1, 'x')); /* not running: false with a warning, no crash */
+    try { $t->send(1, 'x'); echo "send() before start() accepted\n"; } /* not running */
+    catch (Tide\Exception $e) { echo get_class($e), ': ', $e->getMessage(), "\n"; }
 PHP], tide_child_env(), 10);
 echo $r['stdout'], $r['timed_out'] ? "timed out\n" : '';
 
@@ -73,8 +73,7 @@ foreach (TIDE_MODES as $mode => $name) {
 ValueError: names it
 bool(true)
 Tide\Exception: names it
-warning: Tide\Server::send(): the server is not running
-bool(false)
+Tide\Exception: Tide\Server::send() cannot be called before start()
 process:
   set: Tide\Exception: Tide\Server::set() cannot be called after start()
   on: Tide\Exception: Tide\Server::on() cannot be called after start()

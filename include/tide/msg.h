@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The messages between a server's processes, over links (tide/link.h). A message is an IPC
+ * header (type, session, a 32-bit field) and a payload. This file is their one description:
+ * which way each goes, what its field means and what its payload must look like, and the
+ * encoding of the payloads that have a structure. A receiver checks every message with
+ * tide_msg_check() before it acts on it, and dispatches through a table indexed by type.
+ */
+#ifndef TIDE_MSG_H
+#define TIDE_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tide/sock.h"
+
+typedef enum tide_msg_type {
+    /* to a worker */
+    TIDE_MSG_CONNECT = 1, /* session; field: port index */
+    TIDE_MSG_DATA,        /* session; field: port index; payload: the message */
+    TIDE_MSG_CLOSE,       /* session; field: port index */
+    TIDE_MSG_PACKET,      /* field: port index; payload: tide_msg_peer_t, then the datagram */
+    TIDE_MSG_PIPE,        /* session: source worker id; payload: the message */
+    TIDE_MSG_ACK,         /* the hub sends this worker nothing more */
+    /* to the owner of a connection (the master, or a MODE_BASE worker through its hub) */
+    TIDE_MSG_SEND,        /* session; payload: bytes */
+    TIDE_MSG_CLOSE_REQ,   /* session; field: 1 to reset */
+    TIDE_MSG_PAUSE,       /* session */
+    TIDE_MSG_RESUME,      /* session */
+    TIDE_MSG_SENDFILE,    /* session; payload: tide_msg_sendfile_t; the file on the fd channel */
+    /* to the hub (the master, or the MODE_BASE manager) */
+    TIDE_MSG_EXITING,     /* field: worker id; the worker stops: answered with ACK */
+    TIDE_MSG_DONE,        /* session (0: a datagram); field: the request's length in bytes */
+    TIDE_MSG_PIPE_REQ,    /* session: source worker id; field: destination; payload: message */
+    TIDE_MSG_RELAY,       /* MODE_BASE; field: owner worker; payload: tide_msg_relay_t + inner */
+    TIDE_MSG_SHUTDOWN,    /* shutdown() from a worker (which may not signal a root master) */
+    TIDE_MSG_RELOAD,      /* reload() from a worker; field: 1 for task workers only */
+    TIDE_MSG_COUNT
+} tide_msg_type_t;
+
+/* Who receives a message (a receiver passes its own when it checks one). */
+enum {
+    TIDE_MSG_TO_WORKER = 1 << 0,
+    TIDE_MSG_TO_OWNER = 1 << 1,
+    TIDE_MSG_TO_HUB = 1 << 2,
+};
+
+/* The sender of a datagram. */
+typedef struct tide_msg_peer {
+    int32_t port;      /* remote port */
+    int32_t server_fd; /* the datagram socket it came in on (its number in the master) */
+    char addr[TIDE_ADDR_MAX]; /* NUL-terminated */
+} tide_msg_peer_t;
+
+typedef struct tide_msg_sendfile {
+    uint64_t offset, length;
+    uint64_t ticket; /* the descriptor's ticket on the fd channel */
+} tide_msg_sendfile_t;
+
+/* The head of a relayed request (MODE_BASE: a worker asks for a connection another owns). */
+typedef struct tide_msg_relay {
+    uint32_t type;  /* an owner message: SEND, CLOSE_REQ, PAUSE, RESUME, SENDFILE */
+    uint32_t field;
+} tide_msg_relay_t;
+
+/* The message's name ("DATA"), or "?" for an unknown type. */
+const char *tide_msg_name(int type);
+/* Whether a message with this header and payload length may reach receiver `to`
+ * (TIDE_MSG_TO_*): its type is one `to` receives, and its payload has the shape its type
+ * asks for. 0 or TIDE_EPROTO. */
+int tide_msg_check(int type, uint64_t session, uint32_t field, size_t len, unsigned to);
+
+/* PACKET: the peer and the datagram in a payload (checked: 0 or TIDE_EPROTO). */
+int tide_msg_packet_decode(const char *payload, size_t len, tide_msg_peer_t *peer,
+                           const char **data, size_t *data_len);
+/* SENDFILE */
+int tide_msg_sendfile_decode(const char *payload, size_t len, tide_msg_sendfile_t *out);
+/* RELAY: the inner request (type checked to be an owner message). */
+int tide_msg_relay_decode(const char *payload, size_t len, tide_msg_relay_t *head,
+                          const char **inner, size_t *inner_len);
+
+#endif

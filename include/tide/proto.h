@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The protocol a port speaks: how the engine turns a connection's bytes into messages.
+ *
+ * Each port names a protocol (a const tide_proto_t) and its options; the engine keeps one
+ * protocol state per connection, feeds it what the socket gave, and receives whole messages
+ * through tide_proto_io_t. Protocols are pure (bytes in, messages and answer bytes out): they
+ * never touch a socket, a reactor or PHP, so each is a file under src/proto/ with its own C
+ * tests and fuzz target. The stream framing of Swoole's settings (tide/frame.h) is the first;
+ * HTTP/1.1, WebSocket, HTTP/2 and FastCGI plug in the same way.
+ */
+#ifndef TIDE_PROTO_H
+#define TIDE_PROTO_H
+
+#include <stddef.h>
+
+/* What a message callback returns. */
+enum {
+    TIDE_PROTO_TAKEN = 0, /* taken; go on */
+    TIDE_PROTO_STOP = 1,  /* taken; stop feeding (the rest waits for the next feed) */
+    TIDE_PROTO_HOLD = 2,  /* not taken: keep this message and stop; it comes again next feed */
+};
+
+typedef struct tide_proto_io {
+    /* One whole message, valid during the call only. */
+    int (*message)(void *ctx, const char *data, size_t len);
+    /* Bytes the protocol answers with itself, in order with the messages (an HTTP 400
+     * before the connection is closed, a WebSocket pong). May be NULL if it never does. */
+    void (*reply)(void *ctx, const void *data, size_t len);
+    void *ctx;
+} tide_proto_io_t;
+
+typedef struct tide_proto {
+    const char *name;
+    size_t state_size; /* bytes of per-connection state the engine provides */
+    /* Options: 0, or TIDE_EPROTO when they do not describe a valid protocol. */
+    int (*check)(const void *opts);
+    void (*init)(void *state, const void *opts);
+    void (*destroy)(void *state);
+    /*
+     * Feeds received bytes (n may be 0: go on with what is held). Calls io->message for
+     * every whole message, in order, until one returns non-zero. Returns 0, that non-zero
+     * value, or TIDE_ETOOBIG / TIDE_EPROTO when the bytes break the protocol or its bounds:
+     * the engine then closes the connection (after any reply written).
+     */
+    int (*feed)(void *state, const char *data, size_t n, const tide_proto_io_t *io);
+    /* Bytes held: an incomplete message, or messages not handed out yet. */
+    size_t (*pending)(const void *state);
+} tide_proto_t;
+
+#endif

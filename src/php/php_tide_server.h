@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of the Tide\Server binding share. The process model is the core's
+ * (tide/server.h); these files turn its hooks into PHP calls and PHP calls into core calls:
+ *
+ *   server.c           the class: objects, constructor, start(), the core's hooks
+ *   server_port.c      Tide\Server\Port, listen()
+ *   server_settings.c  set(): the declarative table of settings
+ *   server_events.c    on(): the event table, and calling PHP for an event
+ *   server_conn.c      methods on connections (send, close, getClientInfo...)
+ *   server_process.c   methods on processes (stats, sendMessage, reload, stop...)
+ */
+#ifndef PHP_TIDE_SERVER_H
+#define PHP_TIDE_SERVER_H
+
+#include "php.h"
+#include "php_tide.h"
+#include "tide/server.h"
+
+/* Socket type flag (OR'd into a type): TLS, not available yet. */
+#define TIDE_SOCK_SSL 512
+
+/* ---- events ---- */
+
+enum {
+    EV_START, EV_SHUTDOWN, EV_MANAGER_START, EV_MANAGER_STOP, EV_WORKER_START,
+    EV_WORKER_STOP, EV_WORKER_EXIT, EV_WORKER_ERROR, EV_CONNECT, EV_RECEIVE, EV_PACKET,
+    EV_CLOSE, EV_TASK, EV_FINISH, EV_PIPE_MESSAGE, EV_BEFORE_RELOAD, EV_AFTER_RELOAD,
+    EV_COUNT
+};
+
+typedef struct php_tide_cb {
+    zval fn; /* IS_UNDEF when not set */
+    zend_fcall_info_cache fcc;
+} php_tide_cb_t;
+
+typedef struct php_tide_server php_tide_server_t;
+
+typedef struct php_tide_port {
+    tide_port_t p;
+    php_tide_cb_t cb[EV_COUNT];
+    zval own_setting; /* what Port::set() was given (array), merged over the server's */
+    bool has_own;
+    pid_t owner;   /* the process that made the socket: only it removes a Unix socket's file */
+    int server_fd; /* its number in the master (getClientInfo()'s server_fd, everywhere) */
+    php_tide_server_t *server; /* weak */
+    zend_object std;
+} php_tide_port_t;
+
+/* What set() decided beyond the core's configuration. */
+typedef struct php_tide_server_opts {
+    bool enable_coroutine;
+    zend_long log_level;
+    zend_long max_coroutine, coroutine_stack_size; /* 0: unchanged */
+    zend_long io_uring_entries;
+    const char *reactor_backend; /* NULL: as TIDE_REACTOR / tide.reactor_backend say */
+    zend_string *log_file;
+    zend_string *ignored; /* Swoole keys without meaning in Tide that were set, or NULL */
+} php_tide_server_opts_t;
+
+struct php_tide_server {
+    tide_server_t core;
+    int state; /* 0 made, 1 started, 2 done */
+    php_tide_cb_t cb[EV_COUNT];
+    zval setting_all; /* merged settings (array) */
+    php_tide_server_opts_t o;
+    zend_string *pid_file, *user, *group; /* the core's strings point into these */
+    int log_fd;
+    zend_object std;
+};
+
+extern zend_class_entry *php_tide_server_ce, *php_tide_port_ce;
+
+static inline php_tide_server_t *php_tide_server_from(zend_object *obj)
+{
+    return (php_tide_server_t *)((char *)obj - XtOffsetOf(php_tide_server_t, std));
+}
+static inline php_tide_port_t *php_tide_port_from(zend_object *obj)
+{
+    return (php_tide_port_t *)((char *)obj - XtOffsetOf(php_tide_port_t, std));
+}
+
+/* The server running in this process (between start() and its end), or NULL; its object
+ * as a zval for callback arguments. */
+extern php_tide_server_t *php_tide_running;
+extern zval php_tide_running_zv;
+
+/* Readonly properties written by the extension. */
+void php_tide_prop_set(zend_object *obj, const char *name, zval *v);
+void php_tide_prop_long(zend_object *obj, const char *name, zend_long v);
+void php_tide_prop_bool(zend_object *obj, const char *name, bool v);
+
+/* ---- settings (server_settings.c) ---- */
+
+/* Checks every key of a set() call: unknown -> ValueError, server key on a port ->
+ * ValueError, a feature not built yet -> Tide\Exception. */
+bool php_tide_settings_check_keys(HashTable *ht, bool for_port);
+/* The server's options from its merged settings into srv->core.cfg and srv->o; false with
+ * an exception. */
+bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht);
+/* A port's options from its merged settings; false with an exception. */
+bool php_tide_settings_port(HashTable *ht, tide_port_t *p);
+/* The settings a port runs with: the server's, then its own over them. */
+void php_tide_settings_merge(HashTable *server, HashTable *own, zval *out);
+void php_tide_port_effective(php_tide_port_t *port, zval *out);
+
+/* ---- events (server_events.c) ---- */
+
+int php_tide_event_index(zend_string *name, bool for_port);
+const char *php_tide_event_name(int ev);
+void php_tide_cb_set(php_tide_cb_t *cb, zval *fn, zend_fcall_info_cache *fcc);
+void php_tide_cb_free(php_tide_cb_t *cb);
+static inline bool php_tide_cb_isset(const php_tide_cb_t *cb)
+{
+    return Z_TYPE(cb->fn) != IS_UNDEF;
+}
+/* The port's callback for ev, else the server's, else NULL. */
+php_tide_cb_t *php_tide_port_cb(php_tide_server_t *srv, int port, int ev);
+/* The GC sees the callbacks an object holds, and its properties. */
+HashTable *php_tide_gc_callbacks(zend_object *obj, php_tide_cb_t *cbs, zval **table, int *n);
+/* The core's hooks that call PHP. */
+extern const tide_server_hooks_t php_tide_server_hooks;
+/* The shutdown event, in the process that called start(). */
+void php_tide_event_shutdown(php_tide_server_t *srv);
+/* Logs an exception a callback left (the process keeps serving). */
+void php_tide_log_uncaught(zend_object *ex);
+
+/* ---- ports (server_port.c) ---- */
+
+/* Opens a port's socket; NULL with a warning (listen) or an exception (constructor). */
+php_tide_port_t *php_tide_port_open(php_tide_server_t *srv, const char *host, zend_long port,
+                                    zend_long type, bool throw);
+void php_tide_port_minit(zend_class_entry *ce);
+
+/* ---- methods: the state they need ---- */
+
+/* The running server, for a method that needs one; else a Tide\Exception naming it. */
+php_tide_server_t *php_tide_server_running(php_tide_server_t *srv, const char *method);
+
+#endif

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Methods on connections: send, sendto, sendfile, close, pause, resume, exists,
+ * getClientInfo, getClientList. They work in any process of a running server (the core
+ * routes each to the connection's owner).
+ *
+ * Errors: calling one before start() or where it cannot work is a Tide\Exception naming the
+ * method; a connection that went away is Swoole's false with a warning. Warnings that a
+ * busy server can repeat without end (a full output buffer) are rate-limited: at most 10 a
+ * second per kind, then one line saying how many were left out.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "php.h"
+#include "php_tide_server.h"
+#include "zend_exceptions.h"
+
+#define THIS_SERVER() php_tide_server_from(Z_OBJ_P(ZEND_THIS))
+
+static tide_ratelimit_t rl_gone, rl_full;
+
+/* A warning a loop can repeat: at most a burst a second, with a count of the rest. */
+static void warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
+static void warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
+{
+    uint64_t dropped;
+    if (!tide_ratelimit_allow(rl, &dropped))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    zend_string *msg = zend_vstrpprintf(0, fmt, ap);
+    va_end(ap);
+    if (dropped)
+        php_error_docref(NULL, E_WARNING, "%s (%llu similar warnings left out)", ZSTR_VAL(msg),
+                         (unsigned long long)dropped);
+    else
+        php_error_docref(NULL, E_WARNING, "%s", ZSTR_VAL(msg));
+    zend_string_release(msg);
+}
+
+/* A core result as PHP sees it: true, false with a warning (the connection went away, or
+ * its buffer is full), or an exception (the method cannot work here). */
+static void result(zval *return_value, int rc, zend_long fd, const char *method)
+{
+    if (rc >= 0) {
+        RETVAL_TRUE;
+    } else if (rc == TIDE_ECLOSED) {
+        warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " does not exist", fd);
+        RETVAL_FALSE;
+    } else if (rc == TIDE_ESTATE) {
+        php_tide_throw(0, "Tide\\Server::%s() cannot be used in the %s process", method,
+                       php_tide_running->core.role == TIDE_ROLE_MANAGER ? "manager" : "master");
+    } else {
+        warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT ": %s", fd, tide_strerror(rc));
+        RETVAL_FALSE;
+    }
+}
+
+ZEND_METHOD(Tide_Server, send)
+{
+    zend_long fd;
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "send");
+    if (!srv)
+        RETURN_THROWS();
+    uint64_t queued = 0;
+    int rc = fd > 0 ? tide_server_send(&srv->core, (uint64_t)fd, ZSTR_VAL(data), ZSTR_LEN(data),
+                                       &queued)
+                    : TIDE_ECLOSED;
+    if (rc == TIDE_EFULL) {
+        tide_conninfo_t *c = tide_conntab_find(&srv->core.tab, (uint64_t)fd);
+        tide_port_t *port = c ? tide_server_port_of(&srv->core, c) : NULL;
+        warn_limited(&rl_full,
+                     "connection #" ZEND_LONG_FMT
+                     ": output buffer full (%llu bytes queued, buffer_output_size is %zu)",
+                     fd, (unsigned long long)queued,
+                     port && port->buffer_output_size ? port->buffer_output_size : (size_t)2 << 20);
+        RETURN_FALSE;
+    }
+    result(return_value, rc, fd, "send");
+}
+
+ZEND_METHOD(Tide_Server, sendfile)
+{
+    zend_long fd, offset = 0, length = 0;
+    zend_string *file;
+    ZEND_PARSE_PARAMETERS_START(2, 4)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_PATH_STR(file)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(offset)
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "sendfile");
+    if (!srv)
+        RETURN_THROWS();
+    tide_conninfo_t *c = fd > 0 ? tide_conntab_find(&srv->core.tab, (uint64_t)fd) : NULL;
+    if (!c || (tide_conninfo_flags(c) & TIDE_CONN_CLOSING)) {
+        warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " does not exist", fd);
+        RETURN_FALSE;
+    }
+    /* Opened here, with this process's rights (a worker that dropped to `user` cannot
+     * read what that user cannot read); the descriptor goes to the connection's owner. */
+    int file_fd = open(ZSTR_VAL(file), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (file_fd < 0 || fstat(file_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int err = file_fd < 0 ? errno : 0;
+        if (file_fd >= 0)
+            close(file_fd);
+        php_error_docref(NULL, E_WARNING, "%s: %s", ZSTR_VAL(file),
+                         err ? strerror(err) : "not a regular file");
+        RETURN_FALSE;
+    }
+    if (offset < 0 || length < 0 || offset > st.st_size) {
+        close(file_fd);
+        zend_value_error("Tide\\Server::sendfile(): offset " ZEND_LONG_FMT " / length " ZEND_LONG_FMT
+                         " do not fit in %s (%lld bytes)",
+                         offset, length, ZSTR_VAL(file), (long long)st.st_size);
+        RETURN_THROWS();
+    }
+    if (length == 0 || offset + length > st.st_size)
+        length = st.st_size - offset;
+    if (length == 0) {
+        close(file_fd);
+        RETURN_TRUE;
+    }
+    int rc = tide_server_sendfile(&srv->core, (uint64_t)fd, file_fd, (uint64_t)offset,
+                                  (uint64_t)length);
+    result(return_value, rc, fd, "sendfile");
+}
+
+static void fd_request(INTERNAL_FUNCTION_PARAMETERS, const char *method,
+                       int (*op)(tide_server_t *s, uint64_t session, bool reset))
+{
+    zend_long fd;
+    bool reset = false;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(reset)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), method);
+    if (!srv)
+        RETURN_THROWS();
+    int rc = fd > 0 ? op(&srv->core, (uint64_t)fd, reset) : TIDE_ECLOSED;
+    if (rc == 1)
+        RETURN_FALSE; /* paused already, or not paused: nothing to do */
+    result(return_value, rc, fd, method);
+}
+
+static int op_close(tide_server_t *s, uint64_t session, bool reset)
+{
+    return tide_server_close(s, session, reset);
+}
+
+static int op_pause(tide_server_t *s, uint64_t session, bool reset)
+{
+    TIDE_UNUSED(reset);
+    return tide_server_pause(s, session);
+}
+
+static int op_resume(tide_server_t *s, uint64_t session, bool reset)
+{
+    TIDE_UNUSED(reset);
+    return tide_server_resume(s, session);
+}
+
+ZEND_METHOD(Tide_Server, close)
+{
+    fd_request(INTERNAL_FUNCTION_PARAM_PASSTHRU, "close", op_close);
+}
+
+ZEND_METHOD(Tide_Server, pause)
+{
+    fd_request(INTERNAL_FUNCTION_PARAM_PASSTHRU, "pause", op_pause);
+}
+
+ZEND_METHOD(Tide_Server, resume)
+{
+    fd_request(INTERNAL_FUNCTION_PARAM_PASSTHRU, "resume", op_resume);
+}
+
+/* The live connection fd of the running server (a snapshot), or false. */
+static bool snapshot(zend_long fd, tide_conninfo_t *out)
+{
+    if (!php_tide_running || fd <= 0 || !php_tide_running->core.tab.mem)
+        return false;
+    if (!tide_conntab_snapshot(&php_tide_running->core.tab, (uint64_t)fd, out))
+        return false;
+    return !(out->flags & TIDE_CONN_CLOSING);
+}
+
+ZEND_METHOD(Tide_Server, exists)
+{
+    zend_long fd;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    tide_conninfo_t c;
+    RETURN_BOOL(snapshot(fd, &c));
+}
+
+static void conn_array(zval *out, const tide_conninfo_t *c)
+{
+    tide_server_t *s = &php_tide_running->core;
+    array_init(out);
+    tide_port_t *tp = tide_server_port_of(s, c);
+    php_tide_port_t *port = tp ? tp->udata : NULL;
+    zend_long owner = s->cfg.mode == TIDE_MODE_BASE ? (zend_long)tide_conntab_part(&s->tab, c->session)
+                                                    : c->worker;
+    add_assoc_long(out, "server_port", port ? port->p.port : 0);
+    add_assoc_long(out, "server_fd", port ? port->server_fd : -1);
+    add_assoc_long(out, "socket_fd", c->fd);
+    add_assoc_long(out, "socket_type", port ? port->p.type : 0);
+    add_assoc_long(out, "remote_port", c->remote_port);
+    add_assoc_string(out, "remote_ip", (char *)c->remote_ip);
+    add_assoc_long(out, "reactor_id", s->cfg.mode == TIDE_MODE_BASE ? owner : 0);
+    add_assoc_long(out, "connect_time", (zend_long)c->connect_time);
+    add_assoc_long(out, "last_time", (zend_long)c->last_time);
+    add_assoc_long(out, "last_recv_time", (zend_long)c->last_time);
+    add_assoc_long(out, "last_dispatch_time", (zend_long)c->last_dispatch_time);
+    add_assoc_long(out, "close_errno", 0);
+    add_assoc_long(out, "worker_id", owner);
+    add_assoc_long(out, "recv_bytes", (zend_long)c->recv_bytes);
+    add_assoc_long(out, "sent_bytes", (zend_long)c->sent_bytes);
+    add_assoc_long(out, "out_buffer_bytes", (zend_long)c->out_bytes);
+    add_assoc_bool(out, "paused", (c->flags & TIDE_CONN_PAUSED) != 0);
+}
+
+ZEND_METHOD(Tide_Server, getClientInfo)
+{
+    zend_long fd;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    tide_conninfo_t c;
+    if (!snapshot(fd, &c))
+        RETURN_FALSE;
+    conn_array(return_value, &c);
+}
+
+typedef struct list_arg {
+    zval *out;
+    zend_long left;
+} list_arg_t;
+
+static bool list_one(const tide_conninfo_t *c, void *arg)
+{
+    list_arg_t *a = arg;
+    if (tide_conninfo_flags(c) & TIDE_CONN_CLOSING)
+        return true;
+    add_next_index_long(a->out, (zend_long)c->session);
+    return --a->left > 0;
+}
+
+ZEND_METHOD(Tide_Server, getClientList)
+{
+    zend_long start = 0, count = 10;
+    ZEND_PARSE_PARAMETERS_START(0, 2)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(start)
+        Z_PARAM_LONG(count)
+    ZEND_PARSE_PARAMETERS_END();
+    if (count <= 0 || count > 100) {
+        zend_argument_value_error(2, "must be between 1 and 100");
+        RETURN_THROWS();
+    }
+    if (!php_tide_running || !php_tide_running->core.tab.mem)
+        RETURN_FALSE;
+    array_init(return_value);
+    list_arg_t a = {return_value, count};
+    tide_conntab_each(&php_tide_running->core.tab, start > 0 ? (uint64_t)start : 0, list_one, &a);
+}
+
+ZEND_METHOD(Tide_Server, sendto)
+{
+    zend_string *ip, *data;
+    zend_long port, server_socket = -1;
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+        Z_PARAM_STR(ip)
+        Z_PARAM_LONG(port)
+        Z_PARAM_STR(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(server_socket)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_server_t *srv = THIS_SERVER();
+    int want = strchr(ZSTR_VAL(ip), '/') ? TIDE_SOCK_UNIX_DGRAM
+               : strchr(ZSTR_VAL(ip), ':') ? TIDE_SOCK_UDP6 : TIDE_SOCK_UDP;
+    tide_port_t *p = NULL;
+    for (int i = 0; i < srv->core.nports && !p; i++) {
+        tide_port_t *q = srv->core.ports[i];
+        php_tide_port_t *pq = q->udata;
+        if (server_socket >= 0 ? pq->server_fd == server_socket && tide_sock_is_dgram(q->type)
+                               : q->type == want)
+            p = q;
+    }
+    if (!p || p->fd < 0) {
+        php_error_docref(NULL, E_WARNING,
+                         "no datagram port to send to %s from (listen on a "
+                         "Tide\\SOCK_UDP, SOCK_UDP6 or SOCK_UNIX_DGRAM port)",
+                         ZSTR_VAL(ip));
+        RETURN_FALSE;
+    }
+    int rc = tide_sock_sendto(p->fd, p->type, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data),
+                              ZSTR_LEN(data));
+    if (rc < 0) {
+        warn_limited(&rl_gone, "sending to %s port " ZEND_LONG_FMT ": %s", ZSTR_VAL(ip), port,
+                     tide_strerror(rc));
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
+}

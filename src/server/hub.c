@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hub: the links to every worker, as the master (MODE_PROCESS) or the manager
+ * (MODE_BASE) holds them. It knows which incarnation of a worker is current, holds messages
+ * for a worker being replaced, tells a worker that stops from one that crashed, relays pipe
+ * messages, and passes everything else on (tide_hub_ops_t).
+ *
+ * Crashed or stopping: a worker says EXITING before it stops (answered with ACK: nothing
+ * more will come). One whose link ends without it, or whose successor arrives first (the
+ * manager replaces a worker only once it has exited), crashed: what it had is lost.
+ *
+ * Bounds: messages for a worker being replaced are held. Requests count in the dispatch
+ * queues (tide/dispatch.h), which bound them; pipe messages are bounded here: past
+ * HELD_MAX bytes held, or LINK_MAX bytes not yet written to a worker's link (it does not
+ * read), a pipe message is dropped with a (rate-limited) warning.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server_int.h"
+#include "tide/common.h"
+#include "tide/log.h"
+#include "tide/msg.h"
+
+#define HELD_MAX (64u << 20)
+#define LINK_MAX (64u << 20)
+
+struct held_msg {
+    held_msg_t *next;
+    int type;
+    uint64_t session;
+    uint32_t field;
+    size_t len;
+    char data[];
+};
+
+static void drop_held(hub_slot_t *s)
+{
+    while (s->head) {
+        held_msg_t *m = s->head;
+        s->head = m->next;
+        tide_free(m);
+    }
+    s->tail = NULL;
+    s->held_bytes = 0;
+}
+
+static bool takes(const hub_slot_t *s)
+{
+    return s->cur && !s->cur->draining;
+}
+
+static void flush_held(tide_hub_t *h, int w)
+{
+    hub_slot_t *s = &h->slots[w];
+    while (s->head && takes(s)) {
+        held_msg_t *m = s->head;
+        s->head = m->next;
+        if (!s->head)
+            s->tail = NULL;
+        s->held_bytes -= m->len;
+        tide_link_send(&s->cur->l, m->type, m->session, m->field, m->data, m->len);
+        tide_free(m);
+    }
+}
+
+int tide_hub_send(tide_hub_t *h, int w, int type, uint64_t session, uint32_t field,
+                  const void *a, size_t alen, const void *b, size_t blen)
+{
+    hub_slot_t *s = &h->slots[w];
+    if (type == TIDE_MSG_PIPE &&
+        (s->held_bytes + alen + blen > HELD_MAX ||
+         (takes(s) && tide_link_queued(&s->cur->l) > LINK_MAX))) {
+        tide_log_limited(&h->rl, TIDE_LOG_WARNING,
+                         "pipe message from worker #%llu to worker #%d dropped: worker #%d "
+                         "does not read what it is sent",
+                         (unsigned long long)session, w, w);
+        return -ENOBUFS;
+    }
+    if (takes(s) && !s->head)
+        return tide_link_send2(&s->cur->l, type, session, field, a, alen, b, blen);
+    /* Being replaced: held for the next one. */
+    held_msg_t *m = tide_malloc(sizeof(*m) + alen + blen);
+    m->next = NULL;
+    m->type = type;
+    m->session = session;
+    m->field = field;
+    m->len = alen + blen;
+    if (alen)
+        memcpy(m->data, a, alen);
+    if (blen)
+        memcpy(m->data + alen, b, blen);
+    if (s->tail)
+        s->tail->next = m;
+    else
+        s->head = m;
+    s->tail = m;
+    s->held_bytes += m->len;
+    return 0;
+}
+
+tide_link_t *tide_hub_link(tide_hub_t *h, int w)
+{
+    hub_slot_t *s = &h->slots[w];
+    return takes(s) ? &s->cur->l : NULL;
+}
+
+/* The incarnation on slot w died without saying it stops. */
+static void crashed(tide_hub_t *h, int w)
+{
+    hub_slot_t *s = &h->slots[w];
+    if (h->s->stopping)
+        return;
+    drop_held(s);
+    s->dying = true;
+    if (h->ops.crashed)
+        h->ops.crashed(h, w);
+    s->dying = false;
+}
+
+static void relay_pipe(tide_hub_t *h, uint64_t src, uint32_t dst, const char *payload,
+                       size_t len)
+{
+    if (dst >= (uint32_t)h->n) {
+        tide_log_limited(&h->rl, TIDE_LOG_WARNING,
+                         "pipe message from worker #%llu to unknown worker #%u dropped",
+                         (unsigned long long)src, dst);
+        return;
+    }
+    tide_hub_send(h, (int)dst, TIDE_MSG_PIPE, src, dst, payload, len, NULL, 0);
+}
+
+static void on_gone(tide_link_t *l, void *udata, int err);
+
+static void drop_now(tide_reactor_t *r, void *udata)
+{
+    TIDE_UNUSED(r);
+    hub_link_t *hl = udata;
+    on_gone(&hl->l, hl, TIDE_EPROTO);
+}
+
+static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint32_t field,
+                   const char *payload, size_t len)
+{
+    hub_link_t *hl = udata;
+    tide_hub_t *h = hl->hub;
+    if (tide_msg_check(type, session, field, len, h->accept) < 0) {
+        /* A worker that breaks the protocol is broken: it goes, as a crashed one would. */
+        tide_log(TIDE_LOG_ERROR, "worker #%d sent a message that does not fit (%s, %zu bytes); "
+                 "dropping it", hl->id, tide_msg_name(type), len);
+        tide_link_stop_reading(l);
+        hub_slot_t *s = &h->slots[hl->id];
+        if (s->cur == hl && s->pid > 0)
+            kill(s->pid, SIGKILL);
+        tide_reactor_defer(h->r, &hl->drop);
+        return;
+    }
+    switch (type) {
+    case TIDE_MSG_EXITING:
+        /* It finishes what it has; what comes for its connections waits for the next. */
+        if (!hl->draining) {
+            hl->draining = true;
+            if (h->ops.up && h->slots[hl->id].cur == hl)
+                h->ops.up(h, hl->id, false);
+        }
+        tide_link_send(l, TIDE_MSG_ACK, 0, 0, NULL, 0);
+        return;
+    case TIDE_MSG_PIPE_REQ:
+        relay_pipe(h, session, field, payload, len);
+        return;
+    case TIDE_MSG_SHUTDOWN:
+        tide_server_shutdown(h->s);
+        return;
+    case TIDE_MSG_RELOAD:
+        tide_server_reload(h->s, field != 0);
+        return;
+    }
+    if (h->ops.msg)
+        h->ops.msg(h, hl, type, session, field, payload, len);
+}
+
+static void unlist(tide_hub_t *h, hub_link_t *hl)
+{
+    tide_reactor_undefer(h->r, &hl->drop);
+    if (hl->prev)
+        hl->prev->next = hl->next;
+    else
+        h->links = hl->next;
+    if (hl->next)
+        hl->next->prev = hl->prev;
+}
+
+static void on_gone(tide_link_t *l, void *udata, int err)
+{
+    TIDE_UNUSED(l);
+    TIDE_UNUSED(err);
+    hub_link_t *hl = udata;
+    tide_hub_t *h = hl->hub;
+    int w = hl->id;
+    hub_slot_t *s = &h->slots[w];
+    bool was_current = s->cur == hl;
+    bool crash = !hl->draining;
+    if (was_current) {
+        s->cur = NULL;
+        s->pid = 0;
+    }
+    unlist(h, hl);
+    tide_link_close(&hl->l);
+    tide_free(hl);
+    if (!was_current)
+        return; /* an older incarnation: its successor took over already */
+    if (crash)
+        crashed(h, w);
+    else if (h->ops.up)
+        h->ops.up(h, w, false);
+}
+
+void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2])
+{
+    hub_slot_t *s = &h->slots[w];
+    hub_link_t *hl = tide_calloc(1, sizeof(*hl));
+    hl->hub = h;
+    hl->id = w;
+    hl->drop.cb = drop_now;
+    hl->drop.udata = hl;
+    if (tide_link_open(&hl->l, h->r, fds[0], fds[1], on_msg, on_gone, hl) < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        tide_free(hl);
+        return;
+    }
+    hl->next = h->links;
+    if (h->links)
+        h->links->prev = hl;
+    h->links = hl;
+    /* An older incarnation still being read keeps its link until its EOF. The manager
+     * replaces a worker only once it has exited, so one that never said EXITING crashed,
+     * even if the EOF of its link has not been read yet. */
+    if (s->cur && !s->cur->draining) {
+        s->cur->draining = true;
+        crashed(h, w);
+    }
+    s->cur = hl;
+    s->pid = pid;
+    if (h->ops.up)
+        h->ops.up(h, w, true);
+    flush_held(h, w);
+}
+
+void tide_hub_init(tide_hub_t *h, tide_server_t *s, tide_reactor_t *r, int n, unsigned accept,
+                   const tide_hub_ops_t *ops, void *udata)
+{
+    memset(h, 0, sizeof(*h));
+    h->s = s;
+    h->r = r;
+    h->n = n;
+    h->accept = accept;
+    h->ops = *ops;
+    h->udata = udata;
+    h->slots = tide_calloc((size_t)n, sizeof(hub_slot_t));
+}
+
+static void free_all(tide_hub_t *h, bool forked)
+{
+    if (!h->slots)
+        return;
+    while (h->links) {
+        hub_link_t *hl = h->links;
+        h->links = hl->next;
+        if (forked) {
+            hl->drop.queued = false; /* the node sat on the parent's reactor: not ours */
+            tide_link_forget(&hl->l);
+        } else {
+            tide_reactor_undefer(h->r, &hl->drop);
+            tide_link_close(&hl->l);
+        }
+        tide_free(hl);
+    }
+    for (int i = 0; i < h->n; i++) {
+        h->slots[i].cur = NULL;
+        drop_held(&h->slots[i]);
+    }
+    tide_free(h->slots);
+    h->slots = NULL;
+}
+
+void tide_hub_destroy(tide_hub_t *h)
+{
+    free_all(h, false);
+}
+
+void tide_hub_forget(tide_hub_t *h)
+{
+    free_all(h, true);
+}

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A worker: the end of its link to the hub, the hooks that run PHP, and (MODE_BASE) its own
+ * engine with the connections it accepts itself.
+ *
+ * A worker stops gracefully (SIGTERM, stop(), max_request, reload): it says EXITING (the
+ * master sends it nothing new and answers ACK), or in MODE_BASE stops accepting and reading;
+ * then workerExit runs, the loop runs until what it serves is done, workerStop runs, and it
+ * exits. One that exit()s in a callback leaves without a word, as a crashed one would.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server_int.h"
+#include "tide/common.h"
+#include "tide/log.h"
+#include "tide/process.h"
+
+typedef struct tide_worker {
+    tide_server_t *s;
+    tide_link_t link;
+    bool link_done;  /* the hub will send nothing more */
+    tide_op_t *sigs[2];
+    /* MODE_BASE: its own engine, and the bound on what it has been handed */
+    tide_engine_t *e;
+    tide_dispatch_t d;
+    int listen_fds[TIDE_SERVER_MAX_PORTS];
+    /* session -> the taken_bytes value its connection reaches once every byte this worker
+     * sent it over its link has been handled by the owner (a uint64_t each) */
+    tide_idmap_t inflight;
+} tide_worker_t;
+
+/* ---- requests in flight to an owner ---- */
+
+uint64_t tide__worker_inflight(tide_server_t *s, const tide_conninfo_t *c)
+{
+    tide_worker_t *w = s->worker;
+    if (!w)
+        return 0;
+    uint64_t *until = tide_idmap_get(&w->inflight, c->session);
+    if (!until)
+        return 0;
+    /* The owner adds to out_bytes before it counts the bytes taken: read taken first. */
+    uint64_t taken = __atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE);
+    if (taken >= *until) {
+        tide_free(tide_idmap_del(&w->inflight, c->session));
+        return 0;
+    }
+    return *until - taken;
+}
+
+void tide__worker_inflight_add(tide_server_t *s, const tide_conninfo_t *c, size_t len)
+{
+    tide_worker_t *w = s->worker;
+    if (!w)
+        return;
+    uint64_t *until = tide_idmap_get(&w->inflight, c->session);
+    if (!until) {
+        until = tide_malloc(sizeof(*until));
+        *until = __atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE);
+        tide_idmap_put(&w->inflight, c->session, until);
+    }
+    *until += len;
+}
+
+void tide__worker_inflight_forget(tide_server_t *s, uint64_t session)
+{
+    tide_worker_t *w = s->worker;
+    if (w)
+        tide_free(tide_idmap_del(&w->inflight, session));
+}
+
+/* ---- requests ---- */
+
+static void count_request(tide_server_t *s)
+{
+    s->requests++;
+    if (s->cfg.max_request && s->requests >= s->cfg.max_request && !s->stopping) {
+        tide_log(TIDE_LOG_INFO, "worker #%d served max_request (%llu); restarting it",
+                 s->worker_id, (unsigned long long)s->cfg.max_request);
+        tide__worker_begin_stop(s);
+    }
+}
+
+void tide__worker_done(tide_server_t *s, uint64_t session, size_t len)
+{
+    tide_worker_t *w = s->worker;
+    if (!w)
+        return;
+    if (!w->e) {
+        /* MODE_PROCESS: the master counts it (batched with what else this turn sends). */
+        tide_link_send(&w->link, TIDE_MSG_DONE, session, (uint32_t)len, NULL, 0);
+        return;
+    }
+    uint64_t *ready;
+    size_t n = tide_dispatch_done(&w->d, 0, len, &ready);
+    __atomic_store_n(&s->tab.pids->worker[s->worker_id].inflight, w->d.q[0].count,
+                     __ATOMIC_RELAXED);
+    if (session)
+        tide_engine_done(w->e, session, 1);
+    tide__proceed(w->e, s, ready, n);
+}
+
+/* ---- what the hub sends ---- */
+
+typedef void (*msg_fn)(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                       size_t len);
+
+static void msg_connect(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                        size_t len)
+{
+    TIDE_UNUSED(payload);
+    TIDE_UNUSED(len);
+    if (w->s->h.connect)
+        w->s->h.connect(w->s, (int)field, session);
+}
+
+static void msg_data(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                     size_t len)
+{
+    tide_server_t *s = w->s;
+    if (s->h.receive)
+        s->h.receive(s, (int)field, session, payload, len);
+    else
+        tide__worker_done(s, session, len);
+    count_request(s);
+}
+
+static void msg_close(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                      size_t len)
+{
+    TIDE_UNUSED(payload);
+    TIDE_UNUSED(len);
+    tide__worker_inflight_forget(w->s, session);
+    if (w->s->h.close)
+        w->s->h.close(w->s, (int)field, session);
+}
+
+static void msg_packet(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                       size_t len)
+{
+    TIDE_UNUSED(session);
+    tide_server_t *s = w->s;
+    tide_msg_peer_t peer;
+    const char *data;
+    size_t dlen;
+    if (tide_msg_packet_decode(payload, len, &peer, &data, &dlen) < 0 || (int)field >= s->nports)
+        return;
+    if (s->h.packet)
+        s->h.packet(s, (int)field, &peer, data, dlen);
+    else
+        tide__worker_done(s, 0, dlen);
+    count_request(s);
+}
+
+static void msg_pipe(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                     size_t len)
+{
+    TIDE_UNUSED(field);
+    if (w->s->h.pipe_message)
+        w->s->h.pipe_message(w->s, (int)session, payload, len);
+}
+
+static void msg_ack(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                    size_t len)
+{
+    TIDE_UNUSED(session);
+    TIDE_UNUSED(field);
+    TIDE_UNUSED(payload);
+    TIDE_UNUSED(len);
+    w->link_done = true;
+    tide_link_stop_reading(&w->link);
+}
+
+/* MODE_BASE: requests another worker made of a connection this one owns. */
+static void msg_owner(tide_worker_t *w, int type, uint64_t session, uint32_t field,
+                      const char *payload, size_t len)
+{
+    if (w->e)
+        tide__owner_request(w->s, w->e, &w->link, type, session, field, payload, len);
+}
+
+static const msg_fn handlers[TIDE_MSG_COUNT] = {
+    [TIDE_MSG_CONNECT] = msg_connect, [TIDE_MSG_DATA] = msg_data,
+    [TIDE_MSG_CLOSE] = msg_close,     [TIDE_MSG_PACKET] = msg_packet,
+    [TIDE_MSG_PIPE] = msg_pipe,       [TIDE_MSG_ACK] = msg_ack,
+};
+
+static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint32_t field,
+                   const char *payload, size_t len)
+{
+    TIDE_UNUSED(l);
+    tide_worker_t *w = udata;
+    unsigned to = TIDE_MSG_TO_WORKER | (w->e ? TIDE_MSG_TO_OWNER : 0);
+    if (tide_msg_check(type, session, field, len, to) < 0) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: a message from the %s that does not fit (%s, %zu "
+                 "bytes); ignored", w->s->worker_id,
+                 w->s->cfg.mode == TIDE_MODE_BASE ? "manager" : "master", tide_msg_name(type),
+                 len);
+        return;
+    }
+    if (handlers[type])
+        handlers[type](w, session, field, payload, len);
+    else
+        msg_owner(w, type, session, field, payload, len);
+}
+
+static void on_gone(tide_link_t *l, void *udata, int err)
+{
+    TIDE_UNUSED(l);
+    TIDE_UNUSED(err);
+    tide_worker_t *w = udata;
+    w->link_done = true;
+    if (!w->s->stopping) {
+        tide_log(TIDE_LOG_WARNING, "worker #%d lost its link to the %s; stopping",
+                 w->s->worker_id, w->s->cfg.mode == TIDE_MODE_BASE ? "manager" : "master");
+        tide__worker_begin_stop(w->s);
+    }
+}
+
+/* ---- MODE_BASE: its own connections ---- */
+
+static void base_connect(void *udata, tide_conninfo_t *c)
+{
+    tide_worker_t *w = udata;
+    if (w->s->h.connect)
+        w->s->h.connect(w->s, c->port, c->session);
+}
+
+static void publish_base_load(tide_worker_t *w)
+{
+    __atomic_store_n(&w->s->tab.pids->worker[w->s->worker_id].inflight, w->d.q[0].count,
+                     __ATOMIC_RELAXED);
+}
+
+static int base_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
+{
+    tide_worker_t *w = udata;
+    tide_server_t *s = w->s;
+    if (tide_dispatch_full(&w->d, 0, len)) {
+        tide_dispatch_wait(&w->d, 0, c->session);
+        return TIDE_ENGINE_HOLD;
+    }
+    tide_dispatch_add(&w->d, 0, len);
+    publish_base_load(w);
+    tide_conninfo_begin(c);
+    c->last_dispatch_time = c->last_time;
+    tide_conninfo_end(c);
+    if (s->h.receive)
+        s->h.receive(s, c->port, c->session, data, len);
+    else
+        tide__worker_done(s, c->session, len);
+    count_request(s);
+    return TIDE_ENGINE_TAKEN;
+}
+
+static void base_close(void *udata, tide_conninfo_t *c)
+{
+    tide_worker_t *w = udata;
+    if (w->s->h.close)
+        w->s->h.close(w->s, c->port, c->session);
+}
+
+static int base_packet(void *udata, tide_port_t *p, const struct sockaddr *addr,
+                       socklen_t addrlen, const char *data, size_t len)
+{
+    tide_worker_t *w = udata;
+    tide_server_t *s = w->s;
+    if (tide_dispatch_full(&w->d, 0, len)) {
+        tide_dispatch_wait(&w->d, 0, TIDE__PORT_WAIT(p->index));
+        return TIDE_ENGINE_HOLD;
+    }
+    tide_dispatch_add(&w->d, 0, len);
+    publish_base_load(w);
+    tide_msg_peer_t peer;
+    memset(&peer, 0, sizeof(peer));
+    tide_sockaddr_text(addr, addrlen, peer.addr, sizeof(peer.addr), &peer.port);
+    peer.server_fd = p->fd;
+    if (s->h.packet)
+        s->h.packet(s, p->index, &peer, data, len);
+    else
+        tide__worker_done(s, 0, len);
+    count_request(s);
+    return TIDE_ENGINE_TAKEN;
+}
+
+/* Its engine, its own SO_REUSEPORT listeners, and the ports. 0 or -1 (logged). */
+static int base_setup(tide_worker_t *w)
+{
+    tide_server_t *s = w->s;
+    int id = s->worker_id;
+    /* Connections a crashed predecessor left in this worker's part of the table died with
+     * it. */
+    size_t left = tide_conntab_reset_part(&s->tab, (unsigned)id);
+    if (left)
+        tide_log(TIDE_LOG_INFO, "worker #%d: %zu connection(s) of the previous worker #%d are gone",
+                 id, left, id);
+    tide_dispatch_init(&w->d, 2, 1, s->cfg.worker_max_inflight, s->cfg.worker_max_inflight_bytes);
+    w->d.q[0].up = true;
+    tide_engine_opts_t eo = {
+        .max_connection = s->cfg.max_connection,
+        .heartbeat_check_ms = s->cfg.heartbeat_check_ms,
+        .heartbeat_idle_ms = s->cfg.heartbeat_idle_ms,
+        .conn_max_inflight = s->cfg.connection_max_inflight,
+    };
+    tide_engine_handlers_t h = {base_connect, base_receive, base_close, base_packet};
+    w->e = tide_engine_create(s->r, &s->tab, (unsigned)id, &eo, &h, w);
+    for (int i = 0; i < s->nports; i++) {
+        tide_port_t *p = s->ports[i];
+        if (tide_sock_is_tcp(p->type)) {
+            char why[256];
+            int lfd = tide_sock_listen(p->type, p->host, p->port, p->backlog, true, true, why,
+                                       sizeof(why));
+            if (lfd < 0) {
+                tide_log(TIDE_LOG_ERROR, "worker #%d: %s", id, why);
+                return -1;
+            }
+            close(p->fd); /* the manager's reservation */
+            p->fd = lfd;
+            w->listen_fds[i] = lfd;
+        }
+        int rc = tide_engine_add_port(w->e, p);
+        if (rc < 0) {
+            tide_log(TIDE_LOG_ERROR, "worker #%d: port %d: %s", id, p->port, tide_strerror(rc));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the worker's life ---- */
+
+tide_link_t *tide__worker_link(tide_server_t *s)
+{
+    /* Writable also after ACK (the hub sends nothing more, but still reads what this
+     * worker sends until it exits: replies to what it is finishing). */
+    return s->worker && s->worker->link.fd >= 0 ? &s->worker->link : NULL;
+}
+
+tide_engine_t *tide__worker_engine(tide_server_t *s)
+{
+    return s->worker ? s->worker->e : NULL;
+}
+
+void tide__worker_begin_stop(tide_server_t *s)
+{
+    tide_worker_t *w = s->worker;
+    if (!w || s->stopping)
+        return;
+    s->stopping = true;
+    if (!w->e) {
+        if (!w->link_done &&
+            tide_link_send(&w->link, TIDE_MSG_EXITING, 0, (uint32_t)s->worker_id, NULL, 0) < 0) {
+            w->link_done = true;
+            tide_link_stop_reading(&w->link);
+        }
+    } else {
+        tide_engine_stop_ports(w->e);
+        tide_engine_pause_all(w->e);
+        for (int i = 0; i < TIDE_SERVER_MAX_PORTS; i++)
+            if (w->listen_fds[i] > 0) {
+                close(w->listen_fds[i]);
+                w->listen_fds[i] = 0;
+                s->ports[i]->fd = -1;
+            }
+        /* Relays to this worker are no longer read; the manager sees it leave. */
+        tide_link_stop_reading(&w->link);
+        w->link_done = true;
+    }
+    if (s->h.worker_exit)
+        s->h.worker_exit(s);
+}
+
+static void on_signal(tide_reactor_t *r, void *udata, int signo)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(signo);
+    tide__worker_begin_stop(udata);
+}
+
+static bool run_loop(tide_server_t *s)
+{
+    return s->h.run ? s->h.run(s) : tide_reactor_run(s->r, TIDE_RUN_DEFAULT) >= 0;
+}
+
+static void worker_free(tide_server_t *s)
+{
+    tide_worker_t *w = s->worker;
+    for (size_t i = 0; i < sizeof(w->sigs) / sizeof(w->sigs[0]); i++)
+        if (w->sigs[i])
+            tide_reactor_cancel(s->r, w->sigs[i]);
+    if (w->e) {
+        tide_engine_destroy(w->e);
+        w->e = NULL;
+        tide_dispatch_destroy(&w->d);
+    }
+    tide_link_close(&w->link);
+    for (size_t i = 0; i < w->inflight.cap; i++)
+        if (w->inflight.slots[i].id)
+            tide_free(w->inflight.slots[i].value);
+    tide_idmap_destroy(&w->inflight);
+    tide_free(w);
+    s->worker = NULL;
+}
+
+int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_status)
+{
+    *exit_status = 1;
+    s->role = TIDE_ROLE_WORKER;
+    s->worker_id = id;
+    s->stopping = false;
+    s->requests = 0;
+    if (geteuid() == 0 && (s->cfg.user || s->cfg.group)) {
+        char why[256];
+        if (tide_user_switch(s->cfg.user, s->cfg.group, why, sizeof(why)) < 0) {
+            tide_log(TIDE_LOG_ERROR, "worker #%d: %s", id, why);
+            close(fds[0]);
+            close(fds[1]);
+            return TIDE_SERVER_LEAVE;
+        }
+    }
+    s->r = s->h.reactor(s);
+    if (!s->r) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: %s", id, s->error);
+        close(fds[0]);
+        close(fds[1]);
+        return TIDE_SERVER_LEAVE;
+    }
+    tide_worker_t *w = tide_calloc(1, sizeof(*w));
+    w->s = s;
+    tide_idmap_init(&w->inflight);
+    s->worker = w;
+    if (s->h.process_start)
+        s->h.process_start(s);
+    if (tide_link_open(&w->link, s->r, fds[0], fds[1], on_msg, on_gone, w) < 0) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: cannot read its link", id);
+        close(fds[0]);
+        close(fds[1]);
+        w->link_done = true;
+        worker_free(s);
+        return TIDE_SERVER_LEAVE;
+    }
+    static const int sigs[] = {SIGTERM, SIGINT};
+    for (size_t i = 0; i < 2; i++) {
+        int err = 0;
+        w->sigs[i] = tide_reactor_signal(s->r, sigs[i], on_signal, s, &err);
+        if (w->sigs[i])
+            tide_reactor_unref(s->r, w->sigs[i]);
+    }
+    if (s->cfg.mode == TIDE_MODE_BASE && base_setup(w) < 0) {
+        worker_free(s);
+        return TIDE_SERVER_LEAVE;
+    }
+
+    if (s->h.worker_start)
+        s->h.worker_start(s);
+    bool ok = run_loop(s);
+    if (!s->stopping) {
+        /* exit() in a callback: the worker dies with requests unanswered. No goodbye
+         * (EXITING), so that the master closes its connections as a crashed worker's. */
+        if (!ok) {
+            w->link_done = true;
+            tide_link_stop_reading(&w->link);
+        }
+        tide__worker_begin_stop(s); /* exit() in a callback, or nothing left to serve */
+    }
+    if (w->e) {
+        tide_engine_close_all(w->e);
+        run_loop(s);
+    }
+    if (s->h.worker_stop)
+        s->h.worker_stop(s);
+    run_loop(s);
+    /* A second SIGTERM (the manager's, after a terminal's or a process group's) must not
+     * kill the worker with the default action once its watch is gone. */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    worker_free(s);
+    *exit_status = 0;
+    return TIDE_SERVER_LEAVE;
+}
