@@ -83,10 +83,12 @@ int tide_msg_check(int type, uint64_t session, uint32_t field, size_t len, unsig
     const struct desc *d = desc_of(type);
     if (!d || !(d->to & to))
         return TIDE_EPROTO;
-    /* Messages about a connection name one. */
+    /* Messages about a connection name one (a relayed owner request is one too: the hub
+     * would pass it on with session 0, for its owner to refuse). */
     if ((d->to & TIDE_MSG_TO_OWNER) && session == 0)
         return TIDE_EPROTO;
-    if ((type == TIDE_MSG_CONNECT || type == TIDE_MSG_DATA || type == TIDE_MSG_CLOSE) &&
+    if ((type == TIDE_MSG_CONNECT || type == TIDE_MSG_DATA || type == TIDE_MSG_CLOSE ||
+         type == TIDE_MSG_RELAY) &&
         session == 0)
         return TIDE_EPROTO;
     return check_payload(d->payload, session, len);
