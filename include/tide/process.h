@@ -8,6 +8,7 @@
 #define TIDE_PROCESS_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -34,6 +35,14 @@ int tide_pid_file_write(const char *path, pid_t pid);
  * (getppid() is no longer `parent`), and the child should exit.
  */
 bool tide_die_with_parent(pid_t parent);
+
+/*
+ * Blocks the signals a server's processes watch (SIGTERM, SIGINT, SIGUSR1, SIGUSR2,
+ * SIGCHLD), saving the mask in *old: done around a fork, so that a signal sent to the child
+ * before its own watches exist waits for them (a watch unblocks its signal) instead of
+ * meeting the default action. The parent puts *old back right after the fork.
+ */
+void tide_signals_block(sigset_t *old);
 
 /* waitpid(pid, WNOHANG) retried on EINTR: pid when it ended (*status set), 0 when it runs,
  * -errno (-ECHILD: not our child, or reaped already). */

@@ -376,7 +376,13 @@ int tide_server_start(tide_server_t *s, int *exit_status)
         }
         fflush(stdout);
         fflush(stderr);
+        /* Signals to either process wait for its watches (a start callback of one may
+         * signal the other at once); the caller's mask comes back when the server ends. */
+        sigset_t old;
+        tide_signals_block(&old);
         pid_t pid = fork();
+        if (pid < 0)
+            sigprocmask(SIG_SETMASK, &old, NULL);
         if (pid < 0) {
             rc = -errno;
             close(sv[0]);
@@ -400,6 +406,7 @@ int tide_server_start(tide_server_t *s, int *exit_status)
         if (s->h.process_start)
             s->h.process_start(s);
         rc = tide__master_run(s, pid, sv[0]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
     }
     if (getpid() != caller)
         return rc; /* a forked process (TIDE_SERVER_LEAVE) */
