@@ -1,0 +1,36 @@
+--TEST--
+Server lifecycle: a manager killed with SIGKILL ends the server with an error, never with exit status 0 (MODE_PROCESS: start() throws Tide\Exception naming the signal; MODE_BASE: the killed process is the server), and leaves no worker behind
+--FILE--
+<?php
+require __DIR__ . '/../inc/server.inc';
+
+foreach (TIDE_MODES as $mode => $name) {
+    $srv = new TideServerProc(<<<'PHP'
+        $s = new Tide\Server('127.0.0.1', 0, TIDE_TEST_MODE);
+        $s->set(['worker_num' => 2]);
+        $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
+        $s->on('managerStart', fn($s) => print("MANAGER " . getmypid() . "\n"));
+        $s->on('receive', fn($s, $fd, $r, $d) => $s->send($fd, $d));
+        $s->start();
+        echo "start() returned\n";
+    PHP, $mode);
+    $srv->waitReady(2);
+    preg_match('/^MANAGER (\d+)$/m', $srv->out(), $m);
+    $manager = (int) ($m[1] ?? 0);
+    $workers = array_values($srv->workerPids);
+    $srv->signal($manager, 'KILL');
+    $deadline = microtime(true) + 10;
+    while ($srv->running() && microtime(true) < $deadline) {
+        usleep(10000);
+    }
+    $left = array_filter($workers, fn($p) => is_dir("/proc/$p") && !str_contains((string) @file_get_contents("/proc/$p/stat"), ') Z '));
+    $status = $srv->stop();
+    echo "$name: exit status ", $status === 0 ? '0' : 'non-zero', ', ',
+        str_contains($srv->out() . $srv->err(), 'the manager process was killed by signal 9') ? 'says the manager was killed' : ($mode === Tide\MODE_BASE ? 'killed itself' : 'SILENT: ' . $srv->err()),
+        ', caller code after start(): ', str_contains($srv->out(), 'start() returned') ? 'ran' : 'did not run',
+        ', workers left: ', count($left), "\n";
+}
+?>
+--EXPECT--
+process: exit status non-zero, says the manager was killed, caller code after start(): did not run, workers left: 0
+base: exit status non-zero, killed itself, caller code after start(): did not run, workers left: 0
