@@ -146,6 +146,10 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
 {
     hub_link_t *hl = udata;
     tide_hub_t *h = hl->hub;
+    /* Being dropped for a message that did not fit: the rest of its packet is not acted
+     * on (an EXITING after it would turn the crash into a stop). */
+    if (hl->drop.queued)
+        return;
     if (tide_msg_check(type, session, field, len, h->accept) < 0) {
         /* A worker that breaks the protocol is broken: it goes, as a crashed one would. */
         tide_log(TIDE_LOG_ERROR, "worker #%d sent a message that does not fit (%s, %zu bytes); "
@@ -211,10 +215,12 @@ static void on_gone(tide_link_t *l, void *udata, int err)
     tide_free(hl);
     if (!was_current)
         return; /* an older incarnation: its successor took over already */
+    /* Gone, crashed or not: it takes nothing more. Said before the loss, so that what
+     * waited on it and proceeds now is not handed to it again. */
+    if (h->ops.up)
+        h->ops.up(h, w, false);
     if (crash)
         crashed(h, w);
-    else if (h->ops.up)
-        h->ops.up(h, w, false);
 }
 
 void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2])
