@@ -115,6 +115,9 @@ bool tide_die_with_parent(pid_t parent)
 
 pid_t tide_reap(pid_t pid, int *status)
 {
+    /* 0 or below would be waitpid()'s "any child" (of the group): never ours to take. */
+    if (pid <= 0)
+        return -ECHILD;
     for (;;) {
         pid_t r = waitpid(pid, status, WNOHANG);
         if (r >= 0)
