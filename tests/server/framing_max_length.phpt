@@ -1,5 +1,5 @@
 --TEST--
-Server framing: package_max_length (length, eof_split and eof_check framing): a package of exactly the limit is served, a larger one closes that connection only, with a log line naming package_max_length
+Server framing: package_max_length (length, eof_split and eof_check framing): a package of exactly the limit is served, a larger one closes that connection only (with eof_check also when the eof arrives in the read that crosses the limit), with a log line naming package_max_length
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -51,6 +51,9 @@ $kinds = [
                 fn() => str_repeat('s', MAX + 1)],
     'check' => [fn($n) => str_repeat('c', $n - 2) . "\r\n",
                 fn() => str_repeat('c', MAX + 1)],
+    /* The terminator comes in the same read that crosses the limit. */
+    'check-eof' => [fn($n) => str_repeat('c', $n - 2) . "\r\n",
+                    fn() => str_repeat('c', MAX) . "\r\n"],
 ];
 
 foreach (TIDE_MODES as $mode => $name) {
@@ -78,9 +81,10 @@ foreach (TIDE_MODES as $mode => $name) {
 
     $closes = 0;
     foreach ($kinds as $k => [$good, $bad]) {
-        $keep = fr_connect($ports[$k]);         /* opened before, must keep working */
+        $port = $ports[explode('-', $k)[0]];
+        $keep = fr_connect($port);              /* opened before, must keep working */
         $r1 = roundtrip($keep, $good(10));
-        $victim = fr_connect($ports[$k]);
+        $victim = fr_connect($port);
         $r2 = roundtrip($victim, $good(MAX), $vfd);   /* exactly the limit */
         fwrite($victim, $bad());
         [$l, $eof] = fr_lines($victim, -1);
@@ -88,7 +92,7 @@ foreach (TIDE_MODES as $mode => $name) {
         $logged = $srv->waitFor('package_max_length', $closes, 5);
         $closeEvents = $srv->waitFor("close $vfd\n", 1, 5);
         $r3 = roundtrip($keep, $good(MAX));
-        $r4 = roundtrip(fr_connect($ports[$k]), $good(20)); /* and new ones are served */
+        $r4 = roundtrip(fr_connect($port), $good(20)); /* and new ones are served */
         echo "$name $k: small $r1, at the limit $r2, over it: ", json_encode($l),
             $eof ? ' closed' : ' NOT closed', ', logged ', var_export($logged, true),
             ', close event ', var_export($closeEvents, true), ", other connection $r3, new one $r4\n";
@@ -104,8 +108,10 @@ foreach (TIDE_MODES as $mode => $name) {
 process length: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
 process split: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
 process check: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
+process check-eof: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
 process: status 0
 base length: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
 base split: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
 base check: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
+base check-eof: small ok, at the limit ok, over it: [] closed, logged true, close event true, other connection ok, new one ok
 base: status 0
