@@ -6,6 +6,7 @@
  * sequence numbers whose slot is still taken, so ids only grow and a lookup is one slot.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -83,11 +84,14 @@ tide_conninfo_t *tide_conntab_take(tide_conntab_t *t, unsigned part)
         if (!__atomic_compare_exchange_n(t->last_id, &last, id, false, __ATOMIC_ACQ_REL,
                                          __ATOMIC_ACQUIRE))
             continue; /* another partition took an id meanwhile */
-        /* Only the owner writes a slot: the sequence lock goes on from where it was, so a
-         * reader holding the old id sees the change. */
-        uint32_t sq = c->seq;
-        memset((char *)c + sizeof(c->session), 0, sizeof(*c) - sizeof(c->session));
-        c->seq = sq;
+        /* Only the owner writes a slot, inside its bracket: the sequence lock goes on from
+         * where it was, so a reader still copying the old connection sees the change. */
+        _Static_assert(offsetof(tide_conninfo_t, flags) == sizeof(uint64_t) + sizeof(uint32_t),
+                       "session and seq come first: the rest is cleared");
+        tide_conninfo_begin(c);
+        size_t keep = offsetof(tide_conninfo_t, flags);
+        memset((char *)c + keep, 0, sizeof(*c) - keep);
+        tide_conninfo_end(c);
         t->next_seq[part] = seq + 1;
         __atomic_store_n(&c->session, id, __ATOMIC_RELEASE);
         return c;
