@@ -218,3 +218,293 @@ TEST(frame_callback_can_stop_the_feed)
     CHECK_STR(g.out, "abc|");
     tide_framer_destroy(&f);
 }
+
+/* ---- HOLD and STOP: what the callback did not take comes again ---- */
+
+/* A callback that answers from a script (TAKEN once the script ends) and records every
+ * package it was offered and every package it took. */
+typedef struct script {
+    got_t offered, taken;
+    const int *rcs;
+    int nrc, calls;
+} script_t;
+
+static void join(got_t *g, const char *data, size_t len)
+{
+    CHECK(g->len + len + 1 < sizeof(g->out));
+    memcpy(g->out + g->len, data, len);
+    g->len += len;
+    g->out[g->len++] = '|';
+    g->out[g->len] = 0;
+    g->count++;
+}
+
+static int scripted(void *udata, const char *data, size_t len)
+{
+    script_t *s = udata;
+    join(&s->offered, data, len);
+    int rc = s->calls < s->nrc ? s->rcs[s->calls] : TIDE_PROTO_TAKEN;
+    s->calls++;
+    if (rc != TIDE_PROTO_HOLD)
+        join(&s->taken, data, len);
+    return rc;
+}
+
+static void script_reset(script_t *s, const int *rcs, int nrc)
+{
+    memset(s, 0, sizeof(*s));
+    s->rcs = rcs;
+    s->nrc = nrc;
+}
+
+#define FEED(f, s, data, n, want_rc, want_offered, want_pending)                                   \
+    do {                                                                                           \
+        int rc_ = tide_framer_feed(f, data, n, scripted, s);                                       \
+        if (rc_ != (want_rc))                                                                      \
+            FAILF("feed returned %d, want %d (offered \"%s\")", rc_, (int)(want_rc),               \
+                  (s)->offered.out);                                                               \
+        CHECK_STR((s)->offered.out, want_offered);                                                 \
+        CHECK_EQ(tide_framer_pending(f), want_pending);                                            \
+    } while (0)
+
+/* Framings that cut packages: three whole ones and the start of a fourth, the rest of it. */
+static const struct split_mode {
+    const char *name;
+    tide_frame_opts_t o;
+    const char *p[3], *head, *rest;
+} split_modes[] = {
+    {"eof_split", {.mode = TIDE_FRAME_EOF, .eof_split = true, .eof = ";;", .eof_len = 2},
+     {"a;;", "bb;;", "ccc;;"}, "dd;", ";"},
+    {"length", {.mode = TIDE_FRAME_LENGTH, .length_type = 'C', .body_offset = 1},
+     {"\001a", "\002bb", "\003ccc"}, "\002d", "d"},
+};
+
+TEST(frame_hold_keeps_the_package_for_the_next_feed_in_every_mode)
+{
+    static const int taken_hold[] = {TIDE_PROTO_TAKEN, TIDE_PROTO_HOLD};
+    static const int hold[] = {TIDE_PROTO_HOLD};
+    for (size_t m = 0; m < sizeof(split_modes) / sizeof(split_modes[0]); m++) {
+        const struct split_mode *sm = &split_modes[m];
+        char in[64], want[128];
+        snprintf(in, sizeof(in), "%s%s%s%s", sm->p[0], sm->p[1], sm->p[2], sm->head);
+        size_t n = strlen(in), rest_of = n - strlen(sm->p[0]);
+        tide_framer_t f;
+        script_t s;
+        tide_framer_init(&f, &sm->o);
+
+        /* The second package is held: the first was taken, the rest is kept. */
+        script_reset(&s, taken_hold, 2);
+        snprintf(want, sizeof(want), "%s|%s|", sm->p[0], sm->p[1]);
+        FEED(&f, &s, in, n, TIDE_PROTO_HOLD, want, rest_of);
+        snprintf(want, sizeof(want), "%s|", sm->p[0]);
+        CHECK_STR(s.taken.out, want);
+
+        /* A feed of nothing offers it again (held once more). */
+        script_reset(&s, hold, 1);
+        snprintf(want, sizeof(want), "%s|", sm->p[1]);
+        FEED(&f, &s, NULL, 0, TIDE_PROTO_HOLD, want, rest_of);
+        CHECK_STR(s.taken.out, "");
+
+        /* More bytes after it: it comes first, then the rest, then the new package. */
+        script_reset(&s, NULL, 0);
+        snprintf(want, sizeof(want), "%s|%s|%s%s|", sm->p[1], sm->p[2], sm->head, sm->rest);
+        FEED(&f, &s, sm->rest, strlen(sm->rest), 0, want, 0);
+        CHECK_STR(s.taken.out, want);
+
+        /* Held from the buffer, not the caller's bytes: half a package, then the rest. */
+        script_reset(&s, hold, 1);
+        size_t half = strlen(sm->p[2]) / 2;
+        FEED(&f, &s, sm->p[2], half, 0, "", half);
+        snprintf(want, sizeof(want), "%s|", sm->p[2]);
+        FEED(&f, &s, sm->p[2] + half, strlen(sm->p[2]) - half, TIDE_PROTO_HOLD, want,
+             strlen(sm->p[2]));
+        script_reset(&s, NULL, 0);
+        FEED(&f, &s, NULL, 0, 0, want, 0);
+        tide_framer_destroy(&f);
+    }
+}
+
+TEST(frame_hold_in_eof_check_joins_the_held_bytes_with_what_comes_next)
+{
+    static const int hold[] = {TIDE_PROTO_HOLD};
+    tide_frame_opts_t o = {.mode = TIDE_FRAME_EOF, .eof = "\n", .eof_len = 1};
+    tide_framer_t f;
+    script_t s;
+    tide_framer_init(&f, &o);
+    script_reset(&s, hold, 1);
+    FEED(&f, &s, "a\nb", 3, 0, "", 3); /* does not end with the eof yet */
+    FEED(&f, &s, "\n", 1, TIDE_PROTO_HOLD, "a\nb\n|", 4);
+    script_reset(&s, hold, 1);
+    FEED(&f, &s, NULL, 0, TIDE_PROTO_HOLD, "a\nb\n|", 4);
+    /* What comes next joins it: one unit, as eof_check hands out whatever has arrived. */
+    script_reset(&s, NULL, 0);
+    FEED(&f, &s, "c\n", 2, 0, "a\nb\nc\n|", 0);
+    CHECK_STR(s.taken.out, "a\nb\nc\n|");
+    tide_framer_destroy(&f);
+}
+
+TEST(frame_hold_without_framing_hands_the_read_out_again_with_what_follows)
+{
+    static const int hold[] = {TIDE_PROTO_HOLD};
+    static const int stop[] = {TIDE_PROTO_STOP};
+    tide_frame_opts_t o = {.mode = TIDE_FRAME_RAW};
+    tide_framer_t f;
+    script_t s;
+    tide_framer_init(&f, &o);
+    script_reset(&s, hold, 1);
+    FEED(&f, &s, "abc", 3, TIDE_PROTO_HOLD, "abc|", 3);
+    script_reset(&s, hold, 1);
+    FEED(&f, &s, NULL, 0, TIDE_PROTO_HOLD, "abc|", 3);
+    script_reset(&s, NULL, 0);
+    FEED(&f, &s, "de", 2, 0, "abcde|", 0);
+    /* Nothing held, nothing to hand out. */
+    script_reset(&s, NULL, 0);
+    FEED(&f, &s, NULL, 0, 0, "", 0);
+    /* STOP takes the read: nothing is left for later. */
+    script_reset(&s, stop, 1);
+    FEED(&f, &s, "xy", 2, TIDE_PROTO_STOP, "xy|", 0);
+    CHECK_STR(s.taken.out, "xy|");
+    script_reset(&s, NULL, 0);
+    FEED(&f, &s, NULL, 0, 0, "", 0);
+    tide_framer_destroy(&f);
+}
+
+TEST(frame_stop_ends_the_feed_after_the_package_and_keeps_the_rest)
+{
+    static const int stop[] = {TIDE_PROTO_STOP};
+    for (size_t m = 0; m < sizeof(split_modes) / sizeof(split_modes[0]); m++) {
+        const struct split_mode *sm = &split_modes[m];
+        char in[64], want[128];
+        snprintf(in, sizeof(in), "%s%s%s%s", sm->p[0], sm->p[1], sm->p[2], sm->head);
+        size_t n = strlen(in);
+        tide_framer_t f;
+        script_t s;
+        tide_framer_init(&f, &sm->o);
+        /* From the caller's bytes. */
+        script_reset(&s, stop, 1);
+        snprintf(want, sizeof(want), "%s|", sm->p[0]);
+        FEED(&f, &s, in, n, TIDE_PROTO_STOP, want, n - strlen(sm->p[0]));
+        CHECK_STR(s.taken.out, want);
+        script_reset(&s, NULL, 0);
+        snprintf(want, sizeof(want), "%s|%s|", sm->p[1], sm->p[2]);
+        FEED(&f, &s, NULL, 0, 0, want, strlen(sm->head));
+        /* From the buffer: the completed package, then stop before the next one. */
+        script_reset(&s, stop, 1);
+        char more[64];
+        snprintf(more, sizeof(more), "%s%s", sm->rest, sm->p[0]);
+        snprintf(want, sizeof(want), "%s%s|", sm->head, sm->rest);
+        FEED(&f, &s, more, strlen(more), TIDE_PROTO_STOP, want, strlen(sm->p[0]));
+        script_reset(&s, NULL, 0);
+        snprintf(want, sizeof(want), "%s|", sm->p[0]);
+        FEED(&f, &s, NULL, 0, 0, want, 0);
+        tide_framer_destroy(&f);
+    }
+}
+
+/* ---- package_max_length with open_eof_check ---- */
+
+TEST(frame_eof_check_refuses_a_read_that_brings_the_eof_past_the_bound)
+{
+    tide_frame_opts_t o = {.mode = TIDE_FRAME_EOF, .eof = "\n", .eof_len = 1, .max_length = 16};
+    tide_framer_t f;
+    got_t g = {{0}, 0, 0};
+    char buf[32];
+    memset(buf, 'a', sizeof(buf));
+
+    /* Ten bytes, then eight that end with the eof: 18 > 16. */
+    tide_framer_init(&f, &o);
+    CHECK_EQ(tide_framer_feed(&f, buf, 10, collect, &g), 0);
+    buf[7] = '\n';
+    CHECK_EQ(tide_framer_feed(&f, buf, 8, collect, &g), TIDE_ETOOBIG);
+    CHECK_EQ(tide_framer_pending(&f), 0);
+    CHECK_EQ(g.count, 0);
+    tide_framer_destroy(&f);
+
+    /* In one read. */
+    memset(buf, 'a', sizeof(buf));
+    buf[16] = '\n';
+    tide_framer_init(&f, &o);
+    CHECK_EQ(tide_framer_feed(&f, buf, 17, collect, &g), TIDE_ETOOBIG);
+    CHECK_EQ(g.count, 0);
+    tide_framer_destroy(&f);
+
+    /* Exactly the bound, in one read or two: delivered. */
+    memset(buf, 'a', sizeof(buf));
+    buf[15] = '\n';
+    for (size_t cut = 0; cut <= 16; cut += 8) {
+        tide_framer_init(&f, &o);
+        CHECK_EQ(tide_framer_feed(&f, buf, cut, collect, &g), 0);
+        CHECK_EQ(tide_framer_feed(&f, buf + cut, 16 - cut, collect, &g), 0);
+        CHECK_EQ(tide_framer_pending(&f), 0);
+        tide_framer_destroy(&f);
+    }
+    CHECK_EQ(g.count, 3);
+
+    /* eof_split: a package of max_length bytes (its eof included) passes, one more not. */
+    tide_frame_opts_t sp = {.mode = TIDE_FRAME_EOF, .eof_split = true, .eof = "\r\n",
+                            .eof_len = 2, .max_length = 8};
+    got_t g2 = {{0}, 0, 0};
+    tide_framer_init(&f, &sp);
+    CHECK_EQ(tide_framer_feed(&f, "123456\r\n", 8, collect, &g2), 0);
+    CHECK_STR(g2.out, "123456\r\n|");
+    CHECK_EQ(tide_framer_feed(&f, "1234567\r\n", 9, collect, &g2), TIDE_ETOOBIG);
+    tide_framer_destroy(&f);
+}
+
+/* ---- the framer as a port protocol ---- */
+
+/* Feeds input through tide_proto_frame split at every offset; the result must be what the
+ * framer itself gives. */
+static void check_proto_like_framer(const tide_frame_opts_t *o, const char *input, size_t n)
+{
+    const tide_proto_t *p = &tide_proto_frame;
+    CHECK(p->state_size >= sizeof(tide_framer_t));
+    for (size_t cut = 0; cut <= n; cut++) {
+        got_t via = {{0}, 0, 0}, direct = {{0}, 0, 0};
+        tide_proto_io_t io = {collect, NULL, &via};
+        void *st = malloc(p->state_size);
+        p->init(st, o);
+        int rc1 = p->feed(st, input, cut, &io);
+        int rc2 = p->feed(st, input + cut, n - cut, &io);
+        int rc3 = p->feed(st, NULL, 0, &io);
+        size_t pending = p->pending(st);
+        p->destroy(st);
+        free(st);
+
+        tide_framer_t f;
+        tide_framer_init(&f, o);
+        CHECK_EQ(rc1, tide_framer_feed(&f, input, cut, collect, &direct));
+        CHECK_EQ(rc2, tide_framer_feed(&f, input + cut, n - cut, collect, &direct));
+        CHECK_EQ(rc3, tide_framer_feed(&f, NULL, 0, collect, &direct));
+        CHECK_EQ(pending, tide_framer_pending(&f));
+        tide_framer_destroy(&f);
+        CHECK_EQ(via.len, direct.len);
+        CHECK(!memcmp(via.out, direct.out, via.len));
+    }
+}
+
+TEST(frame_proto_frame_behaves_like_the_framer)
+{
+    const tide_proto_t *p = &tide_proto_frame;
+    CHECK(p->name && *p->name);
+    tide_frame_opts_t eof = {.mode = TIDE_FRAME_EOF, .eof_split = true, .eof = "\r\n", .eof_len = 2};
+    tide_frame_opts_t chk = {.mode = TIDE_FRAME_EOF, .eof = "\n", .eof_len = 1};
+    tide_frame_opts_t len = {.mode = TIDE_FRAME_LENGTH, .length_type = 'n', .body_offset = 2};
+    tide_frame_opts_t raw = {.mode = TIDE_FRAME_RAW};
+    CHECK_EQ(p->check(&eof), 0);
+    CHECK_EQ(p->check(&len), 0);
+    CHECK_EQ(p->check(&raw), 0);
+    tide_frame_opts_t bad = {.mode = TIDE_FRAME_LENGTH, .length_type = 'x'};
+    CHECK_EQ(p->check(&bad), TIDE_EPROTO);
+    tide_frame_opts_t noeof = {.mode = TIDE_FRAME_EOF};
+    CHECK_EQ(p->check(&noeof), TIDE_EPROTO);
+
+    const char in[] = "PING\r\nPONG\r\n\r\nX";
+    check_proto_like_framer(&eof, in, sizeof(in) - 1);
+    check_proto_like_framer(&chk, "a\nb\nc", 5);
+    check_proto_like_framer(&raw, "abc", 3);
+    check_proto_like_framer(&len, "\000\003abc\000\001d\000", 9);
+    /* Errors come back the same way. */
+    tide_frame_opts_t small = {.mode = TIDE_FRAME_EOF, .eof = "\n", .eof_len = 1, .max_length = 4};
+    check_proto_like_framer(&small, "abcdef\n", 7);
+}
