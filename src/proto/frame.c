@@ -182,6 +182,8 @@ static void reset(tide_framer_t *f)
 
 static void append(tide_framer_t *f, const char *data, size_t n)
 {
+    if (!n)
+        return; /* a feed of nothing may pass data NULL: memcpy() wants it valid even then */
     if (f->len + n > f->cap) {
         size_t cap = f->cap ? f->cap : 4096;
         while (cap < f->len + n)
