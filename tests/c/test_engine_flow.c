@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine's requests in flight (tide/engine.h): the per-connection bound, messages the
+ * owner refuses (HOLD) and lets proceed, a peer that closes its side while requests are in
+ * flight, held datagrams, and sendfile reads that never block the loop.
+ */
+#include "engine_harness.h"
+
+static const tide_frame_opts_t lines = {.mode = TIDE_FRAME_EOF, .eof_split = true, .eof = "\n",
+                                        .eof_len = 1};
+
+static int seen(const srv_t *s, const char *what)
+{
+    for (int i = 0; i < s->nmsg; i++)
+        if (strcmp(s->msgs[i].data, what) == 0)
+            return i;
+    return -1;
+}
+
+REACTOR_TEST(engine_connection_at_its_bound_is_not_read_until_a_request_is_done)
+{
+    srv_t s;
+    tide_engine_opts_t o = {.conn_max_inflight = 2};
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, &o);
+    s.keep_inflight = true;
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    client_puts(c, "a\nb\nc\nd\n");
+    PUMP_UNTIL(&s, s.nmsg == 2);
+    pump_ms(&s, 50);
+    CHECK_EQ(s.nmsg, 2); /* c and d wait */
+    tide_conninfo_t *info = tide_conntab_find(&s.tab, s.conns[0]);
+    CHECK_EQ(info->inflight, 2);
+    /* More bytes meanwhile wait behind them, in order. */
+    client_puts(c, "e\n");
+    pump_ms(&s, 30);
+    CHECK_EQ(s.nmsg, 2);
+    tide_engine_done(s.e, s.conns[0], 1);
+    PUMP_UNTIL(&s, s.nmsg == 3);
+    pump_ms(&s, 30);
+    CHECK_EQ(s.nmsg, 3);
+    tide_engine_done(s.e, s.conns[0], 2);
+    PUMP_UNTIL(&s, s.nmsg == 5);
+    CHECK_STR(s.msgs[2].data, "c\n");
+    CHECK_STR(s.msgs[3].data, "d\n");
+    CHECK_STR(s.msgs[4].data, "e\n");
+    CHECK_EQ(info->inflight, 2); /* d and e: at the bound again */
+    /* done for more than is in flight, or for a gone connection, changes nothing */
+    tide_engine_done(s.e, s.conns[0], 10);
+    CHECK_EQ(info->inflight, 0);
+    tide_engine_done(s.e, 987654, 1);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+REACTOR_TEST(engine_held_message_comes_again_after_proceed_in_order)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, NULL);
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    s.hold_next = 1;
+    client_puts(c, "first\nsecond\n");
+    PUMP_UNTIL(&s, s.holds == 1);
+    pump_ms(&s, 30);
+    CHECK_EQ(s.nmsg, 0);
+    CHECK_EQ(s.holds, 1); /* refused once: the engine does not offer it again by itself */
+    client_puts(c, "third\n");
+    pump_ms(&s, 30);
+    CHECK_EQ(s.nmsg, 0);
+    tide_engine_proceed(s.e, s.conns[0]);
+    tide_engine_proceed(s.e, s.conns[0]); /* twice is once */
+    PUMP_UNTIL(&s, s.nmsg == 3);
+    CHECK_STR(s.msgs[0].data, "first\n");
+    CHECK_STR(s.msgs[1].data, "second\n");
+    CHECK_STR(s.msgs[2].data, "third\n");
+    /* A refusal in the middle of a read keeps what follows. */
+    s.hold_next = 1;
+    client_puts(c, "x\ny\n");
+    PUMP_UNTIL(&s, s.holds == 2);
+    CHECK_EQ(s.nmsg, 3);
+    tide_engine_proceed(s.e, s.conns[0]);
+    PUMP_UNTIL(&s, s.nmsg == 5);
+    CHECK_STR(s.msgs[3].data, "x\n");
+    CHECK_STR(s.msgs[4].data, "y\n");
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+REACTOR_TEST(engine_unframed_message_held_comes_again_with_what_followed)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_TCP, NULL, NULL);
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    s.hold_next = 1;
+    client_puts(c, "raw bytes");
+    PUMP_UNTIL(&s, s.holds == 1);
+    client_puts(c, " and more");
+    pump_ms(&s, 30);
+    CHECK_EQ(s.nmsg, 0);
+    tide_engine_proceed(s.e, s.conns[0]);
+    PUMP_UNTIL(&s, s.nmsg >= 1);
+    /* Without framing, what a read gave goes as one message: the held bytes come first. */
+    size_t total = 0;
+    char all[64] = {0};
+    for (int i = 0; i < s.nmsg; i++) {
+        memcpy(all + total, s.msgs[i].data, s.msgs[i].len);
+        total += s.msgs[i].len;
+    }
+    while (total < 18) {
+        PUMP_UNTIL(&s, s.nmsg > 0);
+        pump_ms(&s, 10);
+        total = 0;
+        for (int i = 0; i < s.nmsg; i++) {
+            memcpy(all + total, s.msgs[i].data, s.msgs[i].len);
+            total += s.msgs[i].len;
+        }
+    }
+    CHECK_STR(all, "raw bytes and more");
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+REACTOR_TEST(engine_half_closed_peer_gets_its_replies_before_the_close)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, NULL);
+    s.keep_inflight = true;
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    client_puts(c, "question\n");
+    CHECK_EQ(shutdown(c, SHUT_WR), 0);
+    PUMP_UNTIL(&s, s.nmsg == 1);
+    pump_ms(&s, 50);
+    CHECK_EQ(s.nclosed, 0); /* EOF came, but the request is in flight */
+    CHECK(tide_conntab_find(&s.tab, s.conns[0]) != NULL);
+    CHECK_EQ(tide_engine_send(s.e, s.conns[0], "answer\n", 7), 0);
+    client_expect(&s, c, "answer\n");
+    tide_engine_done(s.e, s.conns[0], 1);
+    PUMP_UNTIL(&s, s.nclosed == 1);
+    size_t more = 0;
+    CHECK_EQ(client_wait_end(&s, c, &more), 0);
+    CHECK_EQ(more, 0);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+REACTOR_TEST(engine_half_closed_peer_still_gets_messages_held_by_the_bound)
+{
+    srv_t s;
+    tide_engine_opts_t o = {.conn_max_inflight = 1};
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, &o);
+    s.keep_inflight = true;
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    client_puts(c, "one\ntwo\nthree\nunfinished");
+    CHECK_EQ(shutdown(c, SHUT_WR), 0);
+    PUMP_UNTIL(&s, s.nmsg == 1);
+    pump_ms(&s, 30);
+    CHECK_EQ(s.nmsg, 1);
+    for (int i = 2; i <= 3; i++) {
+        tide_engine_done(s.e, s.conns[0], 1);
+        PUMP_UNTIL(&s, s.nmsg == i);
+        CHECK_EQ(s.nclosed, 0);
+    }
+    CHECK(seen(&s, "three\n") == 2);
+    /* The last request done: what is left is an incomplete message, and the peer is gone. */
+    tide_engine_done(s.e, s.conns[0], 1);
+    PUMP_UNTIL(&s, s.nclosed == 1);
+    CHECK_EQ(s.nmsg, 3);
+    CHECK_EQ(client_wait_end(&s, c, NULL), 0);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+REACTOR_TEST(engine_half_closed_peer_with_nothing_in_flight_is_closed_at_once)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, NULL);
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    client_puts(c, "done at once\n");
+    CHECK_EQ(shutdown(c, SHUT_WR), 0);
+    PUMP_UNTIL(&s, s.nclosed == 1);
+    CHECK_EQ(s.nmsg, 1);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+static int udp_client(const srv_t *s, struct sockaddr_in *to)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    CHECK(fd >= 0);
+    memset(to, 0, sizeof(*to));
+    to->sin_family = AF_INET;
+    to->sin_port = htons((uint16_t)s->port.port);
+    to->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return fd;
+}
+
+REACTOR_TEST(engine_held_datagram_stops_the_port_until_it_may_proceed)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_UDP, NULL, NULL);
+    struct sockaddr_in to;
+    int fd = udp_client(&s, &to);
+    s.hold_packets = 1;
+    CHECK_EQ(sendto(fd, "one", 3, 0, (struct sockaddr *)&to, sizeof(to)), 3);
+    PUMP_UNTIL(&s, s.holds == 1);
+    CHECK(s.port.watch == NULL); /* the port is not read */
+    CHECK_EQ(sendto(fd, "two", 3, 0, (struct sockaddr *)&to, sizeof(to)), 3);
+    pump_ms(&s, 30);
+    CHECK_EQ(s.packets, 0);
+    tide_engine_port_proceed(s.e, &s.port);
+    PUMP_UNTIL(&s, s.packets == 2);
+    CHECK(s.port.watch != NULL);
+    tide_conntab_stats_t st;
+    tide_conntab_sum(&s.tab, &st);
+    CHECK_EQ(st.request_count, 2); /* a refused datagram is not counted twice */
+    close(fd);
+    srv_stop(&s);
+}
+
+/* ---- sendfile does not block the loop ---- */
+
+static void count_tick(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(id);
+    (*(int *)udata)++;
+}
+
+REACTOR_TEST(engine_sendfile_waits_for_a_slow_file_without_blocking_the_loop)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, NULL);
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    /* A FIFO stands for a file whose pages are not in memory: a read of it waits. Opened
+     * read-write so that neither open blocks. */
+    char path[] = "/tmp/tide-fifo-XXXXXX";
+    CHECK(mkdtemp(path) != NULL);
+    char fifo[64];
+    snprintf(fifo, sizeof(fifo), "%s/f", path);
+    CHECK_EQ(mkfifo(fifo, 0600), 0);
+    int rfd = open(fifo, O_RDWR | O_CLOEXEC);
+    int wfd = open(fifo, O_WRONLY | O_CLOEXEC);
+    CHECK(rfd >= 0 && wfd >= 0);
+    CHECK_EQ(tide_engine_sendfile(s.e, s.conns[0], rfd, 0, 10), 0);
+    CHECK_EQ(tide_engine_send(s.e, s.conns[0], "after\n", 6), 0);
+    int ticks = 0;
+    uint64_t t = tide_timer_add(s.r, 1, 1, count_tick, &ticks);
+    PUMP_UNTIL(&s, ticks >= 20); /* the loop turns while the "file" has nothing */
+    client_nothing(c);
+    CHECK_EQ(write(wfd, "0123456789", 10), 10);
+    client_expect(&s, c, "0123456789after\n");
+    tide_timer_cancel(s.r, t);
+    close(wfd);
+    unlink(fifo);
+    rmdir(path);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
