@@ -215,11 +215,10 @@ static void mgr_reload_end(void *udata)
 static void relay(tide_hub_t *h, hub_link_t *from, int type, uint64_t session, uint32_t field,
                   const char *payload, size_t len)
 {
-    TIDE_UNUSED(type);
     tide_msg_relay_t head;
     const char *inner;
     size_t inner_len;
-    if (field >= (uint32_t)h->n ||
+    if (type != TIDE_MSG_RELAY || field >= (uint32_t)h->n ||
         tide_msg_relay_decode(payload, len, &head, &inner, &inner_len) < 0)
         return;
     int owner = (int)field;

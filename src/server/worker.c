@@ -421,6 +421,12 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
             close(fds[1]);
             return TIDE_SERVER_LEAVE;
         }
+        /* The kernel forgets PR_SET_PDEATHSIG when the credentials change (prctl(2)). */
+        if (!tide_die_with_parent(s->tab.pids->manager)) {
+            close(fds[0]);
+            close(fds[1]);
+            return TIDE_SERVER_LEAVE;
+        }
     }
     s->r = s->h.reactor(s);
     if (!s->r) {
@@ -450,6 +456,15 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
         if (w->sigs[i])
             tide_reactor_unref(s->r, w->sigs[i]);
     }
+    /* The manager forked us with its signals blocked (so that they waited for the watches
+     * above); those a worker does not watch are unblocked too, so that processes PHP code
+     * starts from here begin with the default mask. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGCHLD);
+    sigaddset(&unblock, SIGUSR1);
+    sigaddset(&unblock, SIGUSR2);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
     if (s->cfg.mode == TIDE_MODE_BASE && base_setup(w) < 0) {
         worker_free(s);
         return TIDE_SERVER_LEAVE;
