@@ -66,7 +66,10 @@ typedef struct tide_reactor_features {
  */
 int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, char *why,
                         size_t why_len);
-/* Cancels everything, closes the backend and frees all ops and timers (no callbacks run). */
+/*
+ * Cancels everything, closes the backend and frees all ops and timers (no callbacks run).
+ * Signal dispositions go back to what they were before the watches.
+ */
 void tide_reactor_destroy(tide_reactor_t *r);
 
 /* Which backend `requested` would give on this machine, without keeping anything open. */
@@ -193,10 +196,28 @@ void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op);
 
 /*
- * Calls cb on the loop thread whenever a signal in signo arrives (signalfd; the signal is
- * blocked for the calling thread). One watch per signal number. Cancelling the watch (or
- * destroying the reactor) unblocks the signal again, unless the thread had blocked it
- * before the watch was made.
+ * Calls cb on the loop thread whenever signal signo arrives. A sigaction handler (with
+ * SA_RESTART) catches it, notes it and wakes the loop; the signal is never blocked, so
+ * processes started later (exec, posix_spawn, popen) begin with the default mask and, since
+ * a caught signal resets to SIG_DFL across execve, the default disposition. Signals of one
+ * number that arrive before the loop gets to them run cb once (as with signalfd); different
+ * numbers run in ascending order.
+ *
+ * One watch per signal number in the whole process (-EBUSY for a second one, also from
+ * another reactor); -EINVAL for SIGKILL, SIGSTOP and the numbers glibc keeps for itself.
+ * If the calling thread has signo blocked, the watch unblocks it for that thread (a
+ * pending one arrives then) and cancelling blocks it again. Not being blocked, a watched
+ * signal interrupts the calls SA_RESTART does not restart (nanosleep, poll, epoll_wait...)
+ * in the thread that takes it, with EINTR.
+ *
+ * fork(): a child forked without exec inherits the handler but not the watch. There the
+ * handler puts back the disposition from before the watch and raises the signal again, so
+ * the child acts as if no watch existed (SIGTERM ends it); the parent's loop never hears
+ * of it. The child may make its own watch for that number, on a reactor of its own
+ * (TIDE_EFORKED on the parent's copy).
+ *
+ * Cancelling the watch (or destroying the reactor) puts back the disposition from before
+ * the watch, unless one was set since (signal(signo, SIG_IGN) before the cancel stays).
  */
 tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, void *udata,
                                int *err);

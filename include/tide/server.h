@@ -279,6 +279,9 @@ void tide_manager_destroy(tide_manager_t *m);
  * one at a time, SIGTERM/SIGINT stops them all (SIGKILL after max_wait). Returns -1 in the
  * manager once every worker is gone, or the worker id (>= 0) in a forked worker, which then
  * owns *fd (its end of its pair) and must drop the manager's state without using it.
+ * A worker starts with SIGCHLD, SIGTERM, SIGINT, SIGUSR1 and SIGUSR2 blocked, so that none
+ * is lost or acted on by default before it is ready: its own tide_reactor_signal() watches
+ * unblock theirs; it unblocks the others itself.
  */
 int tide_manager_run(tide_manager_t *m, int *fd);
 /* From inside the manager (e.g. a PHP callback): the same as the signals. */

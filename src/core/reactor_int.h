@@ -16,7 +16,7 @@
 enum op_kind {
     OP_ACCEPT,  /* reader: accept connections */
     OP_RECV,    /* reader: recv() from a socket */
-    OP_READ,    /* reader, internal: read() from the wake eventfd or the signalfd */
+    OP_READ,    /* reader, internal: read() from one of the reactor's eventfds */
     OP_POLL,    /* reader: tell the owner the fd is readable (it does the reading) */
     OP_SEND,    /* writer: sendmsg() of op->iov */
     OP_CLOSE,   /* writer: close() once the writes before it are done */
@@ -35,8 +35,11 @@ enum op_flag {
     OPF_BACKOFF = 1 << 6,  /* accept: out of descriptors or memory, waiting before retrying */
 };
 
-/* Internal reader callback for OP_READ: the bytes read from the eventfd or signalfd. */
+/* Internal reader callback for OP_READ: the bytes read from the eventfd. */
 typedef void (*tide__read_cb)(tide_reactor_t *r, const char *data, ssize_t n);
+/* Starts an internal reader (OP_READ) of an eventfd: unreferenced (it does not keep the
+ * loop alive). NULL with *err set on failure. */
+tide_op_t *tide__start_internal_reader(tide_reactor_t *r, int fd, tide__read_cb cb, int *err);
 
 /* One operation. Owned by the reactor; see reactor.h for when it is freed. */
 struct tide_op {
@@ -135,10 +138,8 @@ struct tide_reactor {
     tide_wake_cb wake_cb;
     void *wake_udata;
 
-    int signal_fd; /* -1 until the first signal watch */
+    int signal_fd; /* eventfd the signal handler writes to; -1 until the first watch */
     tide_op_t *signal_op;
-    sigset_t signal_mask;
-    sigset_t signal_blocked_before; /* watched signals the thread had blocked itself */
     tide_op_t *signal_watch[65];
 };
 
@@ -170,8 +171,18 @@ void tide__accept_backoff(tide_reactor_t *r, tide_op_t *op);
 /* Stops a pause (cancel or free). */
 void tide__accept_backoff_stop(tide_reactor_t *r, tide_op_t *op);
 
+/* Signal watches (signal.c, which has tide_reactor_signal too). */
+void tide__signal_cancel(tide_reactor_t *r, tide_op_t *op);
+/* Lets go of every watch of r (tide_reactor_destroy): dispositions go back as they were. */
+void tide__signal_release_all(tide_reactor_t *r);
+/* In a forked child (pthread_atfork): the table's lock may have been held by a thread
+ * that does not exist here. */
+void tide__signal_atfork_child(void);
+
 /* Delivers a write's result (already known) from the loop rather than from the caller. */
 void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res);
+/* A new op of r, on r's list of every op (freed by tide__op_free or with the reactor). */
+tide_op_t *tide__op_new(tide_reactor_t *r, int kind, int fd, void *udata);
 /* Queues op to be freed at the end of the turn. */
 void tide__op_garbage(tide_reactor_t *r, tide_op_t *op);
 void tide__op_free(tide_op_t *op);

@@ -35,7 +35,7 @@
 #define BUF_GROUP 0
 #define BUF_COUNT_DEFAULT 256 /* a power of two */
 #define BUF_SIZE TIDE_RECV_BUF_SIZE
-#define READ_BUF_SIZE 1024 /* eventfd: 8 bytes; signalfd: 8 siginfos of 128 bytes */
+#define READ_BUF_SIZE 8 /* OP_READ reads eventfds: one 8-byte counter */
 
 typedef struct uring_impl {
     struct io_uring ring;
@@ -369,7 +369,7 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
             op->cb.read(r, op->buf, res);
         }
         else
-            tide__reader_ended(r, op); /* the eventfd/signalfd was closed under us */
+            tide__reader_ended(r, op); /* the eventfd was closed under us */
         break;
     default: /* OP_RECV */
         data = (flags & IORING_CQE_F_BUFFER)
