@@ -13,7 +13,7 @@
  * Lifetimes: the reactor owns every tide_op_t. A repeating operation (accept, recv, signal)
  * lives until tide_reactor_cancel(); after that call its callback never runs again and the
  * reactor frees it once the kernel is done with it. One-shot operations (send, writev,
- * close) free themselves after their callback.
+ * close, read_file) free themselves after their callback.
  */
 #ifndef TIDE_REACTOR_H
 #define TIDE_REACTOR_H
@@ -68,7 +68,10 @@ int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, c
                         size_t why_len);
 /*
  * Cancels everything, closes the backend and frees all ops and timers (no callbacks run).
- * Signal dispositions go back to what they were before the watches.
+ * File reads in progress (tide_reactor_read_file) are over when it returns, since they
+ * write into their callers' buffers: one of a file is waited for, one that waits on a pipe
+ * or FIFO is interrupted; their callbacks do not run either. Signal dispositions go back
+ * to what they were before the watches.
  */
 void tide_reactor_destroy(tide_reactor_t *r);
 
@@ -128,7 +131,7 @@ typedef void (*tide_accept_cb)(tide_reactor_t *r, void *udata, int fd);
  * reactor frees its op at the end of the turn, so do not cancel or touch it.
  */
 typedef void (*tide_recv_cb)(tide_reactor_t *r, void *udata, const char *data, ssize_t n);
-/* res: total bytes written, 0 for a close, or -errno. */
+/* res: total bytes written, 0 for a close, bytes read for read_file, or -errno. */
 typedef void (*tide_done_cb)(tide_reactor_t *r, void *udata, ssize_t res);
 typedef void (*tide_signal_cb)(tide_reactor_t *r, void *udata, int signo);
 typedef void (*tide_wake_cb)(tide_reactor_t *r, void *udata);
@@ -189,6 +192,21 @@ int tide_reactor_writev(tide_reactor_t *r, int fd, const struct iovec *iov, int 
  * does not run again). cb may be NULL.
  */
 int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata);
+
+/*
+ * Reads up to len bytes of the file fd at offset without blocking the loop, and calls
+ * cb(r, udata, res) on the loop thread with the number of bytes read (0 at end of file)
+ * or -errno. On io_uring it is an IORING_OP_READ (the kernel finishes a read that would
+ * block in its own workers); on epoll a helper thread of the reactor does a pread().
+ * On a pipe or FIFO there is no offset: the bytes come from where the stream is. buf must
+ * stay valid until cb runs, or until tide_reactor_destroy() returns. At most 0x7ffff000
+ * bytes are read at once (Linux's limit for one read). The read keeps the loop alive;
+ * it cannot be cancelled. Reads on one fd are independent: several may run at once, and
+ * finish in any order. cb may be NULL. 0, -EBADF for fd < 0, -EINVAL for an offset past
+ * INT64_MAX, TIDE_EFORKED in a forked child, or another -errno (no helper thread).
+ */
+int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
+                           tide_done_cb cb, void *udata);
 
 /* Stops a repeating op (accept, recv, signal). Safe from inside its own callback. */
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);

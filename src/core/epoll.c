@@ -2,6 +2,8 @@
 /*
  * The epoll backend: readiness turned into completions. Level-triggered; EPOLLOUT is asked
  * for only while a write waits for room. Used where io_uring is refused, or when forced.
+ * Regular files are always "ready" to epoll (and cannot be added to a set): their reads go
+ * to helper threads (filepool.c).
  */
 #include <errno.h>
 #include <sys/epoll.h>
@@ -40,6 +42,7 @@ static void ep_destroy(tide_reactor_t *r)
     epoll_impl_t *ep = r->impl;
     if (!ep)
         return;
+    tide__filepool_destroy(r);
     close(ep->epfd);
     tide_free(ep);
     r->impl = NULL;
@@ -225,6 +228,7 @@ const tide_backend_ops_t tide__epoll_ops = {
     .destroy = ep_destroy,
     .start_reader = ep_start_reader,
     .cancel_reader = ep_cancel_reader,
+    .read_file = tide__filepool_submit,
     .start_write = ep_start_write,
     .poll = ep_poll,
 };

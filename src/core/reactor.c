@@ -2,7 +2,7 @@
 /*
  * The backend-independent half of the reactor: backend selection, the fd table with its
  * ordered write queues, timers, the wake-up eventfd and the loop itself. Signal watches are
- * in signal.c.
+ * in signal.c, the epoll backend's file-read threads in filepool.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -268,6 +268,42 @@ void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op)
 {
     op_unref(r, op);
+}
+
+/* ---- file reads ---- */
+
+/* Linux never reads more than this in one read(2) (MAX_RW_COUNT); io_uring takes a u32. */
+#define FILE_READ_MAX 0x7ffff000u
+
+int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
+                           tide_done_cb cb, void *udata)
+{
+    if (fd < 0)
+        return -EBADF;
+    if (offset > (uint64_t)INT64_MAX)
+        return -EINVAL;
+    if (TIDE_FORKED(r))
+        return TIDE_EFORKED; /* the kernel objects and helper threads are the parent's */
+    tide_op_t *op = tide__op_new(r, OP_FILE, fd, udata);
+    op->cb.done = cb;
+    op->file_buf = buf;
+    op->file_len = len < FILE_READ_MAX ? len : FILE_READ_MAX;
+    op->file_off = offset;
+    r->refs++;
+    int rc = r->ops->read_file(r, op);
+    if (rc < 0) {
+        r->refs--;
+        tide__op_free(op);
+    }
+    return rc;
+}
+
+void tide__file_done(tide_reactor_t *r, tide_op_t *op, ssize_t res)
+{
+    op_unref(r, op);
+    if (op->cb.done)
+        op->cb.done(r, op->udata, res);
+    tide__op_free(op);
 }
 
 

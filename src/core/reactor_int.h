@@ -21,6 +21,7 @@ enum op_kind {
     OP_SEND,    /* writer: sendmsg() of op->iov */
     OP_CLOSE,   /* writer: close() once the writes before it are done */
     OP_SIGNAL,  /* a signal watch (no kernel operation of its own) */
+    OP_FILE,    /* a one-shot read of a file at an offset (tide_reactor_read_file) */
     OP_TIMEOUT, /* io_uring only: the loop's deadline */
     OP_CANCEL,  /* io_uring only: an ASYNC_CANCEL request (user_data of its CQE) */
 };
@@ -76,6 +77,12 @@ struct tide_op {
     char *buf;
     size_t buf_len;
 
+    /* OP_FILE: the caller's buffer, how much to read and where; op->next links the
+     * epoll backend's helper-thread queues. */
+    void *file_buf;
+    size_t file_len;
+    uint64_t file_off;
+
     int signo; /* OP_SIGNAL */
     tide_timer_t backoff; /* OP_ACCEPT: the pause after EMFILE/ENFILE/ENOBUFS/ENOMEM */
 };
@@ -102,6 +109,8 @@ typedef struct tide_backend_ops {
     int (*start_reader)(tide_reactor_t *r, tide_op_t *op);
     /* The reader was cancelled: stop it; the backend frees op when safe (tide__op_free). */
     void (*cancel_reader)(tide_reactor_t *r, tide_op_t *op);
+    /* Starts an OP_FILE read; tide__file_done() when it is over. 0 or -errno. */
+    int (*read_file)(tide_reactor_t *r, tide_op_t *op);
     /* Starts the head of an fd's write queue (OP_SEND or OP_CLOSE). */
     void (*start_write)(tide_reactor_t *r, tide_op_t *op);
     /* Waits up to timeout_ns (-1: no limit, 0: do not block) and dispatches completions. */
@@ -141,6 +150,8 @@ struct tide_reactor {
     int signal_fd; /* eventfd the signal handler writes to; -1 until the first watch */
     tide_op_t *signal_op;
     tide_op_t *signal_watch[65];
+
+    struct tide_filepool *filepool; /* epoll: helper threads for file reads, or NULL */
 };
 
 /* tide__fork_gen (reactor.h) is bumped in the child by a pthread_atfork handler. */
@@ -171,6 +182,9 @@ void tide__accept_backoff(tide_reactor_t *r, tide_op_t *op);
 /* Stops a pause (cancel or free). */
 void tide__accept_backoff_stop(tide_reactor_t *r, tide_op_t *op);
 
+/* An OP_FILE read ended with res (bytes or -errno): calls back and frees op. */
+void tide__file_done(tide_reactor_t *r, tide_op_t *op, ssize_t res);
+
 /* Signal watches (signal.c, which has tide_reactor_signal too). */
 void tide__signal_cancel(tide_reactor_t *r, tide_op_t *op);
 /* Lets go of every watch of r (tide_reactor_destroy): dispositions go back as they were. */
@@ -178,6 +192,15 @@ void tide__signal_release_all(tide_reactor_t *r);
 /* In a forked child (pthread_atfork): the table's lock may have been held by a thread
  * that does not exist here. */
 void tide__signal_atfork_child(void);
+
+/* The epoll backend's helper threads for file reads (filepool.c). */
+typedef struct tide_filepool tide_filepool_t;
+/* Queues op's read for a helper thread, starting one if none is idle; 0 or -errno. */
+int tide__filepool_submit(tide_reactor_t *r, tide_op_t *op);
+/* Ends the reads in progress (a file's is waited for, one that waits on a pipe is
+ * interrupted), drops the queued ones (no callbacks) and frees the pool; in a forked child
+ * it only frees memory and closes the child's descriptor. */
+void tide__filepool_destroy(tide_reactor_t *r);
 
 /* Delivers a write's result (already known) from the loop rather than from the caller. */
 void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res);

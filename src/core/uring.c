@@ -149,6 +149,46 @@ static int ur_init(tide_reactor_t *r, char *why, size_t why_len)
     return 0;
 }
 
+/* File reads still in the kernel write into their callers' buffers until they complete,
+ * and closing the ring does not wait for that (the kernel tears a ring down in a worker of
+ * its own): cancel them and wait for their last CQEs before destroy returns. */
+static void drain_file_reads(tide_reactor_t *r, uring_impl_t *u)
+{
+    unsigned left = 0;
+    for (tide_op_t *op = r->all_ops; op; op = op->all_next)
+        if (op->kind == OP_FILE && (op->flags & OPF_INFLIGHT)) {
+            struct io_uring_sqe *sqe = get_sqe(u);
+            io_uring_prep_cancel(sqe, op, 0);
+            io_uring_sqe_set_data64(sqe, UD_IGNORE);
+            left++;
+        }
+    if (left)
+        io_uring_submit(&u->ring);
+    while (left) {
+        struct io_uring_cqe *cqe;
+        int rc = io_uring_wait_cqe(&u->ring, &cqe);
+        if (rc == -EINTR)
+            continue;
+        if (rc < 0)
+            break; /* the ring is broken: nothing more will come */
+        uint64_t ud = io_uring_cqe_get_data64(cqe);
+        int res = cqe->res;
+        unsigned flags = cqe->flags;
+        io_uring_cqe_seen(&u->ring, cqe);
+        if (ud == UD_IGNORE || ud == UD_TIMEOUT)
+            continue;
+        /* Every other user_data is an op still on the reactor's list (ops are freed only
+         * after their last CQE, and destroy frees them after this). No callbacks now. */
+        tide_op_t *op = (tide_op_t *)(uintptr_t)ud;
+        if (!(flags & IORING_CQE_F_MORE))
+            op->flags &= ~OPF_INFLIGHT;
+        if (op->kind == OP_FILE)
+            left--;
+        else if (op->kind == OP_ACCEPT && res >= 0 && !(op->flags & OPF_POLLING))
+            close(res); /* accepted meanwhile: nobody will see it */
+    }
+}
+
 static void ur_destroy(tide_reactor_t *r)
 {
     uring_impl_t *u = r->impl;
@@ -156,8 +196,10 @@ static void ur_destroy(tide_reactor_t *r)
         return;
     /* A close already asked for still happens; not in a forked child: the ring's queues
      * are the parent's too. */
-    if (!TIDE_FORKED(r))
+    if (!TIDE_FORKED(r)) {
+        drain_file_reads(r, u);
         io_uring_submit(&u->ring);
+    }
     io_uring_queue_exit(&u->ring);
     if (u->br)
         munmap(u->br, u->br_len);
@@ -232,6 +274,23 @@ static void ur_cancel_reader(tide_reactor_t *r, tide_op_t *op)
     struct io_uring_sqe *sqe = get_sqe(u);
     io_uring_prep_cancel(sqe, op, 0);
     io_uring_sqe_set_data64(sqe, UD_IGNORE);
+}
+
+static void arm_file_read(tide_reactor_t *r, tide_op_t *op)
+{
+    struct io_uring_sqe *sqe = get_sqe(r->impl);
+    /* IORING_OP_READ (5.6, as the eventfd reads need anyway): a read that would block (a
+     * regular file not in the page cache) is handed to the kernel's io-wq workers, a pipe
+     * or FIFO is polled. The loop never waits for it. */
+    io_uring_prep_read(sqe, op->fd, op->file_buf, (unsigned)op->file_len, op->file_off);
+    io_uring_sqe_set_data(sqe, op);
+    op->flags |= OPF_INFLIGHT;
+}
+
+static int ur_read_file(tide_reactor_t *r, tide_op_t *op)
+{
+    arm_file_read(r, op);
+    return 0;
 }
 
 static void arm_send(tide_reactor_t *r, tide_op_t *op)
@@ -425,6 +484,16 @@ static void on_cqe(tide_reactor_t *r, struct io_uring_cqe *cqe)
         }
         return;
     }
+    if (op->kind == OP_FILE) {
+        if (cqe->res == -EINTR) {
+            arm_file_read(r, op); /* nothing was read: ask again */
+            return;
+        }
+        if (cqe->res > 0)
+            KERNEL_WROTE(op->file_buf, (size_t)cqe->res);
+        tide__file_done(r, op, cqe->res);
+        return;
+    }
     if (op->kind == OP_SEND || op->kind == OP_CLOSE)
         on_write_cqe(r, op, cqe->res);
     else
@@ -477,6 +546,7 @@ const tide_backend_ops_t tide__uring_ops = {
     .destroy = ur_destroy,
     .start_reader = ur_start_reader,
     .cancel_reader = ur_cancel_reader,
+    .read_file = ur_read_file,
     .start_write = ur_start_write,
     .poll = ur_poll,
 };
