@@ -12,8 +12,9 @@
  *
  * Lifetimes: the reactor owns every tide_op_t. A repeating operation (accept, recv, signal)
  * lives until tide_reactor_cancel(); after that call its callback never runs again and the
- * reactor frees it once the kernel is done with it. One-shot operations (send, writev,
- * close, read_file) free themselves after their callback.
+ * reactor frees it once the kernel is done with it. An accept watch may instead end with
+ * tide_reactor_accept_stop(), which calls back a last time with -ECANCELED. One-shot
+ * operations (send, writev, close, read_file) free themselves after their callback.
  */
 #ifndef TIDE_REACTOR_H
 #define TIDE_REACTOR_H
@@ -123,7 +124,8 @@ uint64_t tide_time_ns(void);
 
 /* ---- I/O ---- */
 
-/* fd is >= 0 on success, or a negative errno (EMFILE, ECANCELED...). */
+/* fd is >= 0 on success, or a negative errno (EMFILE, ENFILE...). -ECANCELED comes only
+ * once, as the last call after tide_reactor_accept_stop(). */
 typedef void (*tide_accept_cb)(tide_reactor_t *r, void *udata, int fd);
 /*
  * n > 0: n bytes at data, valid only during the call (the buffer goes back to the kernel
@@ -146,6 +148,20 @@ typedef void (*tide_poll_cb)(tide_reactor_t *r, void *udata, int fd);
  */
 tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
                                int *err);
+/*
+ * Stops an accept watch gracefully: no new accept is armed; a connection the kernel had
+ * already accepted for this watch (a completion not yet reaped, or one that completes while
+ * the cancel is on its way) is still handed to cb with its fd; then cb runs once more with
+ * -ECANCELED, after which the op is gone and cb never runs again. That last call comes
+ * from the loop (never from inside this call), on this turn or a later one; until then the
+ * op keeps the loop alive (unless unreferenced). Connections still in the backlog stay
+ * there, and so do clients that connect after this call returns: accept them with
+ * accept4() after this call, or let them go with lfd. The watch leaves lfd at once (lfd may
+ * be closed, or get a new reader). tide_reactor_cancel() on a stopping op ends it at once:
+ * fds accepted from then on are closed, and cb does not run again. Calling this again, or
+ * on a cancelled op, or on a forked child's copy, does nothing.
+ */
+void tide_reactor_accept_stop(tide_reactor_t *r, tide_op_t *op);
 /*
  * Reads from fd until cancelled, EOF or an error. fd must be non-blocking.
  * Cancelling loses nothing: bytes the kernel had already taken for a cancelled io_uring
@@ -208,7 +224,7 @@ int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata);
 int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
                            tide_done_cb cb, void *udata);
 
-/* Stops a repeating op (accept, recv, signal). Safe from inside its own callback. */
+/* Stops a repeating op (accept, recv, signal) at once. Safe from inside its own callback. */
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
 /* An unreferenced op does not keep tide_reactor_run() alive (a server's signal watch). */
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op);

@@ -89,6 +89,15 @@ static void ep_cancel_reader(tide_reactor_t *r, tide_op_t *op)
     tide__op_garbage(r, op);
 }
 
+static void ep_stop_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    /* We accept ourselves, so the kernel holds nothing for the watch: what is in the
+     * backlog stays there for the owner, and the end comes later in the turn. */
+    tide__accept_backoff_stop(r, op);
+    update_interest(r, op->fd);
+    tide__accept_end_later(r, op);
+}
+
 /* Writes as much of op as the socket takes now. */
 static void try_send(tide_reactor_t *r, tide_op_t *op)
 {
@@ -141,7 +150,8 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
 
     switch (op->kind) {
     case OP_ACCEPT:
-        for (int i = 0; i < ACCEPTS_PER_EVENT && !(op->flags & OPF_CANCELED) && !TIDE_FORKED(r);
+        for (int i = 0; i < ACCEPTS_PER_EVENT && !(op->flags & (OPF_CANCELED | OPF_STOPPING)) &&
+                        !TIDE_FORKED(r);
              i++) {
             int fd = accept4(op->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd >= 0) {
@@ -153,7 +163,7 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 int err = -errno;
                 op->cb.accept(r, op->udata, err);
-                if (tide__accept_exhausted(err) && !(op->flags & OPF_CANCELED)) {
+                if (tide__accept_exhausted(err) && !(op->flags & (OPF_CANCELED | OPF_STOPPING))) {
                     /* Level-triggered: the listener stays readable. Stop listening to it a
                      * little rather than spin. */
                     tide__accept_backoff(r, op);
@@ -228,6 +238,7 @@ const tide_backend_ops_t tide__epoll_ops = {
     .destroy = ep_destroy,
     .start_reader = ep_start_reader,
     .cancel_reader = ep_cancel_reader,
+    .stop_reader = ep_stop_reader,
     .read_file = tide__filepool_submit,
     .start_write = ep_start_write,
     .poll = ep_poll,

@@ -259,6 +259,12 @@ void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
         tide__signal_cancel(r, op);
         return;
     }
+    if (op->flags & OPF_STOPPING) {
+        /* Already off its fd, with its end on the way: the ready list (OPF_READY), the
+         * cancel sent to the kernel, or the CQE being handled now frees it; fds accepted
+         * from here on are closed there. */
+        return;
+    }
     tide_fdent_t *e = tide__fdent(r, op->fd);
     if (e->reader == op)
         e->reader = NULL;
@@ -268,6 +274,45 @@ void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op)
 {
     op_unref(r, op);
+}
+
+void tide_reactor_accept_stop(tide_reactor_t *r, tide_op_t *op)
+{
+    if (op->flags & (OPF_CANCELED | OPF_ENDED | OPF_STOPPING))
+        return;
+    if (TIDE_FORKED(r))
+        return; /* a child's copy: the ring and the epoll set are the parent's */
+    if (op->kind != OP_ACCEPT) {
+        TIDE_ASSERT(!"tide_reactor_accept_stop() is for accept watches");
+        tide_reactor_cancel(r, op);
+        return;
+    }
+    op->flags |= OPF_STOPPING;
+    /* Off its fd at once: the caller may close the listener or give it a new reader. The
+     * op keeps its loop reference until its -ECANCELED has been delivered. */
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    if (e->reader == op)
+        e->reader = NULL;
+    r->ops->stop_reader(r, op);
+}
+
+void tide__accept_end(tide_reactor_t *r, tide_op_t *op)
+{
+    op->flags &= ~OPF_READY;
+    if (op->flags & OPF_CANCELED) {
+        tide__op_garbage(r, op);
+        return;
+    }
+    op->flags |= OPF_ENDED; /* a cancel from inside the callback does nothing */
+    op_unref(r, op);
+    op->cb.accept(r, op->udata, -ECANCELED);
+    tide__op_garbage(r, op);
+}
+
+void tide__accept_end_later(tide_reactor_t *r, tide_op_t *op)
+{
+    op->flags |= OPF_READY;
+    tide__complete_later(r, op, -ECANCELED);
 }
 
 /* ---- file reads ---- */
@@ -513,6 +558,8 @@ static void run_ready(tide_reactor_t *r)
         tide_op_t *next = op->ready_next;
         if (op->kind == OP_RECV)
             deliver_stash(r, op);
+        else if (op->kind == OP_ACCEPT)
+            tide__accept_end(r, op);
         else
             tide__write_done(r, op, op->res);
         op = next;

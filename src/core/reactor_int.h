@@ -34,6 +34,8 @@ enum op_flag {
     OPF_POLLING = 1 << 4,  /* io_uring: waiting in a POLL_ADD after -EAGAIN */
     OPF_NOSTASH = 1 << 5,  /* cancelled by a close: late bytes are dropped, not stashed */
     OPF_BACKOFF = 1 << 6,  /* accept: out of descriptors or memory, waiting before retrying */
+    OPF_STOPPING = 1 << 7, /* accept: tide_reactor_accept_stop(), its -ECANCELED is to come */
+    OPF_READY = 1 << 8,    /* a stopped accept whose -ECANCELED waits on the ready list */
 };
 
 /* Internal reader callback for OP_READ: the bytes read from the eventfd. */
@@ -49,7 +51,7 @@ struct tide_op {
     tide_op_t *all_prev, *all_next; /* every live op, so destroy can free them */
     int fd;
     uint8_t kind;
-    uint8_t flags;
+    uint16_t flags;
     union {
         tide_accept_cb accept;
         tide_recv_cb recv;
@@ -109,6 +111,10 @@ typedef struct tide_backend_ops {
     int (*start_reader)(tide_reactor_t *r, tide_op_t *op);
     /* The reader was cancelled: stop it; the backend frees op when safe (tide__op_free). */
     void (*cancel_reader)(tide_reactor_t *r, tide_op_t *op);
+    /* An accept was stopped gracefully (tide_reactor_accept_stop): arm nothing new, hand
+     * over what the kernel accepted already, then tide__accept_end() (or
+     * tide__accept_end_later()). */
+    void (*stop_reader)(tide_reactor_t *r, tide_op_t *op);
     /* Starts an OP_FILE read; tide__file_done() when it is over. 0 or -errno. */
     int (*read_file)(tide_reactor_t *r, tide_op_t *op);
     /* Starts the head of an fd's write queue (OP_SEND or OP_CLOSE). */
@@ -182,6 +188,11 @@ void tide__accept_backoff(tide_reactor_t *r, tide_op_t *op);
 /* Stops a pause (cancel or free). */
 void tide__accept_backoff_stop(tide_reactor_t *r, tide_op_t *op);
 
+/* A stopped accept is over (the kernel holds nothing of it): its owner's callback runs one
+ * last time with -ECANCELED, unless it was cancelled meanwhile, and op is freed. */
+void tide__accept_end(tide_reactor_t *r, tide_op_t *op);
+/* The same from the ready list, later in the turn (never from inside accept_stop). */
+void tide__accept_end_later(tide_reactor_t *r, tide_op_t *op);
 /* An OP_FILE read ended with res (bytes or -errno): calls back and frees op. */
 void tide__file_done(tide_reactor_t *r, tide_op_t *op, ssize_t res);
 

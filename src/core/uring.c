@@ -276,6 +276,30 @@ static void ur_cancel_reader(tide_reactor_t *r, tide_op_t *op)
     io_uring_sqe_set_data64(sqe, UD_IGNORE);
 }
 
+static void ur_stop_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    uring_impl_t *u = r->impl;
+    if (op->flags & OPF_BACKOFF) {
+        /* Pausing after EMFILE: nothing is in the kernel. */
+        tide__accept_backoff_stop(r, op);
+        tide__accept_end_later(r, op);
+        return;
+    }
+    if (!(op->flags & OPF_INFLIGHT))
+        return; /* inside its CQE's handling: on_reader_cqe ends it */
+    /* Without DEFER_TASKRUN (before 6.1, or TIDE_URING_NO_DEFER_TASKRUN) an armed accept
+     * completes as task work as soon as a client connects, before we get to reap it: the
+     * CQE may be there already, or come before the cancel lands. on_reader_cqe hands such
+     * an fd to the owner, and the op's last CQE ends the watch. */
+    struct io_uring_sqe *sqe = get_sqe(u);
+    io_uring_prep_cancel(sqe, op, 0);
+    io_uring_sqe_set_data64(sqe, UD_IGNORE);
+    /* Now, not with the next turn's submit: a client that connects after this returns
+     * stays in the backlog for the caller's accept4(), instead of being accepted by a
+     * watch that is ending. */
+    io_uring_submit(&u->ring);
+}
+
 static void arm_file_read(tide_reactor_t *r, tide_op_t *op)
 {
     struct io_uring_sqe *sqe = get_sqe(r->impl);
@@ -376,6 +400,19 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
             tide__op_garbage(r, op);
         return;
     }
+    if (op->flags & OPF_STOPPING) {
+        /* Accepted before the stop reached the kernel: the owner still gets it. Errors,
+         * -EAGAIN and the cancel's own -ECANCELED are not news for a watch that is ending. */
+        if (res >= 0)
+            op->cb.accept(r, op->udata, res);
+        if (more || TIDE_FORKED(r))
+            return;
+        if (op->flags & OPF_CANCELED)
+            tide__op_garbage(r, op); /* cancelled from the callback */
+        else
+            tide__accept_end(r, op); /* the kernel is done with it */
+        return;
+    }
     if (op->kind == OP_POLL) {
         if (res >= 0)
             op->cb.poll(r, op->udata, op->fd);
@@ -412,11 +449,14 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
 
     switch (op->kind) {
     case OP_ACCEPT:
-        if (res != -ECONNABORTED)
+        /* -ECANCELED is kept for the end of a stopped watch (tide_reactor_accept_stop);
+         * one the kernel gives a watch we did not stop just means: arm it again. */
+        if (res != -ECONNABORTED && res != -ECANCELED)
             op->cb.accept(r, op->udata, res);
         if (TIDE_FORKED(r))
             return;
-        if (tide__accept_exhausted(res) && !more && !(op->flags & OPF_CANCELED)) {
+        if (tide__accept_exhausted(res) && !more &&
+            !(op->flags & (OPF_CANCELED | OPF_STOPPING))) {
             /* Retrying at once would fail at once, every turn: wait a little. */
             tide__accept_backoff(r, op);
             return;
@@ -451,6 +491,8 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
         return;
     if (op->flags & (OPF_CANCELED | OPF_ENDED))
         tide__op_garbage(r, op);
+    else if (op->flags & OPF_STOPPING)
+        tide__accept_end(r, op); /* stopped from inside its own callback */
     else
         arm_reader(r, op);
 }
@@ -479,6 +521,10 @@ static void on_cqe(tide_reactor_t *r, struct io_uring_cqe *cqe)
             arm_send(r, op);
         } else if (op->flags & OPF_CANCELED) {
             tide__op_garbage(r, op);
+        } else if (op->flags & OPF_STOPPING) {
+            /* Whatever waits in the backlog now is the owner's to accept (accept4 after
+             * accept_stop); the watch itself is over. */
+            tide__accept_end(r, op);
         } else {
             arm_reader(r, op);
         }
@@ -546,6 +592,7 @@ const tide_backend_ops_t tide__uring_ops = {
     .destroy = ur_destroy,
     .start_reader = ur_start_reader,
     .cancel_reader = ur_cancel_reader,
+    .stop_reader = ur_stop_reader,
     .read_file = ur_read_file,
     .start_write = ur_start_write,
     .poll = ur_poll,
