@@ -82,6 +82,7 @@ struct tide_engine {
     int nports;
     uint64_t heartbeat;
     char *dgram; /* receive buffer for datagrams */
+    bool paused_all; /* tide_engine_pause_all(): a connection that comes after is paused too */
 };
 
 /* A queued write: the bytes follow the header. */
@@ -376,6 +377,9 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
         tide_log(TIDE_LOG_ERROR, "connection #%llu: cannot read: %s",
                  (unsigned long long)c->session, tide_strerror(err));
         conn_close(c, false);
+    } else if (e->paused_all && !c->closing) {
+        /* Accepted by the kernel before stop_ports (see there), reaped after pause_all. */
+        tide_engine_pause(e, c->session);
     }
 }
 
@@ -383,6 +387,10 @@ static void on_accept(tide_reactor_t *r, void *udata, int fd)
 {
     TIDE_UNUSED(r);
     tide_port_t *p = udata;
+    if (fd == -ECANCELED) {
+        p->watch = NULL; /* the graceful stop of tide_engine_stop_ports() is over */
+        return;
+    }
     if (fd < 0) {
         tide_log(TIDE_LOG_WARNING, "accept on port %d: %s", p->port, tide_strerror(fd));
         return;
@@ -461,6 +469,13 @@ void tide_engine_destroy(tide_engine_t *e)
     if (!e)
         return;
     tide_engine_stop_ports(e);
+    /* A graceful stop still in progress would call on_accept after e is gone: end it now
+     * (a connection the kernel accepted meanwhile is closed by the reactor). */
+    for (int i = 0; i < e->nports; i++)
+        if (e->ports[i]->watch) {
+            tide_reactor_cancel(e->r, e->ports[i]->watch);
+            e->ports[i]->watch = NULL;
+        }
     if (e->heartbeat)
         tide_timer_cancel(e->r, e->heartbeat);
     /* Connections still here were never closed through the loop (the process is going
@@ -516,10 +531,16 @@ void tide_engine_stop_ports(tide_engine_t *e)
         tide_port_t *p = e->ports[i];
         if (!p->watch)
             continue;
-        tide_reactor_cancel(e->r, p->watch);
-        p->watch = NULL;
-        if (tide_sock_is_dgram(p->type))
+        if (tide_sock_is_dgram(p->type)) {
+            tide_reactor_cancel(e->r, p->watch);
+            p->watch = NULL;
             continue;
+        }
+        /* A connection io_uring accepted already (without DEFER_TASKRUN it does so as the
+         * client connects, before the loop reaps it) still reaches on_accept; on_accept
+         * clears p->watch when the watch has ended. Calling this again does not restart
+         * anything. */
+        tide_reactor_accept_stop(e->r, p->watch);
         /* Connections the kernel finished already are served, not dropped with the socket. */
         for (;;) {
             int fd = accept4(p->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -535,6 +556,7 @@ void tide_engine_stop_ports(tide_engine_t *e)
 
 void tide_engine_pause_all(tide_engine_t *e)
 {
+    e->paused_all = true;
     for (conn_t *c = e->head; c; c = c->next)
         if (!c->closing)
             tide_engine_pause(e, c->session);
