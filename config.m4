@@ -34,8 +34,8 @@ if test "$PHP_TIDE" != "no"; then
     [liburing version built against])
 
   TIDE_CORE="src/core/alloc.c src/core/error.c src/core/log.c src/core/heap.c \
-    src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c \
-    src/core/readfile_shim.c"
+    src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c src/core/signal.c \
+    src/core/filepool.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
   TIDE_PROTO="src/proto/frame.c"
   TIDE_SERVER="src/server/ipc.c src/server/msg.c src/server/conntab.c src/server/engine.c \

@@ -90,11 +90,11 @@ tide_engine_t *tide_engine_create(tide_reactor_t *r, tide_conntab_t *tab, unsign
 void tide_engine_destroy(tide_engine_t *e);
 /* Starts accepting (streams) or reading (datagrams) on p; p must outlive the engine. */
 int tide_engine_add_port(tide_engine_t *e, tide_port_t *p);
-/* Stops accepting and reading datagrams on every port (a graceful stop): connections the
- * kernel has completed already, in the backlog or taken by an accept on its way, are still
- * served. */
+/* Stops accepting and reading datagrams on every port (a graceful stop): connections in
+ * the backlog, and any the reactor had accepted already, are still served (the connect
+ * handler may run for those after this returns, until the accept watch has ended). */
 void tide_engine_stop_ports(tide_engine_t *e);
-/* Stops reading from every connection, as pause() would. */
+/* Stops reading from every connection, as pause() would, and from any accepted after. */
 void tide_engine_pause_all(tide_engine_t *e);
 /* Closes every connection (the close handler runs for each; writes are flushed first). */
 void tide_engine_close_all(tide_engine_t *e);

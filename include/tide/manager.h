@@ -46,6 +46,9 @@ void tide_manager_watch_signals(tide_manager_t *m);
  * Returns -1 in the manager once every worker is gone, or the worker id (>= 0) in a forked
  * worker, which then owns fds[0..1] (its ends of the link and descriptor channel) and must
  * drop the manager's state with tide_manager_destroy() without using it.
+ * A worker starts with SIGCHLD, SIGTERM, SIGINT, SIGUSR1 and SIGUSR2 blocked, so that none
+ * is lost or acted on by default before it is ready: its own tide_reactor_signal() watches
+ * unblock theirs; it unblocks the others itself.
  */
 int tide_manager_run(tide_manager_t *m, int fds[2]);
 /* From inside the manager (e.g. a PHP callback): the same as the signals. */

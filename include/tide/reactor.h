@@ -12,8 +12,9 @@
  *
  * Lifetimes: the reactor owns every tide_op_t. A repeating operation (accept, recv, signal)
  * lives until tide_reactor_cancel(); after that call its callback never runs again and the
- * reactor frees it once the kernel is done with it. One-shot operations (send, writev,
- * close) free themselves after their callback.
+ * reactor frees it once the kernel is done with it. An accept watch may instead end with
+ * tide_reactor_accept_stop(), which calls back a last time with -ECANCELED. One-shot
+ * operations (send, writev, close, read_file) free themselves after their callback.
  */
 #ifndef TIDE_REACTOR_H
 #define TIDE_REACTOR_H
@@ -66,7 +67,13 @@ typedef struct tide_reactor_features {
  */
 int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, char *why,
                         size_t why_len);
-/* Cancels everything, closes the backend and frees all ops and timers (no callbacks run). */
+/*
+ * Cancels everything, closes the backend and frees all ops and timers (no callbacks run).
+ * File reads in progress (tide_reactor_read_file) are over when it returns, since they
+ * write into their callers' buffers: one of a file is waited for, one that waits on a pipe
+ * or FIFO is interrupted; their callbacks do not run either. Signal dispositions go back
+ * to what they were before the watches.
+ */
 void tide_reactor_destroy(tide_reactor_t *r);
 
 /* Which backend `requested` would give on this machine, without keeping anything open. */
@@ -117,7 +124,8 @@ uint64_t tide_time_ns(void);
 
 /* ---- I/O ---- */
 
-/* fd is >= 0 on success, or a negative errno (EMFILE, ECANCELED...). */
+/* fd is >= 0 on success, or a negative errno (EMFILE, ENFILE...). -ECANCELED comes only
+ * once, as the last call after tide_reactor_accept_stop(). */
 typedef void (*tide_accept_cb)(tide_reactor_t *r, void *udata, int fd);
 /*
  * n > 0: n bytes at data, valid only during the call (the buffer goes back to the kernel
@@ -125,7 +133,7 @@ typedef void (*tide_accept_cb)(tide_reactor_t *r, void *udata, int fd);
  * reactor frees its op at the end of the turn, so do not cancel or touch it.
  */
 typedef void (*tide_recv_cb)(tide_reactor_t *r, void *udata, const char *data, ssize_t n);
-/* res: total bytes written, 0 for a close, or -errno. */
+/* res: total bytes written, 0 for a close, bytes read for read_file, or -errno. */
 typedef void (*tide_done_cb)(tide_reactor_t *r, void *udata, ssize_t res);
 typedef void (*tide_signal_cb)(tide_reactor_t *r, void *udata, int signo);
 typedef void (*tide_wake_cb)(tide_reactor_t *r, void *udata);
@@ -140,6 +148,20 @@ typedef void (*tide_poll_cb)(tide_reactor_t *r, void *udata, int fd);
  */
 tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
                                int *err);
+/*
+ * Stops an accept watch gracefully: no new accept is armed; a connection the kernel had
+ * already accepted for this watch (a completion not yet reaped, or one that completes while
+ * the cancel is on its way) is still handed to cb with its fd; then cb runs once more with
+ * -ECANCELED, after which the op is gone and cb never runs again. That last call comes
+ * from the loop (never from inside this call), on this turn or a later one; until then the
+ * op keeps the loop alive (unless unreferenced). Connections still in the backlog stay
+ * there, and so do clients that connect after this call returns: accept them with
+ * accept4() after this call, or let them go with lfd. The watch leaves lfd at once (lfd may
+ * be closed, or get a new reader). tide_reactor_cancel() on a stopping op ends it at once:
+ * fds accepted from then on are closed, and cb does not run again. Calling this again, or
+ * on a cancelled op, or on a forked child's copy, does nothing.
+ */
+void tide_reactor_accept_stop(tide_reactor_t *r, tide_op_t *op);
 /*
  * Reads from fd until cancelled, EOF or an error. fd must be non-blocking.
  * Cancelling loses nothing: bytes the kernel had already taken for a cancelled io_uring
@@ -188,23 +210,48 @@ int tide_reactor_writev(tide_reactor_t *r, int fd, const struct iovec *iov, int 
 int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata);
 
 /*
- * Reads up to len bytes of the regular file fd at offset without blocking the loop, and
- * calls cb(r, udata, res) on the loop thread with the byte count (0 at EOF) or -errno.
- * buf must stay valid until cb runs. 0 or -errno.
+ * Reads up to len bytes of the file fd at offset without blocking the loop, and calls
+ * cb(r, udata, res) on the loop thread with the number of bytes read (0 at end of file)
+ * or -errno. On io_uring it is an IORING_OP_READ (the kernel finishes a read that would
+ * block in its own workers); on epoll a helper thread of the reactor does a pread().
+ * On a pipe or FIFO there is no offset: the bytes come from where the stream is. buf must
+ * stay valid until cb runs, or until tide_reactor_destroy() returns. At most 0x7ffff000
+ * bytes are read at once (Linux's limit for one read). The read keeps the loop alive;
+ * it cannot be cancelled. Reads on one fd are independent: several may run at once, and
+ * finish in any order. cb may be NULL. 0, -EBADF for fd < 0, -EINVAL for an offset past
+ * INT64_MAX, TIDE_EFORKED in a forked child, or another -errno (no helper thread).
  */
 int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
                            tide_done_cb cb, void *udata);
 
-/* Stops a repeating op (accept, recv, signal). Safe from inside its own callback. */
+/* Stops a repeating op (accept, recv, signal) at once. Safe from inside its own callback. */
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
 /* An unreferenced op does not keep tide_reactor_run() alive (a server's signal watch). */
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op);
 
 /*
- * Calls cb on the loop thread whenever a signal in signo arrives (signalfd; the signal is
- * blocked for the calling thread). One watch per signal number. Cancelling the watch (or
- * destroying the reactor) unblocks the signal again, unless the thread had blocked it
- * before the watch was made.
+ * Calls cb on the loop thread whenever signal signo arrives. A sigaction handler (with
+ * SA_RESTART) catches it, notes it and wakes the loop; the signal is never blocked, so
+ * processes started later (exec, posix_spawn, popen) begin with the default mask and, since
+ * a caught signal resets to SIG_DFL across execve, the default disposition. Signals of one
+ * number that arrive before the loop gets to them run cb once (as with signalfd); different
+ * numbers run in ascending order.
+ *
+ * One watch per signal number in the whole process (-EBUSY for a second one, also from
+ * another reactor); -EINVAL for SIGKILL, SIGSTOP and the numbers glibc keeps for itself.
+ * If the calling thread has signo blocked, the watch unblocks it for that thread (a
+ * pending one arrives then) and cancelling blocks it again. Not being blocked, a watched
+ * signal interrupts the calls SA_RESTART does not restart (nanosleep, poll, epoll_wait...)
+ * in the thread that takes it, with EINTR.
+ *
+ * fork(): a child forked without exec inherits the handler but not the watch. There the
+ * handler puts back the disposition from before the watch and raises the signal again, so
+ * the child acts as if no watch existed (SIGTERM ends it); the parent's loop never hears
+ * of it. The child may make its own watch for that number, on a reactor of its own
+ * (TIDE_EFORKED on the parent's copy).
+ *
+ * Cancelling the watch (or destroying the reactor) puts back the disposition from before
+ * the watch, unless one was set since (signal(signo, SIG_IGN) before the cancel stays).
  */
 tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, void *udata,
                                int *err);

@@ -2,6 +2,8 @@
 /*
  * The epoll backend: readiness turned into completions. Level-triggered; EPOLLOUT is asked
  * for only while a write waits for room. Used where io_uring is refused, or when forced.
+ * Regular files are always "ready" to epoll (and cannot be added to a set): their reads go
+ * to helper threads (filepool.c).
  */
 #include <errno.h>
 #include <sys/epoll.h>
@@ -40,6 +42,7 @@ static void ep_destroy(tide_reactor_t *r)
     epoll_impl_t *ep = r->impl;
     if (!ep)
         return;
+    tide__filepool_destroy(r);
     close(ep->epfd);
     tide_free(ep);
     r->impl = NULL;
@@ -84,6 +87,15 @@ static void ep_cancel_reader(tide_reactor_t *r, tide_op_t *op)
     tide__accept_backoff_stop(r, op);
     update_interest(r, op->fd);
     tide__op_garbage(r, op);
+}
+
+static void ep_stop_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    /* We accept ourselves, so the kernel holds nothing for the watch: what is in the
+     * backlog stays there for the owner, and the end comes later in the turn. */
+    tide__accept_backoff_stop(r, op);
+    update_interest(r, op->fd);
+    tide__accept_end_later(r, op);
 }
 
 /* Writes as much of op as the socket takes now. */
@@ -138,7 +150,8 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
 
     switch (op->kind) {
     case OP_ACCEPT:
-        for (int i = 0; i < ACCEPTS_PER_EVENT && !(op->flags & OPF_CANCELED) && !TIDE_FORKED(r);
+        for (int i = 0; i < ACCEPTS_PER_EVENT && !(op->flags & (OPF_CANCELED | OPF_STOPPING)) &&
+                        !TIDE_FORKED(r);
              i++) {
             int fd = accept4(op->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd >= 0) {
@@ -150,7 +163,7 @@ static void on_readable(tide_reactor_t *r, tide_op_t *op)
             if (errno != EAGAIN && errno != EWOULDBLOCK) {
                 int err = -errno;
                 op->cb.accept(r, op->udata, err);
-                if (tide__accept_exhausted(err) && !(op->flags & OPF_CANCELED)) {
+                if (tide__accept_exhausted(err) && !(op->flags & (OPF_CANCELED | OPF_STOPPING))) {
                     /* Level-triggered: the listener stays readable. Stop listening to it a
                      * little rather than spin. */
                     tide__accept_backoff(r, op);
@@ -225,6 +238,8 @@ const tide_backend_ops_t tide__epoll_ops = {
     .destroy = ep_destroy,
     .start_reader = ep_start_reader,
     .cancel_reader = ep_cancel_reader,
+    .stop_reader = ep_stop_reader,
+    .read_file = tide__filepool_submit,
     .start_write = ep_start_write,
     .poll = ep_poll,
 };

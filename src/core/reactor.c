@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The backend-independent half of the reactor: backend selection, the fd table with its
- * ordered write queues, timers, signals, the wake-up eventfd and the loop itself.
+ * ordered write queues, timers, the wake-up eventfd and the loop itself. Signal watches are
+ * in signal.c, the epoll backend's file-read threads in filepool.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +26,7 @@ static uint64_t next_timer_id; /* process-wide: ids stay unique across reactors 
 static void on_fork_child(void)
 {
     tide__fork_gen++;
+    tide__signal_atfork_child();
 }
 
 static void register_atfork(void)
@@ -87,7 +88,7 @@ const tide_reactor_features_t *tide_reactor_features(const tide_reactor_t *r)
 
 /* ---- ops ---- */
 
-static tide_op_t *op_new(tide_reactor_t *r, int kind, int fd, void *udata)
+tide_op_t *tide__op_new(tide_reactor_t *r, int kind, int fd, void *udata)
 {
     tide_op_t *op = tide_calloc(1, sizeof(*op));
     op->backoff.node.index = SIZE_MAX; /* not armed */
@@ -171,7 +172,7 @@ static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, vo
         rc = -EBUSY;
         goto fail;
     }
-    tide_op_t *op = op_new(r, kind, fd, udata);
+    tide_op_t *op = tide__op_new(r, kind, fd, udata);
     if (kind == OP_ACCEPT)
         op->cb.accept = (tide_accept_cb)cb;
     else if (kind == OP_READ)
@@ -231,6 +232,14 @@ tide_op_t *tide_reactor_poll(tide_reactor_t *r, int fd, tide_poll_cb cb, void *u
     return start_reader(r, OP_POLL, fd, (void *)cb, udata, err);
 }
 
+tide_op_t *tide__start_internal_reader(tide_reactor_t *r, int fd, tide__read_cb cb, int *err)
+{
+    tide_op_t *op = start_reader(r, OP_READ, fd, (void *)cb, NULL, err);
+    if (op)
+        op_unref(r, op);
+    return op;
+}
+
 void tide__reader_ended(tide_reactor_t *r, tide_op_t *op)
 {
     tide_fdent_t *e = tide__fdent(r, op->fd);
@@ -240,8 +249,6 @@ void tide__reader_ended(tide_reactor_t *r, tide_op_t *op)
     op_unref(r, op);
 }
 
-static void cancel_signal(tide_reactor_t *r, tide_op_t *op);
-
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
 {
     if (op->flags & (OPF_CANCELED | OPF_ENDED))
@@ -249,7 +256,13 @@ void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
     op->flags |= OPF_CANCELED;
     op_unref(r, op);
     if (op->kind == OP_SIGNAL) {
-        cancel_signal(r, op);
+        tide__signal_cancel(r, op);
+        return;
+    }
+    if (op->flags & OPF_STOPPING) {
+        /* Already off its fd, with its end on the way: the ready list (OPF_READY), the
+         * cancel sent to the kernel, or the CQE being handled now frees it; fds accepted
+         * from here on are closed there. */
         return;
     }
     tide_fdent_t *e = tide__fdent(r, op->fd);
@@ -261,6 +274,81 @@ void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op)
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op)
 {
     op_unref(r, op);
+}
+
+void tide_reactor_accept_stop(tide_reactor_t *r, tide_op_t *op)
+{
+    if (op->flags & (OPF_CANCELED | OPF_ENDED | OPF_STOPPING))
+        return;
+    if (TIDE_FORKED(r))
+        return; /* a child's copy: the ring and the epoll set are the parent's */
+    if (op->kind != OP_ACCEPT) {
+        TIDE_ASSERT(!"tide_reactor_accept_stop() is for accept watches");
+        tide_reactor_cancel(r, op);
+        return;
+    }
+    op->flags |= OPF_STOPPING;
+    /* Off its fd at once: the caller may close the listener or give it a new reader. The
+     * op keeps its loop reference until its -ECANCELED has been delivered. */
+    tide_fdent_t *e = tide__fdent(r, op->fd);
+    if (e->reader == op)
+        e->reader = NULL;
+    r->ops->stop_reader(r, op);
+}
+
+void tide__accept_end(tide_reactor_t *r, tide_op_t *op)
+{
+    op->flags &= ~OPF_READY;
+    if (op->flags & OPF_CANCELED) {
+        tide__op_garbage(r, op);
+        return;
+    }
+    op->flags |= OPF_ENDED; /* a cancel from inside the callback does nothing */
+    op_unref(r, op);
+    op->cb.accept(r, op->udata, -ECANCELED);
+    tide__op_garbage(r, op);
+}
+
+void tide__accept_end_later(tide_reactor_t *r, tide_op_t *op)
+{
+    op->flags |= OPF_READY;
+    tide__complete_later(r, op, -ECANCELED);
+}
+
+/* ---- file reads ---- */
+
+/* Linux never reads more than this in one read(2) (MAX_RW_COUNT); io_uring takes a u32. */
+#define FILE_READ_MAX 0x7ffff000u
+
+int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
+                           tide_done_cb cb, void *udata)
+{
+    if (fd < 0)
+        return -EBADF;
+    if (offset > (uint64_t)INT64_MAX)
+        return -EINVAL;
+    if (TIDE_FORKED(r))
+        return TIDE_EFORKED; /* the kernel objects and helper threads are the parent's */
+    tide_op_t *op = tide__op_new(r, OP_FILE, fd, udata);
+    op->cb.done = cb;
+    op->file_buf = buf;
+    op->file_len = len < FILE_READ_MAX ? len : FILE_READ_MAX;
+    op->file_off = offset;
+    r->refs++;
+    int rc = r->ops->read_file(r, op);
+    if (rc < 0) {
+        r->refs--;
+        tide__op_free(op);
+    }
+    return rc;
+}
+
+void tide__file_done(tide_reactor_t *r, tide_op_t *op, ssize_t res)
+{
+    op_unref(r, op);
+    if (op->cb.done)
+        op->cb.done(r, op->udata, res);
+    tide__op_free(op);
 }
 
 
@@ -287,7 +375,7 @@ int tide_reactor_writev(tide_reactor_t *r, int fd, const struct iovec *iov, int 
         return -EBADF;
     if (iovcnt <= 0 || iovcnt > IOV_MAX)
         return -EINVAL;
-    tide_op_t *op = op_new(r, OP_SEND, fd, udata);
+    tide_op_t *op = tide__op_new(r, OP_SEND, fd, udata);
     op->cb.done = cb;
     if (iovcnt <= 2)
         op->iov = op->iov_small;
@@ -315,7 +403,7 @@ int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata)
         e->reader->flags |= OPF_NOSTASH;
         tide_reactor_cancel(r, e->reader);
     }
-    tide_op_t *op = op_new(r, OP_CLOSE, fd, udata);
+    tide_op_t *op = tide__op_new(r, OP_CLOSE, fd, udata);
     op->cb.done = cb;
     return queue_write(r, op);
 }
@@ -470,96 +558,12 @@ static void run_ready(tide_reactor_t *r)
         tide_op_t *next = op->ready_next;
         if (op->kind == OP_RECV)
             deliver_stash(r, op);
+        else if (op->kind == OP_ACCEPT)
+            tide__accept_end(r, op);
         else
             tide__write_done(r, op, op->res);
         op = next;
     }
-}
-
-/* ---- signals ---- */
-
-static void on_signalfd(tide_reactor_t *r, const char *data, ssize_t n)
-{
-    for (ssize_t off = 0; off + (ssize_t)sizeof(struct signalfd_siginfo) <= n;
-         off += (ssize_t)sizeof(struct signalfd_siginfo)) {
-        const struct signalfd_siginfo *si = (const void *)(data + off);
-        int signo = (int)si->ssi_signo;
-        if (TIDE_FORKED(r))
-            return; /* the last callback forked: the rest are the parent's to handle */
-        if (signo <= 0 || signo > 64)
-            continue;
-        tide_op_t *w = r->signal_watch[signo];
-        if (w && !(w->flags & OPF_CANCELED))
-            w->cb.signal(r, w->udata, signo);
-    }
-}
-
-tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, void *udata,
-                               int *err)
-{
-    int rc = 0;
-    if (signo <= 0 || signo > 64 || signo == SIGKILL || signo == SIGSTOP) {
-        rc = -EINVAL;
-        goto fail;
-    }
-    if (r->signal_watch[signo]) {
-        rc = -EBUSY;
-        goto fail;
-    }
-    sigaddset(&r->signal_mask, signo);
-    sigset_t one, old;
-    sigemptyset(&one);
-    sigaddset(&one, signo);
-    pthread_sigmask(SIG_BLOCK, &one, &old);
-    if (sigismember(&old, signo))
-        sigaddset(&r->signal_blocked_before, signo);
-    else
-        sigdelset(&r->signal_blocked_before, signo);
-    if (r->signal_fd < 0) {
-        r->signal_fd = signalfd(-1, &r->signal_mask, SFD_NONBLOCK | SFD_CLOEXEC);
-        if (r->signal_fd < 0) {
-            rc = -errno;
-            goto undo;
-        }
-        r->signal_op = start_reader(r, OP_READ, r->signal_fd, (void *)on_signalfd, NULL, &rc);
-        if (!r->signal_op) {
-            close(r->signal_fd);
-            r->signal_fd = -1;
-            goto undo;
-        }
-        op_unref(r, r->signal_op);
-    } else if (signalfd(r->signal_fd, &r->signal_mask, 0) < 0) {
-        rc = -errno;
-        goto undo;
-    }
-    tide_op_t *op = op_new(r, OP_SIGNAL, -1, udata);
-    op->cb.signal = cb;
-    op->signo = signo;
-    r->signal_watch[signo] = op;
-    r->refs++;
-    return op;
-undo:
-    sigdelset(&r->signal_mask, signo);
-    if (!sigismember(&r->signal_blocked_before, signo))
-        pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-fail:
-    if (err)
-        *err = rc;
-    return NULL;
-}
-
-static void cancel_signal(tide_reactor_t *r, tide_op_t *op)
-{
-    sigset_t one;
-    r->signal_watch[op->signo] = NULL;
-    sigdelset(&r->signal_mask, op->signo);
-    if (r->signal_fd >= 0)
-        signalfd(r->signal_fd, &r->signal_mask, 0);
-    sigemptyset(&one);
-    sigaddset(&one, op->signo);
-    if (!sigismember(&r->signal_blocked_before, op->signo))
-        pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-    tide__op_garbage(r, op);
 }
 
 /* ---- wake-up ---- */
@@ -746,8 +750,6 @@ int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, c
     tide_reactor_t *r = tide_calloc(1, sizeof(*r));
     r->fork_gen = tide__fork_gen;
     r->wake_fd = r->signal_fd = -1;
-    sigemptyset(&r->signal_mask);
-    sigemptyset(&r->signal_blocked_before);
     tide_heap_init(&r->timers);
     tide_idmap_init(&r->timer_ids);
     r->entries = opts->entries ? opts->entries : 256;
@@ -775,10 +777,9 @@ int tide_reactor_create(tide_reactor_t **out, const tide_reactor_opts_t *opts, c
         rc = -errno;
         goto fail_backend;
     }
-    r->wake_op = start_reader(r, OP_READ, r->wake_fd, (void *)on_wakefd, NULL, &rc);
+    r->wake_op = tide__start_internal_reader(r, r->wake_fd, on_wakefd, &rc);
     if (!r->wake_op)
         goto fail_backend;
-    op_unref(r, r->wake_op);
     r->now = tide_time_ns();
     *out = r;
     return 0;
@@ -795,6 +796,7 @@ fail:
 
 void tide_reactor_destroy(tide_reactor_t *r)
 {
+    tide__signal_release_all(r);
     if (r->ops)
         r->ops->destroy(r);
     /* A close queued behind writes was never started: the caller gave the fd up, so it
@@ -808,13 +810,8 @@ void tide_reactor_destroy(tide_reactor_t *r)
     r->garbage = NULL;
     if (r->wake_fd >= 0)
         close(r->wake_fd);
-    if (r->signal_fd >= 0) {
+    if (r->signal_fd >= 0)
         close(r->signal_fd);
-        for (int signo = 1; signo <= 64; signo++)
-            if (sigismember(&r->signal_blocked_before, signo) == 1)
-                sigdelset(&r->signal_mask, signo);
-        pthread_sigmask(SIG_UNBLOCK, &r->signal_mask, NULL);
-    }
     tide_heap_entry_t *timers = r->timers.ents;
     size_t ntimers = r->timers.len;
     tide_heap_init(&r->timers); /* the heap must not touch the timers freed below */

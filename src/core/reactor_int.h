@@ -16,11 +16,12 @@
 enum op_kind {
     OP_ACCEPT,  /* reader: accept connections */
     OP_RECV,    /* reader: recv() from a socket */
-    OP_READ,    /* reader, internal: read() from the wake eventfd or the signalfd */
+    OP_READ,    /* reader, internal: read() from one of the reactor's eventfds */
     OP_POLL,    /* reader: tell the owner the fd is readable (it does the reading) */
     OP_SEND,    /* writer: sendmsg() of op->iov */
     OP_CLOSE,   /* writer: close() once the writes before it are done */
     OP_SIGNAL,  /* a signal watch (no kernel operation of its own) */
+    OP_FILE,    /* a one-shot read of a file at an offset (tide_reactor_read_file) */
     OP_TIMEOUT, /* io_uring only: the loop's deadline */
     OP_CANCEL,  /* io_uring only: an ASYNC_CANCEL request (user_data of its CQE) */
 };
@@ -33,10 +34,15 @@ enum op_flag {
     OPF_POLLING = 1 << 4,  /* io_uring: waiting in a POLL_ADD after -EAGAIN */
     OPF_NOSTASH = 1 << 5,  /* cancelled by a close: late bytes are dropped, not stashed */
     OPF_BACKOFF = 1 << 6,  /* accept: out of descriptors or memory, waiting before retrying */
+    OPF_STOPPING = 1 << 7, /* accept: tide_reactor_accept_stop(), its -ECANCELED is to come */
+    OPF_READY = 1 << 8,    /* a stopped accept whose -ECANCELED waits on the ready list */
 };
 
-/* Internal reader callback for OP_READ: the bytes read from the eventfd or signalfd. */
+/* Internal reader callback for OP_READ: the bytes read from the eventfd. */
 typedef void (*tide__read_cb)(tide_reactor_t *r, const char *data, ssize_t n);
+/* Starts an internal reader (OP_READ) of an eventfd: unreferenced (it does not keep the
+ * loop alive). NULL with *err set on failure. */
+tide_op_t *tide__start_internal_reader(tide_reactor_t *r, int fd, tide__read_cb cb, int *err);
 
 /* One operation. Owned by the reactor; see reactor.h for when it is freed. */
 struct tide_op {
@@ -45,7 +51,7 @@ struct tide_op {
     tide_op_t *all_prev, *all_next; /* every live op, so destroy can free them */
     int fd;
     uint8_t kind;
-    uint8_t flags;
+    uint16_t flags;
     union {
         tide_accept_cb accept;
         tide_recv_cb recv;
@@ -73,6 +79,12 @@ struct tide_op {
     char *buf;
     size_t buf_len;
 
+    /* OP_FILE: the caller's buffer, how much to read and where; op->next links the
+     * epoll backend's helper-thread queues. */
+    void *file_buf;
+    size_t file_len;
+    uint64_t file_off;
+
     int signo; /* OP_SIGNAL */
     tide_timer_t backoff; /* OP_ACCEPT: the pause after EMFILE/ENFILE/ENOBUFS/ENOMEM */
 };
@@ -99,6 +111,12 @@ typedef struct tide_backend_ops {
     int (*start_reader)(tide_reactor_t *r, tide_op_t *op);
     /* The reader was cancelled: stop it; the backend frees op when safe (tide__op_free). */
     void (*cancel_reader)(tide_reactor_t *r, tide_op_t *op);
+    /* An accept was stopped gracefully (tide_reactor_accept_stop): arm nothing new, hand
+     * over what the kernel accepted already, then tide__accept_end() (or
+     * tide__accept_end_later()). */
+    void (*stop_reader)(tide_reactor_t *r, tide_op_t *op);
+    /* Starts an OP_FILE read; tide__file_done() when it is over. 0 or -errno. */
+    int (*read_file)(tide_reactor_t *r, tide_op_t *op);
     /* Starts the head of an fd's write queue (OP_SEND or OP_CLOSE). */
     void (*start_write)(tide_reactor_t *r, tide_op_t *op);
     /* Waits up to timeout_ns (-1: no limit, 0: do not block) and dispatches completions. */
@@ -135,11 +153,11 @@ struct tide_reactor {
     tide_wake_cb wake_cb;
     void *wake_udata;
 
-    int signal_fd; /* -1 until the first signal watch */
+    int signal_fd; /* eventfd the signal handler writes to; -1 until the first watch */
     tide_op_t *signal_op;
-    sigset_t signal_mask;
-    sigset_t signal_blocked_before; /* watched signals the thread had blocked itself */
     tide_op_t *signal_watch[65];
+
+    struct tide_filepool *filepool; /* epoll: helper threads for file reads, or NULL */
 };
 
 /* tide__fork_gen (reactor.h) is bumped in the child by a pthread_atfork handler. */
@@ -170,8 +188,35 @@ void tide__accept_backoff(tide_reactor_t *r, tide_op_t *op);
 /* Stops a pause (cancel or free). */
 void tide__accept_backoff_stop(tide_reactor_t *r, tide_op_t *op);
 
+/* A stopped accept is over (the kernel holds nothing of it): its owner's callback runs one
+ * last time with -ECANCELED, unless it was cancelled meanwhile, and op is freed. */
+void tide__accept_end(tide_reactor_t *r, tide_op_t *op);
+/* The same from the ready list, later in the turn (never from inside accept_stop). */
+void tide__accept_end_later(tide_reactor_t *r, tide_op_t *op);
+/* An OP_FILE read ended with res (bytes or -errno): calls back and frees op. */
+void tide__file_done(tide_reactor_t *r, tide_op_t *op, ssize_t res);
+
+/* Signal watches (signal.c, which has tide_reactor_signal too). */
+void tide__signal_cancel(tide_reactor_t *r, tide_op_t *op);
+/* Lets go of every watch of r (tide_reactor_destroy): dispositions go back as they were. */
+void tide__signal_release_all(tide_reactor_t *r);
+/* In a forked child (pthread_atfork): the table's lock may have been held by a thread
+ * that does not exist here. */
+void tide__signal_atfork_child(void);
+
+/* The epoll backend's helper threads for file reads (filepool.c). */
+typedef struct tide_filepool tide_filepool_t;
+/* Queues op's read for a helper thread, starting one if none is idle; 0 or -errno. */
+int tide__filepool_submit(tide_reactor_t *r, tide_op_t *op);
+/* Ends the reads in progress (a file's is waited for, one that waits on a pipe is
+ * interrupted), drops the queued ones (no callbacks) and frees the pool; in a forked child
+ * it only frees memory and closes the child's descriptor. */
+void tide__filepool_destroy(tide_reactor_t *r);
+
 /* Delivers a write's result (already known) from the loop rather than from the caller. */
 void tide__complete_later(tide_reactor_t *r, tide_op_t *op, ssize_t res);
+/* A new op of r, on r's list of every op (freed by tide__op_free or with the reactor). */
+tide_op_t *tide__op_new(tide_reactor_t *r, int kind, int fd, void *udata);
 /* Queues op to be freed at the end of the turn. */
 void tide__op_garbage(tide_reactor_t *r, tide_op_t *op);
 void tide__op_free(tide_op_t *op);

@@ -35,7 +35,7 @@
 #define BUF_GROUP 0
 #define BUF_COUNT_DEFAULT 256 /* a power of two */
 #define BUF_SIZE TIDE_RECV_BUF_SIZE
-#define READ_BUF_SIZE 1024 /* eventfd: 8 bytes; signalfd: 8 siginfos of 128 bytes */
+#define READ_BUF_SIZE 8 /* OP_READ reads eventfds: one 8-byte counter */
 
 typedef struct uring_impl {
     struct io_uring ring;
@@ -149,6 +149,46 @@ static int ur_init(tide_reactor_t *r, char *why, size_t why_len)
     return 0;
 }
 
+/* File reads still in the kernel write into their callers' buffers until they complete,
+ * and closing the ring does not wait for that (the kernel tears a ring down in a worker of
+ * its own): cancel them and wait for their last CQEs before destroy returns. */
+static void drain_file_reads(tide_reactor_t *r, uring_impl_t *u)
+{
+    unsigned left = 0;
+    for (tide_op_t *op = r->all_ops; op; op = op->all_next)
+        if (op->kind == OP_FILE && (op->flags & OPF_INFLIGHT)) {
+            struct io_uring_sqe *sqe = get_sqe(u);
+            io_uring_prep_cancel(sqe, op, 0);
+            io_uring_sqe_set_data64(sqe, UD_IGNORE);
+            left++;
+        }
+    if (left)
+        io_uring_submit(&u->ring);
+    while (left) {
+        struct io_uring_cqe *cqe;
+        int rc = io_uring_wait_cqe(&u->ring, &cqe);
+        if (rc == -EINTR)
+            continue;
+        if (rc < 0)
+            break; /* the ring is broken: nothing more will come */
+        uint64_t ud = io_uring_cqe_get_data64(cqe);
+        int res = cqe->res;
+        unsigned flags = cqe->flags;
+        io_uring_cqe_seen(&u->ring, cqe);
+        if (ud == UD_IGNORE || ud == UD_TIMEOUT)
+            continue;
+        /* Every other user_data is an op still on the reactor's list (ops are freed only
+         * after their last CQE, and destroy frees them after this). No callbacks now. */
+        tide_op_t *op = (tide_op_t *)(uintptr_t)ud;
+        if (!(flags & IORING_CQE_F_MORE))
+            op->flags &= ~OPF_INFLIGHT;
+        if (op->kind == OP_FILE)
+            left--;
+        else if (op->kind == OP_ACCEPT && res >= 0 && !(op->flags & OPF_POLLING))
+            close(res); /* accepted meanwhile: nobody will see it */
+    }
+}
+
 static void ur_destroy(tide_reactor_t *r)
 {
     uring_impl_t *u = r->impl;
@@ -156,8 +196,10 @@ static void ur_destroy(tide_reactor_t *r)
         return;
     /* A close already asked for still happens; not in a forked child: the ring's queues
      * are the parent's too. */
-    if (!TIDE_FORKED(r))
+    if (!TIDE_FORKED(r)) {
+        drain_file_reads(r, u);
         io_uring_submit(&u->ring);
+    }
     io_uring_queue_exit(&u->ring);
     if (u->br)
         munmap(u->br, u->br_len);
@@ -232,6 +274,47 @@ static void ur_cancel_reader(tide_reactor_t *r, tide_op_t *op)
     struct io_uring_sqe *sqe = get_sqe(u);
     io_uring_prep_cancel(sqe, op, 0);
     io_uring_sqe_set_data64(sqe, UD_IGNORE);
+}
+
+static void ur_stop_reader(tide_reactor_t *r, tide_op_t *op)
+{
+    uring_impl_t *u = r->impl;
+    if (op->flags & OPF_BACKOFF) {
+        /* Pausing after EMFILE: nothing is in the kernel. */
+        tide__accept_backoff_stop(r, op);
+        tide__accept_end_later(r, op);
+        return;
+    }
+    if (!(op->flags & OPF_INFLIGHT))
+        return; /* inside its CQE's handling: on_reader_cqe ends it */
+    /* Without DEFER_TASKRUN (before 6.1, or TIDE_URING_NO_DEFER_TASKRUN) an armed accept
+     * completes as task work as soon as a client connects, before we get to reap it: the
+     * CQE may be there already, or come before the cancel lands. on_reader_cqe hands such
+     * an fd to the owner, and the op's last CQE ends the watch. */
+    struct io_uring_sqe *sqe = get_sqe(u);
+    io_uring_prep_cancel(sqe, op, 0);
+    io_uring_sqe_set_data64(sqe, UD_IGNORE);
+    /* Now, not with the next turn's submit: a client that connects after this returns
+     * stays in the backlog for the caller's accept4(), instead of being accepted by a
+     * watch that is ending. */
+    io_uring_submit(&u->ring);
+}
+
+static void arm_file_read(tide_reactor_t *r, tide_op_t *op)
+{
+    struct io_uring_sqe *sqe = get_sqe(r->impl);
+    /* IORING_OP_READ (5.6, as the eventfd reads need anyway): a read that would block (a
+     * regular file not in the page cache) is handed to the kernel's io-wq workers, a pipe
+     * or FIFO is polled. The loop never waits for it. */
+    io_uring_prep_read(sqe, op->fd, op->file_buf, (unsigned)op->file_len, op->file_off);
+    io_uring_sqe_set_data(sqe, op);
+    op->flags |= OPF_INFLIGHT;
+}
+
+static int ur_read_file(tide_reactor_t *r, tide_op_t *op)
+{
+    arm_file_read(r, op);
+    return 0;
 }
 
 static void arm_send(tide_reactor_t *r, tide_op_t *op)
@@ -317,6 +400,19 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
             tide__op_garbage(r, op);
         return;
     }
+    if (op->flags & OPF_STOPPING) {
+        /* Accepted before the stop reached the kernel: the owner still gets it. Errors,
+         * -EAGAIN and the cancel's own -ECANCELED are not news for a watch that is ending. */
+        if (res >= 0)
+            op->cb.accept(r, op->udata, res);
+        if (more || TIDE_FORKED(r))
+            return;
+        if (op->flags & OPF_CANCELED)
+            tide__op_garbage(r, op); /* cancelled from the callback */
+        else
+            tide__accept_end(r, op); /* the kernel is done with it */
+        return;
+    }
     if (op->kind == OP_POLL) {
         if (res >= 0)
             op->cb.poll(r, op->udata, op->fd);
@@ -353,11 +449,14 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
 
     switch (op->kind) {
     case OP_ACCEPT:
-        if (res != -ECONNABORTED)
+        /* -ECANCELED is kept for the end of a stopped watch (tide_reactor_accept_stop);
+         * one the kernel gives a watch we did not stop just means: arm it again. */
+        if (res != -ECONNABORTED && res != -ECANCELED)
             op->cb.accept(r, op->udata, res);
         if (TIDE_FORKED(r))
             return;
-        if (tide__accept_exhausted(res) && !more && !(op->flags & OPF_CANCELED)) {
+        if (tide__accept_exhausted(res) && !more &&
+            !(op->flags & (OPF_CANCELED | OPF_STOPPING))) {
             /* Retrying at once would fail at once, every turn: wait a little. */
             tide__accept_backoff(r, op);
             return;
@@ -369,7 +468,7 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
             op->cb.read(r, op->buf, res);
         }
         else
-            tide__reader_ended(r, op); /* the eventfd/signalfd was closed under us */
+            tide__reader_ended(r, op); /* the eventfd was closed under us */
         break;
     default: /* OP_RECV */
         data = (flags & IORING_CQE_F_BUFFER)
@@ -392,6 +491,8 @@ static void on_reader_cqe(tide_reactor_t *r, tide_op_t *op, int res, unsigned fl
         return;
     if (op->flags & (OPF_CANCELED | OPF_ENDED))
         tide__op_garbage(r, op);
+    else if (op->flags & OPF_STOPPING)
+        tide__accept_end(r, op); /* stopped from inside its own callback */
     else
         arm_reader(r, op);
 }
@@ -420,9 +521,23 @@ static void on_cqe(tide_reactor_t *r, struct io_uring_cqe *cqe)
             arm_send(r, op);
         } else if (op->flags & OPF_CANCELED) {
             tide__op_garbage(r, op);
+        } else if (op->flags & OPF_STOPPING) {
+            /* Whatever waits in the backlog now is the owner's to accept (accept4 after
+             * accept_stop); the watch itself is over. */
+            tide__accept_end(r, op);
         } else {
             arm_reader(r, op);
         }
+        return;
+    }
+    if (op->kind == OP_FILE) {
+        if (cqe->res == -EINTR) {
+            arm_file_read(r, op); /* nothing was read: ask again */
+            return;
+        }
+        if (cqe->res > 0)
+            KERNEL_WROTE(op->file_buf, (size_t)cqe->res);
+        tide__file_done(r, op, cqe->res);
         return;
     }
     if (op->kind == OP_SEND || op->kind == OP_CLOSE)
@@ -477,6 +592,8 @@ const tide_backend_ops_t tide__uring_ops = {
     .destroy = ur_destroy,
     .start_reader = ur_start_reader,
     .cancel_reader = ur_cancel_reader,
+    .stop_reader = ur_stop_reader,
+    .read_file = ur_read_file,
     .start_write = ur_start_write,
     .poll = ur_poll,
 };

@@ -105,6 +105,7 @@ struct tide_engine {
     uint64_t heartbeat;
     char *dgram; /* receive buffer for datagrams */
     tide_ratelimit_t rl_refused, rl_bad;
+    bool paused_all; /* tide_engine_pause_all(): a connection that comes after is paused too */
 };
 
 /* A queued write: the bytes follow the header. */
@@ -523,7 +524,10 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
                  (unsigned long long)c->session, tide_strerror(err));
         conn_close(c, false);
     } else if (!c->closing) {
-        sync_reading(c); /* paused from its connect handler */
+        /* Accepted by the kernel before stop_ports (see there), reaped after pause_all. */
+        if (e->paused_all)
+            tide_conninfo_set(info, TIDE_CONN_PAUSED);
+        sync_reading(c); /* or paused from its connect handler */
     }
 }
 
@@ -531,6 +535,11 @@ static void on_accept(tide_reactor_t *r, void *udata, int fd)
 {
     TIDE_UNUSED(r);
     tide_port_t *p = udata;
+    if (fd == -ECANCELED) {
+        p->watch = NULL; /* the graceful stop of tide_engine_stop_ports() is over */
+        p->stopping = false;
+        return;
+    }
     if (fd < 0) {
         tide_log_limited(&p->engine->rl_refused, TIDE_LOG_WARNING, "accept on port %d: %s",
                          p->port, tide_strerror(fd));
@@ -635,6 +644,8 @@ void tide_engine_destroy(tide_engine_t *e)
     if (!e)
         return;
     tide_engine_stop_ports(e);
+    /* A graceful stop still in progress would call on_accept after e is gone: end it now
+     * (a connection the kernel accepted meanwhile is closed by the reactor). */
     for (int i = 0; i < e->nports; i++) {
         tide_port_t *p = e->ports[i];
         if (p->watch) {
@@ -698,15 +709,21 @@ void tide_engine_stop_ports(tide_engine_t *e)
 {
     for (int i = 0; i < e->nports; i++) {
         tide_port_t *p = e->ports[i];
-        if (!p->watch)
+        if (!p->watch || p->stopping)
             continue;
-        tide_reactor_cancel(e->r, p->watch);
-        p->watch = NULL;
         if (tide_sock_is_dgram(p->type)) {
+            tide_reactor_cancel(e->r, p->watch);
+            p->watch = NULL;
             tide_free(p->held);
             p->held = NULL;
             continue;
         }
+        /* A connection io_uring accepted already (without DEFER_TASKRUN it does so as the
+         * client connects, before the loop reaps it) still reaches on_accept; on_accept
+         * clears p->watch when the watch has ended. Calling this again does not restart
+         * anything. */
+        p->stopping = true;
+        tide_reactor_accept_stop(e->r, p->watch);
         /* Connections the kernel finished already are served, not dropped with the socket. */
         for (;;) {
             int fd = accept4(p->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -722,6 +739,7 @@ void tide_engine_stop_ports(tide_engine_t *e)
 
 void tide_engine_pause_all(tide_engine_t *e)
 {
+    e->paused_all = true;
     for (conn_t *c = e->head; c; c = c->next)
         if (!c->closing)
             tide_engine_pause(e, c->session);

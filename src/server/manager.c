@@ -12,6 +12,7 @@
  * it inherited returns TIDE_EFORKED, and tide_manager_run() returns the worker's id.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,9 @@ struct tide_manager {
 };
 
 static void spawn(tide_manager_t *m, int id);
+
+/* What the manager watches; a new worker starts with them blocked. */
+static const int manager_signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
 
 static void on_kill_timer(tide_reactor_t *r, void *udata, uint64_t tid)
 {
@@ -219,7 +223,18 @@ static void spawn(tide_manager_t *m, int id)
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
     setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
     pid_t parent = getpid();
+    /* A worker inherits our signal handlers but not our watches: until it has watches of its
+     * own, our handler would give it the default action, and a SIGTERM sent right after the
+     * fork (a reload or a shutdown) would kill it before it could stop gracefully. Blocked,
+     * such a signal waits for the worker's own watch, which unblocks it. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof(manager_signals) / sizeof(manager_signals[0]); i++)
+        sigaddset(&block, manager_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     pid_t pid = fork();
+    if (pid != 0)
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: fork: %s", id, strerror(errno));
         close(sv[0]);
@@ -296,13 +311,12 @@ static void on_keepalive(tide_reactor_t *r, void *udata, uint64_t tid)
 
 void tide_manager_watch_signals(tide_manager_t *m)
 {
-    static const int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
     if (m->watching)
         return;
     m->watching = true;
-    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+    for (size_t i = 0; i < sizeof(manager_signals) / sizeof(manager_signals[0]); i++) {
         int err = 0;
-        m->sig[i] = tide_reactor_signal(m->r, signals[i], on_signal, m, &err);
+        m->sig[i] = tide_reactor_signal(m->r, manager_signals[i], on_signal, m, &err);
         if (m->sig[i])
             tide_reactor_unref(m->r, m->sig[i]);
     }

@@ -79,7 +79,7 @@ static void wait_for_term(void)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGALRM);
-    /* The signal watches of the loop we were forked from left these blocked. */
+    /* The manager forks its workers with its signals blocked (see spawn()). */
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     for (;;)
         pause();
@@ -448,7 +448,7 @@ static void fork_on_usr1(tide_reactor_t *r, void *udata, int signo)
         tide_reactor_stop(r);
 }
 
-/* Two signals in one signalfd read, the first one's callback forks: the child's loop
+/* Two signals noted before the loop looks, the first one's callback forks: the child's loop
  * returns TIDE_EFORKED without running the second callback or touching the ring, and the
  * parent handles both. */
 REACTOR_TEST(fork_in_a_signal_callback_leaves_the_rest_to_the_parent)

@@ -5,6 +5,9 @@ Server: listen() on an address in use returns false with a warning; bad socket t
 require __DIR__ . '/../inc/server.inc';
 
 set_error_handler(function ($no, $msg) {
+    if (!(error_reporting() & $no)) {
+        return true; /* silenced with @ (the helpers' reads of /proc of processes that just left) */
+    }
     echo "  warning: ", preg_replace(['/\d{2,5}/', '/(Address already in use).*/'], ['N', '$1'], $msg), "\n";
     return true;
 });
