@@ -46,10 +46,10 @@ static void check_sendfile(const char *p, size_t n)
 static void check_one(int type, uint64_t session, uint32_t field, const char *payload,
                       size_t len)
 {
-    int any = tide_msg_check(type, session, field, len, ALL);
+    int any = tide_msg_check(type, session, field, payload, len, ALL);
     int ok = 0;
     for (unsigned to = 1; to <= ALL; to <<= 1)
-        if (tide_msg_check(type, session, field, len, to) == 0)
+        if (tide_msg_check(type, session, field, payload, len, to) == 0)
             ok = 1;
     /* Accepted by several receivers iff by one of them. */
     if ((any == 0) != ok || (any != 0 && any != TIDE_EPROTO))
@@ -83,12 +83,13 @@ static void check_one(int type, uint64_t session, uint32_t field, const char *pa
         size_t inner_len;
         if (session == 0)
             abort();
+        /* Accepted: the inner request was checked too, so it decodes. */
         if (tide_msg_relay_decode(payload, len, &head, &inner, &inner_len) < 0)
-            break;
-        /* What the hub passes on must be what the owner accepts. */
-        if (tide_msg_check((int)head.type, session, head.field, inner_len, TIDE_MSG_TO_OWNER))
             abort();
-        if (tide_msg_check((int)head.type, session, head.field, inner_len,
+        /* What the hub passes on must be what the owner accepts. */
+        if (tide_msg_check((int)head.type, session, head.field, inner, inner_len, TIDE_MSG_TO_OWNER))
+            abort();
+        if (tide_msg_check((int)head.type, session, head.field, inner, inner_len,
                            TIDE_MSG_TO_WORKER | TIDE_MSG_TO_HUB) == 0)
             abort();
         if (inner != payload + sizeof(head) || inner_len != len - sizeof(head))

@@ -127,7 +127,8 @@ void tide_conntab_release(tide_conntab_t *t, tide_conninfo_t *c);
 size_t tide_conntab_reset_part(tide_conntab_t *t, unsigned part);
 /* The live connection with that id, or NULL. From any process. */
 tide_conninfo_t *tide_conntab_find(const tide_conntab_t *t, uint64_t session);
-/* A consistent copy of the live connection with that id; false when there is none. */
+/* A consistent copy of the live connection with that id; false when there is none (or, in
+ * theory, when its owner rewrites the slot without a pause for 100,000 tries). */
 bool tide_conntab_snapshot(const tide_conntab_t *t, uint64_t session, tide_conninfo_t *out);
 /* Which partition a session id belongs to. */
 static inline unsigned tide_conntab_part(const tide_conntab_t *t, uint64_t session)

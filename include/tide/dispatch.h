@@ -49,9 +49,10 @@ static inline bool tide_dispatch_per_message(const tide_dispatch_t *d)
 int tide_dispatch_bind(const tide_dispatch_t *d, uint64_t session, const char *remote_ip);
 /*
  * The worker to hand a message of len bytes to: the bound one (modes 2, 4), or one chosen
- * among the workers that are up and not full (modes 1, 3; any that is up, if none is).
- * -1 when it must wait: the bound worker, or every worker, is full. Then `*wait_on` is the
- * queue to wait on (a worker id, or d->workers for "any").
+ * among the workers that are up and not full (modes 1, 3; when no worker is up at all, any
+ * one, whose successor gets it). -1 when it must wait: the bound worker, or every worker
+ * that is up, is full. Then `*wait_on` is the queue to wait on (a worker id, or d->workers
+ * for "any").
  */
 int tide_dispatch_pick(tide_dispatch_t *d, int bound, size_t len, int *wait_on);
 /* A message of len bytes was handed to worker w. */

@@ -32,8 +32,9 @@ typedef enum tide_msg_type {
     /* to the hub (the master, or the MODE_BASE manager) */
     TIDE_MSG_EXITING,     /* field: worker id; the worker stops: answered with ACK */
     TIDE_MSG_DONE,        /* session (0: a datagram); field: the request's length in bytes */
-    TIDE_MSG_PIPE_REQ,    /* session: source worker id; field: destination; payload: message */
-    TIDE_MSG_RELAY,       /* MODE_BASE; field: owner worker; payload: tide_msg_relay_t + inner */
+    TIDE_MSG_PIPE_REQ,    /* field: destination; payload: message (the source is the link's) */
+    TIDE_MSG_RELAY,       /* MODE_BASE; session; field: owner worker; payload:
+                           * tide_msg_relay_t + the inner request's payload */
     TIDE_MSG_SHUTDOWN,    /* shutdown() from a worker (which may not signal a root master) */
     TIDE_MSG_RELOAD,      /* reload() from a worker; field: 1 for task workers only */
     TIDE_MSG_COUNT
@@ -66,10 +67,11 @@ typedef struct tide_msg_relay {
 
 /* The message's name ("DATA"), or "?" for an unknown type. */
 const char *tide_msg_name(int type);
-/* Whether a message with this header and payload length may reach receiver `to`
- * (TIDE_MSG_TO_*): its type is one `to` receives, and its payload has the shape its type
- * asks for. 0 or TIDE_EPROTO. */
-int tide_msg_check(int type, uint64_t session, uint32_t field, size_t len, unsigned to);
+/* Whether a message with this header and payload may reach receiver `to` (TIDE_MSG_TO_*):
+ * its type is one `to` receives, it names a connection if its type is about one, and its
+ * payload has the shape its type asks for (a RELAY's inner request too). 0 or TIDE_EPROTO. */
+int tide_msg_check(int type, uint64_t session, uint32_t field, const char *payload, size_t len,
+                   unsigned to);
 
 /* PACKET: the peer and the datagram in a payload (checked: 0 or TIDE_EPROTO). */
 int tide_msg_packet_decode(const char *payload, size_t len, tide_msg_peer_t *peer,

@@ -6,6 +6,7 @@
  * sequence numbers whose slot is still taken, so ids only grow and a lookup is one slot.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -119,8 +120,12 @@ bool tide_conntab_snapshot(const tide_conntab_t *t, uint64_t session, tide_conni
     tide_conninfo_t *c = tide_conntab_find(t, session);
     if (!c)
         return false;
-    /* A sequence lock: the copy counts only if no write was under way or began meanwhile. */
-    for (int tries = 0; tries < 1000; tries++) {
+    /* A sequence lock: the copy counts only if no write was under way or began meanwhile.
+     * An owner's writes are a few stores between turns of its loop; a reader that keeps
+     * meeting one yields to it now and then rather than give up. */
+    for (int tries = 0; tries < 100000; tries++) {
+        if (tries && tries % 64 == 0)
+            sched_yield();
         uint32_t before = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
         if (before & 1)
             continue;
@@ -129,7 +134,7 @@ bool tide_conntab_snapshot(const tide_conntab_t *t, uint64_t session, tide_conni
         if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == before)
             return out->session == session;
     }
-    return false; /* its owner writes it without end: as if gone */
+    return false; /* its owner never stopped writing it: as if gone */
 }
 
 void tide_conntab_each(const tide_conntab_t *t, uint64_t after,

@@ -150,7 +150,7 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
      * on (an EXITING after it would turn the crash into a stop). */
     if (hl->drop.queued)
         return;
-    if (tide_msg_check(type, session, field, len, h->accept) < 0) {
+    if (tide_msg_check(type, session, field, payload, len, h->accept) < 0) {
         /* A worker that breaks the protocol is broken: it goes, as a crashed one would. */
         tide_log(TIDE_LOG_ERROR, "worker #%d sent a message that does not fit (%s, %zu bytes); "
                  "dropping it", hl->id, tide_msg_name(type), len);
@@ -172,7 +172,9 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
         tide_link_send(l, TIDE_MSG_ACK, 0, 0, NULL, 0);
         return;
     case TIDE_MSG_PIPE_REQ:
-        relay_pipe(h, session, field, payload, len);
+        /* From the worker on this link, whatever it claims (a worker cannot pose as
+         * another). */
+        relay_pipe(h, (uint64_t)hl->id, field, payload, len);
         return;
     case TIDE_MSG_SHUTDOWN:
         tide_server_shutdown(h->s);

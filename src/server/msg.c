@@ -77,7 +77,8 @@ static int check_payload(unsigned kind, uint64_t session, size_t len)
     return TIDE_EPROTO;
 }
 
-int tide_msg_check(int type, uint64_t session, uint32_t field, size_t len, unsigned to)
+int tide_msg_check(int type, uint64_t session, uint32_t field, const char *payload, size_t len,
+                   unsigned to)
 {
     TIDE_UNUSED(field);
     const struct desc *d = desc_of(type);
@@ -91,7 +92,15 @@ int tide_msg_check(int type, uint64_t session, uint32_t field, size_t len, unsig
          type == TIDE_MSG_RELAY) &&
         session == 0)
         return TIDE_EPROTO;
-    return check_payload(d->payload, session, len);
+    int rc = check_payload(d->payload, session, len);
+    if (rc == 0 && type == TIDE_MSG_RELAY) {
+        /* The request it carries is checked as one of its own. */
+        tide_msg_relay_t head;
+        const char *inner;
+        size_t inner_len;
+        rc = tide_msg_relay_decode(payload, len, &head, &inner, &inner_len);
+    }
+    return rc;
 }
 
 int tide_msg_packet_decode(const char *payload, size_t len, tide_msg_peer_t *peer,

@@ -35,6 +35,11 @@ int tide_daemonize(int out_fd)
         _exit(1);
     if (pid > 0)
         _exit(0);
+    /* Out of the way of 0..2 first, which the dup2s below replace. */
+    if (out_fd >= 0 && out_fd <= 2) {
+        int moved = fcntl(out_fd, F_DUPFD_CLOEXEC, 3);
+        out_fd = moved >= 0 ? moved : -1;
+    }
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null >= 0) {
         dup2(null, 0);

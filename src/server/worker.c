@@ -195,7 +195,7 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
     TIDE_UNUSED(l);
     tide_worker_t *w = udata;
     unsigned to = TIDE_MSG_TO_WORKER | (w->e ? TIDE_MSG_TO_OWNER : 0);
-    if (tide_msg_check(type, session, field, len, to) < 0) {
+    if (tide_msg_check(type, session, field, payload, len, to) < 0) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: a message from the %s that does not fit (%s, %zu "
                  "bytes); ignored", w->s->worker_id,
                  w->s->cfg.mode == TIDE_MODE_BASE ? "manager" : "master", tide_msg_name(type),

@@ -64,10 +64,9 @@ static void sink(int level, const char *line, void *udata)
 static void op_msg(tide_hub_t *h, hub_link_t *from, int type, uint64_t session, uint32_t field,
                    const char *payload, size_t len)
 {
-    TIDE_UNUSED(payload);
     fix_t *f = h->udata;
     CHECK(from->hub == h);
-    CHECK_EQ(tide_msg_check(type, session, field, len, h->accept), 0);
+    CHECK_EQ(tide_msg_check(type, session, field, payload, len, h->accept), 0);
     add(f->ev, sizeof(f->ev), "msg %s %llu %u %zu %s;", tide_msg_name(type),
         (unsigned long long)session, field, len,
         h->slots[from->id].cur == from ? "cur" : "old");
@@ -373,6 +372,11 @@ REACTOR_TEST(hub_relays_pipe_req_as_pipe_with_the_source_id)
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_PIPE_REQ, 0, 1, "still", 5), 0);
     PUMP_UNTIL(&f, w[1].got == 2);
     CHECK_STR(w[1].last, "still");
+    /* A worker cannot pose as another: the source is the link's, not what it claims. */
+    CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_PIPE_REQ, 2, 1, "posing", 6), 0);
+    PUMP_UNTIL(&f, w[1].got == 3);
+    CHECK_STR(w[1].last, "posing");
+    CHECK(strstr(w[1].log, "PIPE 0 1 6;") != NULL);
     /* None of it reached ops.msg. */
     CHECK_STR(f.ev, "up 0;up 1;up 2;");
     CHECK_EQ(f.crashes, 0);
