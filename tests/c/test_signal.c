@@ -417,3 +417,28 @@ REACTOR_TEST(one_watch_per_signal_in_a_process)
     tide_reactor_destroy(other);
     tide_reactor_destroy(r);
 }
+
+/* ---- a watch on a signal the application blocked itself leaves it blocked ---- */
+
+static void no_signal(tide_reactor_t *r, void *udata, int signo)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(udata);
+    TIDE_UNUSED(signo);
+}
+
+REACTOR_TEST(signal_watch_restores_the_thread_mask_it_found)
+{
+    sigset_t set, cur;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    CHECK_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0); /* the application's own choice */
+    tide_reactor_t *r = test_reactor(backend);
+    tide_op_t *w = tide_reactor_signal(r, SIGUSR2, no_signal, NULL, NULL);
+    CHECK(w != NULL);
+    tide_reactor_cancel(r, w);
+    tide_reactor_run(r, TIDE_RUN_NOWAIT);
+    CHECK_EQ(pthread_sigmask(SIG_BLOCK, NULL, &cur), 0);
+    CHECK(sigismember(&cur, SIGUSR2)); /* still blocked, as before the watch */
+    tide_reactor_destroy(r);
+}

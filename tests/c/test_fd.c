@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Regression tests from a review of the reactor (src/core/reactor.c, uring.c, epoll.c).
- * Each test names the bug it pins down; see the review report for the scenarios.
+ * The reactor and descriptors (src/core/reactor.c, uring.c, epoll.c): what a cancelled
+ * accept took, a reader handed over or restarted while the kernel still holds a read, fd
+ * numbers reused after a close, and closes asked for before a destroy.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -18,7 +19,7 @@
 #include "tide/common.h"
 #include "tide/reactor.h"
 
-static void review_deadline(tide_reactor_t *r, void *udata, uint64_t id)
+static void on_deadline_fd(tide_reactor_t *r, void *udata, uint64_t id)
 {
     TIDE_UNUSED(r);
     TIDE_UNUSED(id);
@@ -27,7 +28,7 @@ static void review_deadline(tide_reactor_t *r, void *udata, uint64_t id)
 
 static void guard(tide_reactor_t *r, uint64_t ms, const char *what)
 {
-    tide_timer_unref(r, tide_timer_add(r, ms, 0, review_deadline, (void *)what));
+    tide_timer_unref(r, tide_timer_add(r, ms, 0, on_deadline_fd, (void *)what));
 }
 
 static int count_open_fds(void)
@@ -42,7 +43,7 @@ static int count_open_fds(void)
     return n - 1; /* the DIR's own fd */
 }
 
-/* ---- 1. io_uring: a cancelled multishot accept drops the sockets it still accepts ---- */
+/* ---- io_uring: a cancelled multishot accept drops the sockets it still accepts ---- */
 
 typedef struct acc1 {
     tide_op_t *op;
@@ -90,7 +91,7 @@ REACTOR_TEST(cancelled_accept_leaks_no_accepted_socket)
     close(lfd);
 }
 
-/* ---- 2. io_uring: a recv restarted while the cancelled one is still in flight ---- */
+/* ---- io_uring: a recv restarted while the cancelled one is still in flight ---- */
 
 typedef struct handoff {
     int fd;
@@ -172,7 +173,7 @@ REACTOR_TEST(recv_restarted_before_the_cancel_lands_loses_no_bytes)
     tide_reactor_destroy(r);
 }
 
-/* ---- 3. epoll: a close completing after its number was reused forgets the new fd ---- */
+/* ---- epoll: a close completing after its number was reused forgets the new fd ---- */
 
 static void ignore_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
 {
@@ -214,87 +215,7 @@ REACTOR_TEST(reader_on_a_reused_fd_number_can_be_restarted)
     tide_reactor_destroy(r);
 }
 
-/* ---- 4. io_uring: a stale loop timeout is reused and a timer fires far too late ---- */
-
-static void stamp(tide_reactor_t *r, void *udata, uint64_t id)
-{
-    TIDE_UNUSED(r);
-    TIDE_UNUSED(id);
-    *(uint64_t *)udata = tide_time_ns();
-}
-
-REACTOR_TEST(timer_is_not_delayed_by_an_older_loop_timeout)
-{
-    tide_reactor_t *r = test_reactor(backend);
-    int sv[2];
-    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
-    size_t got = 0;
-    CHECK(tide_reactor_recv(r, sv[0], ignore_recv, &got, NULL) != NULL);
-    uint64_t far = tide_timer_add(r, 3000, 0, review_deadline, "far timer");
-    tide_reactor_run(r, TIDE_RUN_NOWAIT); /* recv armed */
-    /* A completion that is there before the next turn's loop timeout is armed: the wait
-     * returns at once and that timeout (3 s) stays in the kernel. */
-    CHECK_EQ(write(sv[1], "x", 1), 1);
-    tide_reactor_run(r, TIDE_RUN_ONCE);
-    while (got < 1)
-        tide_reactor_run(r, TIDE_RUN_ONCE);
-
-    uint64_t fired = 0;
-    tide_timer_add(r, 30, 0, stamp, &fired); /* an earlier deadline: a second timeout */
-    while (!fired)
-        tide_reactor_run(r, TIDE_RUN_ONCE);
-
-    fired = 0;
-    uint64_t start = tide_time_ns();
-    tide_timer_add(r, 50, 0, stamp, &fired); /* between the two: must not reuse the 3 s one */
-    while (!fired)
-        tide_reactor_run(r, TIDE_RUN_ONCE);
-    uint64_t late_ms = (fired - start) / 1000000;
-    if (late_ms > 500)
-        FAILF("a 50 ms timer fired after %llu ms", (unsigned long long)late_ms);
-    CHECK(tide_timer_cancel(r, far));
-    close(sv[0]);
-    close(sv[1]);
-    tide_reactor_destroy(r);
-}
-
-/* ---- 5. the loop's wait is computed from a clock read before the timer callbacks ---- */
-
-typedef struct slow {
-    uint64_t added, fired;
-} slow_t;
-
-static void note_fire(tide_reactor_t *r, void *udata, uint64_t id)
-{
-    TIDE_UNUSED(r);
-    TIDE_UNUSED(id);
-    ((slow_t *)udata)->fired = tide_time_ns();
-}
-
-static void slow_callback(tide_reactor_t *r, void *udata, uint64_t id)
-{
-    TIDE_UNUSED(id);
-    slow_t *s = udata;
-    uint64_t until = tide_time_ns() + 300000000ull;
-    while (tide_time_ns() < until)
-        ; /* 300 ms of work in a timer callback */
-    s->added = tide_time_ns();
-    tide_timer_add(r, 10, 0, note_fire, s);
-}
-
-REACTOR_TEST(timer_added_by_a_slow_timer_callback_is_not_late)
-{
-    tide_reactor_t *r = test_reactor(backend);
-    slow_t s = {0};
-    tide_timer_add(r, 1, 0, slow_callback, &s);
-    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0);
-    uint64_t late_ms = (s.fired - s.added) / 1000000;
-    if (late_ms > 150)
-        FAILF("a 10 ms timer fired after %llu ms", (unsigned long long)late_ms);
-    tide_reactor_destroy(r);
-}
-
-/* ---- 6. destroy forgets closes it already accepted ---- */
+/* ---- destroy forgets closes it already accepted ---- */
 
 REACTOR_TEST(destroy_still_closes_what_close_was_asked_to_close)
 {
@@ -315,31 +236,6 @@ REACTOR_TEST(destroy_still_closes_what_close_was_asked_to_close)
     CHECK(fcntl(sw[0], F_GETFD) < 0);
     close(sv[1]);
     close(sw[1]);
-}
-
-/* ---- 7. cancelling a signal watch unblocks a signal the thread had blocked itself ---- */
-
-static void no_signal(tide_reactor_t *r, void *udata, int signo)
-{
-    TIDE_UNUSED(r);
-    TIDE_UNUSED(udata);
-    TIDE_UNUSED(signo);
-}
-
-REACTOR_TEST(signal_watch_restores_the_thread_mask_it_found)
-{
-    sigset_t set, cur;
-    sigemptyset(&set);
-    sigaddset(&set, SIGUSR2);
-    CHECK_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0); /* the application's own choice */
-    tide_reactor_t *r = test_reactor(backend);
-    tide_op_t *w = tide_reactor_signal(r, SIGUSR2, no_signal, NULL, NULL);
-    CHECK(w != NULL);
-    tide_reactor_cancel(r, w);
-    tide_reactor_run(r, TIDE_RUN_NOWAIT);
-    CHECK_EQ(pthread_sigmask(SIG_BLOCK, NULL, &cur), 0);
-    CHECK(sigismember(&cur, SIGUSR2)); /* still blocked, as before the watch */
-    tide_reactor_destroy(r);
 }
 
 static uint64_t cpu_ns(void)
@@ -384,7 +280,7 @@ REACTOR_TEST(paused_reader_on_a_reused_fd_number_does_not_spin)
     tide_reactor_destroy(r);
 }
 
-/* ---- 8. io_uring: bytes stashed for a number outlive a plain close(2) of that number ---- */
+/* ---- io_uring: bytes stashed for a number outlive a plain close(2) of that number ---- */
 
 REACTOR_TEST(new_socket_never_sees_bytes_of_an_old_one_with_the_same_number)
 {
