@@ -37,6 +37,11 @@
 #define VM_STACK_SIZE 8192
 #define STATE_SIZE ((sizeof(php_tide_coro_t) + 15) & ~(size_t)15)
 
+/* PHP >= 8.3 checks the C stack, where zend_call_stack.h knows how (ZEND_CHECK_STACK_LIMIT). */
+#if PHP_VERSION_ID >= 80300 && defined(ZEND_CHECK_STACK_LIMIT)
+#define TIDE_STACK_LIMIT 1
+#endif
+
 static zend_class_entry *php_tide_coroutine_ce;
 
 /* The base frame of every coroutine's VM stack (as Fibers have one). */
@@ -56,6 +61,10 @@ typedef struct php_tide_coro {
     JMP_BUF *bailout;
     zend_fiber *active_fiber;
     zend_fiber_context *fiber_context;
+#ifdef TIDE_STACK_LIMIT
+    /* PHP >= 8.3 checks the C stack against these before a call could overflow it. */
+    void *stack_base, *stack_limit;
+#endif
 
     zend_fiber_context base_fiber; /* where Fibers started in this coroutine return to */
     zval callable;
@@ -139,6 +148,10 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     f->bailout = EG(bailout);
     f->active_fiber = EG(active_fiber);
     f->fiber_context = EG(current_fiber_context);
+#ifdef TIDE_STACK_LIMIT
+    f->stack_base = EG(stack_base);
+    f->stack_limit = EG(stack_limit);
+#endif
 
     EG(vm_stack) = t->vm_stack;
     EG(vm_stack_top) = t->vm_stack_top;
@@ -150,6 +163,10 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     EG(bailout) = t->bailout;
     EG(active_fiber) = t->active_fiber;
     EG(current_fiber_context) = t->fiber_context;
+#ifdef TIDE_STACK_LIMIT
+    EG(stack_base) = t->stack_base;
+    EG(stack_limit) = t->stack_limit;
+#endif
 
     /* Two loads and a store when no coroutine has a buffer open. */
     bool from_main = tide_coro_is_main(from), to_main = tide_coro_is_main(to);
@@ -216,6 +233,36 @@ static void on_coro_exit(tide_coro_t *co, void *udata)
         done(arg);
 }
 
+#ifdef TIDE_STACK_LIMIT
+/*
+ * PHP >= 8.3 throws "Maximum call stack size of N bytes ... reached. Infinite recursion?"
+ * before a call goes below EG(stack_limit), and Fibers switch EG(stack_base) and
+ * EG(stack_limit) with their stacks (zend_fibers.c). A coroutine's limit is, as a Fiber's
+ * (zend_fiber_stack_limit), the bottom of its own C stack plus zend.reserved_stack_size,
+ * the room kept for what runs without a check (alloca, PCRE's frames). Beyond a Fiber:
+ * zend.max_allowed_stack_size = -1 turns the check off here too, a smaller positive value
+ * shortens the stack it checks, and a stack smaller than twice the reserve (stack_size
+ * 16 KiB, or a sanitizer build's tenfold reserve) keeps half of itself as the reserve
+ * instead of failing every call; the guard area below still catches what gets past.
+ */
+static void set_stack_limit(php_tide_coro_t *pc, const tide_stack_t *st)
+{
+    char *base = st->lo + st->size;
+    pc->stack_base = base;
+    if (EG(max_allowed_stack_size) == ZEND_MAX_ALLOWED_STACK_SIZE_UNCHECKED) {
+        pc->stack_limit = NULL;
+        return;
+    }
+    size_t size = st->size;
+    if (EG(max_allowed_stack_size) > 0 && (size_t)EG(max_allowed_stack_size) < size)
+        size = (size_t)EG(max_allowed_stack_size);
+    size_t reserve = EG(reserved_stack_size);
+    if (reserve > size / 2)
+        reserve = size / 2;
+    pc->stack_limit = base - size + reserve;
+}
+#endif
+
 /* What php_tide_coro_spawn() hands to on_coro_start (on the creator's stack). */
 typedef struct spawn_request {
     zval *callable;
@@ -266,6 +313,9 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
     pc->base_fiber.kind = &coro_fiber_kind;
     pc->base_fiber.status = ZEND_FIBER_STATUS_RUNNING;
     pc->fiber_context = &pc->base_fiber;
+#ifdef TIDE_STACK_LIMIT
+    set_stack_limit(pc, tide_coro_stack(co));
+#endif
 }
 
 /* ---- the coroutine's life ---- */
