@@ -502,6 +502,38 @@ bool php_tide_coro_rethrow(void)
     return false;
 }
 
+/* ---- the garbage collector ---- */
+
+/*
+ * Suspending is refused while the cycle collector runs, on every PHP version. PHP 8.4 lets
+ * a Fiber switch in a destructor the collector calls: inside a Fiber, the collector runs
+ * destructors in a Fiber of its own and goes on when that one is suspended. A coroutine
+ * switch is not a Fiber switch the collector can see: outside a Fiber it calls destructors
+ * on the coroutine's own stack, and a switch there would leave it active (GC_G(gc_active))
+ * and collecting nothing for every coroutine until this one resumed, or for ever if it
+ * never did. Before 8.4, zend_fiber_switch_blocked() covers the collector too.
+ */
+static int (*prev_collect_cycles)(void);
+static unsigned collecting; /* nesting of collect_cycles() (one process, no threads) */
+
+static int collect_cycles(void)
+{
+    volatile int n = 0;
+    collecting++;
+    zend_try
+    {
+        n = prev_collect_cycles();
+    }
+    zend_catch
+    {
+        collecting--;
+        zend_bailout();
+    }
+    zend_end_try();
+    collecting--;
+    return n;
+}
+
 bool php_tide_coro_required(const char *what)
 {
     if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
@@ -515,13 +547,25 @@ bool php_tide_coro_suspendable(const char *what)
 {
     if (!php_tide_coro_required(what))
         return false;
-    /* PHP blocks Fiber switches while the garbage collector runs destructors (and during
-     * shutdown destructors): suspending there would leave the collector marked active for
-     * every other coroutine. Refuse it the way Fibers do. */
+    if (UNEXPECTED(collecting)) {
+        zend_throw_exception_ex(php_tide_exception_ce, 0,
+                                "%s cannot suspend the coroutine while the garbage collector "
+                                "runs (in a destructor it calls)",
+                                what);
+        return false;
+    }
+    /* Where PHP refuses to switch Fibers (zend_fiber_switch_block() callers, checked in 8.2
+     * and 8.4): every destructor before 8.4 (zend_objects_store_del, the collector,
+     * zend_objects_store_call_destructors at shutdown), ZEND_TICKS around the tick
+     * function, and pcntl's signal dispatch. PHP 8.4 allows switches in destructors. */
     if (UNEXPECTED(zend_fiber_switch_blocked())) {
         zend_throw_exception_ex(php_tide_exception_ce, 0,
-                                "%s cannot suspend the coroutine here (inside a destructor "
-                                "called by the garbage collector or at shutdown)",
+                                "%s cannot suspend the coroutine here: PHP forbids stack "
+                                "switches in "
+#if PHP_VERSION_ID < 80400
+                                "destructors, "
+#endif
+                                "tick functions and pcntl signal handlers",
                                 what);
         return false;
     }
@@ -995,7 +1039,16 @@ int php_tide_coro_minit(INIT_FUNC_ARGS)
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
     php_tide_coroutine_ce = register_class_Tide_Coroutine();
+    prev_collect_cycles = gc_collect_cycles;
+    gc_collect_cycles = collect_cycles;
     return SUCCESS;
+}
+
+void php_tide_coro_mshutdown(void)
+{
+    /* Unless another extension wrapped it after us (it then calls ours, which stays). */
+    if (gc_collect_cycles == collect_cycles)
+        gc_collect_cycles = prev_collect_cycles;
 }
 
 void php_tide_coro_rinit(void)

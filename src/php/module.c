@@ -62,6 +62,7 @@ static PHP_MINIT_FUNCTION(tide)
 static PHP_MSHUTDOWN_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
+    php_tide_coro_mshutdown();
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;
 }
