@@ -84,10 +84,6 @@ typedef struct php_tide_coro {
     void *done_arg;
 } php_tide_coro_t;
 
-/* The done hook for the coroutine php_tide_coro_spawn_done() is creating. */
-static void (*next_done)(void *arg);
-static void *next_done_arg;
-
 static void set_active_buffer(void)
 {
     php_output_handler **top = zend_stack_top(&OG(handlers));
@@ -270,6 +266,10 @@ typedef struct spawn_request {
     zval *argv;
     uint32_t argc;
     zend_long error_reporting;
+    /* Called once the coroutine is gone; on_coro_start clears it once the coroutine owns
+     * it, so a request left holding it never started. */
+    void (*done)(void *arg);
+    void *done_arg;
 } spawn_request_t;
 
 /* Sets up a new coroutine's state in its slot, before it first runs. */
@@ -280,9 +280,9 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
     TIDE_UNUSED(udata);
 
     memset(pc, 0, sizeof(*pc));
-    pc->done = next_done;
-    pc->done_arg = next_done_arg;
-    next_done = NULL;
+    pc->done = req->done;
+    pc->done_arg = req->done_arg;
+    req->done = NULL;
     ZVAL_COPY(&pc->callable, req->callable);
     pc->fcc = *req->fcc;
     if (pc->fcc.function_handler &&
@@ -424,16 +424,15 @@ static void coro_main(tide_coro_t *co, void *arg)
     zend_end_try();
 }
 
-zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
-                              uint32_t argc)
+/* req->done is left set when the coroutine could not start. */
+static zend_long spawn(spawn_request_t *req)
 {
     tide_sched_t *s = php_tide_sched();
     if (!s)
         return 0;
     php_tide_wait_at_shutdown(); /* outside Tide\run(): what suspends runs at the end */
 
-    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting)};
-    int64_t id = tide_coro_create(s, coro_main, &req);
+    int64_t id = tide_coro_create(s, coro_main, req);
     if (id < 0) {
         if (id == TIDE_ELIMIT)
             php_error_docref(NULL, E_WARNING,
@@ -458,17 +457,20 @@ zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *
     return (zend_long)id;
 }
 
+zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                              uint32_t argc)
+{
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), NULL, NULL};
+    return spawn(&req);
+}
+
 zend_long php_tide_coro_spawn_done(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                                    uint32_t argc, void (*done)(void *arg), void *arg)
 {
-    next_done = done;
-    next_done_arg = arg;
-    zend_long id = php_tide_coro_spawn(callable, fcc, argv, argc);
-    if (next_done) {
-        /* Never started: nothing will call it, so it is called now. */
-        next_done = NULL;
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), done, arg};
+    zend_long id = spawn(&req);
+    if (req.done) /* never started: nothing will call it, so it is called now */
         done(arg);
-    }
     return id;
 }
 
