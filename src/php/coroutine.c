@@ -335,26 +335,27 @@ static void unwind_for_failure(void)
 
 static void run_defers(php_tide_coro_t *pc)
 {
-    /* The list is taken off pc first: a defer may call defer(), which starts a new list
-     * (run next), instead of growing the array walked here. */
-    while (Z_TYPE(pc->defers) == IS_ARRAY) {
-        zval list, *fn;
-        ZVAL_COPY_VALUE(&list, &pc->defers);
-        ZVAL_UNDEF(&pc->defers);
-        ZEND_HASH_REVERSE_FOREACH_VAL(Z_ARRVAL(list), fn) {
-            zval retval;
-            zend_object *earlier = EG(exception);
-            EG(exception) = NULL; /* a defer runs even when the coroutine threw */
-            call_user_function(NULL, NULL, fn, &retval, 0, NULL);
-            zval_ptr_dtor(&retval);
-            if (earlier) {
-                if (EG(exception))
-                    zend_exception_set_previous(EG(exception), earlier);
-                else
-                    EG(exception) = earlier;
-            }
-        } ZEND_HASH_FOREACH_END();
-        zval_ptr_dtor(&list);
+    /* Last in, first out throughout: each defer is taken off the end of the list before it
+     * runs, so one that a running defer registers is the next to run. */
+    while (Z_TYPE(pc->defers) == IS_ARRAY && zend_hash_num_elements(Z_ARRVAL(pc->defers))) {
+        HashTable *list = Z_ARRVAL(pc->defers);
+        zend_ulong last = zend_hash_num_elements(list) - 1; /* keys stay 0..n-1 */
+        zval fn, retval;
+        ZVAL_COPY(&fn, zend_hash_index_find(list, last));
+        zend_hash_index_del(list, last);
+        list->nNextFreeElement = (zend_long)last; /* the next defer() takes this key */
+
+        zend_object *earlier = EG(exception);
+        EG(exception) = NULL; /* a defer runs even when the coroutine threw */
+        call_user_function(NULL, NULL, &fn, &retval, 0, NULL);
+        zval_ptr_dtor(&retval);
+        zval_ptr_dtor(&fn);
+        if (earlier) {
+            if (EG(exception))
+                zend_exception_set_previous(EG(exception), earlier);
+            else
+                EG(exception) = earlier;
+        }
     }
 }
 
