@@ -1,6 +1,7 @@
 dnl Tide: a coroutine-based resident network server for PHP.
 dnl   phpize && ./configure && make
-dnl Needs liburing (>= 2.3), nghttp2, OpenSSL and zlib, found with pkg-config.
+dnl Needs liburing (>= 2.3), found with pkg-config. (HTTP/2, TLS and compression will add
+dnl nghttp2, OpenSSL and zlib when code uses them.)
 
 PHP_ARG_ENABLE([tide],
   [whether to enable Tide],
@@ -27,9 +28,6 @@ if test "$PHP_TIDE" != "no"; then
     AC_MSG_ERROR([Tide needs pkg-config. On Debian/Ubuntu: apt-get install pkg-config])
   fi
   TIDE_REQUIRE([LIBURING], [liburing >= 2.3], [liburing-dev])
-  TIDE_REQUIRE([NGHTTP2], [libnghttp2 >= 1.40], [libnghttp2-dev])
-  TIDE_REQUIRE([OPENSSL], [openssl >= 1.1.1], [libssl-dev])
-  TIDE_REQUIRE([ZLIB], [zlib], [zlib1g-dev])
   AC_DEFINE_UNQUOTED([TIDE_LIBURING_VERSION], ["`$PKG_CONFIG --modversion liburing`"],
     [liburing version built against])
 

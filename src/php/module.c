@@ -4,10 +4,6 @@
 #include "config.h"
 #endif
 
-#include <nghttp2/nghttp2.h>
-#include <openssl/crypto.h>
-#include <zlib.h>
-
 #include "php.h"
 #include "ext/standard/info.h"
 #include "php_ini.h"
@@ -133,9 +129,6 @@ static PHP_MINFO_FUNCTION(tide)
     php_info_print_table_row(2, "Version", TIDE_VERSION);
     php_info_print_table_row(2, "Reactor backend", backend);
     php_info_print_table_row(2, "liburing", TIDE_LIBURING_VERSION);
-    php_info_print_table_row(2, "nghttp2", nghttp2_version(0)->version_str);
-    php_info_print_table_row(2, "OpenSSL", OpenSSL_version(OPENSSL_VERSION));
-    php_info_print_table_row(2, "zlib", zlibVersion());
     php_info_print_table_end();
     DISPLAY_INI_ENTRIES();
 }
