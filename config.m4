@@ -1,5 +1,7 @@
 dnl Tide: a coroutine-based resident network server for PHP.
 dnl   phpize && ./configure && make
+dnl Tested with PHP 8.2 and 8.4, non-thread-safe (NTS) builds, on Linux. A thread-safe (ZTS)
+dnl PHP is refused: Tide keeps process-wide state (one reactor, one set of signal handlers).
 dnl Needs liburing (>= 2.3), found with pkg-config. (HTTP/2, TLS and compression will add
 dnl nghttp2, OpenSSL and zlib when code uses them.)
 
@@ -22,6 +24,11 @@ if test "$PHP_TIDE" != "no"; then
     linux*) ;;
     *) AC_MSG_ERROR([Tide needs Linux (io_uring or epoll); $host_os is not supported]) ;;
   esac
+
+  dnl PHP_THREAD_SAFETY: from --enable-zts in a PHP build, from main/php_config.h with phpize.
+  if test "$PHP_THREAD_SAFETY" = "yes"; then
+    AC_MSG_ERROR([Tide does not support thread-safe (ZTS) PHP: it keeps process-wide state (one reactor and one set of signal handlers per process). Build it with a non-thread-safe (NTS) PHP; on Debian, php8.2-dev or php8.4-dev])
+  fi
 
   PKG_PROG_PKG_CONFIG
   if test -z "$PKG_CONFIG"; then

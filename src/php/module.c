@@ -34,9 +34,6 @@ PHP_INI_END()
 
 static PHP_GINIT_FUNCTION(tide)
 {
-#if defined(COMPILE_DL_TIDE) && defined(ZTS)
-    ZEND_TSRMLS_CACHE_UPDATE();
-#endif
     memset(tide_globals, 0, sizeof(*tide_globals));
 }
 
@@ -67,9 +64,6 @@ static PHP_RINIT_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
-#if defined(COMPILE_DL_TIDE) && defined(ZTS)
-    ZEND_TSRMLS_CACHE_UPDATE();
-#endif
     php_tide_timer_rinit();
     php_tide_coro_rinit();
     return SUCCESS;
@@ -151,8 +145,5 @@ zend_module_entry tide_module_entry = {
 };
 
 #ifdef COMPILE_DL_TIDE
-#ifdef ZTS
-ZEND_TSRMLS_CACHE_DEFINE()
-#endif
 ZEND_GET_MODULE(tide)
 #endif

@@ -7,6 +7,13 @@
 #define PHP_TIDE_H
 
 #include "php.h"
+
+/* configure refuses ZTS too (config.m4): the reactor, the scheduler and the signal
+ * handlers are one per process. */
+#ifdef ZTS
+#error "Tide needs a non-thread-safe (NTS) PHP"
+#endif
+
 #include "tide/common.h"
 #include "tide/coro.h"
 #include "tide/reactor.h"
