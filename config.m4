@@ -1,6 +1,9 @@
 dnl Tide: a coroutine-based resident network server for PHP.
 dnl   phpize && ./configure && make
-dnl Needs liburing (>= 2.3), nghttp2, OpenSSL and zlib, found with pkg-config.
+dnl Tested with PHP 8.2 and 8.4, non-thread-safe (NTS) builds, on Linux. A thread-safe (ZTS)
+dnl PHP is refused: Tide keeps process-wide state (one reactor, one set of signal handlers).
+dnl Needs liburing (>= 2.3), found with pkg-config. (HTTP/2, TLS and compression will add
+dnl nghttp2, OpenSSL and zlib when code uses them.)
 
 PHP_ARG_ENABLE([tide],
   [whether to enable Tide],
@@ -22,14 +25,16 @@ if test "$PHP_TIDE" != "no"; then
     *) AC_MSG_ERROR([Tide needs Linux (io_uring or epoll); $host_os is not supported]) ;;
   esac
 
+  dnl PHP_THREAD_SAFETY: from --enable-zts in a PHP build, from main/php_config.h with phpize.
+  if test "$PHP_THREAD_SAFETY" = "yes"; then
+    AC_MSG_ERROR([Tide does not support thread-safe (ZTS) PHP: it keeps process-wide state (one reactor and one set of signal handlers per process). Build it with a non-thread-safe (NTS) PHP; on Debian, php8.2-dev or php8.4-dev])
+  fi
+
   PKG_PROG_PKG_CONFIG
   if test -z "$PKG_CONFIG"; then
     AC_MSG_ERROR([Tide needs pkg-config. On Debian/Ubuntu: apt-get install pkg-config])
   fi
   TIDE_REQUIRE([LIBURING], [liburing >= 2.3], [liburing-dev])
-  TIDE_REQUIRE([NGHTTP2], [libnghttp2 >= 1.40], [libnghttp2-dev])
-  TIDE_REQUIRE([OPENSSL], [openssl >= 1.1.1], [libssl-dev])
-  TIDE_REQUIRE([ZLIB], [zlib], [zlib1g-dev])
   AC_DEFINE_UNQUOTED([TIDE_LIBURING_VERSION], ["`$PKG_CONFIG --modversion liburing`"],
     [liburing version built against])
 

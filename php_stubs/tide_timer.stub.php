@@ -12,7 +12,7 @@ namespace Tide {
         /** Calls $callback($timerId, ...$params) every $ms milliseconds; returns the timer id. */
         public static function tick(int $ms, callable $callback, mixed ...$params): int {}
 
-        /** Calls $callback($timerId, ...$params) once, after $ms milliseconds. */
+        /** Calls $callback(...$params) once, after $ms milliseconds (no timer id, as in Swoole). */
         public static function after(int $ms, callable $callback, mixed ...$params): int {}
 
         public static function clear(int $timerId): bool {}

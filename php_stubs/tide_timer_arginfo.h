@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 6d1f95a065339a9a350356e6a68194c58ed5923e */
+ * Stub hash: 7dafa52090c5cd9e71898625083e3ae883f14f85 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Timer_tick, 0, 2, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, ms, IS_LONG, 0)

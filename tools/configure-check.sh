@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Proves that ./configure stops with the Debian package to install when a library is
-# missing: for each of liburing, nghttp2, OpenSSL and zlib, configure runs in a copy of the
-# tree with a pkg-config path that has every other library but that one.
+# Proves what ./configure asks for: in a copy of the tree, with a pkg-config path that has
+# no liburing it stops naming the Debian package to install, with one that has only
+# liburing it succeeds (no other library is required), and with a php-config whose
+# headers say ZTS (a thread-safe PHP) it stops saying that Tide needs an NTS PHP.
 #   tools/configure-check.sh        last line: "configure-check: ok" or "... FAILED <why>"
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,30 +14,46 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 phpize >/dev/null 2>&1
 
-# module -> the .pc files it needs, and the Debian package configure must name
-declare -A pcs=([liburing]="liburing" [libnghttp2]="libnghttp2"
-                [openssl]="openssl libssl libcrypto" [zlib]="zlib")
-declare -A deb=([liburing]=liburing-dev [libnghttp2]=libnghttp2-dev [openssl]=libssl-dev
-                [zlib]=zlib1g-dev)
+mkdir -p "$tmp/pc-none" "$tmp/pc-liburing"
+ln -s "$(pkg-config --variable=pcfiledir liburing)/liburing.pc" "$tmp/pc-liburing/liburing.pc"
 
-for missing in liburing libnghttp2 openssl zlib; do
-    dir=$tmp/pc-without-$missing
-    mkdir -p "$dir"
-    for mod in "${!pcs[@]}"; do
-        [[ $mod == "$missing" ]] && continue
-        for pc in ${pcs[$mod]}; do
-            ln -sf "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" "$dir/$pc.pc"
-        done
-    done
-    if PKG_CONFIG_LIBDIR=$dir ./configure >"$tmp/out" 2>&1; then
-        echo "configure-check: FAILED configure succeeded without $missing"
-        exit 1
-    fi
-    if ! grep -q "apt-get install ${deb[$missing]}" "$tmp/out"; then
-        tail -n 5 "$tmp/out"
-        echo "configure-check: FAILED no 'apt-get install ${deb[$missing]}' when $missing is missing"
-        exit 1
-    fi
-    echo "configure-check: without $missing: $(grep -o 'Tide needs.*' "$tmp/out" | head -1)"
-done
+if PKG_CONFIG_LIBDIR=$tmp/pc-none ./configure >"$tmp/out" 2>&1; then
+    echo "configure-check: FAILED configure succeeded without liburing"
+    exit 1
+fi
+if ! grep -q "apt-get install liburing-dev" "$tmp/out"; then
+    tail -n 5 "$tmp/out"
+    echo "configure-check: FAILED no 'apt-get install liburing-dev' when liburing is missing"
+    exit 1
+fi
+echo "configure-check: without liburing: $(grep -o 'Tide needs.*' "$tmp/out" | head -1)"
+
+if ! PKG_CONFIG_LIBDIR=$tmp/pc-liburing ./configure >"$tmp/out" 2>&1; then
+    tail -n 5 "$tmp/out"
+    echo "configure-check: FAILED configure needs more than liburing"
+    exit 1
+fi
+echo "configure-check: with liburing alone: configure succeeds"
+
+# A thread-safe PHP: the same headers, but main/php_config.h defines ZTS. phpize's configure
+# reads ZTS from there (php-config --include-dir).
+inc=$(php-config --include-dir)
+zts=$tmp/zts
+mkdir -p "$zts/include/main"
+for e in "$inc"/*; do [[ ${e##*/} == main ]] || ln -s "$e" "$zts/include/"; done
+for e in "$inc"/main/*; do [[ ${e##*/} == php_config.h ]] || ln -s "$e" "$zts/include/main/"; done
+{ cat "$inc/main/php_config.h"; echo '#define ZTS 1'; } >"$zts/include/main/php_config.h"
+printf '#!/bin/sh\nif [ "$1" = --include-dir ]; then echo "%s"; else exec php-config "$@"; fi\n' \
+    "$zts/include" >"$zts/php-config"
+chmod +x "$zts/php-config"
+if ./configure --with-php-config="$zts/php-config" >"$tmp/out" 2>&1; then
+    echo "configure-check: FAILED configure accepted a thread-safe (ZTS) PHP"
+    exit 1
+fi
+if ! grep -q "Tide does not support thread-safe (ZTS) PHP" "$tmp/out"; then
+    tail -n 5 "$tmp/out"
+    echo "configure-check: FAILED no clear message for a thread-safe (ZTS) PHP"
+    exit 1
+fi
+echo "configure-check: with a ZTS PHP: $(grep -o 'Tide does not support[^:]*' "$tmp/out" | head -1)"
 echo "configure-check: ok"

@@ -27,7 +27,8 @@ fail() {
 }
 
 if ! command -v pecl >/dev/null; then
-    apt-get install -y php-pear >/dev/null || fail "php-pear is not installed and apt-get install failed"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y php-pear \
+        >/dev/null || fail "php-pear is not installed and apt-get install failed"
 fi
 command -v phpize >/dev/null || fail "phpize not found (apt-get install php-dev)"
 

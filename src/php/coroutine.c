@@ -37,6 +37,11 @@
 #define VM_STACK_SIZE 8192
 #define STATE_SIZE ((sizeof(php_tide_coro_t) + 15) & ~(size_t)15)
 
+/* PHP >= 8.3 checks the C stack, where zend_call_stack.h knows how (ZEND_CHECK_STACK_LIMIT). */
+#if PHP_VERSION_ID >= 80300 && defined(ZEND_CHECK_STACK_LIMIT)
+#define TIDE_STACK_LIMIT 1
+#endif
+
 static zend_class_entry *php_tide_coroutine_ce;
 
 /* The base frame of every coroutine's VM stack (as Fibers have one). */
@@ -56,6 +61,10 @@ typedef struct php_tide_coro {
     JMP_BUF *bailout;
     zend_fiber *active_fiber;
     zend_fiber_context *fiber_context;
+#ifdef TIDE_STACK_LIMIT
+    /* PHP >= 8.3 checks the C stack against these before a call could overflow it. */
+    void *stack_base, *stack_limit;
+#endif
 
     zend_fiber_context base_fiber; /* where Fibers started in this coroutine return to */
     zval callable;
@@ -74,10 +83,6 @@ typedef struct php_tide_coro {
     void (*done)(void *arg);
     void *done_arg;
 } php_tide_coro_t;
-
-/* The done hook for the coroutine php_tide_coro_spawn_done() is creating. */
-static void (*next_done)(void *arg);
-static void *next_done_arg;
 
 static void set_active_buffer(void)
 {
@@ -139,6 +144,10 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     f->bailout = EG(bailout);
     f->active_fiber = EG(active_fiber);
     f->fiber_context = EG(current_fiber_context);
+#ifdef TIDE_STACK_LIMIT
+    f->stack_base = EG(stack_base);
+    f->stack_limit = EG(stack_limit);
+#endif
 
     EG(vm_stack) = t->vm_stack;
     EG(vm_stack_top) = t->vm_stack_top;
@@ -150,6 +159,10 @@ static void on_switch(tide_coro_t *from, tide_coro_t *to, void *udata)
     EG(bailout) = t->bailout;
     EG(active_fiber) = t->active_fiber;
     EG(current_fiber_context) = t->fiber_context;
+#ifdef TIDE_STACK_LIMIT
+    EG(stack_base) = t->stack_base;
+    EG(stack_limit) = t->stack_limit;
+#endif
 
     /* Two loads and a store when no coroutine has a buffer open. */
     bool from_main = tide_coro_is_main(from), to_main = tide_coro_is_main(to);
@@ -216,6 +229,36 @@ static void on_coro_exit(tide_coro_t *co, void *udata)
         done(arg);
 }
 
+#ifdef TIDE_STACK_LIMIT
+/*
+ * PHP >= 8.3 throws "Maximum call stack size of N bytes ... reached. Infinite recursion?"
+ * before a call goes below EG(stack_limit), and Fibers switch EG(stack_base) and
+ * EG(stack_limit) with their stacks (zend_fibers.c). A coroutine's limit is, as a Fiber's
+ * (zend_fiber_stack_limit), the bottom of its own C stack plus zend.reserved_stack_size,
+ * the room kept for what runs without a check (alloca, PCRE's frames). Beyond a Fiber:
+ * zend.max_allowed_stack_size = -1 turns the check off here too, a smaller positive value
+ * shortens the stack it checks, and a stack smaller than twice the reserve (stack_size
+ * 16 KiB, or a sanitizer build's tenfold reserve) keeps half of itself as the reserve
+ * instead of failing every call; the guard area below still catches what gets past.
+ */
+static void set_stack_limit(php_tide_coro_t *pc, const tide_stack_t *st)
+{
+    char *base = st->lo + st->size;
+    pc->stack_base = base;
+    if (EG(max_allowed_stack_size) == ZEND_MAX_ALLOWED_STACK_SIZE_UNCHECKED) {
+        pc->stack_limit = NULL;
+        return;
+    }
+    size_t size = st->size;
+    if (EG(max_allowed_stack_size) > 0 && (size_t)EG(max_allowed_stack_size) < size)
+        size = (size_t)EG(max_allowed_stack_size);
+    size_t reserve = EG(reserved_stack_size);
+    if (reserve > size / 2)
+        reserve = size / 2;
+    pc->stack_limit = base - size + reserve;
+}
+#endif
+
 /* What php_tide_coro_spawn() hands to on_coro_start (on the creator's stack). */
 typedef struct spawn_request {
     zval *callable;
@@ -223,6 +266,10 @@ typedef struct spawn_request {
     zval *argv;
     uint32_t argc;
     zend_long error_reporting;
+    /* Called once the coroutine is gone; on_coro_start clears it once the coroutine owns
+     * it, so a request left holding it never started. */
+    void (*done)(void *arg);
+    void *done_arg;
 } spawn_request_t;
 
 /* Sets up a new coroutine's state in its slot, before it first runs. */
@@ -233,9 +280,9 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
     TIDE_UNUSED(udata);
 
     memset(pc, 0, sizeof(*pc));
-    pc->done = next_done;
-    pc->done_arg = next_done_arg;
-    next_done = NULL;
+    pc->done = req->done;
+    pc->done_arg = req->done_arg;
+    req->done = NULL;
     ZVAL_COPY(&pc->callable, req->callable);
     pc->fcc = *req->fcc;
     if (pc->fcc.function_handler &&
@@ -266,6 +313,9 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
     pc->base_fiber.kind = &coro_fiber_kind;
     pc->base_fiber.status = ZEND_FIBER_STATUS_RUNNING;
     pc->fiber_context = &pc->base_fiber;
+#ifdef TIDE_STACK_LIMIT
+    set_stack_limit(pc, tide_coro_stack(co));
+#endif
 }
 
 /* ---- the coroutine's life ---- */
@@ -285,26 +335,27 @@ static void unwind_for_failure(void)
 
 static void run_defers(php_tide_coro_t *pc)
 {
-    /* The list is taken off pc first: a defer may call defer(), which starts a new list
-     * (run next), instead of growing the array walked here. */
-    while (Z_TYPE(pc->defers) == IS_ARRAY) {
-        zval list, *fn;
-        ZVAL_COPY_VALUE(&list, &pc->defers);
-        ZVAL_UNDEF(&pc->defers);
-        ZEND_HASH_REVERSE_FOREACH_VAL(Z_ARRVAL(list), fn) {
-            zval retval;
-            zend_object *earlier = EG(exception);
-            EG(exception) = NULL; /* a defer runs even when the coroutine threw */
-            call_user_function(NULL, NULL, fn, &retval, 0, NULL);
-            zval_ptr_dtor(&retval);
-            if (earlier) {
-                if (EG(exception))
-                    zend_exception_set_previous(EG(exception), earlier);
-                else
-                    EG(exception) = earlier;
-            }
-        } ZEND_HASH_FOREACH_END();
-        zval_ptr_dtor(&list);
+    /* Last in, first out throughout: each defer is taken off the end of the list before it
+     * runs, so one that a running defer registers is the next to run. */
+    while (Z_TYPE(pc->defers) == IS_ARRAY && zend_hash_num_elements(Z_ARRVAL(pc->defers))) {
+        HashTable *list = Z_ARRVAL(pc->defers);
+        zend_ulong last = zend_hash_num_elements(list) - 1; /* keys stay 0..n-1 */
+        zval fn, retval;
+        ZVAL_COPY(&fn, zend_hash_index_find(list, last));
+        zend_hash_index_del(list, last);
+        list->nNextFreeElement = (zend_long)last; /* the next defer() takes this key */
+
+        zend_object *earlier = EG(exception);
+        EG(exception) = NULL; /* a defer runs even when the coroutine threw */
+        call_user_function(NULL, NULL, &fn, &retval, 0, NULL);
+        zval_ptr_dtor(&retval);
+        zval_ptr_dtor(&fn);
+        if (earlier) {
+            if (EG(exception))
+                zend_exception_set_previous(EG(exception), earlier);
+            else
+                EG(exception) = earlier;
+        }
     }
 }
 
@@ -374,16 +425,15 @@ static void coro_main(tide_coro_t *co, void *arg)
     zend_end_try();
 }
 
-zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
-                              uint32_t argc)
+/* req->done is left set when the coroutine could not start. */
+static zend_long spawn(spawn_request_t *req)
 {
     tide_sched_t *s = php_tide_sched();
     if (!s)
         return 0;
     php_tide_wait_at_shutdown(); /* outside Tide\run(): what suspends runs at the end */
 
-    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting)};
-    int64_t id = tide_coro_create(s, coro_main, &req);
+    int64_t id = tide_coro_create(s, coro_main, req);
     if (id < 0) {
         if (id == TIDE_ELIMIT)
             php_error_docref(NULL, E_WARNING,
@@ -408,17 +458,20 @@ zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *
     return (zend_long)id;
 }
 
+zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                              uint32_t argc)
+{
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), NULL, NULL};
+    return spawn(&req);
+}
+
 zend_long php_tide_coro_spawn_done(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                                    uint32_t argc, void (*done)(void *arg), void *arg)
 {
-    next_done = done;
-    next_done_arg = arg;
-    zend_long id = php_tide_coro_spawn(callable, fcc, argv, argc);
-    if (next_done) {
-        /* Never started: nothing will call it, so it is called now. */
-        next_done = NULL;
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), done, arg};
+    zend_long id = spawn(&req);
+    if (req.done) /* never started: nothing will call it, so it is called now */
         done(arg);
-    }
     return id;
 }
 
@@ -452,6 +505,38 @@ bool php_tide_coro_rethrow(void)
     return false;
 }
 
+/* ---- the garbage collector ---- */
+
+/*
+ * Suspending is refused while the cycle collector runs, on every PHP version. PHP 8.4 lets
+ * a Fiber switch in a destructor the collector calls: inside a Fiber, the collector runs
+ * destructors in a Fiber of its own and goes on when that one is suspended. A coroutine
+ * switch is not a Fiber switch the collector can see: outside a Fiber it calls destructors
+ * on the coroutine's own stack, and a switch there would leave it active (GC_G(gc_active))
+ * and collecting nothing for every coroutine until this one resumed, or for ever if it
+ * never did. Before 8.4, zend_fiber_switch_blocked() covers the collector too.
+ */
+static int (*prev_collect_cycles)(void);
+static unsigned collecting; /* nesting of collect_cycles() (one process, no threads) */
+
+static int collect_cycles(void)
+{
+    volatile int n = 0;
+    collecting++;
+    zend_try
+    {
+        n = prev_collect_cycles();
+    }
+    zend_catch
+    {
+        collecting--;
+        zend_bailout();
+    }
+    zend_end_try();
+    collecting--;
+    return n;
+}
+
 bool php_tide_coro_required(const char *what)
 {
     if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
@@ -465,13 +550,25 @@ bool php_tide_coro_suspendable(const char *what)
 {
     if (!php_tide_coro_required(what))
         return false;
-    /* PHP blocks Fiber switches while the garbage collector runs destructors (and during
-     * shutdown destructors): suspending there would leave the collector marked active for
-     * every other coroutine. Refuse it the way Fibers do. */
+    if (UNEXPECTED(collecting)) {
+        zend_throw_exception_ex(php_tide_exception_ce, 0,
+                                "%s cannot suspend the coroutine while the garbage collector "
+                                "runs (in a destructor it calls)",
+                                what);
+        return false;
+    }
+    /* Where PHP refuses to switch Fibers (zend_fiber_switch_block() callers, checked in 8.2
+     * and 8.4): every destructor before 8.4 (zend_objects_store_del, the collector,
+     * zend_objects_store_call_destructors at shutdown), ZEND_TICKS around the tick
+     * function, and pcntl's signal dispatch. PHP 8.4 allows switches in destructors. */
     if (UNEXPECTED(zend_fiber_switch_blocked())) {
         zend_throw_exception_ex(php_tide_exception_ce, 0,
-                                "%s cannot suspend the coroutine here (inside a destructor "
-                                "called by the garbage collector or at shutdown)",
+                                "%s cannot suspend the coroutine here: PHP forbids stack "
+                                "switches in "
+#if PHP_VERSION_ID < 80400
+                                "destructors, "
+#endif
+                                "tick functions and pcntl signal handlers",
                                 what);
         return false;
     }
@@ -945,7 +1042,16 @@ int php_tide_coro_minit(INIT_FUNC_ARGS)
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
     php_tide_coroutine_ce = register_class_Tide_Coroutine();
+    prev_collect_cycles = gc_collect_cycles;
+    gc_collect_cycles = collect_cycles;
     return SUCCESS;
+}
+
+void php_tide_coro_mshutdown(void)
+{
+    /* Unless another extension wrapped it after us (it then calls ours, which stays). */
+    if (gc_collect_cycles == collect_cycles)
+        gc_collect_cycles = prev_collect_cycles;
 }
 
 void php_tide_coro_rinit(void)

@@ -4,10 +4,6 @@
 #include "config.h"
 #endif
 
-#include <nghttp2/nghttp2.h>
-#include <openssl/crypto.h>
-#include <zlib.h>
-
 #include "php.h"
 #include "ext/standard/info.h"
 #include "php_ini.h"
@@ -38,9 +34,6 @@ PHP_INI_END()
 
 static PHP_GINIT_FUNCTION(tide)
 {
-#if defined(COMPILE_DL_TIDE) && defined(ZTS)
-    ZEND_TSRMLS_CACHE_UPDATE();
-#endif
     memset(tide_globals, 0, sizeof(*tide_globals));
 }
 
@@ -62,6 +55,7 @@ static PHP_MINIT_FUNCTION(tide)
 static PHP_MSHUTDOWN_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
+    php_tide_coro_mshutdown();
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;
 }
@@ -70,9 +64,6 @@ static PHP_RINIT_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
-#if defined(COMPILE_DL_TIDE) && defined(ZTS)
-    ZEND_TSRMLS_CACHE_UPDATE();
-#endif
     php_tide_timer_rinit();
     php_tide_coro_rinit();
     return SUCCESS;
@@ -132,9 +123,6 @@ static PHP_MINFO_FUNCTION(tide)
     php_info_print_table_row(2, "Version", TIDE_VERSION);
     php_info_print_table_row(2, "Reactor backend", backend);
     php_info_print_table_row(2, "liburing", TIDE_LIBURING_VERSION);
-    php_info_print_table_row(2, "nghttp2", nghttp2_version(0)->version_str);
-    php_info_print_table_row(2, "OpenSSL", OpenSSL_version(OPENSSL_VERSION));
-    php_info_print_table_row(2, "zlib", zlibVersion());
     php_info_print_table_end();
     DISPLAY_INI_ENTRIES();
 }
@@ -157,8 +145,5 @@ zend_module_entry tide_module_entry = {
 };
 
 #ifdef COMPILE_DL_TIDE
-#ifdef ZTS
-ZEND_TSRMLS_CACHE_DEFINE()
-#endif
 ZEND_GET_MODULE(tide)
 #endif

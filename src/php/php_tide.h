@@ -7,6 +7,13 @@
 #define PHP_TIDE_H
 
 #include "php.h"
+
+/* configure refuses ZTS too (config.m4): the reactor, the scheduler and the signal
+ * handlers are one per process. */
+#ifdef ZTS
+#error "Tide needs a non-thread-safe (NTS) PHP"
+#endif
+
 #include "tide/common.h"
 #include "tide/coro.h"
 #include "tide/reactor.h"
@@ -89,8 +96,10 @@ void php_tide_coro_set_uncaught_handler(php_tide_uncaught_handler_t handler);
 bool php_tide_coro_rethrow(void);
 /* Throws Tide\Exception naming `what` unless a coroutine runs; false then. */
 bool php_tide_coro_required(const char *what);
-/* The same, and also false (with the exception) where PHP forbids switching stacks: inside
- * destructors run by the garbage collector or at shutdown. For calls that suspend. */
+/* The same, and also false (with the exception) where the coroutine must not switch
+ * stacks: while the garbage collector runs, and where PHP forbids Fiber switches
+ * (destructors before PHP 8.4, tick functions, pcntl signal handlers). For calls that
+ * suspend. */
 bool php_tide_coro_suspendable(const char *what);
 /* Records where and on what the running coroutine waits (for the deadlock report). */
 void php_tide_coro_waits_on(const char *what);
@@ -101,6 +110,7 @@ bool php_tide_report_deadlock(void);
 /* Frees the scheduler without running PHP code (fork, request end). */
 void php_tide_sched_drop(void);
 int php_tide_coro_minit(INIT_FUNC_ARGS);
+void php_tide_coro_mshutdown(void);
 void php_tide_coro_rinit(void);
 void php_tide_coro_rshutdown(void);
 int php_tide_channel_minit(INIT_FUNC_ARGS);

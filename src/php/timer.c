@@ -25,7 +25,7 @@ typedef struct php_tide_timer {
     uint64_t id;
     zval callable;
     zend_fcall_info_cache fcc;
-    zval *argv; /* argv[0] is the timer id, then the user's params */
+    zval *argv; /* a tick's argv[0] is its timer id; then the user's params (NULL: none) */
     uint32_t argc;
     bool tick;
     bool running; /* its callback runs now: freeing waits until it returns */
@@ -38,7 +38,8 @@ static void timer_free(zval *zv)
     zval_ptr_dtor(&t->callable);
     for (uint32_t i = 0; i < t->argc; i++)
         zval_ptr_dtor(&t->argv[i]);
-    efree(t->argv);
+    if (t->argv)
+        efree(t->argv);
     efree(t);
 }
 
@@ -73,7 +74,9 @@ static void on_timer(tide_reactor_t *r, void *udata, uint64_t id)
     php_tide_timer_t *t = udata;
     TIDE_UNUSED(r);
 
-    ZVAL_LONG(&t->argv[0], (zend_long)id);
+    /* As in Swoole: a tick's callback gets its timer id first, an after()'s only the params. */
+    if (t->tick)
+        ZVAL_LONG(&t->argv[0], (zend_long)id);
     t->running = true;
     php_tide_coro_spawn(&t->callable, &t->fcc, t->argv, t->argc);
     t->running = false;
@@ -126,11 +129,13 @@ static void add_timer(INTERNAL_FUNCTION_PARAMETERS, bool tick)
     ZVAL_COPY(&t->callable, callable);
     t->fcc = fcc;
     t->tick = tick;
-    t->argc = nparams + 1;
-    t->argv = safe_emalloc(t->argc, sizeof(zval), 0);
-    ZVAL_LONG(&t->argv[0], 0);
+    uint32_t first = tick ? 1 : 0; /* the slot for a tick's timer id */
+    t->argc = nparams + first;
+    t->argv = t->argc ? safe_emalloc(t->argc, sizeof(zval), 0) : NULL;
+    if (tick)
+        ZVAL_LONG(&t->argv[0], 0);
     for (uint32_t i = 0; i < nparams; i++)
-        ZVAL_COPY(&t->argv[i + 1], &params[i]);
+        ZVAL_COPY(&t->argv[i + first], &params[i]);
 
     t->id = tide_timer_add(r, (uint64_t)ms, tick ? (uint64_t)ms : 0, on_timer, t);
     zend_hash_index_add_new_ptr(&TIDE_G(timers), (zend_ulong)t->id, t);

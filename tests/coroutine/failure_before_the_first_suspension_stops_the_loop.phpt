@@ -17,10 +17,12 @@ try {
 }
 Tide\run(function () {
     Tide\go(function () { Coroutine::sleep(0.2); echo "sibling went on after the fatal error\n"; });
-    trigger_error("fatal", E_USER_ERROR);
+    /* A real fatal error: trigger_error(E_USER_ERROR) is deprecated since PHP 8.4. */
+    ini_set('memory_limit', '16M');
+    $too_big = str_repeat('x', 32 << 20);
 });
 ?>
 --EXPECTF--
 caught boom at once
 
-Fatal error: fatal in %s on line %d
+Fatal error: Allowed memory size of 16777216 bytes exhausted%s(tried to allocate %d bytes) in %s on line %d

@@ -1,5 +1,5 @@
 --TEST--
-A fatal error (E_USER_ERROR) in a coroutine ends the script with status 255; the script's coroutines do not run again, but a shutdown function can start Tide\run() afresh
+A fatal error (memory_limit exhausted) in a coroutine ends the script with status 255; the script's coroutines do not run again, but a shutdown function can start Tide\run() afresh
 --EXTENSIONS--
 tide
 --FILE--
@@ -23,7 +23,9 @@ Tide\run(function () {
     });
     Tide\go(function () {
         Coroutine::sleep(0.01);
-        trigger_error('fatal in a coroutine', E_USER_ERROR);
+        /* A real fatal error: trigger_error(E_USER_ERROR) is deprecated since PHP 8.4. */
+        ini_set('memory_limit', '16M');
+        $too_big = str_repeat('x', 32 << 20);
         echo "not reached after the error\n";
     });
 });
@@ -34,7 +36,7 @@ $r = tide_child_php(['-d', 'display_errors=1', '-d', 'log_errors=0', '-r', $scri
 echo $r['stdout'], "--- status {$r['status']}\n";
 ?>
 --EXPECTF--
-Fatal error: fatal in a coroutine in %s on line %d
+Fatal error: Allowed memory size of 16777216 bytes exhausted%s(tried to allocate %d bytes) in %s on line %d
 shutdown function
 coroutine in the shutdown function, cid ok
 shutdown run returned true

@@ -1,5 +1,5 @@
 --TEST--
-Tide\Coroutine::sleep() inside a destructor run by the garbage collector throws Tide\Exception instead of suspending (PHP forbids stack switches there), and the collector keeps working
+Tide\Coroutine::sleep() inside a destructor run by the garbage collector throws Tide\Exception instead of suspending, on every PHP version (a coroutine switch would leave the collector stopped for every coroutine), and the collector keeps working
 --EXTENSIONS--
 tide
 --FILE--
@@ -35,8 +35,8 @@ Tide\run(function () {
 });
 ?>
 --EXPECT--
-Tide\Exception: Tide\Coroutine::sleep() cannot suspend the coroutine here (inside a destructor called by the garbage collector or at shutdown)
+Tide\Exception: Tide\Coroutine::sleep() cannot suspend the coroutine while the garbage collector runs (in a destructor it calls)
 bool(true)
-Tide\Exception: Tide\Coroutine::sleep() cannot suspend the coroutine here (inside a destructor called by the garbage collector or at shutdown)
+Tide\Exception: Tide\Coroutine::sleep() cannot suspend the coroutine while the garbage collector runs (in a destructor it calls)
 bool(true)
 done

@@ -33,7 +33,7 @@ other coroutine's finally
 
 Fatal error: Uncaught DomainException: nobody catches this in %s
 Stack trace:
-#0 [internal function]: {closure}()
+#0 [internal function]: {closure%S}()
 #1 {main}
   thrown in %s on line %d
 shutdown function

@@ -15,7 +15,7 @@ require __DIR__ . '/../inc/child.inc';
 
 $script = <<<'PHP'
 Tide\run(function () {
-    Tide\Timer::after(20, function (int $id, string $s) { echo "timer fired: $s\n"; }, 'ok');
+    Tide\Timer::after(20, function (string $s) { echo "timer fired: $s\n"; }, 'ok');
 });
 Tide\run(function () {
     Tide\Timer::after(5, function () { echo "second run fired\n"; });

@@ -1,5 +1,5 @@
 --TEST--
-php --ri tide shows the version, the reactor backend with its reason, and the versions of liburing, nghttp2, OpenSSL and zlib
+php --ri tide shows the version, the reactor backend with its reason, and the liburing version (the only library Tide links)
 --EXTENSIONS--
 tide
 --FILE--
@@ -25,9 +25,6 @@ Tide support => enabled
 Version => %d.%d.%d%S
 Reactor backend => %s (%s)
 liburing => %d.%d%S
-nghttp2 => %d.%d.%d%S
-OpenSSL => OpenSSL %d.%d.%d%S
-zlib => %d.%d.%d%S
 
 Directive => Local Value => Master Value
 tide.reactor_backend => auto => auto

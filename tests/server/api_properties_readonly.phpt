@@ -1,5 +1,5 @@
 --TEST--
-Server: the properties of Tide\Server and Tide\Server\Port are readonly for PHP code (write, unset, append, reference, clone), before start() and in a worker
+Server: the properties of Tide\Server and Tide\Server\Port are readonly for PHP code (write, unset, append, reference, clone), before start() and in a worker (PHP 8.4 says "Cannot indirectly modify" for appends and references)
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -73,7 +73,7 @@ foreach (TIDE_MODES as $mode => $name) {
     $srv->stop();
 }
 ?>
---EXPECT--
+--EXPECTF--
 before start:
 master_pid = 1: Error: Cannot modify readonly property Tide\Server::$master_pid
 manager_pid = 1: Error: Cannot modify readonly property Tide\Server::$manager_pid
@@ -81,14 +81,14 @@ worker_id = 5: Error: Cannot modify readonly property Tide\Server::$worker_id
 worker_pid++: Error: Cannot modify readonly property Tide\Server::$worker_pid
 taskworker = true: Error: Cannot modify readonly property Tide\Server::$taskworker
 mode = 1: Error: Cannot modify readonly property Tide\Server::$mode
-setting['x'] = 1: Error: Cannot modify readonly property Tide\Server::$setting
+setting['x'] = 1: Error: Cannot %Smodify readonly property Tide\Server::$setting
 setting = []: Error: Cannot modify readonly property Tide\Server::$setting
-ports[] = 1: Error: Cannot modify readonly property Tide\Server::$ports
+ports[] = 1: Error: Cannot %Smodify readonly property Tide\Server::$ports
 unset(worker_id): Error: Cannot unset readonly property Tide\Server::$worker_id
-&worker_id: Error: Cannot modify readonly property Tide\Server::$worker_id
+&worker_id: Error: Cannot %Smodify readonly property Tide\Server::$worker_id
 port->port = 1: Error: Cannot modify readonly property Tide\Server\Port::$port
 port->host = x: Error: Cannot modify readonly property Tide\Server\Port::$host
-port->setting['a'] = 1: Error: Cannot modify readonly property Tide\Server\Port::$setting
+port->setting['a'] = 1: Error: Cannot %Smodify readonly property Tide\Server\Port::$setting
 port->type = 2: Error: Cannot modify readonly property Tide\Server\Port::$type
 port->dynamic = 1: Error: Cannot create dynamic property Tide\Server\Port::$dynamic
 clone server: Error: Trying to clone an uncloneable object of class Tide\Server

@@ -10,7 +10,7 @@ class Boom extends Exception {}
 
 try {
     Tide\run(function () {
-        Timer::after(10, function (int $id) {
+        $id = Timer::after(10, function () use (&$id) {
             throw new Boom("from timer $id");
         });
     });

@@ -1,5 +1,5 @@
 --TEST--
-Tide\Timer accepts every kind of callable (closures with by-reference use, 'Class::method', [object, 'method'], __invoke objects, first-class callables, __call) and frees them after use
+Tide\Timer accepts every kind of callable (after() callbacks get only the params) (closures with by-reference use, 'Class::method', [object, 'method'], __invoke objects, first-class callables, __call) and frees them after use
 --EXTENSIONS--
 tide
 --FILE--
@@ -12,33 +12,33 @@ final class Target
 
     public static array $staticLog = [];
 
-    public static function onStatic(int $id, string $arg): void
+    public static function onStatic(string $arg): void
     {
         self::$staticLog[] = "static $arg";
     }
 
-    public function onMethod(int $id, string $arg): void
+    public function onMethod(string $arg): void
     {
         $this->log[] = "method $arg";
     }
 
-    public function __invoke(int $id, string $arg): void
+    public function __invoke(string $arg): void
     {
         $this->log[] = "invoke $arg";
     }
 
     public function __call(string $name, array $args): void
     {
-        $this->log[] = "__call $name {$args[1]}";
+        $this->log[] = "__call $name {$args[0]}";
     }
 
     public static function __callStatic(string $name, array $args): void
     {
-        self::$staticLog[] = "__callStatic $name {$args[1]}";
+        self::$staticLog[] = "__callStatic $name {$args[0]}";
     }
 }
 
-function plain_function(int $id, string $arg): void
+function plain_function(string $arg): void
 {
     Target::$staticLog[] = "function $arg";
 }
@@ -50,7 +50,7 @@ function round_of_timers(): array
     $seen = [];
     $self = null;
     /* A closure that holds itself by reference: a cycle the timer must not keep alive. */
-    $self = function (int $id, string $arg) use (&$self, &$counter, &$seen) {
+    $self = function (string $arg) use (&$self, &$counter, &$seen) {
         $counter++;
         $seen[] = "closure-ref $arg";
     };
@@ -70,8 +70,8 @@ function round_of_timers(): array
                 Timer::clear($id);
             }
         });
-        /* A first-class callable of an internal function, called with the id alone. */
-        Timer::after(11, strval(...));
+        /* A first-class callable of an internal function, called with the param alone. */
+        Timer::after(11, strval(...), 'k');
     });
     $log = array_merge($seen, Target::$staticLog, $target->log);
     Target::$staticLog = [];

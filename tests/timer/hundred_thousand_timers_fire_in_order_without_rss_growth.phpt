@@ -35,7 +35,7 @@ function round_of_timers(int $round): array
     $hi = [];     /* index => latest possible deadline, ns */
     $firedAt = [];
     $order = [];
-    $cb = function (int $id, int $i) use (&$firedAt, &$order) {
+    $cb = function (int $i) use (&$firedAt, &$order) {
         $firedAt[$i] = hrtime(true);
         $order[] = $i;
     };

@@ -8,7 +8,7 @@ use Tide\Timer;
 
 $fired = [];
 Tide\run(function () use (&$fired) {
-    $record = function (int $id, string $name) use (&$fired) {
+    $record = function (string $name) use (&$fired) {
         $fired[] = $name;
     };
     /* Added out of order; the equal delays are far enough from the others that the

@@ -7,7 +7,7 @@ tide
 use Tide\Timer;
 
 $start = hrtime(true);
-Timer::after(300, function (int $id, string $what) use ($start) {
+Timer::after(300, function (string $what) use ($start) {
     $ms = (hrtime(true) - $start) / 1e6;
     echo "after fired ($what), ", $ms >= 300 ? "on time" : "early: $ms ms", "\n";
     Timer::after(10, function () {

@@ -19,6 +19,6 @@ echo "not reached\n";
 --EXPECTF--
 Fatal error: Uncaught Exception: from the timer in %s:%d
 Stack trace:
-#0 [internal function]: {closure}(%d)
+#0 [internal function]: {closure%S}()
 #1 {main}
   thrown in %s on line %d
