@@ -541,7 +541,7 @@ bool php_tide_coro_required(const char *what)
 {
     if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
         return true;
-    zend_throw_exception_ex(php_tide_exception_ce, 0, "%s must be called inside a coroutine",
+    php_tide_throw(0, "%s must be called inside a coroutine",
                             what);
     return false;
 }
@@ -551,8 +551,7 @@ bool php_tide_coro_suspendable(const char *what)
     if (!php_tide_coro_required(what))
         return false;
     if (UNEXPECTED(collecting)) {
-        zend_throw_exception_ex(php_tide_exception_ce, 0,
-                                "%s cannot suspend the coroutine while the garbage collector "
+        php_tide_throw(0, "%s cannot suspend the coroutine while the garbage collector "
                                 "runs (in a destructor it calls)",
                                 what);
         return false;
@@ -562,8 +561,7 @@ bool php_tide_coro_suspendable(const char *what)
      * zend_objects_store_call_destructors at shutdown), ZEND_TICKS around the tick
      * function, and pcntl's signal dispatch. PHP 8.4 allows switches in destructors. */
     if (UNEXPECTED(zend_fiber_switch_blocked())) {
-        zend_throw_exception_ex(php_tide_exception_ce, 0,
-                                "%s cannot suspend the coroutine here: PHP forbids stack "
+        php_tide_throw(0, "%s cannot suspend the coroutine here: PHP forbids stack "
                                 "switches in "
 #if PHP_VERSION_ID < 80400
                                 "destructors, "

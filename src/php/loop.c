@@ -143,7 +143,7 @@ bool php_tide_loop_run(void)
     if (TIDE_G(coro_bailout))
         php_tide_coro_rethrow();
     if (rc < 0 && !EG(exception) && !TIDE_G(coro_exception))
-        zend_throw_exception_ex(php_tide_exception_ce, rc, "The event loop failed: %s",
+        php_tide_throw(rc, "The event loop failed: %s",
                                 tide_strerror(rc));
     return !left;
 }
@@ -164,7 +164,7 @@ static bool in_coroutine(const char *what)
 {
     if (!TIDE_G(sched) || tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
         return false;
-    zend_throw_exception_ex(php_tide_exception_ce, 0, "%s cannot be called from a coroutine",
+    php_tide_throw(0, "%s cannot be called from a coroutine",
                             what);
     return true;
 }
@@ -183,10 +183,8 @@ PHP_FUNCTION(Tide_run)
     ZEND_PARSE_PARAMETERS_END();
 
     if (TIDE_G(in_loop)) {
-        zend_throw_exception(php_tide_exception_ce,
-                             "Tide\\run() cannot be called while the event loop runs "
-                             "(from inside Tide\\run() or Tide\\Event::wait())",
-                             0);
+        php_tide_throw(0, "Tide\\run() cannot be called while the event loop runs "
+                             "(from inside Tide\\run() or Tide\\Event::wait())");
         zend_release_fcall_info_cache(&fcc);
         RETURN_THROWS();
     }
@@ -222,9 +220,7 @@ ZEND_METHOD(Tide_Event, wait)
 {
     ZEND_PARSE_PARAMETERS_NONE();
     if (TIDE_G(in_loop)) {
-        zend_throw_exception(php_tide_exception_ce,
-                             "Tide\\Event::wait() cannot be called while the event loop runs",
-                             0);
+        php_tide_throw(0, "Tide\\Event::wait() cannot be called while the event loop runs");
         RETURN_THROWS();
     }
     if (in_coroutine("Tide\\Event::wait()"))
