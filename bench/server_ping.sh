@@ -8,12 +8,15 @@
 #
 #   bench/server_ping.sh            (after ./dev build; needs redis-server, redis-benchmark)
 #   ROUNDS=5 N=500000 bench/server_ping.sh
+#   TIDE_SO_BEFORE=/path/to/other/tide.so bench/server_ping.sh
+#                                   also runs that build, in the same run ("before" rows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 N=${N:-200000}
 C=${C:-50}
-TIDE_SO="$PWD/modules/tide.so"
+TIDE_SO=${TIDE_SO:-$PWD/modules/tide.so}
+TIDE_SO_BEFORE=${TIDE_SO_BEFORE:-}
 HZ=$(getconf CLK_TCK)
 tmp=$(mktemp -d)
 pids=()
@@ -97,16 +100,25 @@ wait_port "$port"
 bench redis "$port" "${pids[-1]}"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-# Tide, one worker in each mode (redis-server is one thread).
+# Tide, one worker in each mode (redis-server is one thread); the other build too, if given,
+# alternating with this one.
 declare -A rss
-for mode in base process; do
+servers=(redis tide-base tide-process)
+runs=("base:$TIDE_SO:tide-base" "process:$TIDE_SO:tide-process")
+if [[ -n $TIDE_SO_BEFORE ]]; then
+    runs=("base:$TIDE_SO_BEFORE:tide-base-before" "base:$TIDE_SO:tide-base"
+          "process:$TIDE_SO_BEFORE:tide-process-before" "process:$TIDE_SO:tide-process")
+    servers=(redis tide-base-before tide-base tide-process-before tide-process)
+fi
+for run in "${runs[@]}"; do
+    IFS=: read -r mode so name <<<"$run"
     port=$(free_port)
-    php -n -d extension="$TIDE_SO" bench/ping_server.php "$mode" "$port" 1 >"$tmp/$mode.log" 2>&1 &
+    php -n -d extension="$so" bench/ping_server.php "$mode" "$port" 1 >"$tmp/$mode.log" 2>&1 &
     pid=$!
     pids+=("$pid")
     wait_port "$port"
-    bench "tide-$mode" "$port" "$pid"
-    if [[ $mode == process ]]; then
+    bench "$name" "$port" "$pid"
+    if [[ $name == tide-process ]]; then
         all=($(tree "$pid"))
         # master, manager, worker: the tree is master -> manager -> worker
         for i in 0 1 2; do
@@ -124,7 +136,7 @@ echo "| server | load | requests/s | vs redis | CPU µs/request | vs redis |"
 echo "|---|---|---|---|---|---|"
 for load in "" "-P 16"; do
     name=${load:-no pipelining}
-    for s in redis tide-base tide-process; do
+    for s in "${servers[@]}"; do
         echo "| $s | $name | ${rps[$s/$load]} | $(ratio "${rps[$s/$load]}" "${rps[redis/$load]}")× | ${cpu[$s/$load]} | $(ratio "${cpu[$s/$load]}" "${cpu[redis/$load]}")× |"
     done
 done

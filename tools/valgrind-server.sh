@@ -20,7 +20,11 @@ for mode in process base; do
         [[ $(grep -c '^READY' "$tmp/out.$mode" 2>/dev/null) -ge 2 ]] && break
         sleep 0.1
     done
-    timeout 300 php "$root/tools/valgrind-server/drive.php" "$port" >/dev/null
+    start=$SECONDS
+    if ! timeout 600 php "$root/tools/valgrind-server/drive.php" "$port" >/dev/null; then
+        echo "$backend $mode: the traffic did not finish within 600 s"; bad=1
+    fi
+    echo "$backend $mode: traffic took $((SECONDS - start)) s" >&2
     kill -TERM "$pid"
     wait "$pid" || { echo "$backend $mode: the server exited with $?"; bad=1; }
     n=$(ls "$tmp"/vg."$mode".* | wc -l)

@@ -859,39 +859,48 @@ void tide_reactor_defer(tide_reactor_t *r, tide_defer_t *d)
     r->defer_tail = d;
 }
 
-void tide_reactor_undefer(tide_reactor_t *r, tide_defer_t *d)
+/* Unlinks d from the list at *head (tail: its last node, or NULL for the running batch);
+ * false when d is not there. */
+static bool unlink_defer(tide_defer_t **head, tide_defer_t **tail, tide_defer_t *d)
 {
-    if (!d->queued)
-        return;
-    tide_defer_t **pp = &r->defer_head, *prev = NULL;
+    tide_defer_t **pp = head, *prev = NULL;
     while (*pp && *pp != d) {
         prev = *pp;
         pp = &(*pp)->next;
     }
-    if (*pp) {
-        *pp = d->next;
-        if (r->defer_tail == d)
-            r->defer_tail = prev;
-    }
+    if (!*pp)
+        return false;
+    *pp = d->next;
+    if (tail && *tail == d)
+        *tail = prev;
+    return true;
+}
+
+void tide_reactor_undefer(tide_reactor_t *r, tide_defer_t *d)
+{
+    if (!d->queued)
+        return;
+    /* Queued for the next turn, or still waiting in the batch being run now: a callback of
+     * that batch may free what owns d (a connection it closed), so d must leave it. */
+    if (!unlink_defer(&r->defer_head, &r->defer_tail, d))
+        unlink_defer(&r->defer_running, NULL, d);
     d->queued = false;
 }
 
-/* What was deferred during the turn, now that the turn's callbacks are done. */
+/* What was deferred during the turn, now that the turn's callbacks are done. Only those
+ * queued so far: one queued by a callback here waits for the next turn. The batch stays
+ * reachable (defer_running) so that tide_reactor_undefer() can take a node out of it. */
 static void run_deferred(tide_reactor_t *r)
 {
-    /* Only those queued so far: one queued by a callback here waits for the next turn. */
-    tide_defer_t *d = r->defer_head, *last = r->defer_tail;
-    if (!d)
+    if (!r->defer_head)
         return;
+    r->defer_running = r->defer_head;
     r->defer_head = r->defer_tail = NULL;
-    for (;;) {
-        tide_defer_t *next = d->next;
-        bool end = d == last;
+    while (r->defer_running) {
+        tide_defer_t *d = r->defer_running;
+        r->defer_running = d->next;
         d->queued = false;
         d->cb(r, d->udata);
-        if (end)
-            break;
-        d = next;
     }
 }
 

@@ -144,6 +144,7 @@ struct tide_reactor {
     tide_op_t *garbage;   /* cancelled/ended ops to free at the end of the turn */
     tide_op_t *ready_head, *ready_tail; /* writes whose result is known, to call back */
     tide_defer_t *defer_head, *defer_tail; /* run before the next wait (tide_reactor_defer) */
+    tide_defer_t *defer_running; /* the batch run_deferred() works through, not run yet */
     uint64_t now;
     bool stop;
     const size_t *pending; /* non-zero: do not block (tide_reactor_set_pending) */

@@ -795,3 +795,51 @@ REACTOR_TEST(accept_stop_while_backing_off_after_emfile)
     close(lfd);
     tide_reactor_destroy(r);
 }
+
+/* ---- deferred work ---- */
+
+typedef struct deferred {
+    tide_defer_t a, b, c;
+    int ran_a, ran_b, ran_c;
+} deferred_t;
+
+static void run_a(tide_reactor_t *r, void *udata)
+{
+    deferred_t *d = udata;
+    d->ran_a++;
+    /* What owns b goes away in a's callback (a connection closed by its own drain). */
+    tide_reactor_undefer(r, &d->b);
+    memset(&d->b, 0xff, sizeof(d->b));
+    d->b.queued = false;
+}
+
+static void run_b(tide_reactor_t *r, void *udata)
+{
+    TIDE_UNUSED(r);
+    ((deferred_t *)udata)->ran_b++;
+}
+
+static void run_c(tide_reactor_t *r, void *udata)
+{
+    TIDE_UNUSED(r);
+    ((deferred_t *)udata)->ran_c++;
+}
+
+REACTOR_TEST(undefer_from_a_deferred_callback_takes_the_node_out_of_the_running_batch)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    deferred_t d;
+    memset(&d, 0, sizeof(d));
+    d.a.cb = run_a;
+    d.b.cb = run_b;
+    d.c.cb = run_c;
+    d.a.udata = d.b.udata = d.c.udata = &d;
+    tide_reactor_defer(r, &d.a);
+    tide_reactor_defer(r, &d.b);
+    tide_reactor_defer(r, &d.c);
+    CHECK(tide_reactor_run(r, TIDE_RUN_NOWAIT) >= 0);
+    CHECK_EQ(d.ran_a, 1);
+    CHECK_EQ(d.ran_b, 0); /* taken out before its turn: never touched again */
+    CHECK_EQ(d.ran_c, 1); /* the rest of the batch still runs */
+    tide_reactor_destroy(r);
+}

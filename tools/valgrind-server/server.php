@@ -1,10 +1,12 @@
 <?php
 /* A server that exercises most of Tide\Server under valgrind (tools/valgrind-server.sh): length
- * framing, a UDP port, pipe messages, sendfile, an uncaught exception, close, timers, and
- * max_request so that workers exit (and are checked for leaks) every 300 requests. */
+ * framing, a UDP port, pipe messages, sendfile, an uncaught exception, close, timers,
+ * max_request so that workers exit (and are checked for leaks) every 300 requests, and
+ * small back-pressure bounds so that connections are held and let go again. */
 $mode = $argv[1] === 'base' ? Tide\MODE_BASE : Tide\MODE_PROCESS;
 $s = new Tide\Server('127.0.0.1', (int)$argv[2], $mode);
-$s->set(['worker_num' => 2, 'max_request' => 300, 'open_length_check' => true, 'package_length_type' => 'N', 'package_body_offset' => 4]);
+$s->set(['worker_num' => 2, 'max_request' => 300, 'open_length_check' => true, 'package_length_type' => 'N', 'package_body_offset' => 4,
+         'connection_max_inflight' => 4, 'worker_max_inflight' => 16]);
 $p = $s->listen('127.0.0.1', (int)$argv[2] + 1, Tide\SOCK_UDP);
 $s->on('workerStart', function ($s, $id) { echo "READY $id\n"; Tide\Timer::tick(50, fn() => null); });
 $s->on('connect', function ($s, $fd) { $s->getClientInfo($fd); });
