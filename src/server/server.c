@@ -488,7 +488,7 @@ int tide_server_send(tide_server_t *s, uint64_t session, const void *data, size_
      * (in this worker's link or the socket): the owner would drop what does not fit. In
      * flight first: the owner adds to out_bytes before it counts the bytes taken. */
     bool linked = over_link(s, session);
-    uint64_t inflight = linked ? tide__worker_inflight(s, c) : 0;
+    uint64_t inflight = linked ? tide__worker_inflight(s, c, session) : 0;
     uint64_t q = tide_conninfo_load(&c->out_bytes) + inflight;
     if (q + len > limit) {
         if (queued)
@@ -502,8 +502,9 @@ int tide_server_send(tide_server_t *s, uint64_t session, const void *data, size_
         return e ? tide_engine_send(e, session, data, len) : TIDE_ESTATE;
     }
     int rc = link_request(s, TIDE_MSG_SEND, session, 0, data, len, NULL, 0);
+    /* session, not c->session: the owner may have closed it (and zeroed its slot) since. */
     if (rc == 0)
-        tide__worker_inflight_add(s, c, len);
+        tide__worker_inflight_add(s, c, session, len);
     return rc;
 }
 

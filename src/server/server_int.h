@@ -106,8 +106,9 @@ void tide__worker_begin_stop(tide_server_t *s);
 tide_link_t *tide__worker_link(tide_server_t *s);
 tide_engine_t *tide__worker_engine(tide_server_t *s);
 /* What this worker sent to the connection over its link and the owner has not handled. */
-uint64_t tide__worker_inflight(tide_server_t *s, const tide_conninfo_t *c);
-void tide__worker_inflight_add(tide_server_t *s, const tide_conninfo_t *c, size_t len);
+uint64_t tide__worker_inflight(tide_server_t *s, const tide_conninfo_t *c, uint64_t session);
+void tide__worker_inflight_add(tide_server_t *s, const tide_conninfo_t *c, uint64_t session,
+                               size_t len);
 void tide__worker_inflight_forget(tide_server_t *s, uint64_t session);
 void tide__worker_done(tide_server_t *s, uint64_t session, size_t len);
 

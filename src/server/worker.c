@@ -31,37 +31,63 @@ typedef struct tide_worker {
     /* session -> the taken_bytes value its connection reaches once every byte this worker
      * sent it over its link has been handled by the owner (a uint64_t each) */
     tide_idmap_t inflight;
+    size_t sweep_at; /* sweep the map of the gone when it holds this many */
 } tide_worker_t;
 
 /* ---- requests in flight to an owner ---- */
 
-uint64_t tide__worker_inflight(tide_server_t *s, const tide_conninfo_t *c)
+uint64_t tide__worker_inflight(tide_server_t *s, const tide_conninfo_t *c, uint64_t session)
 {
     tide_worker_t *w = s->worker;
     if (!w)
         return 0;
-    uint64_t *until = tide_idmap_get(&w->inflight, c->session);
+    uint64_t *until = tide_idmap_get(&w->inflight, session);
     if (!until)
         return 0;
     /* The owner adds to out_bytes before it counts the bytes taken: read taken first. */
     uint64_t taken = __atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE);
     if (taken >= *until) {
-        tide_free(tide_idmap_del(&w->inflight, c->session));
+        tide_free(tide_idmap_del(&w->inflight, session));
         return 0;
     }
     return *until - taken;
 }
 
-void tide__worker_inflight_add(tide_server_t *s, const tide_conninfo_t *c, size_t len)
+/* Drops what is known of connections that are gone, or whose bytes have all been taken: a
+ * worker is not told when a connection another worker owns closes (MODE_BASE), nor, with
+ * dispatch_mode 1 and 3, when any does. Run as the map doubles, so it costs O(1) a send. */
+static void inflight_sweep(tide_worker_t *w)
+{
+    tide_idmap_t *m = &w->inflight;
+    size_t i = 0;
+    while (i < m->cap) {
+        uint64_t id = m->slots[i].id;
+        const uint64_t *until = m->slots[i].value;
+        const tide_conninfo_t *c = id ? tide_conntab_find(&w->s->tab, id) : NULL;
+        if (id && (!c || __atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE) >= *until)) {
+            tide_free(tide_idmap_del(m, id));
+            if (m->cap < 64 || !m->len)
+                break;
+            continue; /* the slot holds the next member of its run now (or the map shrank) */
+        }
+        i++;
+    }
+    w->sweep_at = m->len * 2 > 64 ? m->len * 2 : 64;
+}
+
+void tide__worker_inflight_add(tide_server_t *s, const tide_conninfo_t *c, uint64_t session,
+                               size_t len)
 {
     tide_worker_t *w = s->worker;
-    if (!w)
+    if (!w || !session)
         return;
-    uint64_t *until = tide_idmap_get(&w->inflight, c->session);
+    uint64_t *until = tide_idmap_get(&w->inflight, session);
     if (!until) {
+        if (w->inflight.len >= w->sweep_at)
+            inflight_sweep(w);
         until = tide_malloc(sizeof(*until));
         *until = __atomic_load_n(&c->taken_bytes, __ATOMIC_ACQUIRE);
-        tide_idmap_put(&w->inflight, c->session, until);
+        tide_idmap_put(&w->inflight, session, until);
     }
     *until += len;
 }
@@ -438,6 +464,7 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
     tide_worker_t *w = tide_calloc(1, sizeof(*w));
     w->s = s;
     tide_idmap_init(&w->inflight);
+    w->sweep_at = 64;
     s->worker = w;
     if (s->h.process_start)
         s->h.process_start(s);

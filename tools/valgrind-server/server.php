@@ -5,7 +5,9 @@
  * small back-pressure bounds so that connections are held and let go again. */
 $mode = $argv[1] === 'base' ? Tide\MODE_BASE : Tide\MODE_PROCESS;
 $s = new Tide\Server('127.0.0.1', (int)$argv[2], $mode);
-$s->set(['worker_num' => 2, 'max_request' => 300, 'open_length_check' => true, 'package_length_type' => 'N', 'package_body_offset' => 4,
+/* Recycling needs SIGCHLD in the manager: see tools/valgrind-server.sh for io_uring. */
+$maxRequest = getenv('TIDE_VG_MAX_REQUEST') !== false ? (int) getenv('TIDE_VG_MAX_REQUEST') : 300;
+$s->set(['worker_num' => 2, 'max_request' => $maxRequest, 'open_length_check' => true, 'package_length_type' => 'N', 'package_body_offset' => 4,
          'connection_max_inflight' => 4, 'worker_max_inflight' => 16]);
 $p = $s->listen('127.0.0.1', (int)$argv[2] + 1, Tide\SOCK_UDP);
 $s->on('workerStart', function ($s, $id) { echo "READY $id\n"; Tide\Timer::tick(50, fn() => null); });
