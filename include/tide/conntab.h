@@ -130,10 +130,11 @@ tide_conninfo_t *tide_conntab_find(const tide_conntab_t *t, uint64_t session);
 /* A consistent copy of the live connection with that id; false when there is none (or, in
  * theory, when its owner rewrites the slot without a pause for 100,000 tries). */
 bool tide_conntab_snapshot(const tide_conntab_t *t, uint64_t session, tide_conninfo_t *out);
-/* Which partition a session id belongs to. */
+/* Which partition a session id belongs to (no division for the one partition of a
+ * MODE_PROCESS master: this is on every request's path). */
 static inline unsigned tide_conntab_part(const tide_conntab_t *t, uint64_t session)
 {
-    return (unsigned)((session - 1) % t->parts);
+    return t->parts == 1 ? 0 : (unsigned)((session - 1) % t->parts);
 }
 /* The slot's index within its partition (0 .. cap-1). */
 static inline size_t tide_conntab_index(const tide_conntab_t *t, const tide_conninfo_t *c)

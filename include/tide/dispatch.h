@@ -58,11 +58,12 @@ int tide_dispatch_pick(tide_dispatch_t *d, int bound, size_t len, int *wait_on);
 /* A message of len bytes was handed to worker w. */
 void tide_dispatch_add(tide_dispatch_t *d, int w, size_t len);
 /*
- * Worker w is done with a message of len bytes. When that drains its queue to half (or
- * below) and connections wait on it (or on any worker), they are moved to *ready (an array
- * the caller frees with tide_free) and their number returned: the caller lets them proceed.
+ * Worker w is done with n messages of len bytes in all. When that drains its queue to half
+ * (or below) and connections wait on it (or on any worker), they are moved to *ready (an
+ * array the caller frees with tide_free) and their number returned: the caller lets them
+ * proceed.
  */
-size_t tide_dispatch_done(tide_dispatch_t *d, int w, size_t len, uint64_t **ready);
+size_t tide_dispatch_done(tide_dispatch_t *d, int w, uint32_t n, uint64_t len, uint64_t **ready);
 /* Connection `session` waits until queue `q` (a worker id, or d->workers) drains. */
 void tide_dispatch_wait(tide_dispatch_t *d, int q, uint64_t session);
 /* Worker w stops taking messages (it is stopping or being replaced: what it has counts

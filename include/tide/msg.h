@@ -31,7 +31,7 @@ typedef enum tide_msg_type {
     TIDE_MSG_SENDFILE,    /* session; payload: tide_msg_sendfile_t; the file on the fd channel */
     /* to the hub (the master, or the MODE_BASE manager) */
     TIDE_MSG_EXITING,     /* field: worker id; the worker stops: answered with ACK */
-    TIDE_MSG_DONE,        /* session (0: a datagram); field: the request's length in bytes */
+    TIDE_MSG_DONE,        /* payload: tide_msg_done_t entries: what finished in one loop turn */
     TIDE_MSG_PIPE_REQ,    /* field: destination; payload: message (the source is the link's) */
     TIDE_MSG_RELAY,       /* MODE_BASE; session; field: owner worker; payload:
                            * tide_msg_relay_t + the inner request's payload */
@@ -53,6 +53,14 @@ typedef struct tide_msg_peer {
     int32_t server_fd; /* the datagram socket it came in on (its number in the master) */
     char addr[TIDE_ADDR_MAX]; /* NUL-terminated */
 } tide_msg_peer_t;
+
+/* Requests of one connection (session 0: datagrams) a worker finished in one loop turn. */
+typedef struct tide_msg_done {
+    uint64_t session;
+    uint64_t bytes;  /* their length */
+    uint32_t count;
+    uint32_t reserved;
+} tide_msg_done_t;
 
 typedef struct tide_msg_sendfile {
     uint64_t offset, length;
@@ -76,6 +84,13 @@ int tide_msg_check(int type, uint64_t session, uint32_t field, const char *paylo
 /* PACKET: the peer and the datagram in a payload (checked: 0 or TIDE_EPROTO). */
 int tide_msg_packet_decode(const char *payload, size_t len, tide_msg_peer_t *peer,
                            const char **data, size_t *data_len);
+/* DONE: entry i of a checked payload (which holds len / sizeof(tide_msg_done_t)). */
+static inline tide_msg_done_t tide_msg_done_entry(const char *payload, size_t i)
+{
+    tide_msg_done_t e;
+    __builtin_memcpy(&e, payload + i * sizeof(e), sizeof(e)); /* may not be aligned */
+    return e;
+}
 /* SENDFILE */
 int tide_msg_sendfile_decode(const char *payload, size_t len, tide_msg_sendfile_t *out);
 /* RELAY: the inner request (type checked to be an owner message). */

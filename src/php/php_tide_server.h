@@ -120,6 +120,8 @@ php_tide_cb_t *php_tide_port_cb(php_tide_server_t *srv, int port, int ev);
 HashTable *php_tide_gc_callbacks(zend_object *obj, php_tide_cb_t *cbs, zval **table, int *n);
 /* The core's hooks that call PHP. */
 extern const tide_server_hooks_t php_tide_server_hooks;
+/* Frees the records of requests kept for reuse (at request shutdown). */
+void php_tide_requests_free(void);
 /* The shutdown event, in the process that called start(). */
 void php_tide_event_shutdown(php_tide_server_t *srv);
 /* Logs an exception a callback left (the process keeps serving). */

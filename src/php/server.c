@@ -442,6 +442,7 @@ int php_tide_server_minit(INIT_FUNC_ARGS)
 
 void php_tide_server_rshutdown(void)
 {
+    php_tide_requests_free();
     if (php_tide_running) {
         php_tide_running->core.role = TIDE_ROLE_NONE;
         stop_running(php_tide_running);

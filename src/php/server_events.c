@@ -151,18 +151,39 @@ static void call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc)
     }
 }
 
-/* A request the core handed this worker, to report done when its callback ends. */
+/* A request the core handed this worker, to report done when its callback ends. Kept on a
+ * free list: one is taken and given back per request. */
 typedef struct request {
     tide_server_t *s;
     uint64_t session;
     size_t len;
+    struct request *next;
 } request_t;
+
+static request_t *free_requests;
+static size_t nfree_requests;
 
 static void request_done(void *arg)
 {
     request_t *rq = arg;
     tide_server_done(rq->s, rq->session, rq->len);
-    efree(rq);
+    if (nfree_requests < 256) {
+        rq->next = free_requests;
+        free_requests = rq;
+        nfree_requests++;
+    } else {
+        efree(rq);
+    }
+}
+
+void php_tide_requests_free(void)
+{
+    while (free_requests) {
+        request_t *rq = free_requests;
+        free_requests = rq->next;
+        efree(rq);
+    }
+    nfree_requests = 0;
 }
 
 /* A worker event: in its own coroutine with enable_coroutine, else directly. A request
@@ -296,7 +317,13 @@ static void on_connect(tide_server_t *s, int port, uint64_t session)
 
 static request_t *request(tide_server_t *s, uint64_t session, size_t len)
 {
-    request_t *rq = emalloc(sizeof(*rq));
+    request_t *rq = free_requests;
+    if (rq) {
+        free_requests = rq->next;
+        nfree_requests--;
+    } else {
+        rq = emalloc(sizeof(*rq));
+    }
     rq->s = s;
     rq->session = session;
     rq->len = len;

@@ -110,7 +110,7 @@ tide_conninfo_t *tide_conntab_find(const tide_conntab_t *t, uint64_t session)
     if (session == 0 || !t->mem)
         return NULL;
     unsigned part = tide_conntab_part(t, session);
-    uint64_t seq = (session - 1) / t->parts;
+    uint64_t seq = t->parts == 1 ? session - 1 : (session - 1) / t->parts;
     tide_conninfo_t *c = slot_of(t, part, seq);
     return __atomic_load_n(&c->session, __ATOMIC_ACQUIRE) == session ? c : NULL;
 }

@@ -117,10 +117,10 @@ static bool drained(const tide_dispatch_t *d, const tide_wqueue_t *q)
            (!d->max_bytes || q->bytes <= d->max_bytes / 2);
 }
 
-size_t tide_dispatch_done(tide_dispatch_t *d, int w, size_t len, uint64_t **ready)
+size_t tide_dispatch_done(tide_dispatch_t *d, int w, uint32_t n, uint64_t len, uint64_t **ready)
 {
     tide_wqueue_t *q = &d->q[w];
-    q->count = q->count ? q->count - 1 : 0;
+    q->count = q->count > n ? q->count - n : 0;
     q->bytes = q->bytes >= len ? q->bytes - len : 0;
     *ready = NULL;
     if (!drained(d, q))

@@ -49,6 +49,8 @@ typedef struct conn {
     bool close_queued; /* the close of fd is on the reactor (or done) */
     bool eof;        /* the peer closed its side: closed once what it asked for is done */
     bool holding;    /* the owner refused a message (HOLD): not read until proceed */
+    bool stalled;    /* delivery stopped with bytes or messages held back: hand them over
+                      * when it may go on (a drain), and only then */
     struct conn *prev, *next;
     /* What send() gathered this loop turn: written as one op before the loop waits. */
     tide_defer_t flush;
@@ -299,8 +301,10 @@ static int on_message(void *ctx, const char *data, size_t len)
 {
     conn_t *c = ctx;
     tide_engine_t *e = c->e;
-    if (delivery_stopped(c))
+    if (delivery_stopped(c)) {
+        c->stalled = true;
         return TIDE_PROTO_HOLD;
+    }
     /* Counted before the handler runs: it may finish the request (or read the stats)
      * before it returns. */
     tide_conntab_stats_t *st = tide_conntab_stats(e->tab, e->part);
@@ -311,10 +315,15 @@ static int on_message(void *ctx, const char *data, size_t len)
         c->info->inflight--;
         st->request_count--;
         c->holding = true;
+        c->stalled = true;
         return TIDE_PROTO_HOLD;
     }
     /* Paused or closed by the handler, or at the bound: the rest waits. */
-    return delivery_stopped(c) ? TIDE_PROTO_STOP : TIDE_PROTO_TAKEN;
+    if (delivery_stopped(c)) {
+        c->stalled = true;
+        return TIDE_PROTO_STOP;
+    }
+    return TIDE_PROTO_TAKEN;
 }
 
 static void on_reply(void *ctx, const void *data, size_t len)
@@ -395,6 +404,7 @@ static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
         /* Reading was asked to stop after this read began (pause() from another process,
          * or the bound reached): nothing more is handed out, and what is held goes first. */
         hold_bytes(c, data, (size_t)n);
+        c->stalled = true;
         sync_reading(c);
         return;
     }
@@ -407,8 +417,10 @@ static void on_drain(tide_reactor_t *r, void *udata)
 {
     TIDE_UNUSED(r);
     conn_t *c = udata;
-    if (delivery_stopped(c))
+    if (delivery_stopped(c)) {
+        c->stalled = true; /* stopped again meanwhile: the next go-ahead drains */
         return;
+    }
     deliver_held(c);
     if (c->closing)
         return;
@@ -424,15 +436,24 @@ static void sync_reading(conn_t *c)
     tide_engine_t *e = c->e;
     if (c->closing)
         return;
+    /* The common case (a request done on a connection that is read): nothing to do. */
+    if (TIDE_LIKELY(c->recv && !c->stalled && !c->eof && !delivery_stopped(c)))
+        return;
     bool stopped = delivery_stopped(c);
     if ((stopped || c->eof) && c->recv) {
         tide_reactor_cancel(e->r, c->recv);
         c->recv = NULL;
     }
-    if (stopped)
+    if (stopped) {
+        c->stalled = true;
         return;
-    if (c->held || c->proto->pending(c->state))
-        tide_reactor_defer(e->r, &c->drain);
+    }
+    if (c->stalled) {
+        /* What was held back goes first, before anything read from now on. */
+        c->stalled = false;
+        if (c->held || c->proto->pending(c->state))
+            tide_reactor_defer(e->r, &c->drain);
+    }
     if (!c->eof && !c->recv) {
         int err = 0;
         c->recv = tide_reactor_recv(e->r, c->fd, on_recv, c, &err);

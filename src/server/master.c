@@ -138,13 +138,21 @@ static void hub_msg(tide_hub_t *h, hub_link_t *from, int type, uint64_t session,
         return;
     }
     int w = from->id;
-    uint64_t *ready;
-    size_t n = tide_dispatch_done(&m->d, w, field, &ready);
-    publish_load(m, w);
-    if (session) {
-        at_add(m, w, session, -1);
-        tide_engine_done(m->e, session, 1);
+    uint32_t count = 0;
+    uint64_t bytes = 0;
+    size_t entries = len / sizeof(tide_msg_done_t);
+    for (size_t i = 0; i < entries; i++) {
+        tide_msg_done_t e = tide_msg_done_entry(payload, i);
+        count += e.count;
+        bytes += e.bytes;
+        if (e.session) {
+            at_add(m, w, e.session, -(intptr_t)e.count);
+            tide_engine_done(m->e, e.session, e.count);
+        }
     }
+    uint64_t *ready;
+    size_t n = tide_dispatch_done(&m->d, w, count, bytes, &ready);
+    publish_load(m, w);
     tide__proceed(m->e, m->s, ready, n);
 }
 

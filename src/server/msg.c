@@ -14,6 +14,7 @@ enum {
     PEER,  /* a tide_msg_peer_t, then any bytes */
     FILE_, /* exactly a tide_msg_sendfile_t */
     RELAY, /* a tide_msg_relay_t, then the inner payload */
+    DONES, /* one or more tide_msg_done_t */
 };
 
 static const struct desc {
@@ -33,7 +34,7 @@ static const struct desc {
     [TIDE_MSG_RESUME] = {"RESUME", TIDE_MSG_TO_OWNER, NONE},
     [TIDE_MSG_SENDFILE] = {"SENDFILE", TIDE_MSG_TO_OWNER, FILE_},
     [TIDE_MSG_EXITING] = {"EXITING", TIDE_MSG_TO_HUB, NONE},
-    [TIDE_MSG_DONE] = {"DONE", TIDE_MSG_TO_HUB, NONE},
+    [TIDE_MSG_DONE] = {"DONE", TIDE_MSG_TO_HUB, DONES},
     [TIDE_MSG_PIPE_REQ] = {"PIPE_REQ", TIDE_MSG_TO_HUB, BYTES},
     [TIDE_MSG_RELAY] = {"RELAY", TIDE_MSG_TO_HUB, RELAY},
     [TIDE_MSG_SHUTDOWN] = {"SHUTDOWN", TIDE_MSG_TO_HUB, NONE},
@@ -73,6 +74,8 @@ static int check_payload(unsigned kind, uint64_t session, size_t len)
         return len == sizeof(tide_msg_sendfile_t) && session ? 0 : TIDE_EPROTO;
     case RELAY:
         return len >= sizeof(tide_msg_relay_t) ? 0 : TIDE_EPROTO;
+    case DONES:
+        return len && len % sizeof(tide_msg_done_t) == 0 ? 0 : TIDE_EPROTO;
     }
     return TIDE_EPROTO;
 }

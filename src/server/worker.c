@@ -16,6 +16,7 @@
 
 #include "server_int.h"
 #include "tide/common.h"
+#include "tide/ipc.h"
 #include "tide/log.h"
 #include "tide/process.h"
 
@@ -32,6 +33,11 @@ typedef struct tide_worker {
      * sent it over its link has been handled by the owner (a uint64_t each) */
     tide_idmap_t inflight;
     size_t sweep_at; /* sweep the map of the gone when it holds this many */
+    /* MODE_PROCESS: what finished this loop turn, sent as one DONE message at its end
+     * (one entry per connection: pipelined requests of one finish together) */
+    tide_msg_done_t *dones;
+    size_t ndones, cap_dones;
+    tide_defer_t done_flush;
 } tide_worker_t;
 
 /* ---- requests in flight to an owner ---- */
@@ -111,18 +117,47 @@ static void count_request(tide_server_t *s)
     }
 }
 
+/* The most entries one DONE message carries (it stays under a packet of the link). */
+#define DONES_MAX (TIDE_IPC_CHUNK / sizeof(tide_msg_done_t))
+
+static void flush_dones(tide_reactor_t *r, void *udata)
+{
+    TIDE_UNUSED(r);
+    tide_worker_t *w = udata;
+    if (!w->ndones)
+        return;
+    tide_link_send(&w->link, TIDE_MSG_DONE, 0, 0, w->dones, w->ndones * sizeof(tide_msg_done_t));
+    w->ndones = 0;
+}
+
 void tide__worker_done(tide_server_t *s, uint64_t session, size_t len)
 {
     tide_worker_t *w = s->worker;
     if (!w)
         return;
     if (!w->e) {
-        /* MODE_PROCESS: the master counts it (batched with what else this turn sends). */
-        tide_link_send(&w->link, TIDE_MSG_DONE, session, (uint32_t)len, NULL, 0);
+        /* MODE_PROCESS: the master counts it, with what else ends this turn. */
+        for (size_t i = w->ndones; i-- > 0 && i + 8 >= w->ndones;) {
+            if (w->dones[i].session == session) {
+                w->dones[i].count++;
+                w->dones[i].bytes += len;
+                return;
+            }
+        }
+        if (w->ndones == DONES_MAX) {
+            tide_reactor_undefer(s->r, &w->done_flush);
+            flush_dones(s->r, w);
+        }
+        if (w->ndones == w->cap_dones) {
+            w->cap_dones = w->cap_dones ? w->cap_dones * 2 : 16;
+            w->dones = tide_realloc(w->dones, w->cap_dones * sizeof(tide_msg_done_t));
+        }
+        w->dones[w->ndones++] = (tide_msg_done_t){.session = session, .bytes = len, .count = 1};
+        tide_reactor_defer(s->r, &w->done_flush);
         return;
     }
     uint64_t *ready;
-    size_t n = tide_dispatch_done(&w->d, 0, len, &ready);
+    size_t n = tide_dispatch_done(&w->d, 0, 1, len, &ready);
     __atomic_store_n(&s->tab.pids->worker[s->worker_id].inflight, w->d.q[0].count,
                      __ATOMIC_RELAXED);
     if (session)
@@ -423,6 +458,10 @@ static void worker_free(tide_server_t *s)
         w->e = NULL;
         tide_dispatch_destroy(&w->d);
     }
+    tide_reactor_undefer(s->r, &w->done_flush);
+    if (!w->link_done)
+        flush_dones(s->r, w); /* the master counts what ended in the last turn */
+    tide_free(w->dones);
     tide_link_close(&w->link);
     for (size_t i = 0; i < w->inflight.cap; i++)
         if (w->inflight.slots[i].id)
@@ -465,6 +504,8 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
     w->s = s;
     tide_idmap_init(&w->inflight);
     w->sweep_at = 64;
+    w->done_flush.cb = flush_dones;
+    w->done_flush.udata = w;
     s->worker = w;
     if (s->h.process_start)
         s->h.process_start(s);

@@ -48,7 +48,7 @@ static const char *released(size_t n, uint64_t *ready, char *buf, size_t cap)
     do {                                                                                           \
         uint64_t *r_;                                                                              \
         char b_[256];                                                                              \
-        size_t n_ = tide_dispatch_done(d, w, len, &r_);                                            \
+        size_t n_ = tide_dispatch_done(d, w, 1, len, &r_);                                            \
         CHECK_STR(released(n_, r_, b_, sizeof(b_)), want);                                         \
     } while (0)
 
@@ -310,7 +310,7 @@ TEST(dispatch_waiters_proceed_only_once_the_queue_drained_to_half)
     pick_add(&b, 0, 100);
     DONE(&b, 0, 100, "");
     uint64_t *ready;
-    size_t n = tide_dispatch_done(&b, 0, 700, &ready); /* 0 */
+    size_t n = tide_dispatch_done(&b, 0, 1, 700, &ready); /* 0 */
     CHECK_EQ(n, 40);
     for (size_t i = 0; i < n; i++)
         CHECK_EQ(ready[i], i + 1);

@@ -40,6 +40,13 @@ typedef struct fix {
     bool send_on_up;
 } fix_t;
 
+/* A DONE message with one entry (the list a worker sends at the end of a loop turn). */
+static int send_done(tide_link_t *l, uint64_t session, uint32_t count)
+{
+    tide_msg_done_t e = {.session = session, .bytes = count, .count = count};
+    return tide_link_send(l, TIDE_MSG_DONE, 0, 0, &e, sizeof(e));
+}
+
 static fix_t *the_fix; /* for the log sink */
 
 static void add(char *buf, size_t cap, const char *fmt, ...)
@@ -248,9 +255,9 @@ REACTOR_TEST(hub_answers_exiting_with_ack_and_holds_what_comes_next_for_the_succ
     CHECK(tide_hub_link(&f.hub, 0) == NULL);
 
     /* It finishes what it had: its replies still come. */
-    CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_DONE, 4, 10, NULL, 0), 0);
+    CHECK_EQ(send_done(&w[0].l, 4, 10), 0);
     PUMP_UNTIL(&f, strstr(f.ev, "msg DONE"));
-    CHECK_STR(f.ev, "up 0;down 0;msg DONE 4 10 0 cur;");
+    CHECK_STR(f.ev, "up 0;down 0;msg DONE 0 0 24 cur;");
 
     /* What comes now waits for the next incarnation. */
     CHECK_EQ(tide_hub_send(&f.hub, 0, TIDE_MSG_DATA, 8, 0, "held", 4, NULL, 0), 0);
@@ -311,9 +318,9 @@ REACTOR_TEST(hub_counts_a_new_attach_over_a_live_link_as_a_crash_of_the_old_one)
     CHECK_EQ(nlinks(&f), 2);
 
     /* The old one is read until its EOF: its last replies still count. */
-    CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_DONE, 5, 9, NULL, 0), 0);
+    CHECK_EQ(send_done(&w[0].l, 5, 9), 0);
     PUMP_UNTIL(&f, strstr(f.ev, "msg DONE"));
-    CHECK_STR(f.ev, "up 0;crash 0;up 0;msg DONE 5 9 0 old;");
+    CHECK_STR(f.ev, "up 0;crash 0;up 0;msg DONE 0 0 24 old;");
     /* New messages go to the new one. */
     CHECK_EQ(tide_hub_send(&f.hub, 0, TIDE_MSG_DATA, 1, 0, "new", 3, NULL, 0), 0);
     PUMP_UNTIL(&f, w[1].got == 1);
@@ -322,7 +329,7 @@ REACTOR_TEST(hub_counts_a_new_attach_over_a_live_link_as_a_crash_of_the_old_one)
     tide_link_close(&w[0].l);
     PUMP_UNTIL(&f, nlinks(&f) == 1);
     settle(&f);
-    CHECK_STR(f.ev, "up 0;crash 0;up 0;msg DONE 5 9 0 old;");
+    CHECK_STR(f.ev, "up 0;crash 0;up 0;msg DONE 0 0 24 old;");
 
     /* Replacing one that said EXITING is no crash. */
     CHECK_EQ(tide_link_send(&w[1].l, TIDE_MSG_EXITING, 0, 0, NULL, 0), 0);
@@ -331,7 +338,7 @@ REACTOR_TEST(hub_counts_a_new_attach_over_a_live_link_as_a_crash_of_the_old_one)
     tide_link_close(&w[1].l);
     PUMP_UNTIL(&f, nlinks(&f) == 1);
     settle(&f);
-    CHECK_STR(f.ev, "up 0;crash 0;up 0;msg DONE 5 9 0 old;down 0;up 0;");
+    CHECK_STR(f.ev, "up 0;crash 0;up 0;msg DONE 0 0 24 old;down 0;up 0;");
     CHECK_EQ(f.crashes, 1);
     fix_done(&f, w, 3);
 }
@@ -503,7 +510,7 @@ REACTOR_TEST(hub_ignores_what_a_broken_worker_sent_after_the_message_that_broke_
     /* Sent in one turn: one packet. */
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_SEND, 1, 0, "x", 1), 0); /* owner msg: refused */
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_PIPE_REQ, 0, 1, "relay me", 8), 0);
-    CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_DONE, 1, 1, NULL, 0), 0);
+    CHECK_EQ(send_done(&w[0].l, 1, 1), 0);
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_EXITING, 0, 0, NULL, 0), 0);
     PUMP_UNTIL(&f, w[0].gone);
     settle(&f);
@@ -526,11 +533,11 @@ REACTOR_TEST(hub_handles_shutdown_and_reload_and_passes_the_rest_on)
      * else; they never reach ops.msg. */
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_SHUTDOWN, 0, 0, NULL, 0), 0);
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_RELOAD, 0, 1, NULL, 0), 0);
-    CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_DONE, 0, 9, NULL, 0), 0);
+    CHECK_EQ(send_done(&w[0].l, 0, 9), 0);
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_SEND, 5, 0, "hi", 2), 0);
     CHECK_EQ(tide_link_send(&w[0].l, TIDE_MSG_CLOSE_REQ, 5, 1, NULL, 0), 0);
     PUMP_UNTIL(&f, strstr(f.ev, "CLOSE_REQ"));
-    CHECK_STR(f.ev, "up 0;msg DONE 0 9 0 cur;msg SEND 5 0 2 cur;msg CLOSE_REQ 5 1 0 cur;");
+    CHECK_STR(f.ev, "up 0;msg DONE 0 0 24 cur;msg SEND 5 0 2 cur;msg CLOSE_REQ 5 1 0 cur;");
     CHECK_EQ(f.crashes, 0);
     CHECK_EQ(f.errors, 0);
     fix_done(&f, w, 1);

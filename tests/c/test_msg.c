@@ -12,7 +12,7 @@
 #include "tide/common.h"
 #include "tide/msg.h"
 
-enum { NONE, BYTES, PEER, FILE_, RELAY };
+enum { NONE, BYTES, PEER, FILE_, RELAY, DONES };
 
 /* The spec, written from the comments in tide/msg.h (not from msg.c's table). */
 static const struct spec {
@@ -34,7 +34,7 @@ static const struct spec {
     {TIDE_MSG_RESUME, "RESUME", TIDE_MSG_TO_OWNER, true, NONE},
     {TIDE_MSG_SENDFILE, "SENDFILE", TIDE_MSG_TO_OWNER, true, FILE_},
     {TIDE_MSG_EXITING, "EXITING", TIDE_MSG_TO_HUB, false, NONE},
-    {TIDE_MSG_DONE, "DONE", TIDE_MSG_TO_HUB, false, NONE}, /* session 0: a datagram */
+    {TIDE_MSG_DONE, "DONE", TIDE_MSG_TO_HUB, false, DONES},
     {TIDE_MSG_PIPE_REQ, "PIPE_REQ", TIDE_MSG_TO_HUB, false, BYTES},
     /* A relayed owner request is about a connection too. */
     {TIDE_MSG_RELAY, "RELAY", TIDE_MSG_TO_HUB, true, RELAY},
@@ -78,6 +78,8 @@ static size_t good_len(int payload)
         return sizeof(tide_msg_sendfile_t);
     case RELAY:
         return sizeof(tide_msg_relay_t);
+    case DONES:
+        return sizeof(tide_msg_done_t);
     default:
         return 0;
     }
@@ -148,6 +150,13 @@ TEST(msg_check_refuses_a_payload_of_the_wrong_shape)
             bad[nbad++] = sizeof(tide_msg_relay_t) - 1;
             ok[nok++] = sizeof(tide_msg_relay_t);
             ok[nok++] = sizeof(tide_msg_relay_t) + 100;
+            break;
+        case DONES:
+            bad[nbad++] = 0;
+            bad[nbad++] = sizeof(tide_msg_done_t) - 1;
+            bad[nbad++] = sizeof(tide_msg_done_t) + 1;
+            ok[nok++] = sizeof(tide_msg_done_t);
+            ok[nok++] = 100 * sizeof(tide_msg_done_t);
             break;
         }
         for (int k = 0; k < nok; k++)
