@@ -121,6 +121,10 @@ bool tide_reactor_alive(const tide_reactor_t *r);
 uint64_t tide_reactor_now(const tide_reactor_t *r);
 /* A fresh CLOCK_MONOTONIC reading in nanoseconds. */
 uint64_t tide_time_ns(void);
+/* Wall-clock seconds, read as PHP's time() reads them. time(2) reads a coarse clock that
+ * lags CLOCK_REALTIME by up to a tick: a connect_time taken with it could precede a time()
+ * the application read before connecting. */
+uint64_t tide_unix_time(void);
 
 /* ---- I/O ---- */
 

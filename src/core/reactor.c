@@ -71,6 +71,13 @@ uint64_t tide_time_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t tide_unix_time(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec;
+}
+
 uint64_t tide_reactor_now(const tide_reactor_t *r)
 {
     return r->now;

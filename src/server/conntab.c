@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #include "tide/common.h"
 #include "tide/conntab.h"
+#include "tide/reactor.h"
 
 int tide_conntab_create(tide_conntab_t *t, unsigned parts, uint32_t max_conn, unsigned workers)
 {
@@ -42,7 +42,7 @@ int tide_conntab_create(tide_conntab_t *t, unsigned parts, uint32_t max_conn, un
     t->next_seq = (uint64_t *)((char *)mem + slots + stats);
     t->last_id = t->next_seq + parts;
     t->pids = (tide_server_pids_t *)((char *)mem + slots + stats + seqs);
-    uint64_t now = (uint64_t)time(NULL);
+    uint64_t now = tide_unix_time();
     for (unsigned p = 0; p < parts; p++)
         tide_conntab_stats(t, p)->start_time = now;
     return 0;

@@ -162,11 +162,6 @@ static void drop_pend(conn_t *c)
     c->pend_tail = NULL;
 }
 
-static uint64_t unix_now(void)
-{
-    return (uint64_t)time(NULL);
-}
-
 static size_t slot_index(const tide_engine_t *e, const tide_conninfo_t *info)
 {
     return (size_t)(info - e->tab->slots) - (size_t)e->part * e->tab->cap;
@@ -396,7 +391,7 @@ static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
         return;
     }
     tide_conninfo_begin(c->info);
-    c->info->last_time = unix_now();
+    c->info->last_time = tide_unix_time();
     c->info->recv_bytes += (uint64_t)n;
     tide_conninfo_end(c->info);
     c->last_recv_ns = tide_time_ns();
@@ -510,7 +505,7 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
     info->fd = fd;
     info->port = p->index;
     info->worker = -1;
-    info->connect_time = info->last_time = unix_now();
+    info->connect_time = info->last_time = tide_unix_time();
     struct sockaddr_storage ss;
     socklen_t sslen = sizeof(ss);
     if (getpeername(fd, (struct sockaddr *)&ss, &sslen) == 0)
