@@ -13,6 +13,8 @@ BEFORE=${1:?usage: bench/ping_ab.sh BEFORE.so [AFTER.so]}
 AFTER=${2:-$PWD/modules/tide.so}
 PAIRS=${PAIRS:-5}
 CPU_OF=${CPU_OF:-all}
+leaves=
+[[ $CPU_OF == worker ]] && leaves=leaves # the worker: master -> [manager ->] worker
 HZ=$(getconf CLK_TCK)
 tmp=$(mktemp -d)
 pid=
@@ -25,21 +27,7 @@ trap cleanup EXIT
 command -v redis-benchmark >/dev/null ||
     { echo "needs redis-benchmark (apt-get install redis-tools)" >&2; exit 1; }
 
-free_port() { php -r '$s=stream_socket_server("tcp://127.0.0.1:0");echo explode(":",stream_socket_get_name($s,false))[1];'; }
-tree() {
-    local p=$1
-    echo "$p"
-    for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree "$c"; done
-}
-cpu_ticks() {
-    local s=0
-    for p in $(tree "$pid"); do
-        # The worker is the process without children (master -> [manager ->] worker).
-        [[ $CPU_OF == worker && -n $(cat /proc/"$p"/task/*/children 2>/dev/null) ]] && continue
-        s=$((s + $(awk '{print $14+$15}' /proc/"$p"/stat 2>/dev/null || echo 0)))
-    done
-    echo "$s"
-}
+source bench/lib.sh
 
 # one SO MODE N [redis-benchmark args] -> "req/s cpu_us_per_request"
 one() {
@@ -52,10 +40,10 @@ one() {
     grep -q READY "$tmp/srv.out" || { cat "$tmp/srv.out" >&2; exit 1; }
     redis-benchmark -p "$port" -t ping_inline -c 50 -n 20000 "$@" -q >/dev/null 2>&1 # warm-up
     local c0 c1 rps
-    c0=$(cpu_ticks)
+    c0=$(ticks "$pid" "$leaves")
     rps=$(redis-benchmark -p "$port" -t ping_inline -c 50 -n "$n" "$@" -q 2>/dev/null |
         tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -n 1 | cut -d' ' -f1)
-    c1=$(cpu_ticks)
+    c1=$(ticks "$pid" "$leaves")
     kill "$pid"; wait "$pid" 2>/dev/null || true
     pid=
     awk -v r="$rps" -v a="$c0" -v b="$c1" -v n="$n" -v hz="$HZ" \

@@ -29,27 +29,7 @@ trap cleanup EXIT
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null ||
     { echo "needs redis-server and redis-benchmark (apt-get install redis-server)" >&2; exit 1; }
 
-free_port() { php -r '$s=stream_socket_server("tcp://127.0.0.1:0");echo explode(":",stream_socket_get_name($s,false))[1];'; }
-
-# Every pid of a process tree.
-tree() {
-    local p=$1
-    echo "$p"
-    for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree "$c"; done
-}
-
-# Clock ticks of CPU (utime+stime) used so far by a process tree.
-ticks() {
-    local sum=0
-    for p in $(tree "$1"); do
-        [[ -r /proc/$p/stat ]] || continue
-        local f
-        f=$(sed 's/.*) //' /proc/"$p"/stat)
-        set -- $f
-        sum=$((sum + ${12} + ${13}))
-    done
-    echo "$sum"
-}
+source bench/lib.sh
 
 wait_port() {
     for _ in $(seq 200); do

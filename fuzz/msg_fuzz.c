@@ -14,6 +14,8 @@
 
 #include "tide/common.h"
 #include "tide/ipc.h"
+
+#include "packets.h"
 #include "tide/msg.h"
 
 #define ALL (TIDE_MSG_TO_WORKER | TIDE_MSG_TO_OWNER | TIDE_MSG_TO_HUB)
@@ -114,21 +116,6 @@ static int on_msg(void *udata, const tide_ipc_hdr_t *hdr, const char *payload)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    tide_ipc_reader_t r;
-    tide_ipc_reader_init(&r, 1 << 16);
-    size_t off = 0;
-    while (off + 2 <= size) {
-        size_t n = (size_t)data[off] | (size_t)data[off + 1] << 8;
-        off += 2;
-        if (n > size - off)
-            n = size - off;
-        /* A packet of its own, as recv() would give it (unaligned on purpose). */
-        char *pkt = malloc(n + 1);
-        memcpy(pkt + 1, data + off, n);
-        tide_ipc_read(&r, pkt + 1, n, on_msg, NULL); /* a broken channel starts over */
-        free(pkt);
-        off += n;
-    }
-    tide_ipc_reader_destroy(&r);
+    fuzz_read_packets(data, size, on_msg);
     return 0;
 }

@@ -44,6 +44,9 @@ typedef enum tide_role {
     TIDE_ROLE_WORKER,
 } tide_role_t;
 
+/* "master", "manager", "worker", or what `none` says for TIDE_ROLE_NONE. */
+const char *tide_role_name(tide_role_t role, const char *none);
+
 #define TIDE_SERVER_MAX_PORTS 64
 
 typedef struct tide_server tide_server_t;

@@ -58,20 +58,6 @@ void php_tide_prop_bool(zend_object *obj, const char *name, bool v)
 
 /* ---- logging ---- */
 
-static const char *role_name(const tide_server_t *s)
-{
-    switch (s->role) {
-    case TIDE_ROLE_MASTER:
-        return "master";
-    case TIDE_ROLE_MANAGER:
-        return "manager";
-    case TIDE_ROLE_WORKER:
-        return "worker";
-    default:
-        return "php";
-    }
-}
-
 static void log_sink(int level, const char *line, void *udata)
 {
     php_tide_server_t *srv = udata;
@@ -86,7 +72,7 @@ static void log_sink(int level, const char *line, void *udata)
     if (s->role == TIDE_ROLE_WORKER)
         snprintf(who, sizeof(who), "worker #%d", s->worker_id);
     else
-        snprintf(who, sizeof(who), "%s", role_name(s));
+        snprintf(who, sizeof(who), "%s", tide_role_name(s->role, "php"));
     /* One write per line, so lines of several processes do not interleave. */
     char buf[2048];
     int len = snprintf(buf, sizeof(buf), "[%s.%03ld %s pid %d] %s %s\n", stamp,

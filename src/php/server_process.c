@@ -17,20 +17,6 @@
 
 #define THIS_SERVER() php_tide_server_from(Z_OBJ_P(ZEND_THIS))
 
-static const char *role_name(const tide_server_t *s)
-{
-    switch (s->role) {
-    case TIDE_ROLE_MASTER:
-        return "master";
-    case TIDE_ROLE_MANAGER:
-        return "manager";
-    case TIDE_ROLE_WORKER:
-        return "worker";
-    default:
-        return "calling";
-    }
-}
-
 ZEND_METHOD(Tide_Server, stats)
 {
     ZEND_PARSE_PARAMETERS_NONE();
@@ -87,7 +73,7 @@ ZEND_METHOD(Tide_Server, sendMessage)
     if (s->role != TIDE_ROLE_WORKER) {
         php_tide_throw(0, "Tide\\Server::sendMessage() can only be called from a worker, not "
                           "from the %s process",
-                       role_name(s));
+                       tide_role_name(s->role, "calling"));
         RETURN_THROWS();
     }
     smart_str buf = {0};
@@ -160,7 +146,7 @@ static void process_result(zval *return_value, int rc, const char *method)
         RETVAL_TRUE;
     } else if (rc == TIDE_ESTATE) {
         php_tide_throw(0, "Tide\\Server::%s() cannot be used in the %s process", method,
-                       role_name(&php_tide_running->core));
+                       tide_role_name(php_tide_running->core.role, "calling"));
     } else {
         php_error_docref(NULL, E_WARNING, "%s", tide_strerror(rc));
         RETVAL_FALSE;
@@ -207,7 +193,7 @@ ZEND_METHOD(Tide_Server, stop)
     if (id < 0 && s->role != TIDE_ROLE_WORKER) {
         php_tide_throw(0, "Tide\\Server::stop() without a worker id stops the calling worker: "
                           "pass one from the %s process",
-                       role_name(s));
+                       tide_role_name(s->role, "calling"));
         RETURN_THROWS();
     }
     process_result(return_value, tide_server_stop_worker(s, (int)id), "stop");

@@ -59,6 +59,20 @@ static bool any_host(const char *h)
     return strcmp(h, "0.0.0.0") == 0 || strcmp(h, "::") == 0;
 }
 
+const char *tide_role_name(tide_role_t role, const char *none)
+{
+    switch (role) {
+    case TIDE_ROLE_MASTER:
+        return "master";
+    case TIDE_ROLE_MANAGER:
+        return "manager";
+    case TIDE_ROLE_WORKER:
+        return "worker";
+    default:
+        return none;
+    }
+}
+
 int tide_server_listen(tide_server_t *s, tide_port_t *p, char *why, size_t why_len)
 {
     if (s->nports == TIDE_SERVER_MAX_PORTS) {

@@ -599,3 +599,11 @@ REACTOR_TEST(hub_forget_in_a_forked_child_leaves_the_parent_links_working)
     CHECK_EQ(f.crashes, 0);
     fix_done(&f, w, 1);
 }
+
+TEST(role_names_are_those_messages_and_logs_print)
+{
+    CHECK_STR(tide_role_name(TIDE_ROLE_MASTER, "x"), "master");
+    CHECK_STR(tide_role_name(TIDE_ROLE_MANAGER, "x"), "manager");
+    CHECK_STR(tide_role_name(TIDE_ROLE_WORKER, "x"), "worker");
+    CHECK_STR(tide_role_name(TIDE_ROLE_NONE, "calling"), "calling");
+}
