@@ -46,6 +46,11 @@ typedef struct tide_proto {
     int (*feed)(void *state, const char *data, size_t n, const tide_proto_io_t *io);
     /* Bytes held: an incomplete message, or messages not handed out yet. */
     size_t (*pending)(const void *state);
+    /* Why the last feed refused the bytes (TIDE_EPROTO), for the log. */
+    const char *(*why)(const void *state);
+    /* Messages in flight at once per connection (0: the server's connection_max_inflight).
+     * HTTP/1.1 says 1: responses go out in the order of the requests. */
+    unsigned max_inflight;
 } tide_proto_t;
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "php.h"
 #include "php_tide.h"
+#include "tide/http1.h"
 #include "tide/server.h"
 
 /* Socket type flag (OR'd into a type): TLS, not available yet. */
@@ -26,7 +27,7 @@ enum {
     EV_START, EV_SHUTDOWN, EV_MANAGER_START, EV_MANAGER_STOP, EV_WORKER_START,
     EV_WORKER_STOP, EV_WORKER_EXIT, EV_WORKER_ERROR, EV_CONNECT, EV_RECEIVE, EV_PACKET,
     EV_CLOSE, EV_TASK, EV_FINISH, EV_PIPE_MESSAGE, EV_BEFORE_RELOAD, EV_AFTER_RELOAD,
-    EV_COUNT
+    EV_REQUEST, EV_COUNT
 };
 
 typedef struct php_tide_cb {
@@ -36,8 +37,17 @@ typedef struct php_tide_cb {
 
 typedef struct php_tide_server php_tide_server_t;
 
+/* What a port speaking HTTP was set to. */
+typedef struct php_tide_http_opts {
+    bool on;           /* open_http_protocol */
+    bool parse_post;   /* http_parse_post */
+    bool parse_cookie; /* http_parse_cookie */
+    tide_http1_opts_t wire;
+} php_tide_http_opts_t;
+
 typedef struct php_tide_port {
     tide_port_t p;
+    php_tide_http_opts_t http;
     php_tide_cb_t cb[EV_COUNT];
     zval own_setting; /* what Port::set() was given (array), merged over the server's */
     bool has_own;
@@ -60,6 +70,7 @@ typedef struct php_tide_server_opts {
 
 struct php_tide_server {
     tide_server_t core;
+    bool http; /* a Tide\Http\Server: its ports speak HTTP unless set otherwise */
     int state; /* 0 made, 1 started, 2 done */
     php_tide_cb_t cb[EV_COUNT];
     zval setting_all; /* merged settings (array) */
@@ -98,8 +109,10 @@ bool php_tide_settings_check_keys(HashTable *ht, bool for_port);
 /* The server's options from its merged settings into srv->core.cfg and srv->o; false with
  * an exception. */
 bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht);
-/* A port's options from its merged settings; false with an exception. */
-bool php_tide_settings_port(HashTable *ht, tide_port_t *p);
+/* A port's options from its merged settings (http_default: open_http_protocol when not
+ * set); false with an exception. */
+bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t *http,
+                            bool http_default);
 /* The settings a port runs with: the server's, then its own over them. */
 void php_tide_settings_merge(HashTable *server, HashTable *own, zval *out);
 void php_tide_port_effective(php_tide_port_t *port, zval *out);
@@ -126,6 +139,16 @@ void php_tide_requests_free(void);
 void php_tide_event_shutdown(php_tide_server_t *srv);
 /* Logs an exception a callback left (the process keeps serving). */
 void php_tide_log_uncaught(zend_object *ex);
+
+/* ---- HTTP (http.c) ---- */
+
+extern zend_class_entry *php_tide_http_server_ce;
+void php_tide_http_minit(void);
+/* A request on a port that speaks HTTP: the request event with Request and Response. */
+void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
+                           const char *data, size_t len);
+/* Calls a callback in the current context; an exception is logged. */
+void php_tide_call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc);
 
 /* ---- ports (server_port.c) ---- */
 

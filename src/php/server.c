@@ -91,6 +91,7 @@ static zend_object *server_create(zend_class_entry *ce)
     zend_object_std_init(&s->std, ce);
     object_properties_init(&s->std, ce);
     s->std.handlers = &server_handlers;
+    s->http = php_tide_http_server_ce && instanceof_function(ce, php_tide_http_server_ce);
     for (int i = 0; i < EV_COUNT; i++)
         ZVAL_UNDEF(&s->cb[i].fn);
     array_init(&s->setting_all);
@@ -192,14 +193,15 @@ ZEND_METHOD(Tide_Server, set)
     /* Checked whole before anything is kept: a refused set() leaves the settings as they
      * were, for the server and for every port. */
     tide_port_t tmp;
+    php_tide_http_opts_t tmp_http;
     bool ok = php_tide_settings_server(srv, Z_ARRVAL(merged)) &&
-              php_tide_settings_port(Z_ARRVAL(merged), &tmp);
+              php_tide_settings_port(Z_ARRVAL(merged), &tmp, &tmp_http, srv->http);
     for (int i = 0; ok && i < srv->core.nports; i++) {
         php_tide_port_t *p = srv->core.ports[i]->udata;
         zval eff;
         php_tide_settings_merge(Z_ARRVAL(merged), p->has_own ? Z_ARRVAL(p->own_setting) : NULL,
                                 &eff);
-        ok = php_tide_settings_port(Z_ARRVAL(eff), &tmp);
+        ok = php_tide_settings_port(Z_ARRVAL(eff), &tmp, &tmp_http, srv->http);
         zval_ptr_dtor(&eff);
     }
     if (!ok) {
@@ -252,7 +254,8 @@ static bool prepare_ports(php_tide_server_t *srv)
         php_tide_port_t *port = s->ports[i]->udata;
         zval eff;
         php_tide_port_effective(port, &eff);
-        bool ok = php_tide_settings_port(Z_ARRVAL(eff), &port->p);
+        bool ok = php_tide_settings_port(Z_ARRVAL(eff), &port->p, &port->http,
+                                         srv->http && !tide_sock_is_dgram(port->p.type));
         zval_ptr_dtor(&eff);
         if (!ok)
             return false;
@@ -263,7 +266,7 @@ static bool prepare_ports(php_tide_server_t *srv)
             listen(port->p.fd, port->p.backlog) < 0)
             tide_log(TIDE_LOG_WARNING, "port %d: listen: %s", port->p.port, strerror(errno));
         bool dgram = tide_sock_is_dgram(port->p.type);
-        int need = dgram ? EV_PACKET : EV_RECEIVE;
+        int need = dgram ? EV_PACKET : port->http.on ? EV_REQUEST : EV_RECEIVE;
         if (!php_tide_port_cb(srv, i, need)) {
             php_tide_throw(0, "Tide\\Server::start(): port %s:%d %s a '%s' callback",
                            port->p.host, port->p.port,
@@ -422,6 +425,7 @@ int php_tide_server_minit(INIT_FUNC_ARGS)
     server_handlers.get_gc = server_get_gc;
     server_handlers.clone_obj = NULL;
     php_tide_port_minit(register_class_Tide_Server_Port());
+    php_tide_http_minit();
     ZVAL_UNDEF(&php_tide_running_zv);
     return SUCCESS;
 }

@@ -39,6 +39,7 @@ static const struct event {
     [EV_PIPE_MESSAGE] = {"pipeMessage", false, NULL},
     [EV_BEFORE_RELOAD] = {"beforeReload", false, NULL},
     [EV_AFTER_RELOAD] = {"afterReload", false, NULL},
+    [EV_REQUEST] = {"request", true, NULL},
 };
 
 const char *php_tide_event_name(int ev)
@@ -130,7 +131,7 @@ void php_tide_log_uncaught(zend_object *ex)
 
 /* Calls a callback in the current context (master/manager events, or without
  * enable_coroutine). An exception is logged; exit() propagates. */
-static void call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc)
+void php_tide_call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc)
 {
     zval rv;
     zend_fcall_info fci = {
@@ -201,7 +202,7 @@ static void call_event_req(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args
             zend_clear_exception();
         return;
     }
-    call_direct(cb, args, argc);
+    php_tide_call_direct(cb, args, argc);
     if (rq)
         request_done(rq);
 }
@@ -223,7 +224,7 @@ static void call_simple(tide_server_t *s, int ev)
         return;
     zval args[1];
     ZVAL_COPY(&args[0], &php_tide_running_zv);
-    call_direct(cb, args, 1);
+    php_tide_call_direct(cb, args, 1);
     zval_ptr_dtor(&args[0]);
 }
 
@@ -284,7 +285,7 @@ static void on_worker_error(tide_server_t *s, int id, pid_t pid, int exit_code, 
     ZVAL_LONG(&args[2], pid);
     ZVAL_LONG(&args[3], exit_code);
     ZVAL_LONG(&args[4], signo);
-    call_direct(cb, args, 5);
+    php_tide_call_direct(cb, args, 5);
     zval_ptr_dtor(&args[0]);
 }
 
@@ -333,6 +334,13 @@ static request_t *request(tide_server_t *s, uint64_t session, size_t len)
 static void on_receive(tide_server_t *s, int port, uint64_t session, const char *data,
                        size_t len)
 {
+    if (port >= 0 && port < s->nports) {
+        php_tide_port_t *p = s->ports[port]->udata;
+        if (p->http.on) {
+            php_tide_http_request(of(s), p, session, data, len);
+            return;
+        }
+    }
     php_tide_cb_t *cb = php_tide_port_cb(of(s), port, EV_RECEIVE);
     if (!cb) {
         tide_server_done(s, session, len);

@@ -163,7 +163,8 @@ ZEND_METHOD(Tide_Server_Port, set)
     zval eff;
     php_tide_settings_merge(Z_ARRVAL(port->server->setting_all), Z_ARRVAL(own), &eff);
     tide_port_t tmp;
-    if (!php_tide_settings_port(Z_ARRVAL(eff), &tmp)) {
+    php_tide_http_opts_t tmp_http;
+    if (!php_tide_settings_port(Z_ARRVAL(eff), &tmp, &tmp_http, port->server->http)) {
         zval_ptr_dtor(&own);
         zval_ptr_dtor(&eff);
         RETURN_THROWS();

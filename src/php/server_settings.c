@@ -72,19 +72,22 @@ static const setting_t settings[] = {
     {"package_length_type", PORT, T_STRING, 0, 0, NULL},
     INT("package_length_offset", PORT, 0, 65535),
     INT("package_body_offset", PORT, 0, 65535),
+    BOOL("open_http_protocol", PORT),
+    BOOL("http_parse_post", PORT),
+    BOOL("http_parse_cookie", PORT),
+    INT("http_max_header_size", PORT, 1024, 1 << 20),
     /* features of later versions */
     LATER_("hook_flags", "runtime hooks"),
     LATER_("task_enable_coroutine", "task workers"),
     LATER_("task_ipc_mode", "task workers"),
     LATER_("io_uring_sqpoll", "an SQPOLL ring"),
-    LATER_("open_http_protocol", "HTTP"), LATER_("open_http2_protocol", "HTTP/2"),
+    LATER_("open_http2_protocol", "HTTP/2"),
     LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
-    LATER_("http_parse_post", "HTTP"), LATER_("http_parse_cookie", "HTTP"),
     LATER_("http_compression", "HTTP"), LATER_("http_compression_level", "HTTP"),
     LATER_("http_compression_min_length", "HTTP"), LATER_("upload_tmp_dir", "HTTP"),
     LATER_("upload_max_filesize", "HTTP"), LATER_("document_root", "HTTP"),
     LATER_("enable_static_handler", "HTTP"), LATER_("static_handler_locations", "HTTP"),
-    LATER_("http_header_timeout", "HTTP"), LATER_("http_max_header_size", "HTTP"),
+    LATER_("http_header_timeout", "HTTP"),
     LATER_("websocket_compression", "WebSocket"),
     LATER_("open_websocket_ping_frame", "WebSocket"),
     LATER_("open_websocket_pong_frame", "WebSocket"),
@@ -351,10 +354,13 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     return true;
 }
 
-bool php_tide_settings_port(HashTable *ht, tide_port_t *p)
+bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t *http,
+                            bool http_default)
 {
     zend_long backlog = 512, outsize = 2 << 20, maxlen = 2 << 20, loff = 0, boff = 0, sockbuf = 0;
+    zend_long max_head = 16384;
     bool eof_check = false, eof_split = false, length_check = false, nodelay = false;
+    bool http_on = http_default, parse_post = true, parse_cookie = true;
     zend_string *eof = NULL, *ltype = NULL;
     if (!get(ht, "backlog", &backlog) || !get(ht, "open_tcp_nodelay", &nodelay) ||
         !get(ht, "buffer_output_size", &outsize) || !get(ht, "socket_buffer_size", &sockbuf) ||
@@ -362,8 +368,18 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p)
         !get(ht, "open_eof_split", &eof_split) || !get(ht, "package_eof", &eof) ||
         !get(ht, "open_length_check", &length_check) ||
         !get(ht, "package_length_type", &ltype) || !get(ht, "package_length_offset", &loff) ||
-        !get(ht, "package_body_offset", &boff))
+        !get(ht, "package_body_offset", &boff) || !get(ht, "open_http_protocol", &http_on) ||
+        !get(ht, "http_parse_post", &parse_post) || !get(ht, "http_parse_cookie", &parse_cookie) ||
+        !get(ht, "http_max_header_size", &max_head))
         return false;
+    /* A framing setting turns off the HTTP an Http\Server's port has by default. */
+    if (!lookup(ht, "open_http_protocol") && (eof_check || eof_split || length_check))
+        http_on = false;
+    if (http_on && (eof_check || eof_split || length_check)) {
+        zend_value_error("Setting 'open_http_protocol' cannot be on with a framing setting "
+                         "('open_eof_check', 'open_eof_split', 'open_length_check')");
+        return false;
+    }
     tide_frame_opts_t f = {0};
     if ((eof_check || eof_split) && length_check) {
         zend_value_error("Settings 'open_eof_check'/'open_eof_split' and 'open_length_check' "
@@ -405,6 +421,13 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p)
         return false;
     }
     p->frame = f;
+    http->on = http_on;
+    http->parse_post = parse_post;
+    http->parse_cookie = parse_cookie;
+    http->wire.max_head = (size_t)max_head;
+    http->wire.max_body = (size_t)maxlen;
+    p->proto = http_on ? &tide_proto_http1 : NULL;
+    p->proto_opts = http_on ? &http->wire : NULL;
     p->buffer_output_size = (size_t)outsize;
     p->socket_buffer_size = (int)sockbuf;
     p->tcp_nodelay = nodelay;
@@ -413,7 +436,8 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p)
 }
 
 /* The framing switches: a port that picks its own framing inherits none of the server's. */
-static const char *const framing_keys[] = {"open_eof_check", "open_eof_split", "open_length_check", NULL};
+static const char *const framing_keys[] = {"open_eof_check", "open_eof_split", "open_length_check",
+                                           "open_http_protocol", NULL};
 
 void php_tide_settings_merge(HashTable *server, HashTable *own, zval *out)
 {

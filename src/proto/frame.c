@@ -299,6 +299,12 @@ static size_t proto_pending(const void *state)
     return tide_framer_pending(state);
 }
 
+static const char *proto_why(const void *state)
+{
+    (void)state;
+    return "a package length that cannot be: negative, or shorter than its own header";
+}
+
 const tide_proto_t tide_proto_frame = {
     .name = "stream framing",
     .state_size = sizeof(tide_framer_t),
@@ -307,4 +313,5 @@ const tide_proto_t tide_proto_frame = {
     .destroy = proto_destroy,
     .feed = proto_feed,
     .pending = proto_pending,
+    .why = proto_why,
 };

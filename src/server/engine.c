@@ -282,7 +282,7 @@ static void finish_close(conn_t *c)
 /* Why c is not handed more messages now (or 0). */
 static bool at_bound(const conn_t *c)
 {
-    uint32_t max = c->e->opts.conn_max_inflight;
+    uint32_t max = c->proto->max_inflight ? c->proto->max_inflight : c->e->opts.conn_max_inflight;
     return max && c->info->inflight >= max;
 }
 
@@ -344,7 +344,8 @@ static void feed(conn_t *c, const char *data, size_t n)
                          "connection #%llu from %s: bytes that break the %s protocol (%s); "
                          "closing it",
                          (unsigned long long)c->session, c->info->remote_ip, c->proto->name,
-                         rc == TIDE_EPROTO ? "a negative package length" : tide_strerror(rc));
+                         rc == TIDE_EPROTO && c->proto->why ? c->proto->why(c->state)
+                                                            : tide_strerror(rc));
         conn_close(c, false);
     }
 }

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tide\Http\Server and Tide\Http\Request. The engine's HTTP/1.1 protocol (src/proto/http1.c)
+ * hands each worker whole requests (the head, then the body with any chunked coding
+ * removed); this file turns one into a Request and a Response and calls the request event,
+ * in a coroutine of its own with enable_coroutine. The request is done for the core (and
+ * the next one on its connection is read) when that coroutine ends; a response it left
+ * unanswered is answered 500 then.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "php.h"
+#include "SAPI.h"
+#include "php_variables.h"
+#include "ext/standard/url.h"
+#include "php_tide_http.h"
+#include "zend_exceptions.h"
+#include "zend_smart_str.h"
+
+#include "../../php_stubs/tide_http_arginfo.h"
+
+zend_class_entry *php_tide_http_server_ce, *php_tide_http_request_ce;
+static zend_object_handlers request_handlers;
+
+/* Property slots of Request, in the order the stub declares them. */
+enum { P_FD, P_STREAM_ID, P_HEADER, P_SERVER, P_COOKIE, P_GET, P_FILES, P_POST };
+
+typedef struct php_tide_request {
+    zend_string *data; /* the request: head, then the body */
+    size_t head_len;
+    tide_span_t method;
+    zend_object std;
+} php_tide_request_t;
+
+static php_tide_request_t *request_from(zend_object *obj)
+{
+    return (php_tide_request_t *)((char *)obj - XtOffsetOf(php_tide_request_t, std));
+}
+
+static zend_object *request_create(zend_class_entry *ce)
+{
+    php_tide_request_t *r = zend_object_alloc(sizeof(php_tide_request_t), ce);
+    zend_object_std_init(&r->std, ce);
+    object_properties_init(&r->std, ce);
+    r->std.handlers = &request_handlers;
+    return &r->std;
+}
+
+static void request_free(zend_object *obj)
+{
+    php_tide_request_t *r = request_from(obj);
+    if (r->data)
+        zend_string_release(r->data);
+    zend_object_std_dtor(obj);
+}
+
+static void set_prop_arr(zend_object *obj, int slot, zval *arr)
+{
+    zval *p = OBJ_PROP_NUM(obj, slot);
+    zval_ptr_dtor(p);
+    ZVAL_COPY_VALUE(p, arr);
+}
+
+/* ---- parsing what PHP code reads ---- */
+
+/* name=value pairs as PHP's parse_str() reads them (arrays, max_input_vars). */
+static void parse_query(const char *p, size_t n, zval *out)
+{
+    array_init(out);
+    if (!n)
+        return;
+    sapi_module.treat_data(PARSE_STRING, estrndup(p, n), out); /* frees the copy */
+}
+
+/* A Cookie header: "a=1; b=2", values URL-decoded; the first of a name wins (as PHP). */
+static void parse_cookies(const char *p, size_t n, zval *out)
+{
+    const char *end = p + n;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == ';' || *p == '\t'))
+            p++;
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *e = semi ? semi : end;
+        const char *eq = memchr(p, '=', (size_t)(e - p));
+        if (eq && eq > p) {
+            const char *ne = eq;
+            while (ne > p && (ne[-1] == ' ' || ne[-1] == '\t'))
+                ne--;
+            const char *v = eq + 1, *ve = e;
+            while (v < ve && *v == ' ')
+                v++;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            if (!zend_hash_str_exists(Z_ARRVAL_P(out), p, (size_t)(ne - p))) {
+                zend_string *val = zend_string_init(v, (size_t)(ve - v), 0);
+                ZSTR_LEN(val) = php_url_decode(ZSTR_VAL(val), ZSTR_LEN(val));
+                zval zv;
+                ZVAL_STR(&zv, val);
+                zend_symtable_str_update(Z_ARRVAL_P(out), p, (size_t)(ne - p), &zv);
+            }
+        }
+        p = e;
+    }
+}
+
+static bool starts_ci(const char *p, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && strncasecmp(p, prefix, k) == 0;
+}
+
+/* ---- a request ---- */
+
+typedef struct http_call {
+    tide_server_t *s;
+    uint64_t session;
+    size_t len;
+    zend_object *response;
+} http_call_t;
+
+static void request_done(void *arg)
+{
+    http_call_t *c = arg;
+    php_tide_response_finish(php_tide_response_from(c->response));
+    OBJ_RELEASE(c->response);
+    tide_server_done(c->s, c->session, c->len);
+    efree(c);
+}
+
+static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
+                                 const char *data, size_t len, tide_http1_head_t *h)
+{
+    zval zreq;
+    object_init_ex(&zreq, php_tide_http_request_ce);
+    zend_object *obj = Z_OBJ(zreq);
+    php_tide_request_t *r = request_from(obj);
+    r->data = zend_string_init(data, len, 0);
+    r->head_len = h->len;
+    r->method = h->method;
+    const char *p = ZSTR_VAL(r->data);
+
+    ZVAL_LONG(OBJ_PROP_NUM(obj, P_FD), (zend_long)session);
+
+    /* header: lower-cased names; a name said twice gets its values joined with ", " (a
+     * Cookie header with "; ") */
+    zval header, cookie;
+    array_init_size(&header, h->nheaders);
+    ZVAL_UNDEF(&cookie);
+    for (uint32_t i = 0; i < h->nheaders; i++) {
+        const tide_http1_header_t *hd = &h->headers[i];
+        zend_string *name = zend_string_alloc(hd->name.len, 0);
+        zend_str_tolower_copy(ZSTR_VAL(name), p + hd->name.off, hd->name.len);
+        zval *old = zend_hash_find(Z_ARRVAL(header), name);
+        if (old) {
+            bool is_cookie = zend_string_equals_literal(name, "cookie");
+            zend_string *joined = zend_string_concat3(
+                Z_STRVAL_P(old), Z_STRLEN_P(old), is_cookie ? "; " : ", ", 2,
+                p + hd->value.off, hd->value.len);
+            zval_ptr_dtor(old);
+            ZVAL_STR(old, joined);
+        } else {
+            zval v;
+            ZVAL_STRINGL_FAST(&v, p + hd->value.off, hd->value.len);
+            zend_hash_add_new(Z_ARRVAL(header), name, &v);
+        }
+        zend_string_release(name);
+    }
+
+    /* server */
+    zval server;
+    array_init_size(&server, 12);
+    add_assoc_stringl(&server, "request_method", p + h->method.off, h->method.len);
+    add_assoc_stringl(&server, "request_uri", p + h->path.off, h->path.len);
+    add_assoc_stringl(&server, "path_info", p + h->path.off, h->path.len);
+    if (h->query.len || memchr(p + h->target.off, '?', h->target.len))
+        add_assoc_stringl(&server, "query_string", p + h->query.off, h->query.len);
+    add_assoc_string(&server, "server_protocol", h->version == 10 ? "HTTP/1.0" : "HTTP/1.1");
+    tide_conninfo_t info;
+    if (tide_conntab_snapshot(&srv->core.tab, session, &info)) {
+        add_assoc_string(&server, "remote_addr", (char *)info.remote_ip);
+        add_assoc_long(&server, "remote_port", info.remote_port);
+    }
+    add_assoc_long(&server, "server_port", port->p.port);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    add_assoc_long(&server, "request_time", (zend_long)ts.tv_sec);
+    add_assoc_double(&server, "request_time_float", (double)ts.tv_sec + ts.tv_nsec / 1e9);
+    set_prop_arr(obj, P_SERVER, &server);
+
+    if (h->query.len) {
+        zval get;
+        parse_query(p + h->query.off, h->query.len, &get);
+        set_prop_arr(obj, P_GET, &get);
+    }
+    zval *ck = port->http.parse_cookie ? zend_hash_str_find(Z_ARRVAL(header), "cookie", 6) : NULL;
+    if (ck) {
+        array_init(&cookie);
+        parse_cookies(Z_STRVAL_P(ck), Z_STRLEN_P(ck), &cookie);
+        set_prop_arr(obj, P_COOKIE, &cookie);
+    }
+    zval *ct = zend_hash_str_find(Z_ARRVAL(header), "content-type", 12);
+    if (port->http.parse_post && ct && len > h->len &&
+        starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "application/x-www-form-urlencoded")) {
+        zval post;
+        parse_query(p + h->len, len - h->len, &post);
+        set_prop_arr(obj, P_POST, &post);
+    }
+    set_prop_arr(obj, P_HEADER, &header);
+    return obj;
+}
+
+void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
+                           const char *data, size_t len)
+{
+    tide_server_t *s = &srv->core;
+    tide_http1_head_t h;
+    /* The engine parsed and checked it already: this only finds the spans again. */
+    long hl = tide_http1_parse_head(data, len, len, &h);
+    php_tide_cb_t *cb = php_tide_port_cb(srv, port->p.index, EV_REQUEST);
+    if (hl <= 0 || !cb) {
+        tide_server_done(s, session, len);
+        return;
+    }
+    bool head = h.method.len == 4 && memcmp(data + h.method.off, "HEAD", 4) == 0;
+    zend_object *req = make_request(srv, port, session, data, len, &h);
+    zend_object *res = php_tide_response_new(s, session, h.keep_alive, h.version == 10, head);
+
+    zval args[2];
+    ZVAL_OBJ(&args[0], req);
+    ZVAL_OBJ(&args[1], res);
+    http_call_t *call = emalloc(sizeof(*call));
+    *call = (http_call_t){s, session, len, res};
+    GC_ADDREF(res); /* the call's, released when the request is done */
+    if (srv->o.enable_coroutine) {
+        zend_fcall_info_cache fcc = cb->fcc;
+        php_tide_coro_spawn_done(&cb->fn, &fcc, args, 2, request_done, call);
+        if (EG(exception) && !zend_is_unwind_exit(EG(exception)))
+            zend_clear_exception();
+    } else {
+        php_tide_call_direct(cb, args, 2);
+        request_done(call);
+    }
+    zval_ptr_dtor(&args[0]);
+    zval_ptr_dtor(&args[1]);
+}
+
+/* ---- Request methods ---- */
+
+#define THIS_REQUEST() request_from(Z_OBJ_P(ZEND_THIS))
+
+ZEND_METHOD(Tide_Http_Request, __construct)
+{
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_NONE();
+}
+
+ZEND_METHOD(Tide_Http_Request, getContent)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_request_t *r = THIS_REQUEST();
+    if (!r->data)
+        RETURN_FALSE;
+    RETURN_STRINGL(ZSTR_VAL(r->data) + r->head_len, ZSTR_LEN(r->data) - r->head_len);
+}
+
+ZEND_METHOD(Tide_Http_Request, getData)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_request_t *r = THIS_REQUEST();
+    if (!r->data)
+        RETURN_FALSE;
+    RETURN_STR_COPY(r->data);
+}
+
+ZEND_METHOD(Tide_Http_Request, getMethod)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_request_t *r = THIS_REQUEST();
+    if (!r->data)
+        RETURN_FALSE;
+    RETURN_STRINGL(ZSTR_VAL(r->data) + r->method.off, r->method.len);
+}
+
+void php_tide_http_minit(void)
+{
+    php_tide_http_server_ce = register_class_Tide_Http_Server(php_tide_server_ce);
+    php_tide_http_request_ce = register_class_Tide_Http_Request();
+    php_tide_http_request_ce->create_object = request_create;
+    memcpy(&request_handlers, zend_get_std_object_handlers(), sizeof(request_handlers));
+    request_handlers.offset = XtOffsetOf(php_tide_request_t, std);
+    request_handlers.free_obj = request_free;
+    request_handlers.clone_obj = NULL;
+    php_tide_response_minit(register_class_Tide_Http_Response());
+}

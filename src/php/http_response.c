@@ -1,0 +1,777 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tide\Http\Response. end() sends the head and the body in one write; write() sends the
+ * head first and the body in chunks (HTTP/1.1), or unframed with the connection closed at
+ * the end (HTTP/1.0); sendfile() sends the head, then the file, opened here with this
+ * worker's privileges. Content-Length, Transfer-Encoding and Connection are the
+ * response's own: set by header(), they are ignored (Connection: close is honoured).
+ *
+ * Wrong use is an error naming the culprit: a header name that is not a token, or a value
+ * with CR, LF or NUL, is a ValueError (a header injection otherwise); a status outside
+ * 100..999 too. Using a response that has ended is Swoole's false with a warning.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "php.h"
+#include "ext/standard/url.h"
+#include "php_tide_http.h"
+#include "zend_exceptions.h"
+#include "zend_smart_str.h"
+
+zend_class_entry *php_tide_http_response_ce;
+static zend_object_handlers response_handlers;
+
+#define THIS_RESPONSE() php_tide_response_from(Z_OBJ_P(ZEND_THIS))
+
+static zend_object *response_create(zend_class_entry *ce)
+{
+    php_tide_response_t *r = zend_object_alloc(sizeof(php_tide_response_t), ce);
+    zend_object_std_init(&r->std, ce);
+    object_properties_init(&r->std, ce);
+    r->std.handlers = &response_handlers;
+    r->status = 200;
+    r->ended = true; /* until php_tide_response_new() binds it to a connection */
+    return &r->std;
+}
+
+static void response_free(zend_object *obj)
+{
+    php_tide_response_t *r = php_tide_response_from(obj);
+    if (r->reason)
+        zend_string_release(r->reason);
+    if (r->headers) {
+        zend_hash_destroy(r->headers);
+        FREE_HASHTABLE(r->headers);
+    }
+    smart_str_free(&r->cookies);
+    zend_object_std_dtor(obj);
+}
+
+zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep_alive,
+                                   bool http10, bool head)
+{
+    zval z;
+    object_init_ex(&z, php_tide_http_response_ce);
+    php_tide_response_t *r = php_tide_response_from(Z_OBJ(z));
+    r->s = s;
+    r->session = session;
+    r->keep_alive = keep_alive;
+    r->http10 = http10;
+    r->head = head;
+    r->ended = false;
+    ZVAL_LONG(OBJ_PROP_NUM(&r->std, 0), (zend_long)session);
+    return &r->std;
+}
+
+/* ---- the head ---- */
+
+/* "Thu, 04 Dec 2026 18:30:00 GMT" (RFC 9110, 5.6.7), remade once a second. */
+static const char *http_date(time_t t, char *buf, size_t len)
+{
+    static const char days[] = "SunMonTueWedThuFriSat";
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(buf, len, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday,
+             tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+             tm.tm_sec);
+    return buf;
+}
+
+static const char *date_now(void)
+{
+    static char buf[40];
+    static time_t at = -1;
+    time_t now = (time_t)tide_unix_time();
+    if (now != at) {
+        http_date(now, buf, sizeof(buf));
+        at = now;
+    }
+    return buf;
+}
+
+static bool has_header(const php_tide_response_t *r, const char *lower)
+{
+    return r->headers && zend_hash_str_exists(r->headers, lower, strlen(lower));
+}
+
+/* No body with these (RFC 9110, 6.4.1). */
+static bool bodiless(int status)
+{
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+/* The status line and headers. length: the body's, or -1 for chunks (or, on HTTP/1.0, a
+ * body that ends with the connection). */
+static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
+{
+    smart_str_appends(out, "HTTP/1.1 ");
+    smart_str_append_long(out, r->status);
+    smart_str_appendc(out, ' ');
+    if (r->reason)
+        smart_str_append(out, r->reason);
+    else
+        smart_str_appends(out, tide_http1_reason(r->status));
+    smart_str_appends(out, "\r\n");
+    if (r->headers) {
+        zval *entry;
+        zend_string *lower;
+        ZEND_HASH_FOREACH_STR_KEY_VAL(r->headers, lower, entry) {
+            if (zend_string_equals_literal(lower, "content-length") ||
+                zend_string_equals_literal(lower, "transfer-encoding") ||
+                zend_string_equals_literal(lower, "connection"))
+                continue;
+            HashTable *vals = Z_ARRVAL_P(entry);
+            zval *name = zend_hash_index_find(vals, 0);
+            zval *v;
+            zend_ulong i;
+            ZEND_HASH_FOREACH_NUM_KEY_VAL(vals, i, v) {
+                if (i == 0)
+                    continue;
+                smart_str_append(out, Z_STR_P(name));
+                smart_str_appends(out, ": ");
+                smart_str_append(out, Z_STR_P(v));
+                smart_str_appends(out, "\r\n");
+            } ZEND_HASH_FOREACH_END();
+        } ZEND_HASH_FOREACH_END();
+    }
+    if (r->cookies.s)
+        smart_str_append(out, r->cookies.s);
+    if (!has_header(r, "server"))
+        smart_str_appends(out, "Server: Tide\r\n");
+    if (!has_header(r, "date")) {
+        smart_str_appends(out, "Date: ");
+        smart_str_appends(out, date_now());
+        smart_str_appends(out, "\r\n");
+    }
+    if (!has_header(r, "content-type") && !bodiless(r->status))
+        smart_str_appends(out, "Content-Type: text/html; charset=utf-8\r\n");
+    if (length < 0 && r->http10)
+        r->keep_alive = false; /* the body ends with the connection */
+    smart_str_appends(out, r->keep_alive ? (r->http10 ? "Connection: keep-alive\r\n" : "")
+                                         : "Connection: close\r\n");
+    if (!bodiless(r->status)) {
+        if (length >= 0) {
+            smart_str_appends(out, "Content-Length: ");
+            smart_str_append_unsigned(out, (zend_ulong)length);
+            smart_str_appends(out, "\r\n");
+        } else if (!r->http10) {
+            smart_str_appends(out, "Transfer-Encoding: chunked\r\n");
+        }
+    }
+    smart_str_appends(out, "\r\n");
+    r->header_sent = true;
+}
+
+/* A rate-limited warning for a response that cannot go out. */
+static tide_ratelimit_t rl_warn;
+
+static void warn(const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 1, 2);
+static void warn(const char *fmt, ...)
+{
+    uint64_t dropped;
+    if (!tide_ratelimit_allow(&rl_warn, &dropped))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    zend_string *msg = zend_vstrpprintf(0, fmt, ap);
+    va_end(ap);
+    if (dropped)
+        php_error_docref(NULL, E_WARNING, "%s (%llu similar warnings left out)", ZSTR_VAL(msg),
+                         (unsigned long long)dropped);
+    else
+        php_error_docref(NULL, E_WARNING, "%s", ZSTR_VAL(msg));
+    zend_string_release(msg);
+}
+
+/* Sends bytes on the response's connection; false with a warning. */
+static bool send_out(php_tide_response_t *r, const char *data, size_t len)
+{
+    uint64_t queued = 0;
+    int rc = tide_server_send(r->s, r->session, data, len, &queued);
+    if (rc == 0)
+        return true;
+    if (rc == TIDE_EFULL)
+        warn("connection #%llu: the response (%zu bytes) does not fit the output buffer "
+             "(buffer_output_size; %llu bytes queued)",
+             (unsigned long long)r->session, len, (unsigned long long)queued);
+    else
+        warn("connection #%llu: %s", (unsigned long long)r->session,
+             rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
+    return false;
+}
+
+static void close_if_done(php_tide_response_t *r)
+{
+    if (!r->keep_alive)
+        tide_server_close(r->s, r->session, false);
+}
+
+/* Whether the response can still be used; else a warning naming the method. */
+static bool usable(php_tide_response_t *r, const char *method)
+{
+    if (!r->s) {
+        warn("Tide\\Http\\Response::%s(): the response belongs to no connection", method);
+        return false;
+    }
+    if (r->ended) {
+        warn("Tide\\Http\\Response::%s(): the response has ended already", method);
+        return false;
+    }
+    return true;
+}
+
+static bool end_with(php_tide_response_t *r, const char *body, size_t len)
+{
+    smart_str out = {0};
+    bool ok;
+    if (!r->header_sent) {
+        build_head(r, &out, bodiless(r->status) ? 0 : (int64_t)len);
+        if (!r->head && !bodiless(r->status))
+            smart_str_appendl(&out, body, len);
+    } else if (r->chunked) {
+        if (len && !r->head) {
+            char size[24];
+            int n = snprintf(size, sizeof(size), "%zx\r\n", len);
+            smart_str_appendl(&out, size, (size_t)n);
+            smart_str_appendl(&out, body, len);
+            smart_str_appends(&out, "\r\n");
+        }
+        if (!r->head)
+            smart_str_appends(&out, "0\r\n\r\n");
+    } else if (len && !r->head) {
+        smart_str_appendl(&out, body, len); /* HTTP/1.0: unframed, ends with the connection */
+    }
+    r->ended = true;
+    ok = !out.s || send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s));
+    smart_str_free(&out);
+    close_if_done(r);
+    return ok;
+}
+
+void php_tide_response_finish(php_tide_response_t *r)
+{
+    if (r->ended || r->detached || !r->s)
+        return;
+    tide_log(TIDE_LOG_WARNING, "connection #%llu: the request handler returned without "
+                               "Tide\\Http\\Response::end(): answered 500",
+             (unsigned long long)r->session);
+    if (r->header_sent) {
+        /* Part of the answer went out: it cannot become a 500; the connection ends. */
+        r->keep_alive = false;
+        r->ended = true;
+        tide_server_close(r->s, r->session, false);
+        return;
+    }
+    r->status = 500;
+    if (r->reason) {
+        zend_string_release(r->reason);
+        r->reason = NULL;
+    }
+    static const char body[] = "Internal Server Error\n";
+    if (r->headers)
+        zend_hash_clean(r->headers);
+    smart_str_free(&r->cookies);
+    end_with(r, body, sizeof(body) - 1);
+}
+
+/* ---- methods ---- */
+
+ZEND_METHOD(Tide_Http_Response, __construct)
+{
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_NONE();
+}
+
+ZEND_METHOD(Tide_Http_Response, status)
+{
+    zend_long code;
+    zend_string *reason = NULL;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(code)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(reason)
+    ZEND_PARSE_PARAMETERS_END();
+    if (code < 100 || code > 999) {
+        zend_argument_value_error(1, "must be an HTTP status between 100 and 999, " ZEND_LONG_FMT
+                                     " given", code);
+        RETURN_THROWS();
+    }
+    if (reason && strpbrk(ZSTR_VAL(reason), "\r\n")) {
+        zend_argument_value_error(2, "must not contain CR or LF");
+        RETURN_THROWS();
+    }
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, "status"))
+        RETURN_FALSE;
+    if (r->header_sent) {
+        warn("Tide\\Http\\Response::status(): the head was sent by write() already");
+        RETURN_FALSE;
+    }
+    r->status = (int)code;
+    if (r->reason)
+        zend_string_release(r->reason);
+    r->reason = reason && ZSTR_LEN(reason) ? zend_string_copy(reason) : NULL;
+    RETURN_TRUE;
+}
+
+static bool is_token(const char *p, size_t n)
+{
+    static const char ok[] = "!#$%&'*+-.^_`|~";
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c && strchr(ok, c))))
+            return false;
+    }
+    return true;
+}
+
+static bool value_ok(zend_string *v)
+{
+    for (size_t i = 0; i < ZSTR_LEN(v); i++) {
+        char c = ZSTR_VAL(v)[i];
+        if (c == '\r' || c == '\n' || c == '\0')
+            return false;
+    }
+    return true;
+}
+
+/* "content-type" -> "Content-Type" (Swoole's $format). */
+static zend_string *format_name(zend_string *name)
+{
+    zend_string *out = zend_string_init(ZSTR_VAL(name), ZSTR_LEN(name), 0);
+    bool up = true;
+    for (size_t i = 0; i < ZSTR_LEN(out); i++) {
+        char c = ZSTR_VAL(out)[i];
+        ZSTR_VAL(out)[i] = up ? (char)toupper((unsigned char)c) : (char)tolower((unsigned char)c);
+        up = c == '-';
+    }
+    return out;
+}
+
+ZEND_METHOD(Tide_Http_Response, header)
+{
+    zend_string *key, *sval = NULL;
+    HashTable *aval = NULL;
+    bool format = true;
+    ZEND_PARSE_PARAMETERS_START(2, 3)
+        Z_PARAM_STR(key)
+        Z_PARAM_ARRAY_HT_OR_STR(aval, sval)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(format)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!is_token(ZSTR_VAL(key), ZSTR_LEN(key))) {
+        zend_argument_value_error(1, "must be a header name (letters, digits and !#$%%&'*+-.^_`|~), "
+                                     "'%s' given", ZSTR_VAL(key));
+        RETURN_THROWS();
+    }
+    zval vals;
+    array_init(&vals);
+    zval zname;
+    ZVAL_STR(&zname, format ? format_name(key) : zend_string_copy(key));
+    zend_hash_next_index_insert(Z_ARRVAL(vals), &zname);
+    if (sval) {
+        if (!value_ok(sval)) {
+            zval_ptr_dtor(&vals);
+            zend_argument_value_error(2, "must not contain CR, LF or NUL (header '%s')",
+                                      ZSTR_VAL(key));
+            RETURN_THROWS();
+        }
+        zval v;
+        ZVAL_STR_COPY(&v, sval);
+        zend_hash_next_index_insert(Z_ARRVAL(vals), &v);
+    } else {
+        zval *v;
+        ZEND_HASH_FOREACH_VAL(aval, v) {
+            zend_string *s = zval_try_get_string(v);
+            if (!s) {
+                zval_ptr_dtor(&vals);
+                RETURN_THROWS();
+            }
+            if (!value_ok(s)) {
+                zend_string_release(s);
+                zval_ptr_dtor(&vals);
+                zend_argument_value_error(2, "must not contain CR, LF or NUL (header '%s')",
+                                          ZSTR_VAL(key));
+                RETURN_THROWS();
+            }
+            zval zv;
+            ZVAL_STR(&zv, s);
+            zend_hash_next_index_insert(Z_ARRVAL(vals), &zv);
+        } ZEND_HASH_FOREACH_END();
+    }
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, "header") || r->header_sent) {
+        if (r->header_sent && !r->ended)
+            warn("Tide\\Http\\Response::header(): the head was sent by write() already");
+        zval_ptr_dtor(&vals);
+        RETURN_FALSE;
+    }
+    if (!r->headers) {
+        ALLOC_HASHTABLE(r->headers);
+        zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
+    }
+    zend_string *lower = zend_string_tolower(key);
+    if (zend_string_equals_literal(lower, "connection")) {
+        /* Connection: close is honoured; the rest is the server's to say. */
+        zval *v;
+        ZEND_HASH_FOREACH_VAL(Z_ARRVAL(vals), v) {
+            if (Z_STR_P(v) != Z_STR(zname) && strcasestr(Z_STRVAL_P(v), "close"))
+                r->keep_alive = false;
+        } ZEND_HASH_FOREACH_END();
+    }
+    zend_hash_update(r->headers, lower, &vals);
+    zend_string_release(lower);
+    RETURN_TRUE;
+}
+
+/* Set-Cookie, as PHP's setcookie() writes it. */
+static void cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw)
+{
+    zend_string *name, *value = NULL, *path = NULL, *domain = NULL, *samesite = NULL,
+                       *priority = NULL;
+    zend_long expires = 0;
+    bool secure = false, httponly = false;
+    ZEND_PARSE_PARAMETERS_START(1, 9)
+        Z_PARAM_STR(name)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(value)
+        Z_PARAM_LONG(expires)
+        Z_PARAM_STR(path)
+        Z_PARAM_STR(domain)
+        Z_PARAM_BOOL(secure)
+        Z_PARAM_BOOL(httponly)
+        Z_PARAM_STR(samesite)
+        Z_PARAM_STR(priority)
+    ZEND_PARSE_PARAMETERS_END();
+    static const char bad[] = "=,; \t\r\n\013\014";
+    if (!ZSTR_LEN(name)) {
+        zend_argument_value_error(1, "must not be empty");
+        RETURN_THROWS();
+    }
+    if (strpbrk(ZSTR_VAL(name), bad) || memchr(ZSTR_VAL(name), 0, ZSTR_LEN(name))) {
+        zend_argument_value_error(1, "must not contain any of \"=,; \\t\\r\\n\\013\\014\"");
+        RETURN_THROWS();
+    }
+    if (raw && value && (strpbrk(ZSTR_VAL(value), bad + 1) || memchr(ZSTR_VAL(value), 0, ZSTR_LEN(value)))) {
+        zend_argument_value_error(2, "must not contain any of \",; \\t\\r\\n\\013\\014\"");
+        RETURN_THROWS();
+    }
+    zend_string *attrs[] = {path, domain, samesite, priority};
+    for (int i = 0; i < 4; i++) {
+        if (attrs[i] && (strpbrk(ZSTR_VAL(attrs[i]), ",; \t\r\n\013\014") ||
+                         memchr(ZSTR_VAL(attrs[i]), 0, ZSTR_LEN(attrs[i])))) {
+            static const int arg[] = {4, 5, 8, 9};
+            zend_argument_value_error(arg[i], "must not contain any of \",; \\t\\r\\n\\013\\014\"");
+            RETURN_THROWS();
+        }
+    }
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, raw ? "rawcookie" : "cookie") || r->header_sent)
+        RETURN_FALSE;
+    smart_str *c = &r->cookies;
+    smart_str_appends(c, "Set-Cookie: ");
+    smart_str_append(c, name);
+    smart_str_appendc(c, '=');
+    char date[40];
+    if (!value || !ZSTR_LEN(value)) {
+        /* PHP's way to delete a cookie. */
+        smart_str_appends(c, "deleted; expires=");
+        smart_str_appends(c, http_date(1, date, sizeof(date)));
+        smart_str_appends(c, "; Max-Age=0");
+    } else {
+        if (raw) {
+            smart_str_append(c, value);
+        } else {
+            zend_string *enc = php_url_encode(ZSTR_VAL(value), ZSTR_LEN(value));
+            smart_str_append(c, enc);
+            zend_string_release(enc);
+        }
+        if (expires > 0) {
+            smart_str_appends(c, "; expires=");
+            smart_str_appends(c, http_date((time_t)expires, date, sizeof(date)));
+            zend_long age = expires - (zend_long)tide_unix_time();
+            smart_str_appends(c, "; Max-Age=");
+            smart_str_append_long(c, age > 0 ? age : 0);
+        }
+    }
+    if (path && ZSTR_LEN(path)) {
+        smart_str_appends(c, "; path=");
+        smart_str_append(c, path);
+    }
+    if (domain && ZSTR_LEN(domain)) {
+        smart_str_appends(c, "; domain=");
+        smart_str_append(c, domain);
+    }
+    if (secure)
+        smart_str_appends(c, "; secure");
+    if (httponly)
+        smart_str_appends(c, "; HttpOnly");
+    if (samesite && ZSTR_LEN(samesite)) {
+        smart_str_appends(c, "; SameSite=");
+        smart_str_append(c, samesite);
+    }
+    if (priority && ZSTR_LEN(priority)) {
+        smart_str_appends(c, "; Priority=");
+        smart_str_append(c, priority);
+    }
+    smart_str_appends(c, "\r\n");
+    RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Http_Response, cookie)
+{
+    cookie(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+ZEND_METHOD(Tide_Http_Response, rawcookie)
+{
+    cookie(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+ZEND_METHOD(Tide_Http_Response, write)
+{
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!ZSTR_LEN(data)) {
+        zend_argument_value_error(1, "must not be empty (an empty chunk would end the body)");
+        RETURN_THROWS();
+    }
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, "write"))
+        RETURN_FALSE;
+    smart_str out = {0};
+    if (!r->header_sent) {
+        r->chunked = !r->http10;
+        build_head(r, &out, -1);
+    }
+    if (!r->head && !bodiless(r->status)) {
+        if (r->chunked) {
+            char size[24];
+            int n = snprintf(size, sizeof(size), "%zx\r\n", ZSTR_LEN(data));
+            smart_str_appendl(&out, size, (size_t)n);
+            smart_str_append(&out, data);
+            smart_str_appends(&out, "\r\n");
+        } else {
+            smart_str_append(&out, data);
+        }
+    }
+    bool ok = !out.s || send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s));
+    smart_str_free(&out);
+    RETURN_BOOL(ok);
+}
+
+ZEND_METHOD(Tide_Http_Response, end)
+{
+    zend_string *body = NULL;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(body)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, "end"))
+        RETURN_FALSE;
+    RETURN_BOOL(end_with(r, body ? ZSTR_VAL(body) : "", body ? ZSTR_LEN(body) : 0));
+}
+
+/* A MIME type for a file name's extension (the common ones; else octet-stream). */
+static const char *mime_of(const char *name)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
+        {"css", "text/css"}, {"js", "text/javascript"}, {"mjs", "text/javascript"},
+        {"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
+        {"xml", "application/xml"}, {"svg", "image/svg+xml"}, {"png", "image/png"},
+        {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"},
+        {"webp", "image/webp"}, {"ico", "image/vnd.microsoft.icon"}, {"avif", "image/avif"},
+        {"woff", "font/woff"}, {"woff2", "font/woff2"}, {"ttf", "font/ttf"},
+        {"pdf", "application/pdf"}, {"zip", "application/zip"}, {"gz", "application/gzip"},
+        {"mp4", "video/mp4"}, {"webm", "video/webm"}, {"mp3", "audio/mpeg"},
+        {"wasm", "application/wasm"}, {"csv", "text/csv"}, {"md", "text/markdown"},
+    };
+    const char *dot = strrchr(name, '.');
+    const char *slash = strrchr(name, '/');
+    if (!dot || (slash && dot < slash))
+        return "application/octet-stream";
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (strcasecmp(dot + 1, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+ZEND_METHOD(Tide_Http_Response, sendfile)
+{
+    zend_string *file;
+    zend_long offset = 0, length = 0;
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_PATH_STR(file)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(offset)
+        Z_PARAM_LONG(length)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, "sendfile"))
+        RETURN_FALSE;
+    if (r->header_sent) {
+        warn("Tide\\Http\\Response::sendfile(): the head was sent by write() already");
+        RETURN_FALSE;
+    }
+    if (offset < 0 || length < 0) {
+        zend_argument_value_error(offset < 0 ? 2 : 3, "must be 0 or more");
+        RETURN_THROWS();
+    }
+    /* Opened here, with this worker's privileges (never by the master for it). */
+    int fd = open(ZSTR_VAL(file), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        warn("Tide\\Http\\Response::sendfile(%s): %s", ZSTR_VAL(file),
+             fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        RETURN_FALSE;
+    }
+    if (offset > st.st_size || (length && offset + length > st.st_size)) {
+        close(fd);
+        zend_value_error("Tide\\Http\\Response::sendfile(): offset " ZEND_LONG_FMT
+                         " / length " ZEND_LONG_FMT " lie outside the file (%lld bytes)",
+                         offset, length, (long long)st.st_size);
+        RETURN_THROWS();
+    }
+    if (!length)
+        length = st.st_size - offset;
+    if (!has_header(r, "content-type")) {
+        zval vals, v;
+        array_init(&vals);
+        add_next_index_string(&vals, "Content-Type");
+        ZVAL_STRING(&v, mime_of(ZSTR_VAL(file)));
+        zend_hash_next_index_insert(Z_ARRVAL(vals), &v);
+        if (!r->headers) {
+            ALLOC_HASHTABLE(r->headers);
+            zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
+        }
+        zend_hash_str_update(r->headers, "content-type", 12, &vals);
+    }
+    smart_str out = {0};
+    build_head(r, &out, length);
+    r->ended = true;
+    bool ok = send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s));
+    smart_str_free(&out);
+    if (ok && !r->head && length) {
+        int rc = tide_server_sendfile(r->s, r->session, fd, (uint64_t)offset, (uint64_t)length);
+        fd = -1; /* the core's now */
+        if (rc < 0) {
+            warn("Tide\\Http\\Response::sendfile(%s): %s", ZSTR_VAL(file), tide_strerror(rc));
+            ok = false;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    close_if_done(r);
+    RETURN_BOOL(ok);
+}
+
+ZEND_METHOD(Tide_Http_Response, redirect)
+{
+    zend_string *location;
+    zend_long code = 302;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_STR(location)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(code)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!value_ok(location)) {
+        zend_argument_value_error(1, "must not contain CR, LF or NUL");
+        RETURN_THROWS();
+    }
+    if (code < 300 || code > 399) {
+        zend_argument_value_error(2, "must be a redirection status (300 to 399), " ZEND_LONG_FMT
+                                     " given", code);
+        RETURN_THROWS();
+    }
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r, "redirect") || r->header_sent)
+        RETURN_FALSE;
+    r->status = (int)code;
+    zval vals;
+    array_init(&vals);
+    add_next_index_string(&vals, "Location");
+    add_next_index_str(&vals, zend_string_copy(location));
+    if (!r->headers) {
+        ALLOC_HASHTABLE(r->headers);
+        zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
+    }
+    zend_hash_str_update(r->headers, "location", 8, &vals);
+    RETURN_BOOL(end_with(r, "", 0));
+}
+
+ZEND_METHOD(Tide_Http_Response, detach)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!r->s || r->ended || r->detached)
+        RETURN_FALSE;
+    r->detached = true;
+    RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Http_Response, create)
+{
+    zend_object *server = NULL;
+    zend_long sfd = 0, fd = -1;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_OBJ_OF_CLASS_OR_LONG(server, php_tide_server_ce, sfd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(fd)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!server)
+        fd = sfd;
+    php_tide_server_t *srv = php_tide_server_running(server ? php_tide_server_from(server) : NULL,
+                                                     "Tide\\Http\\Response::create");
+    if (!srv)
+        RETURN_THROWS();
+    if (fd <= 0) {
+        zend_argument_value_error(server ? 2 : 1, "must be a connection id");
+        RETURN_THROWS();
+    }
+    tide_conninfo_t info;
+    if (!tide_conntab_snapshot(&srv->core.tab, (uint64_t)fd, &info) ||
+        (info.flags & TIDE_CONN_CLOSING))
+        RETURN_FALSE;
+    RETURN_OBJ(php_tide_response_new(&srv->core, (uint64_t)fd, true, false, false));
+}
+
+ZEND_METHOD(Tide_Http_Response, isWritable)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!r->s || r->ended)
+        RETURN_FALSE;
+    tide_conninfo_t info;
+    RETURN_BOOL(php_tide_running &&
+                tide_conntab_snapshot(&php_tide_running->core.tab, r->session, &info) &&
+                !(info.flags & TIDE_CONN_CLOSING));
+}
+
+void php_tide_response_minit(zend_class_entry *ce)
+{
+    php_tide_http_response_ce = ce;
+    ce->create_object = response_create;
+    memcpy(&response_handlers, zend_get_std_object_handlers(), sizeof(response_handlers));
+    response_handlers.offset = XtOffsetOf(php_tide_response_t, std);
+    response_handlers.free_obj = response_free;
+    response_handlers.clone_obj = NULL;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of the Tide\Http binding share:
+ *
+ *   http.c           Tide\Http\Server, Tide\Http\Request, and a request's path from the
+ *                    core's message to the request event
+ *   http_response.c  Tide\Http\Response: status, headers, cookies, the body (whole,
+ *                    chunked, or a file), and the 500 for a request left unanswered
+ */
+#ifndef PHP_TIDE_HTTP_H
+#define PHP_TIDE_HTTP_H
+
+#include "php_tide_server.h"
+#include "zend_smart_str.h"
+
+typedef struct php_tide_response {
+    tide_server_t *s; /* the running server's core */
+    uint64_t session;
+    int status;
+    zend_string *reason;  /* NULL: the code's own */
+    HashTable *headers;   /* lower-cased name -> [name as sent, value, value...] */
+    smart_str cookies;    /* "Set-Cookie: ...\r\n" lines */
+    bool head;            /* a HEAD request: no body goes out */
+    bool keep_alive;      /* the request allows the connection to stay open */
+    bool http10;
+    bool chunked;         /* write() sent the head: the body goes in chunks */
+    bool header_sent;
+    bool ended;
+    bool detached;
+    zend_object std;
+} php_tide_response_t;
+
+extern zend_class_entry *php_tide_http_request_ce, *php_tide_http_response_ce;
+
+static inline php_tide_response_t *php_tide_response_from(zend_object *obj)
+{
+    return (php_tide_response_t *)((char *)obj - XtOffsetOf(php_tide_response_t, std));
+}
+
+/* A Response object for a connection of the running server. */
+zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep_alive,
+                                   bool http10, bool head);
+/* A response its handler left without end(): answered 500 (unless detached). */
+void php_tide_response_finish(php_tide_response_t *r);
+void php_tide_response_minit(zend_class_entry *ce);
+
+#endif
