@@ -257,6 +257,18 @@ TEST(http1_hold_and_stop_keep_requests_for_the_next_feed)
     CHECK_EQ(tide_proto_http1.pending(&st), 0);
     tide_proto_http1.destroy(&st);
 
+    /* STOP from the caller's bytes (nothing held before): the rest is not even parsed. */
+    memset(&g, 0, sizeof(g));
+    tide_proto_http1.init(&st, &small);
+    g.stop = 1;
+    const char bad[] = "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nBAD\r\n\r\n";
+    CHECK_EQ(tide_proto_http1.feed(&st, bad, sizeof(bad) - 1, &io), TIDE_PROTO_STOP);
+    CHECK_STR(g.out, "[GET /1 HTTP/1.1\r\nHost: x\r\n\r\n]");
+    CHECK_EQ(tide_proto_http1.pending(&st), 7);
+    CHECK_EQ(tide_proto_http1.feed(&st, NULL, 0, &io), TIDE_EPROTO);
+    CHECK_STR(g.out, "[GET /1 HTTP/1.1\r\nHost: x\r\n\r\n]{HTTP/1.1 400 Bad Request}");
+    tide_proto_http1.destroy(&st);
+
     /* A chunked request held: handed out again whole, decoded once. */
     const char ch[] = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n";
     memset(&g, 0, sizeof(g));
