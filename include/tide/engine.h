@@ -118,7 +118,11 @@ void tide_engine_done(tide_engine_t *e, uint64_t session, uint32_t n);
 void tide_engine_proceed(tide_engine_t *e, uint64_t session);
 /* A port held by its packet handler may be read again. */
 void tide_engine_port_proceed(tide_engine_t *e, tide_port_t *p);
-/* Closes every connection whose worker == w (MODE_PROCESS: that worker died). */
+/* Closes every connection whose worker == w (MODE_PROCESS: that worker died); a protocol
+ * with an answer for a lost message (HTTP: 502) gives it first. */
 void tide_engine_close_worker(tide_engine_t *e, int worker);
+/* n requests of the connection were lost with their worker (per-message dispatch modes):
+ * done, or, for a protocol with an answer for that, answered and closed. */
+void tide_engine_lost(tide_engine_t *e, uint64_t session, uint32_t n);
 
 #endif

@@ -46,6 +46,10 @@ typedef struct tide_proto {
     int (*feed)(void *state, const char *data, size_t n, const tide_proto_io_t *io);
     /* Bytes held: an incomplete message, or messages not handed out yet. */
     size_t (*pending)(const void *state);
+    /* The handler of the message in flight is gone (its worker died) and nothing of an
+     * answer was sent: reply what the protocol answers for that (HTTP: 502); the engine
+     * closes the connection after. NULL: the connection is closed without a word. */
+    void (*abort)(void *state, const tide_proto_io_t *io);
     /* Why the last feed refused the bytes (TIDE_EPROTO), for the log. */
     const char *(*why)(const void *state);
     /* Messages in flight at once per connection (0: the server's connection_max_inflight).

@@ -8,6 +8,7 @@
 #define DEFAULT_MAX_HEAD (8u * 1024)
 #define DEFAULT_MAX_BODY (2u * 1024 * 1024)
 #define MAX_CHUNK_LINE 1024 /* a chunk-size line with its extensions */
+#define NEED_BUF 100        /* drain_head: a chunked body, to be decoded in buf */
 
 /* ---- characters (RFC 9110, 5.6.2) ---- */
 
@@ -476,7 +477,7 @@ static bool head_complete(tide_http1_conn_t *st, const char *p, size_t n)
 /*
  * Reads requests from p[0..n) (the caller's bytes, or buf). *used: bytes fully handled.
  * Returns 0, a callback's non-zero answer, TIDE_EPROTO (refused: the reply is queued), or
- * 1 when a chunked body must be decoded in buf (p is the caller's: *used is where the
+ * NEED_BUF when a chunked body must be decoded in buf (p is the caller's: *used is where the
  * request starts).
  */
 static int drain_head(tide_http1_conn_t *st, const char *p, size_t n, size_t *used,
@@ -519,7 +520,7 @@ static int drain_head(tide_http1_conn_t *st, const char *p, size_t n, size_t *us
         if (h.body == TIDE_HTTP1_BODY_CHUNKED) {
             if (!in_buf) {
                 *used = off;
-                return 1;
+                return NEED_BUF;
             }
             if (h.expect_continue)
                 send_continue(st, io);
@@ -743,7 +744,7 @@ static int proto_feed(void *state, const char *data, size_t n, const tide_proto_
             return rc;
         if (st->stage != ST_CLOSED)
             append(st, data + used, n - used);
-        if (rc == 1) {
+        if (rc == NEED_BUF) {
             st->scanned = 0;
             return drain_buf(st, io);
         }
@@ -782,6 +783,11 @@ static size_t proto_pending(const void *state)
     return st->stage == ST_CLOSED ? 0 : st->len;
 }
 
+static void proto_abort(void *state, const tide_proto_io_t *io)
+{
+    refuse(state, 502, io);
+}
+
 static const char *proto_why(const void *state)
 {
     const tide_http1_conn_t *st = state;
@@ -803,6 +809,7 @@ const tide_proto_t tide_proto_http1 = {
     .destroy = proto_destroy,
     .feed = proto_feed,
     .pending = proto_pending,
+    .abort = proto_abort,
     .why = proto_why,
     .max_inflight = 1,
 };

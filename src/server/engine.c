@@ -45,6 +45,8 @@ typedef struct conn {
     const tide_proto_t *proto;
     tide_op_t *recv;
     uint64_t last_recv_ns; /* monotonic: when the last byte came (or the accept) */
+    uint64_t queued;      /* bytes ever queued for the peer (send and sendfile) */
+    uint64_t queued_mark; /* queued when the last message was handed out */
     bool closing;
     bool close_queued; /* the close of fd is on the reactor (or done) */
     bool eof;        /* the peer closed its side: closed once what it asked for is done */
@@ -305,6 +307,7 @@ static int on_message(void *ctx, const char *data, size_t len)
     tide_conntab_stats_t *st = tide_conntab_stats(e->tab, e->part);
     c->info->inflight++;
     st->request_count++;
+    c->queued_mark = c->queued;
     int rc = e->h.receive(e->udata, c->info, data, len);
     if (rc == TIDE_ENGINE_HOLD) {
         c->info->inflight--;
@@ -966,6 +969,7 @@ int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_
     if (len == 0)
         return 0;
     tide_conninfo_add(&c->info->out_bytes, (int64_t)len);
+    c->queued += len;
     if (c->pend) {
         /* Behind a file still going out. */
         pend_t *p = tide_malloc(sizeof(*p) + len);
@@ -993,6 +997,7 @@ int tide_engine_sendfile(tide_engine_t *e, uint64_t session, int fd, uint64_t of
         close(fd);
         return 0;
     }
+    c->queued += length;
     pend_t *p = tide_malloc(sizeof(*p));
     p->fd = fd;
     p->off = offset;
@@ -1082,13 +1087,33 @@ void tide_engine_port_proceed(tide_engine_t *e, tide_port_t *p)
                  tide_strerror(err));
 }
 
+/* c's message in flight will not be answered: the protocol says so if it can (and nothing
+ * of an answer went out yet), then c closes. */
+static void lost(conn_t *c)
+{
+    if (c->info->inflight && c->proto->abort && c->queued == c->queued_mark) {
+        tide_proto_io_t io = {on_message, on_reply, c};
+        c->proto->abort(c->state, &io);
+    }
+    conn_close(c, false);
+}
+
 void tide_engine_close_worker(tide_engine_t *e, int worker)
 {
     for (conn_t *c = e->head, *next; c; c = next) {
         next = c->next;
         if (!c->closing && c->info->worker == worker)
-            conn_close(c, false);
+            lost(c);
     }
+}
+
+void tide_engine_lost(tide_engine_t *e, uint64_t session, uint32_t n)
+{
+    conn_t *c = conn_of(e, session);
+    if (c && !c->closing && c->proto->abort)
+        lost(c);
+    else
+        tide_engine_done(e, session, n);
 }
 
 void tide_engine_close_all(tide_engine_t *e)

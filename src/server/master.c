@@ -161,11 +161,12 @@ static void hub_crashed(tide_hub_t *h, int w)
     tide_master_t *m = h->udata;
     tide_log(TIDE_LOG_WARNING, "worker #%d is gone; closing its connections", w);
     if (m->at) {
-        /* Per-message modes: its connections live on and get their requests back. */
+        /* Per-message modes: its connections live on and may send again (a protocol that
+         * answers a lost request, HTTP, answers it and closes). */
         tide_idmap_t *map = &m->at[w];
         for (size_t i = 0; i < map->cap; i++)
             if (map->slots[i].id)
-                tide_engine_done(m->e, map->slots[i].id, (uint32_t)(intptr_t)map->slots[i].value);
+                tide_engine_lost(m->e, map->slots[i].id, (uint32_t)(intptr_t)map->slots[i].value);
         tide_idmap_destroy(map);
         tide_idmap_init(map);
     } else {
