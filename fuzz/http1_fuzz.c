@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(a, in, cut);
     memcpy(b, in + cut, n - cut);
     tide_http1_conn_t st;
-    tide_proto_io_t io = {on_message, on_reply, NULL};
+    tide_proto_io_t io = {on_message, on_reply, NULL, 0};
     total_in = n;
     total_out = 0;
     tide_proto_http1.init(&st, &o);

@@ -13,6 +13,7 @@
 #define TIDE_PROTO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What a message callback returns. */
 enum {
@@ -28,6 +29,7 @@ typedef struct tide_proto_io {
      * before the connection is closed, a WebSocket pong). May be NULL if it never does. */
     void (*reply)(void *ctx, const void *data, size_t len);
     void *ctx;
+    uint64_t now_ns; /* the loop's monotonic time, for protocols with deadlines */
 } tide_proto_io_t;
 
 typedef struct tide_proto {
@@ -50,6 +52,10 @@ typedef struct tide_proto {
      * answer was sent: reply what the protocol answers for that (HTTP: 502); the engine
      * closes the connection after. NULL: the connection is closed without a word. */
     void (*abort)(void *state, const tide_proto_io_t *io);
+    /* Checked about four times a second for a connection with nothing in flight: non-zero
+     * when a deadline of the protocol passed (an HTTP head that takes too long: 408, the
+     * reply written through io); the engine then closes the connection. May be NULL. */
+    int (*expire)(void *state, const tide_proto_io_t *io);
     /* Why the last feed refused the bytes (TIDE_EPROTO), for the log. */
     const char *(*why)(const void *state);
     /* Messages in flight at once per connection (0: the server's connection_max_inflight).

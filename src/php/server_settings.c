@@ -76,6 +76,7 @@ static const setting_t settings[] = {
     BOOL("http_parse_post", PORT),
     BOOL("http_parse_cookie", PORT),
     INT("http_max_header_size", PORT, 1024, 1 << 20),
+    {"http_header_timeout", PORT, T_DOUBLE, 0, 86400, NULL},
     /* features of later versions */
     LATER_("hook_flags", "runtime hooks"),
     LATER_("task_enable_coroutine", "task workers"),
@@ -87,7 +88,7 @@ static const setting_t settings[] = {
     LATER_("http_compression_min_length", "HTTP"), LATER_("upload_tmp_dir", "HTTP"),
     LATER_("upload_max_filesize", "HTTP"), LATER_("document_root", "HTTP"),
     LATER_("enable_static_handler", "HTTP"), LATER_("static_handler_locations", "HTTP"),
-    LATER_("http_header_timeout", "HTTP"),
+
     LATER_("websocket_compression", "WebSocket"),
     LATER_("open_websocket_ping_frame", "WebSocket"),
     LATER_("open_websocket_pong_frame", "WebSocket"),
@@ -359,6 +360,7 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
 {
     zend_long backlog = 512, outsize = 2 << 20, maxlen = 2 << 20, loff = 0, boff = 0, sockbuf = 0;
     zend_long max_head = 16384;
+    double head_timeout = 60;
     bool eof_check = false, eof_split = false, length_check = false, nodelay = false;
     bool http_on = http_default, parse_post = true, parse_cookie = true;
     zend_string *eof = NULL, *ltype = NULL;
@@ -370,7 +372,8 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
         !get(ht, "package_length_type", &ltype) || !get(ht, "package_length_offset", &loff) ||
         !get(ht, "package_body_offset", &boff) || !get(ht, "open_http_protocol", &http_on) ||
         !get(ht, "http_parse_post", &parse_post) || !get(ht, "http_parse_cookie", &parse_cookie) ||
-        !get(ht, "http_max_header_size", &max_head))
+        !get(ht, "http_max_header_size", &max_head) ||
+        !get(ht, "http_header_timeout", &head_timeout))
         return false;
     /* A framing setting turns off the HTTP an Http\Server's port has by default. */
     if (!lookup(ht, "open_http_protocol") && (eof_check || eof_split || length_check))
@@ -426,6 +429,7 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
     http->parse_cookie = parse_cookie;
     http->wire.max_head = (size_t)max_head;
     http->wire.max_body = (size_t)maxlen;
+    http->wire.head_timeout_ns = (uint64_t)(head_timeout * 1e9);
     p->proto = http_on ? &tide_proto_http1 : NULL;
     p->proto_opts = http_on ? &http->wire : NULL;
     p->buffer_output_size = (size_t)outsize;

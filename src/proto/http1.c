@@ -444,6 +444,7 @@ static int next_request(tide_http1_conn_t *st)
     st->scanned = 0;
     st->continued = false;
     st->head_len = st->body_len = st->raw = 0;
+    st->head_since = 0;
     return st->stage == ST_CLOSED;
 }
 
@@ -731,9 +732,8 @@ static int drain_buf(tide_http1_conn_t *st, const tide_proto_io_t *io)
     }
 }
 
-static int proto_feed(void *state, const char *data, size_t n, const tide_proto_io_t *io)
+static int feed(tide_http1_conn_t *st, const char *data, size_t n, const tide_proto_io_t *io)
 {
-    tide_http1_conn_t *st = state;
     if (st->stage == ST_CLOSED)
         return 0; /* what follows a last request is not read */
     if (!st->len && st->stage == ST_HEAD && n) {
@@ -754,6 +754,28 @@ static int proto_feed(void *state, const char *data, size_t n, const tide_proto_
     }
     append(st, data, n);
     return drain_buf(st, io);
+}
+
+static int proto_feed(void *state, const char *data, size_t n, const tide_proto_io_t *io)
+{
+    tide_http1_conn_t *st = state;
+    int rc = feed(st, data, n, io);
+    /* The clock of http_header_timeout runs from the first byte of a head. */
+    if (st->stage == ST_HEAD && st->len && !st->head_since)
+        st->head_since = io->now_ns ? io->now_ns : 1;
+    else if (st->stage != ST_HEAD || !st->len)
+        st->head_since = 0;
+    return rc;
+}
+
+static int proto_expire(void *state, const tide_proto_io_t *io)
+{
+    tide_http1_conn_t *st = state;
+    uint64_t limit = st->o->head_timeout_ns;
+    if (!limit || st->stage != ST_HEAD || !st->head_since || io->now_ns - st->head_since < limit)
+        return 0;
+    refuse(st, 408, io);
+    return 1;
 }
 
 static int proto_check(const void *opts)
@@ -793,6 +815,7 @@ static const char *proto_why(const void *state)
     const tide_http1_conn_t *st = state;
     switch (st->error) {
     case 400: return "a malformed request: answered 400";
+    case 408: return "no whole request head within http_header_timeout: answered 408";
     case 413: return "a body over package_max_length: answered 413";
     case 431: return "a header section over http_max_header_size: answered 431";
     case 501: return "a transfer coding other than chunked: answered 501";
@@ -810,6 +833,7 @@ const tide_proto_t tide_proto_http1 = {
     .feed = proto_feed,
     .pending = proto_pending,
     .abort = proto_abort,
+    .expire = proto_expire,
     .why = proto_why,
     .max_inflight = 1,
 };

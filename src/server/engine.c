@@ -107,6 +107,7 @@ struct tide_engine {
     tide_port_t *ports[64];
     int nports;
     uint64_t heartbeat;
+    uint64_t deadlines; /* the timer that checks protocol deadlines (0: no port has one) */
     char *dgram; /* receive buffer for datagrams */
     tide_ratelimit_t rl_refused, rl_bad;
     bool paused_all; /* tide_engine_pause_all(): a connection that comes after is paused too */
@@ -332,7 +333,7 @@ static void on_reply(void *ctx, const void *data, size_t len)
 
 static void feed(conn_t *c, const char *data, size_t n)
 {
-    tide_proto_io_t io = {on_message, on_reply, c};
+    tide_proto_io_t io = {on_message, on_reply, c, tide_reactor_now(c->e->r)};
     int rc = c->proto->feed(c->state, data, n, &io);
     if (rc == TIDE_ETOOBIG) {
         tide_log_limited(&c->e->rl_bad, TIDE_LOG_WARNING,
@@ -616,6 +617,28 @@ static void on_dgram(tide_reactor_t *r, void *udata, int fd)
     }
 }
 
+/* Protocol deadlines (an HTTP head that takes too long), for connections with nothing in
+ * flight: the client is the one being waited for. */
+static void on_deadlines(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(id);
+    tide_engine_t *e = udata;
+    uint64_t now = tide_reactor_now(r);
+    for (conn_t *c = e->head, *next; c; c = next) {
+        next = c->next;
+        if (c->closing || c->info->inflight || !c->proto->expire)
+            continue;
+        tide_proto_io_t io = {on_message, on_reply, c, now};
+        if (c->proto->expire(c->state, &io)) {
+            tide_log_limited(&e->rl_bad, TIDE_LOG_INFO,
+                             "connection #%llu from %s: %s; closing it",
+                             (unsigned long long)c->session, c->info->remote_ip,
+                             c->proto->why ? c->proto->why(c->state) : "a deadline passed");
+            conn_close(c, false);
+        }
+    }
+}
+
 static void on_heartbeat(tide_reactor_t *r, void *udata, uint64_t id)
 {
     TIDE_UNUSED(r);
@@ -678,6 +701,8 @@ void tide_engine_destroy(tide_engine_t *e)
     }
     if (e->heartbeat)
         tide_timer_cancel(e->r, e->heartbeat);
+    if (e->deadlines)
+        tide_timer_cancel(e->r, e->deadlines);
     /* Connections still here were never closed through the loop (the process is going
      * away): close their sockets without callbacks. One with operations still on the
      * reactor stays behind as an orphan, freed by the last of their callbacks. */
@@ -722,6 +747,10 @@ int tide_engine_add_port(tide_engine_t *e, tide_port_t *p)
     if (!p->watch)
         return err;
     e->ports[e->nports++] = p;
+    if (p->proto && p->proto->expire && !e->deadlines) {
+        e->deadlines = tide_timer_add(e->r, 250, 250, on_deadlines, e);
+        tide_timer_unref(e->r, e->deadlines);
+    }
     return 0;
 }
 
@@ -1092,7 +1121,7 @@ void tide_engine_port_proceed(tide_engine_t *e, tide_port_t *p)
 static void lost(conn_t *c)
 {
     if (c->info->inflight && c->proto->abort && c->queued == c->queued_mark) {
-        tide_proto_io_t io = {on_message, on_reply, c};
+        tide_proto_io_t io = {on_message, on_reply, c, tide_reactor_now(c->e->r)};
         c->proto->abort(c->state, &io);
     }
     conn_close(c, false);

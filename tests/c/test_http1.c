@@ -60,7 +60,7 @@ static const tide_http1_opts_t small = {.max_head = 256, .max_body = 64};
 static void run(const tide_http1_opts_t *o, const char *in, size_t n, size_t cut, got_t *g)
 {
     tide_http1_conn_t st;
-    tide_proto_io_t io = {on_message, on_reply, g};
+    tide_proto_io_t io = {on_message, on_reply, g, 0};
     memset(g, 0, sizeof(*g));
     tide_proto_http1.init(&st, o);
     int rc = 0;
@@ -195,7 +195,7 @@ TEST(http1_empty_lines_before_a_request_hold_no_memory)
     tide_http1_conn_t st;
     got_t g;
     memset(&g, 0, sizeof(g));
-    tide_proto_io_t io = {on_message, on_reply, &g};
+    tide_proto_io_t io = {on_message, on_reply, &g, 0};
     tide_proto_http1.init(&st, &small);
     for (int i = 0; i < 100000; i++) {
         CHECK_EQ(tide_proto_http1.feed(&st, "\r\n", 2, &io), 0);
@@ -243,7 +243,7 @@ TEST(http1_hold_and_stop_keep_requests_for_the_next_feed)
     tide_http1_conn_t st;
     got_t g;
     memset(&g, 0, sizeof(g));
-    tide_proto_io_t io = {on_message, on_reply, &g};
+    tide_proto_io_t io = {on_message, on_reply, &g, 0};
     tide_proto_http1.init(&st, &small);
     g.hold = 1;
     CHECK_EQ(tide_proto_http1.feed(&st, in, sizeof(in) - 1, &io), TIDE_PROTO_HOLD);
@@ -307,4 +307,37 @@ TEST(http1_head_parser_records_spans_into_the_request)
         CHECK_EQ(tide_http1_parse_head(in, k, 0, &h), 0);
     CHECK_STR(tide_http1_reason(404), "Not Found");
     CHECK_STR(tide_http1_reason(799), "");
+}
+
+TEST(http1_a_head_not_whole_within_its_deadline_expires_with_408)
+{
+    tide_http1_opts_t o = {.max_head = 256, .max_body = 64, .head_timeout_ns = 1000};
+    tide_http1_conn_t st;
+    got_t g;
+    memset(&g, 0, sizeof(g));
+    tide_proto_io_t io = {on_message, on_reply, &g, 100};
+    tide_proto_http1.init(&st, &o);
+    /* Nothing read yet, or a request handed out whole: no clock runs. */
+    io.now_ns = 5000;
+    CHECK_EQ(tide_proto_http1.expire(&st, &io), 0);
+    io.now_ns = 100;
+    const char req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HT";
+    CHECK_EQ(tide_proto_http1.feed(&st, req, sizeof(req) - 1, &io), 0);
+    CHECK_EQ(g.count, 1);
+    /* The clock of the second head runs from its first byte (t=100), not from later ones. */
+    io.now_ns = 900;
+    CHECK_EQ(tide_proto_http1.feed(&st, "T", 1, &io), 0);
+    io.now_ns = 1099;
+    CHECK_EQ(tide_proto_http1.expire(&st, &io), 0);
+    io.now_ns = 1100;
+    CHECK_EQ(tide_proto_http1.expire(&st, &io), 1);
+    CHECK_STR(g.out, "[GET / HTTP/1.1\r\nHost: x\r\n\r\n]{HTTP/1.1 408 Request Timeout}");
+    tide_proto_http1.destroy(&st);
+
+    /* No deadline set: never. */
+    tide_proto_http1.init(&st, &small);
+    CHECK_EQ(tide_proto_http1.feed(&st, "GET", 3, &io), 0);
+    io.now_ns = UINT64_MAX / 2;
+    CHECK_EQ(tide_proto_http1.expire(&st, &io), 0);
+    tide_proto_http1.destroy(&st);
 }
