@@ -97,6 +97,16 @@ static const char *date_now(void)
     return buf;
 }
 
+/* The response's header table, made on first use. */
+static HashTable *headers_of(php_tide_response_t *r)
+{
+    if (!r->headers) {
+        ALLOC_HASHTABLE(r->headers);
+        zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
+    }
+    return r->headers;
+}
+
 static bool has_header(const php_tide_response_t *r, const char *lower)
 {
     return r->headers && zend_hash_str_exists(r->headers, lower, strlen(lower));
@@ -173,23 +183,7 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
 /* A rate-limited warning for a response that cannot go out. */
 static tide_ratelimit_t rl_warn;
 
-static void warn(const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 1, 2);
-static void warn(const char *fmt, ...)
-{
-    uint64_t dropped;
-    if (!tide_ratelimit_allow(&rl_warn, &dropped))
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    zend_string *msg = zend_vstrpprintf(0, fmt, ap);
-    va_end(ap);
-    if (dropped)
-        php_error_docref(NULL, E_WARNING, "%s (%llu similar warnings left out)", ZSTR_VAL(msg),
-                         (unsigned long long)dropped);
-    else
-        php_error_docref(NULL, E_WARNING, "%s", ZSTR_VAL(msg));
-    zend_string_release(msg);
-}
+#define warn(...) php_tide_warn_limited(&rl_warn, __VA_ARGS__)
 
 /* Sends bytes on the response's connection; false with a warning. */
 static bool send_out(php_tide_response_t *r, const char *data, size_t len)
@@ -214,15 +208,15 @@ static void close_if_done(php_tide_response_t *r)
         tide_server_close(r->s, r->session, false);
 }
 
-/* Whether the response can still be used; else a warning naming the method. */
-static bool usable(php_tide_response_t *r, const char *method)
+/* Whether the response can still be used; else a warning (PHP names the method). */
+static bool usable(php_tide_response_t *r)
 {
     if (!r->s) {
-        warn("Tide\\Http\\Response::%s(): the response belongs to no connection", method);
+        warn("the response belongs to no connection");
         return false;
     }
     if (r->ended) {
-        warn("Tide\\Http\\Response::%s(): the response has ended already", method);
+        warn("the response has ended already");
         return false;
     }
     return true;
@@ -309,10 +303,10 @@ ZEND_METHOD(Tide_Http_Response, status)
         RETURN_THROWS();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, "status"))
+    if (!usable(r))
         RETURN_FALSE;
     if (r->header_sent) {
-        warn("Tide\\Http\\Response::status(): the head was sent by write() already");
+        warn("the head was sent by write() already");
         RETURN_FALSE;
     }
     r->status = (int)code;
@@ -411,16 +405,13 @@ ZEND_METHOD(Tide_Http_Response, header)
         } ZEND_HASH_FOREACH_END();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, "header") || r->header_sent) {
+    if (!usable(r) || r->header_sent) {
         if (r->header_sent && !r->ended)
-            warn("Tide\\Http\\Response::header(): the head was sent by write() already");
+            warn("the head was sent by write() already");
         zval_ptr_dtor(&vals);
         RETURN_FALSE;
     }
-    if (!r->headers) {
-        ALLOC_HASHTABLE(r->headers);
-        zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
-    }
+    headers_of(r);
     zend_string *lower = zend_string_tolower(key);
     if (zend_string_equals_literal(lower, "connection")) {
         /* Connection: close is honoured; the rest is the server's to say. */
@@ -477,7 +468,7 @@ static void cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw)
         }
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, raw ? "rawcookie" : "cookie") || r->header_sent)
+    if (!usable(r) || r->header_sent)
         RETURN_FALSE;
     smart_str *c = &r->cookies;
     smart_str_appends(c, "Set-Cookie: ");
@@ -550,7 +541,7 @@ ZEND_METHOD(Tide_Http_Response, write)
         RETURN_THROWS();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, "write"))
+    if (!usable(r))
         RETURN_FALSE;
     smart_str out = {0};
     if (!r->header_sent) {
@@ -581,7 +572,7 @@ ZEND_METHOD(Tide_Http_Response, end)
         Z_PARAM_STR_OR_NULL(body)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, "end"))
+    if (!usable(r))
         RETURN_FALSE;
     RETURN_BOOL(end_with(r, body ? ZSTR_VAL(body) : "", body ? ZSTR_LEN(body) : 0));
 }
@@ -624,10 +615,10 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
         Z_PARAM_LONG(length)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, "sendfile"))
+    if (!usable(r))
         RETURN_FALSE;
     if (r->header_sent) {
-        warn("Tide\\Http\\Response::sendfile(): the head was sent by write() already");
+        warn("the head was sent by write() already");
         RETURN_FALSE;
     }
     if (offset < 0 || length < 0) {
@@ -638,7 +629,7 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
     int fd = open(ZSTR_VAL(file), O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        warn("Tide\\Http\\Response::sendfile(%s): %s", ZSTR_VAL(file),
+        warn("%s: %s", ZSTR_VAL(file),
              fd < 0 ? strerror(errno) : "not a regular file");
         if (fd >= 0)
             close(fd);
@@ -659,11 +650,7 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
         add_next_index_string(&vals, "Content-Type");
         ZVAL_STRING(&v, mime_of(ZSTR_VAL(file)));
         zend_hash_next_index_insert(Z_ARRVAL(vals), &v);
-        if (!r->headers) {
-            ALLOC_HASHTABLE(r->headers);
-            zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
-        }
-        zend_hash_str_update(r->headers, "content-type", 12, &vals);
+        zend_hash_str_update(headers_of(r), "content-type", 12, &vals);
     }
     smart_str out = {0};
     build_head(r, &out, length);
@@ -674,7 +661,7 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
         int rc = tide_server_sendfile(r->s, r->session, fd, (uint64_t)offset, (uint64_t)length);
         fd = -1; /* the core's now */
         if (rc < 0) {
-            warn("Tide\\Http\\Response::sendfile(%s): %s", ZSTR_VAL(file), tide_strerror(rc));
+            warn("%s: %s", ZSTR_VAL(file), tide_strerror(rc));
             ok = false;
         }
     }
@@ -703,18 +690,14 @@ ZEND_METHOD(Tide_Http_Response, redirect)
         RETURN_THROWS();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r, "redirect") || r->header_sent)
+    if (!usable(r) || r->header_sent)
         RETURN_FALSE;
     r->status = (int)code;
     zval vals;
     array_init(&vals);
     add_next_index_string(&vals, "Location");
     add_next_index_str(&vals, zend_string_copy(location));
-    if (!r->headers) {
-        ALLOC_HASHTABLE(r->headers);
-        zend_hash_init(r->headers, 8, NULL, ZVAL_PTR_DTOR, 0);
-    }
-    zend_hash_str_update(r->headers, "location", 8, &vals);
+    zend_hash_str_update(headers_of(r), "location", 8, &vals);
     RETURN_BOOL(end_with(r, "", 0));
 }
 

@@ -159,6 +159,10 @@ void php_tide_port_minit(zend_class_entry *ce);
 
 /* ---- methods: the state they need ---- */
 
+/* A warning a loop can repeat: at most a burst a second, with a count of the rest. */
+void php_tide_warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
+
 /* The running server, for a method that needs one; else a Tide\Exception naming it. */
 php_tide_server_t *php_tide_server_running(php_tide_server_t *srv, const char *method);
 

@@ -25,10 +25,7 @@
 
 static tide_ratelimit_t rl_gone, rl_full;
 
-/* A warning a loop can repeat: at most a burst a second, with a count of the rest. */
-static void warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
-    ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
-static void warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
+void php_tide_warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
 {
     uint64_t dropped;
     if (!tide_ratelimit_allow(rl, &dropped))
@@ -52,13 +49,13 @@ static void result(zval *return_value, int rc, zend_long fd, const char *method)
     if (rc >= 0) {
         RETVAL_TRUE;
     } else if (rc == TIDE_ECLOSED) {
-        warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " does not exist", fd);
+        php_tide_warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " does not exist", fd);
         RETVAL_FALSE;
     } else if (rc == TIDE_ESTATE) {
         php_tide_throw(0, "Tide\\Server::%s() cannot be used in the %s process", method,
                        php_tide_running->core.role == TIDE_ROLE_MANAGER ? "manager" : "master");
     } else {
-        warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT ": %s", fd, tide_strerror(rc));
+        php_tide_warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT ": %s", fd, tide_strerror(rc));
         RETVAL_FALSE;
     }
 }
@@ -81,7 +78,7 @@ ZEND_METHOD(Tide_Server, send)
     if (rc == TIDE_EFULL) {
         tide_conninfo_t *c = tide_conntab_find(&srv->core.tab, (uint64_t)fd);
         tide_port_t *port = c ? tide_server_port_of(&srv->core, c) : NULL;
-        warn_limited(&rl_full,
+        php_tide_warn_limited(&rl_full,
                      "connection #" ZEND_LONG_FMT
                      ": output buffer full (%llu bytes queued, buffer_output_size is %zu)",
                      fd, (unsigned long long)queued,
@@ -107,7 +104,7 @@ ZEND_METHOD(Tide_Server, sendfile)
         RETURN_THROWS();
     tide_conninfo_t *c = fd > 0 ? tide_conntab_find(&srv->core.tab, (uint64_t)fd) : NULL;
     if (!c || (tide_conninfo_flags(c) & TIDE_CONN_CLOSING)) {
-        warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " does not exist", fd);
+        php_tide_warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " does not exist", fd);
         RETURN_FALSE;
     }
     /* Opened here, with this process's rights (a worker that dropped to `user` cannot
@@ -315,7 +312,7 @@ ZEND_METHOD(Tide_Server, sendto)
     int rc = tide_sock_sendto(p->fd, p->type, ZSTR_VAL(ip), (int)port, ZSTR_VAL(data),
                               ZSTR_LEN(data));
     if (rc < 0) {
-        warn_limited(&rl_gone, "sending to %s port " ZEND_LONG_FMT ": %s", ZSTR_VAL(ip), port,
+        php_tide_warn_limited(&rl_gone, "sending to %s port " ZEND_LONG_FMT ": %s", ZSTR_VAL(ip), port,
                      tide_strerror(rc));
         RETURN_FALSE;
     }
