@@ -37,6 +37,11 @@ struct tide_link {
     tide_defer_t flush;
     struct tide_link_batch *batch;
     struct tide_link_count *count; /* bytes on their way out (tide_link_queued) */
+    /* Called before batched messages go out, to add what its owner gathered over the turn
+     * (a worker's list of finished requests joins the packet of their replies). */
+    void (*before_flush)(tide_link_t *l, void *arg);
+    void *before_flush_arg;
+    bool in_before_flush;
 };
 
 /* Reads fd (when on_msg is set) and writes to it; owns fd and fd_chan (-1 if none). */

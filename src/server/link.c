@@ -64,6 +64,11 @@ static void on_batch_sent(tide_reactor_t *r, void *udata, ssize_t res)
 static void flush_batch(tide_reactor_t *r, void *udata)
 {
     tide_link_t *l = udata;
+    if (l->before_flush && !l->in_before_flush && l->fd >= 0) {
+        l->in_before_flush = true;
+        l->before_flush(l, l->before_flush_arg);
+        l->in_before_flush = false;
+    }
     link_batch_t *b = l->batch;
     if (!b)
         return;

@@ -124,10 +124,24 @@ static void flush_dones(tide_reactor_t *r, void *udata)
 {
     TIDE_UNUSED(r);
     tide_worker_t *w = udata;
+    size_t n = w->ndones;
+    if (!n)
+        return;
+    w->ndones = 0; /* first: sending may flush the link, which asks for them again */
+    tide_link_send(&w->link, TIDE_MSG_DONE, 0, 0, w->dones, n * sizeof(tide_msg_done_t));
+}
+
+/* Finished requests go out with the replies of the same turn, in their packet: the master
+ * counts a request done before its reply reaches the client (a client that sends again at
+ * once must not find the worker still busy with it). */
+static void dones_before_flush(tide_link_t *l, void *arg)
+{
+    tide_worker_t *w = arg;
+    TIDE_UNUSED(l);
     if (!w->ndones)
         return;
-    tide_link_send(&w->link, TIDE_MSG_DONE, 0, 0, w->dones, w->ndones * sizeof(tide_msg_done_t));
-    w->ndones = 0;
+    tide_reactor_undefer(w->s->r, &w->done_flush);
+    flush_dones(w->s->r, w);
 }
 
 void tide__worker_done(tide_server_t *s, uint64_t session, size_t len)
@@ -517,6 +531,8 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
         worker_free(s);
         return TIDE_SERVER_LEAVE;
     }
+    w->link.before_flush = dones_before_flush;
+    w->link.before_flush_arg = w;
     static const int sigs[] = {SIGTERM, SIGINT};
     for (size_t i = 0; i < 2; i++) {
         int err = 0;

@@ -556,3 +556,43 @@ TEST(send_fd_passes_a_descriptor_with_its_message)
     CHECK_EQ(send_one(sv[1], -1, "x", 1), -EPIPE);
     close(sv[1]);
 }
+
+/* What before_flush adds joins the packet of the messages batched in the turn, after them. */
+static void add_last(tide_link_t *l, void *arg)
+{
+    int *next = arg;
+    char m[32];
+    int n = snprintf(m, sizeof(m), "message %d", *next);
+    CHECK_EQ(tide_link_send(l, 1, (uint64_t)*next, 0, m, (size_t)n), 0);
+    (*next)++;
+}
+
+REACTOR_TEST(link_before_flush_adds_to_the_packet_of_its_turn)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    seqpacket_pair(sv);
+    tide_link_t l;
+    CHECK_EQ(tide_link_open(&l, r, sv[0], -1, NULL, NULL, NULL), 0);
+    int next = 2;
+    l.before_flush = add_last;
+    l.before_flush_arg = &next;
+    counter_t c = {.want = 3, .order_ok = 1};
+    tide_ipc_reader_init(&c.reader, 0);
+    tide_op_t *rd = tide_reactor_recv(r, sv[1], count_packets, &c, NULL);
+    CHECK(rd != NULL);
+    CHECK_EQ(tide_link_send(&l, 1, 0, 0, "message 0", 9), 0);
+    CHECK_EQ(tide_link_send(&l, 1, 1, 0, "message 1", 9), 0);
+    guard(r, 10000, "before_flush");
+    CHECK(tide_reactor_run(r, TIDE_RUN_DEFAULT) >= 0);
+    CHECK_EQ(c.msgs, 3);
+    CHECK(c.order_ok);
+    CHECK_EQ(c.packets, 1); /* the added message rode in the same packet */
+    CHECK_EQ(next, 3);      /* asked once per flush, not again for its own message */
+    tide_reactor_cancel(r, rd);
+    tide_ipc_reader_destroy(&c.reader);
+    tide_link_close(&l);
+    close(sv[1]);
+    CHECK(tide_reactor_run(r, TIDE_RUN_DEFAULT) >= 0);
+    tide_reactor_destroy(r);
+}

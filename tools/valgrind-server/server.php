@@ -24,4 +24,27 @@ $s->on('receive', function ($s, $fd, $rid, $data) {
 $s->on('pipeMessage', function ($s, $src, $msg) { $s->send($msg['fd'], pack('N', 4) . 'pong'); });
 $s->on('packet', function ($s, $data, $info) { $s->sendto($info['address'], $info['port'], $data, $info['server_socket']); });
 $s->on('close', function ($s, $fd) {});
+/* HTTP on a third port: every way a response ends, and the protocol's refusals. */
+$h = $s->listen('127.0.0.1', (int)$argv[2] + 2, Tide\SOCK_TCP);
+$h->set(['open_http_protocol' => true, 'http_header_timeout' => 0.3, 'package_max_length' => 65536,
+         'http_max_header_size' => 4096]);
+$h->on('request', function ($req, $res) use ($s) {
+    $req->header; $req->get; $req->post; $req->cookie; $req->getData();
+    switch ($req->server['request_uri']) {
+    case '/noend': return;
+    case '/throw': throw new LogicException('http boom');
+    case '/chunks': $res->write('a'); $res->write(str_repeat('b', 5000)); $res->end('c'); return;
+    case '/half': $res->write('a'); return;
+    case '/file': $res->sendfile(__FILE__); return;
+    case '/later':
+        $res->detach();
+        $fd = $res->fd;
+        Tide\Timer::after(5, function () use ($s, $fd) { Tide\Http\Response::create($s, $fd)?->end('late'); });
+        return;
+    }
+    $res->status(201);
+    $res->header('X-A', ['1', '2']);
+    $res->cookie('c', 'v', time() + 10, '/', '', false, true, 'Lax');
+    $res->end($req->getContent());
+});
 $s->start();
