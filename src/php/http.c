@@ -11,11 +11,17 @@
 #include "config.h"
 #endif
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "php.h"
 #include "SAPI.h"
+#include "php_open_temporary_file.h"
 #include "php_variables.h"
 #include "ext/standard/url.h"
 #include "php_tide_http.h"
+#include "tide/multipart.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
@@ -29,10 +35,13 @@ enum { P_FD, P_STREAM_ID, P_HEADER, P_SERVER, P_COOKIE, P_GET, P_FILES, P_POST }
 
 typedef struct php_tide_request {
     zend_string *data; /* the request: head, then the body */
+    HashTable *tmp_files; /* uploaded files (paths), removed when the request is done */
     size_t head_len;
     tide_span_t method;
     zend_object std;
 } php_tide_request_t;
+
+static tide_ratelimit_t rl_form;
 
 static php_tide_request_t *request_from(zend_object *obj)
 {
@@ -48,9 +57,24 @@ static zend_object *request_create(zend_class_entry *ce)
     return &r->std;
 }
 
+/* Removes the request's uploaded files (the handler may have renamed them away). */
+static void remove_uploads(php_tide_request_t *r)
+{
+    if (!r->tmp_files)
+        return;
+    zval *path;
+    ZEND_HASH_FOREACH_VAL(r->tmp_files, path) {
+        unlink(Z_STRVAL_P(path));
+    } ZEND_HASH_FOREACH_END();
+    zend_hash_destroy(r->tmp_files);
+    FREE_HASHTABLE(r->tmp_files);
+    r->tmp_files = NULL;
+}
+
 static void request_free(zend_object *obj)
 {
     php_tide_request_t *r = request_from(obj);
+    remove_uploads(r);
     if (r->data)
         zend_string_release(r->data);
     zend_object_std_dtor(obj);
@@ -111,13 +135,137 @@ static bool starts_ci(const char *p, size_t n, const char *prefix)
     return n >= k && strncasecmp(p, prefix, k) == 0;
 }
 
+/* ---- multipart/form-data ---- */
+
+enum { UPLOAD_OK = 0, UPLOAD_INI_SIZE = 1, UPLOAD_NO_FILE = 4, UPLOAD_CANT_WRITE = 7 };
+
+typedef struct form {
+    php_tide_request_t *r;
+    const php_tide_http_opts_t *o;
+    const char *body;
+    zval *post, *files;
+} form_t;
+
+/* "up[a][]" with attribute "name" is "up[name][a][]": PHP's $_FILES shape. */
+static void file_attr(zval *files, const char *field, size_t flen, const char *attr, zval *v)
+{
+    const char *br = memchr(field, '[', flen);
+    size_t base = br ? (size_t)(br - field) : flen;
+    smart_str var = {0};
+    smart_str_appendl(&var, field, base);
+    smart_str_appendc(&var, '[');
+    smart_str_appends(&var, attr);
+    smart_str_appendc(&var, ']');
+    smart_str_appendl(&var, field + base, flen - base);
+    smart_str_0(&var);
+    php_register_variable_ex(ZSTR_VAL(var.s), v, files);
+    smart_str_free(&var);
+}
+
+/* A file part: written to a temporary file of its own (within upload_max_filesize). */
+static void form_file(form_t *f, const tide_multipart_part_t *p, const char *field, size_t flen)
+{
+    const char *fname = f->body + p->filename.off;
+    size_t fnlen = p->filename.len;
+    /* The name without a path, as PHP gives it (the path is full_path). */
+    size_t base = fnlen;
+    while (base > 0 && fname[base - 1] != '/' && fname[base - 1] != '\\')
+        base--;
+    int error = UPLOAD_OK;
+    zend_string *tmp = NULL;
+    if (!fnlen && !p->data.len) {
+        error = UPLOAD_NO_FILE;
+    } else if (f->o->upload_max_filesize && p->data.len > f->o->upload_max_filesize) {
+        error = UPLOAD_INI_SIZE;
+    } else {
+        const char *dir = f->o->upload_tmp_dir[0] ? f->o->upload_tmp_dir : php_get_temporary_directory();
+        tmp = zend_strpprintf(0, "%s/tide-upload-XXXXXX", dir);
+        int fd = mkstemp(ZSTR_VAL(tmp));
+        size_t done = 0;
+        while (fd >= 0 && done < p->data.len) {
+            ssize_t w = write(fd, f->body + p->data.off + done, p->data.len - done);
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        if (fd < 0 || done < p->data.len) {
+            if (fd >= 0)
+                unlink(ZSTR_VAL(tmp));
+            error = UPLOAD_CANT_WRITE;
+            zend_string_release(tmp);
+            tmp = NULL;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    if (tmp) {
+        if (!f->r->tmp_files) {
+            ALLOC_HASHTABLE(f->r->tmp_files);
+            zend_hash_init(f->r->tmp_files, 4, NULL, ZVAL_PTR_DTOR, 0);
+        }
+        zval zp;
+        ZVAL_STR_COPY(&zp, tmp);
+        zend_hash_next_index_insert(f->r->tmp_files, &zp);
+    }
+    zval v;
+    ZVAL_STRINGL(&v, fname + base, fnlen - base);
+    file_attr(f->files, field, flen, "name", &v);
+    ZVAL_STRINGL(&v, fname, fnlen);
+    file_attr(f->files, field, flen, "full_path", &v);
+    ZVAL_STRINGL(&v, f->body + p->content_type.off, p->content_type.len);
+    file_attr(f->files, field, flen, "type", &v);
+    if (tmp)
+        ZVAL_STR(&v, tmp);
+    else
+        ZVAL_EMPTY_STRING(&v);
+    file_attr(f->files, field, flen, "tmp_name", &v);
+    ZVAL_LONG(&v, error);
+    file_attr(f->files, field, flen, "error", &v);
+    ZVAL_LONG(&v, error == UPLOAD_OK ? (zend_long)p->data.len : 0);
+    file_attr(f->files, field, flen, "size", &v);
+}
+
+static int form_part(void *arg, const tide_multipart_part_t *p)
+{
+    form_t *f = arg;
+    if (!p->name.len)
+        return 0;
+    char *field = estrndup(f->body + p->name.off, p->name.len);
+    if (p->has_filename) {
+        form_file(f, p, field, p->name.len);
+    } else {
+        php_register_variable_safe(field, f->body + p->data.off, p->data.len, f->post);
+    }
+    efree(field);
+    return 0;
+}
+
+static void parse_multipart(php_tide_request_t *r, const php_tide_http_opts_t *o,
+                            const char *ct, size_t ctlen, const char *body, size_t n,
+                            zend_object *obj)
+{
+    tide_span_t b;
+    if (!tide_multipart_boundary(ct, ctlen, &b))
+        return;
+    zval post, files;
+    array_init(&post);
+    array_init(&files);
+    form_t f = {r, o, body, &post, &files};
+    if (tide_multipart_parse(body, n, ct + b.off, b.len, form_part, &f) < 0)
+        php_tide_warn_limited(&rl_form, "connection #%lld: a malformed multipart/form-data body "
+                                        "(its parts before the fault are kept)",
+                              (long long)Z_LVAL_P(OBJ_PROP_NUM(obj, P_FD)));
+    set_prop_arr(obj, P_POST, &post);
+    set_prop_arr(obj, P_FILES, &files);
+}
+
 /* ---- a request ---- */
 
 typedef struct http_call {
     tide_server_t *s;
     uint64_t session;
     size_t len;
-    zend_object *response;
+    zend_object *request, *response;
 } http_call_t;
 
 static void request_done(void *arg)
@@ -125,6 +273,8 @@ static void request_done(void *arg)
     http_call_t *c = arg;
     php_tide_response_finish(php_tide_response_from(c->response));
     OBJ_RELEASE(c->response);
+    remove_uploads(request_from(c->request)); /* as PHP does at the end of a request */
+    OBJ_RELEASE(c->request);
     tide_server_done(c->s, c->session, c->len);
     efree(c);
 }
@@ -206,6 +356,10 @@ static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, 
         zval post;
         parse_query(p + h->len, len - h->len, &post);
         set_prop_arr(obj, P_POST, &post);
+    } else if (port->http.parse_post && ct && len > h->len &&
+               starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "multipart/form-data")) {
+        parse_multipart(r, &port->http, Z_STRVAL_P(ct), Z_STRLEN_P(ct), p + h->len, len - h->len,
+                        obj);
     }
     set_prop_arr(obj, P_HEADER, &header);
     return obj;
@@ -231,8 +385,9 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
     ZVAL_OBJ(&args[0], req);
     ZVAL_OBJ(&args[1], res);
     http_call_t *call = emalloc(sizeof(*call));
-    *call = (http_call_t){s, session, len, res};
-    GC_ADDREF(res); /* the call's, released when the request is done */
+    *call = (http_call_t){s, session, len, req, res};
+    GC_ADDREF(req); /* the call's, released when the request is done */
+    GC_ADDREF(res);
     if (srv->o.enable_coroutine) {
         zend_fcall_info_cache fcc = cb->fcc;
         php_tide_coro_spawn_done(&cb->fn, &fcc, args, 2, request_done, call);

@@ -42,6 +42,8 @@ typedef struct php_tide_http_opts {
     bool on;           /* open_http_protocol */
     bool parse_post;   /* http_parse_post */
     bool parse_cookie; /* http_parse_cookie */
+    uint64_t upload_max_filesize;
+    char upload_tmp_dir[1024]; /* "": the system's temporary directory */
     tide_http1_opts_t wire;
 } php_tide_http_opts_t;
 

@@ -77,6 +77,8 @@ static const setting_t settings[] = {
     BOOL("http_parse_cookie", PORT),
     INT("http_max_header_size", PORT, 1024, 1 << 20),
     {"http_header_timeout", PORT, T_DOUBLE, 0, 86400, NULL},
+    {"upload_tmp_dir", PORT, T_STRING, 0, 0, NULL},
+    INT("upload_max_filesize", PORT, 0, 1099511627776.0),
     /* features of later versions */
     LATER_("hook_flags", "runtime hooks"),
     LATER_("task_enable_coroutine", "task workers"),
@@ -85,8 +87,7 @@ static const setting_t settings[] = {
     LATER_("open_http2_protocol", "HTTP/2"),
     LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
     LATER_("http_compression", "HTTP"), LATER_("http_compression_level", "HTTP"),
-    LATER_("http_compression_min_length", "HTTP"), LATER_("upload_tmp_dir", "HTTP"),
-    LATER_("upload_max_filesize", "HTTP"), LATER_("document_root", "HTTP"),
+    LATER_("http_compression_min_length", "HTTP"), LATER_("document_root", "HTTP"),
     LATER_("enable_static_handler", "HTTP"), LATER_("static_handler_locations", "HTTP"),
 
     LATER_("websocket_compression", "WebSocket"),
@@ -361,6 +362,8 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
     zend_long backlog = 512, outsize = 2 << 20, maxlen = 2 << 20, loff = 0, boff = 0, sockbuf = 0;
     zend_long max_head = 16384;
     double head_timeout = 60;
+    zend_long upload_max = 2 << 20;
+    zend_string *upload_dir = NULL;
     bool eof_check = false, eof_split = false, length_check = false, nodelay = false;
     bool http_on = http_default, parse_post = true, parse_cookie = true;
     zend_string *eof = NULL, *ltype = NULL;
@@ -373,8 +376,15 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
         !get(ht, "package_body_offset", &boff) || !get(ht, "open_http_protocol", &http_on) ||
         !get(ht, "http_parse_post", &parse_post) || !get(ht, "http_parse_cookie", &parse_cookie) ||
         !get(ht, "http_max_header_size", &max_head) ||
-        !get(ht, "http_header_timeout", &head_timeout))
+        !get(ht, "http_header_timeout", &head_timeout) ||
+        !get(ht, "upload_max_filesize", &upload_max) || !get(ht, "upload_tmp_dir", &upload_dir))
         return false;
+    if (upload_dir && (ZSTR_LEN(upload_dir) == 0 ||
+                       ZSTR_LEN(upload_dir) >= sizeof(http->upload_tmp_dir))) {
+        zend_value_error("Setting 'upload_tmp_dir' must be a directory path of 1 to %zu bytes",
+                         sizeof(http->upload_tmp_dir) - 1);
+        return false;
+    }
     /* A framing setting turns off the HTTP an Http\Server's port has by default. */
     if (!lookup(ht, "open_http_protocol") && (eof_check || eof_split || length_check))
         http_on = false;
@@ -430,6 +440,10 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
     http->wire.max_head = (size_t)max_head;
     http->wire.max_body = (size_t)maxlen;
     http->wire.head_timeout_ns = (uint64_t)(head_timeout * 1e9);
+    http->upload_max_filesize = (uint64_t)upload_max;
+    http->upload_tmp_dir[0] = 0;
+    if (upload_dir)
+        memcpy(http->upload_tmp_dir, ZSTR_VAL(upload_dir), ZSTR_LEN(upload_dir) + 1);
     p->proto = http_on ? &tide_proto_http1 : NULL;
     p->proto_opts = http_on ? &http->wire : NULL;
     p->buffer_output_size = (size_t)outsize;
