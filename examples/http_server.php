@@ -29,6 +29,10 @@ $server->on('start', function (Tide\Server $s) use ($port) {
     echo "Tide HTTP server on http://127.0.0.1:$port/ (master pid {$s->master_pid})\n";
 });
 
+$server->on('workerStart', function (Tide\Server $s, int $id) {
+    echo "worker #$id ready\n";
+});
+
 $server->on('request', function (Tide\Http\Request $req, Tide\Http\Response $res) use ($server) {
     switch ($req->server['request_uri']) {
     case '/':

@@ -88,12 +88,7 @@ foreach (TIDE_MODES as $mode => $name) {
         CONF);
     $nginx = proc_open(['/usr/sbin/nginx', '-p', $dir, '-c', "$dir/nginx.conf"],
                        [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/out", 'w'], 2 => ['file', "$dir/err", 'w']], $pipes);
-    $npid = proc_get_status($nginx)['pid'];
-    $deadline = microtime(true) + 10;
-    while (!($probe = @stream_socket_client("tcp://127.0.0.1:$nport", $e, $es, 0.2)) && microtime(true) < $deadline) {
-        usleep(20000);
-    }
-    if (!$probe) {
+    if (!tide_wait_listening($nport)) {
         echo "nginx did not start: ", @file_get_contents("$dir/error.log"), @file_get_contents("$dir/err");
     }
     $url = "http://127.0.0.1:$nport";
@@ -123,25 +118,14 @@ foreach (TIDE_MODES as $mode => $name) {
     $srv->stop();
     $gone = curl(['-o', '/dev/null', '-w', '%{http_code}', "$url/after"]);
     echo "$name: with Tide stopped nginx answers $gone\n";
-    posix_kill_safe($npid);
-    proc_close($nginx);
+    proc_terminate($nginx); /* SIGTERM: nginx (no master process) exits at once */
+    proc_close($nginx);     /* and is waited for */
     array_map('unlink', glob("$dir/*.*") ?: []);
     @unlink("$dir/big"); @unlink("$dir/out"); @unlink("$dir/err");
     foreach (['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as $d) @rmdir("$dir/$d");
     @rmdir($dir);
 }
 
-function posix_kill_safe(int $pid): void
-{
-    exec("kill -TERM $pid 2>/dev/null");
-    $deadline = microtime(true) + 5;
-    while (is_dir("/proc/$pid") && microtime(true) < $deadline) {
-        usleep(20000);
-        $st = @file_get_contents("/proc/$pid/stat");
-        if ($st !== false && preg_match('/^\d+ \(.*\) Z/', $st)) break;
-    }
-    exec("kill -KILL $pid 2>/dev/null");
-}
 ?>
 --EXPECT--
 process: HTTP/1.1 200 OK, X-From kept, cookie kept, get {"a":"1","b":["2"]}, real ip 127.0.0.1, host 127.0.0.1

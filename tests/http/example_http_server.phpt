@@ -10,20 +10,8 @@ foreach (TIDE_MODES as $mode => $name) {
     $port = (int) explode(':', stream_socket_get_name($probe, false))[1];
     fclose($probe);
     $srv = new TideServerProc("\$argv = ['x', '$port', '$name'];\nrequire '$example';\n", $mode);
-    $srv->waitFor('Tide HTTP server on');
-    /* The start event comes before the workers listen (MODE_BASE workers open their own
-     * sockets): ready when a request is answered. */
-    $deadline = microtime(true) + 10;
-    do {
-        $c = @stream_socket_client("tcp://127.0.0.1:$port", $errno, $errstr, 1);
-        $ready = false;
-        if ($c) {
-            stream_set_timeout($c, 2);
-            fwrite($c, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            $ready = str_starts_with((string) fread($c, 12), 'HTTP/1.1 200');
-            fclose($c);
-        }
-    } while (!$ready && microtime(true) < $deadline && usleep(20000) === null);
+    /* The start event comes before MODE_BASE workers listen: each worker says when it does. */
+    $srv->waitFor('ready', 2);
     $get = fn($req) => tide_http($port, $req);
     $r = $get("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     echo "$name: / ", $r['status'], ' ', preg_replace('/#\d+ \(pid \d+\)/', '#N (pid P)', $r['body']);
