@@ -135,8 +135,7 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
         zend_string *lower;
         ZEND_HASH_FOREACH_STR_KEY_VAL(r->headers, lower, entry) {
             if (zend_string_equals_literal(lower, "content-length") ||
-                zend_string_equals_literal(lower, "transfer-encoding") ||
-                zend_string_equals_literal(lower, "connection"))
+                zend_string_equals_literal(lower, "transfer-encoding"))
                 continue;
             HashTable *vals = Z_ARRVAL_P(entry);
             zval *name = zend_hash_index_find(vals, 0);
@@ -217,6 +216,19 @@ static bool usable(php_tide_response_t *r)
     }
     if (r->ended) {
         warn("the response has ended already");
+        return false;
+    }
+    return true;
+}
+
+/* Whether the head can still change (status, headers, cookies, or a body that brings its
+ * own head); else a warning. */
+static bool head_open(php_tide_response_t *r)
+{
+    if (!usable(r))
+        return false;
+    if (r->header_sent) {
+        warn("the head was sent by write() already");
         return false;
     }
     return true;
@@ -303,12 +315,8 @@ ZEND_METHOD(Tide_Http_Response, status)
         RETURN_THROWS();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r))
+    if (!head_open(r))
         RETURN_FALSE;
-    if (r->header_sent) {
-        warn("the head was sent by write() already");
-        RETURN_FALSE;
-    }
     r->status = (int)code;
     if (r->reason)
         zend_string_release(r->reason);
@@ -405,23 +413,24 @@ ZEND_METHOD(Tide_Http_Response, header)
         } ZEND_HASH_FOREACH_END();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r) || r->header_sent) {
-        if (r->header_sent && !r->ended)
-            warn("the head was sent by write() already");
+    if (!head_open(r)) {
         zval_ptr_dtor(&vals);
         RETURN_FALSE;
     }
-    headers_of(r);
     zend_string *lower = zend_string_tolower(key);
     if (zend_string_equals_literal(lower, "connection")) {
-        /* Connection: close is honoured; the rest is the server's to say. */
+        /* Connection: close is honoured; the header itself is the server's to write. */
         zval *v;
-        ZEND_HASH_FOREACH_VAL(Z_ARRVAL(vals), v) {
-            if (Z_STR_P(v) != Z_STR(zname) && strcasestr(Z_STRVAL_P(v), "close"))
+        zend_ulong i;
+        ZEND_HASH_FOREACH_NUM_KEY_VAL(Z_ARRVAL(vals), i, v) {
+            if (i > 0 && strcasestr(Z_STRVAL_P(v), "close"))
                 r->keep_alive = false;
         } ZEND_HASH_FOREACH_END();
+        zval_ptr_dtor(&vals);
+        zend_string_release(lower);
+        RETURN_TRUE;
     }
-    zend_hash_update(r->headers, lower, &vals);
+    zend_hash_update(headers_of(r), lower, &vals);
     zend_string_release(lower);
     RETURN_TRUE;
 }
@@ -468,7 +477,7 @@ static void cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw)
         }
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r) || r->header_sent)
+    if (!head_open(r))
         RETURN_FALSE;
     smart_str *c = &r->cookies;
     smart_str_appends(c, "Set-Cookie: ");
@@ -615,12 +624,8 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
         Z_PARAM_LONG(length)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r))
+    if (!head_open(r))
         RETURN_FALSE;
-    if (r->header_sent) {
-        warn("the head was sent by write() already");
-        RETURN_FALSE;
-    }
     if (offset < 0 || length < 0) {
         zend_argument_value_error(offset < 0 ? 2 : 3, "must be 0 or more");
         RETURN_THROWS();
@@ -690,7 +695,7 @@ ZEND_METHOD(Tide_Http_Response, redirect)
         RETURN_THROWS();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!usable(r) || r->header_sent)
+    if (!head_open(r))
         RETURN_FALSE;
     r->status = (int)code;
     zval vals;

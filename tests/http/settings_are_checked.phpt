@@ -1,0 +1,39 @@
+--TEST--
+HTTP settings are checked by set() and Port::set(): bounds and types of http_max_header_size, http_header_timeout, upload_max_filesize and upload_tmp_dir, HTTP next to a framing setting, keys of later features; an Http\Server's ports speak HTTP unless a framing setting says otherwise
+--FILE--
+<?php
+$s = new Tide\Http\Server('127.0.0.1', 0, Tide\MODE_BASE);
+$try = function (string $what, callable $f) {
+    try {
+        $f();
+        echo "$what: accepted\n";
+    } catch (Throwable $e) {
+        echo "$what: ", get_class($e), ": ", $e->getMessage(), "\n";
+    }
+};
+$try('header size too small', fn() => $s->set(['http_max_header_size' => 100]));
+$try('header size as a string', fn() => $s->set(['http_max_header_size' => '8k']));
+$try('negative header timeout', fn() => $s->set(['http_header_timeout' => -1]));
+$try('negative upload size', fn() => $s->set(['upload_max_filesize' => -1]));
+$try('empty upload dir', fn() => $s->set(['upload_tmp_dir' => '']));
+$try('HTTP next to eof framing', fn() => $s->set(['open_http_protocol' => true, 'open_eof_split' => true]));
+$try('compression', fn() => $s->set(['http_compression' => true]));
+$try('static files', fn() => $s->set(['document_root' => '/tmp']));
+$try('valid ones', fn() => $s->set(['http_max_header_size' => 4096, 'http_header_timeout' => 0.5,
+    'upload_max_filesize' => 0, 'upload_tmp_dir' => '/tmp', 'http_parse_post' => false]));
+$raw = $s->listen('127.0.0.1', 0, Tide\SOCK_TCP);
+$try('a port with its own framing', fn() => $raw->set(['open_eof_split' => true, 'package_eof' => "\n"]));
+echo "settings kept: ", json_encode($s->setting), "\n";
+?>
+--EXPECT--
+header size too small: ValueError: Setting 'http_max_header_size' must be between 1024 and 1048576, 100 given
+header size as a string: ValueError: Setting 'http_max_header_size' must be an integer, string given
+negative header timeout: ValueError: Setting 'http_header_timeout' must be between 0 and 86400, -1 given
+negative upload size: ValueError: Setting 'upload_max_filesize' must be between 0 and 1099511627776, -1 given
+empty upload dir: ValueError: Setting 'upload_tmp_dir' must be a directory path of 1 to 1023 bytes
+HTTP next to eof framing: ValueError: Setting 'open_http_protocol' cannot be on with a framing setting ('open_eof_check', 'open_eof_split', 'open_length_check')
+compression: Tide\Exception: Setting 'http_compression': HTTP compression is not available in this version of Tide
+static files: Tide\Exception: Setting 'document_root': the static file handler is not available in this version of Tide
+valid ones: accepted
+a port with its own framing: accepted
+settings kept: {"http_max_header_size":4096,"http_header_timeout":0.5,"upload_max_filesize":0,"upload_tmp_dir":"\/tmp","http_parse_post":false}
