@@ -2,8 +2,8 @@ dnl Tide: a coroutine-based resident network server for PHP.
 dnl   phpize && ./configure && make
 dnl Tested with PHP 8.2 and 8.4, non-thread-safe (NTS) builds, on Linux. A thread-safe (ZTS)
 dnl PHP is refused: Tide keeps process-wide state (one reactor, one set of signal handlers).
-dnl Needs liburing (>= 2.3), found with pkg-config. (HTTP/2, TLS and compression will add
-dnl nghttp2, OpenSSL and zlib when code uses them.)
+dnl Needs liburing (>= 2.3) and zlib (HTTP compression), found with pkg-config. (HTTP/2 and
+dnl TLS will add nghttp2 and OpenSSL when code uses them.)
 
 PHP_ARG_ENABLE([tide],
   [whether to enable Tide],
@@ -42,12 +42,13 @@ if test "$PHP_TIDE" != "no"; then
   TIDE_REQUIRE([LIBURING], [liburing >= 2.3], [liburing-dev])
   AC_DEFINE_UNQUOTED([TIDE_LIBURING_VERSION], ["`$PKG_CONFIG --modversion liburing`"],
     [liburing version built against])
+  TIDE_REQUIRE([ZLIB], [zlib], [zlib1g-dev])
 
   TIDE_CORE="src/core/alloc.c src/core/error.c src/core/log.c src/core/heap.c \
     src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c src/core/signal.c \
     src/core/filepool.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
-  TIDE_PROTO="src/proto/frame.c src/proto/http1.c src/proto/multipart.c"
+  TIDE_PROTO="src/proto/frame.c src/proto/http1.c src/proto/multipart.c src/proto/compress.c"
   TIDE_SERVER="src/server/ipc.c src/server/msg.c src/server/conntab.c src/server/engine.c \
     src/server/sock.c src/server/link.c src/server/manager.c src/server/dispatch.c \
     src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c \

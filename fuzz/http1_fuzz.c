@@ -4,13 +4,16 @@
  * where the input is cut into two feeds, the rest is what a client sent. Checked: no crash,
  * no UB, and every request handed out parses again as a complete head within the message,
  * with the body (content-length, or the decoded chunks) in the rest, and no more bytes
- * handed out than were sent.
+ * handed out than were sent. The Accept-Encoding and Content-Type of each request also go
+ * through the compression negotiation (src/proto/compress.c), which must answer a known
+ * coding.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tide/common.h"
+#include "tide/compress.h"
 #include "tide/http1.h"
 
 static size_t total_in, total_out;
@@ -26,6 +29,15 @@ static int on_message(void *ctx, const char *data, size_t len)
         abort();
     if (h.body == TIDE_HTTP1_BODY_NONE && len != (size_t)n)
         abort();
+    const tide_http1_header_t *ae = tide_http1_find(&h, data, "accept-encoding");
+    if (ae) {
+        tide_coding_t c = tide_accept_coding(data + ae->value.off, ae->value.len);
+        if (c != TIDE_CODING_NONE && c != TIDE_CODING_GZIP && c != TIDE_CODING_DEFLATE)
+            abort();
+    }
+    const tide_http1_header_t *ct = tide_http1_find(&h, data, "content-type");
+    if (ct)
+        (void)tide_compressible_type(data + ct->value.off, ct->value.len);
     total_out += len;
     return TIDE_PROTO_TAKEN;
 }

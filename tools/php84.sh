@@ -26,7 +26,7 @@ root=${TIDE_PHP84_ROOT:-/var/cache/tide/trixie-php84}
 root=${root%/}
 MARK=.tide-php84-chroot # in chroots this script made (only those does it ever delete)
 # What the build needs, and what the tests use (ss, from iproute2: framing_backlog.phpt).
-PACKAGES=php8.4-cli,php8.4-dev,liburing-dev,pkg-config,make,gcc,libc6-dev,iproute2,curl,nginx
+PACKAGES=php8.4-cli,php8.4-dev,liburing-dev,zlib1g-dev,pkg-config,make,gcc,libc6-dev,iproute2,curl,nginx
 
 log() { printf '==> php84: %s\n' "$*" >&2; }
 die() { echo "php84: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -61,7 +61,7 @@ remove_tree() {
 # True when $1 holds what a run needs.
 chroot_ok() {
     [[ -x $1/usr/bin/php8.4 && -x $1/usr/bin/phpize && -x $1/usr/bin/make ]] &&
-        chroot "$1" /bin/sh -c 'gcc --version && pkg-config --exists "liburing >= 2.3" &&
+        chroot "$1" /bin/sh -c 'gcc --version && pkg-config --exists "liburing >= 2.3" && pkg-config --exists zlib &&
             command -v ss && command -v curl && test -x /usr/sbin/nginx' \
             >/dev/null 2>&1
 }
@@ -95,7 +95,7 @@ make_chroot() {
     fi
     if ! chroot_ok "$tmp"; then
         remove_tree "$tmp"
-        die "the new chroot lacks php8.4, phpize, make, gcc, liburing, ss, curl or nginx"
+        die "the new chroot lacks php8.4, phpize, make, gcc, liburing, zlib, ss, curl or nginx"
     fi
     rm -f "$tmp.log"
     echo "made by tools/php84.sh on $(date -u +%FT%TZ) from $m" >"$tmp/$MARK"

@@ -380,6 +380,13 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
     bool head = h.method.len == 4 && memcmp(data + h.method.off, "HEAD", 4) == 0;
     zend_object *req = make_request(srv, port, session, data, len, &h);
     zend_object *res = php_tide_response_new(s, session, h.keep_alive, h.version == 10, head);
+    if (port->http.compression) {
+        php_tide_response_t *r = php_tide_response_from(res);
+        const tide_http1_header_t *ae = tide_http1_find(&h, data, "accept-encoding");
+        r->coding = ae ? tide_accept_coding(data + ae->value.off, ae->value.len) : TIDE_CODING_NONE;
+        r->level = port->http.compression_level;
+        r->min_length = port->http.compression_min_length;
+    }
 
     zval args[2];
     ZVAL_OBJ(&args[0], req);

@@ -6,6 +6,14 @@
  * worker's privileges. Content-Length, Transfer-Encoding and Connection are the
  * response's own: set by header(), they are ignored (Connection: close is honoured).
  *
+ * Compression (http_compression): a body goes out as gzip or deflate when the request
+ * accepts one, the port has it on, and the body is worth it: a type that compresses (text,
+ * JSON, XML, JavaScript, SVG...), at least http_compression_min_length bytes when it is
+ * whole, no Content-Encoding or Content-Range set by the handler, and not the answer to a
+ * HEAD request, a 204, 206 or 304. A whole body that does not shrink goes as it is. A body
+ * sent by write() is compressed piece by piece, each piece flushed so that the client can
+ * decode it at once (server-sent events keep working). sendfile() sends the file as it is.
+ *
  * Wrong use is an error naming the culprit: a header name that is not a token, or a value
  * with CR, LF or NUL, is a ValueError (a header injection otherwise); a status outside
  * 100..999 too. Using a response that has ended is Swoole's false with a warning.
@@ -51,6 +59,7 @@ static void response_free(zend_object *obj)
         FREE_HASHTABLE(r->headers);
     }
     smart_str_free(&r->cookies);
+    tide_deflate_free(r->z);
     zend_object_std_dtor(obj);
 }
 
@@ -153,6 +162,13 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
     }
     if (r->cookies.s)
         smart_str_append(out, r->cookies.s);
+    if (r->encoding) {
+        smart_str_appends(out, "Content-Encoding: ");
+        smart_str_appends(out, tide_coding_name(r->coding));
+        smart_str_appends(out, "\r\n");
+    }
+    if (r->vary)
+        smart_str_appends(out, "Vary: Accept-Encoding\r\n");
     if (!has_header(r, "server"))
         smart_str_appends(out, "Server: Tide\r\n");
     if (!has_header(r, "date")) {
@@ -177,6 +193,95 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
     }
     smart_str_appends(out, "\r\n");
     r->header_sent = true;
+}
+
+/* ---- compression ---- */
+
+/* The first value of a header the handler set, or NULL. */
+static zval *header_value(const php_tide_response_t *r, const char *lower, size_t n)
+{
+    zval *entry = r->headers ? zend_hash_str_find(r->headers, lower, n) : NULL;
+    return entry ? zend_hash_index_find(Z_ARRVAL_P(entry), 1) : NULL;
+}
+
+/* Whether the body could go compressed, whatever this client accepts (then the head says
+ * Vary: Accept-Encoding). length: the whole body's, or -1 for one streamed by write(). */
+static bool compressible(const php_tide_response_t *r, int64_t length)
+{
+    if (!r->level || r->head || bodiless(r->status) || r->status == 206)
+        return false;
+    if (length >= 0 && (uint64_t)length < r->min_length)
+        return false;
+    if (has_header(r, "content-encoding") || has_header(r, "content-range"))
+        return false;
+    zval *ct = header_value(r, "content-type", 12);
+    return tide_compressible_type(ct ? Z_STRVAL_P(ct) : NULL, ct ? Z_STRLEN_P(ct) : 0);
+}
+
+static bool to_str(void *arg, const char *p, size_t n)
+{
+    smart_str_appendl((smart_str *)arg, p, n);
+    return true;
+}
+
+/* One stream per coding for whole bodies, reset between them: zlib's state (about 256 KiB)
+ * is made once per worker, not once per response. */
+static tide_deflate_t *whole_streams[3];
+
+static bool compress_whole(const php_tide_response_t *r, const char *body, size_t len,
+                           smart_str *out)
+{
+    tide_deflate_t **slot = &whole_streams[r->coding];
+    if (*slot && tide_deflate_level(*slot) != r->level) {
+        tide_deflate_free(*slot);
+        *slot = NULL;
+    }
+    if (!*slot && !(*slot = tide_deflate_new(r->coding, r->level)))
+        return false;
+    tide_deflate_reset(*slot);
+    return tide_deflate_run(*slot, body, len, true, to_str, out) == 0;
+}
+
+void php_tide_response_mshutdown(void)
+{
+    for (size_t i = 0; i < sizeof(whole_streams) / sizeof(whole_streams[0]); i++) {
+        tide_deflate_free(whole_streams[i]);
+        whole_streams[i] = NULL;
+    }
+}
+
+/* "<size in hex>\r\n<bytes>\r\n" */
+static void append_chunk(smart_str *out, const char *p, size_t n)
+{
+    char size[24];
+    int k = snprintf(size, sizeof(size), "%zx\r\n", n);
+    smart_str_appendl(out, size, (size_t)k);
+    smart_str_appendl(out, p, n);
+    smart_str_appends(out, "\r\n");
+}
+
+/* A piece of a streamed body as it goes on the wire: compressed when the head said so, in
+ * a chunk unless HTTP/1.0. finish: the body's last piece. False when zlib failed. */
+static bool append_piece(php_tide_response_t *r, smart_str *out, const char *p, size_t n,
+                         bool finish)
+{
+    smart_str z = {0};
+    if (r->encoding) {
+        if (tide_deflate_run(r->z, p, n, finish, to_str, &z) < 0) {
+            smart_str_free(&z);
+            return false;
+        }
+        p = z.s ? ZSTR_VAL(z.s) : "";
+        n = z.s ? ZSTR_LEN(z.s) : 0;
+    }
+    if (n) {
+        if (r->chunked)
+            append_chunk(out, p, n);
+        else
+            smart_str_appendl(out, p, n);
+    }
+    smart_str_free(&z);
+    return true;
 }
 
 /* A rate-limited warning for a response that cannot go out. */
@@ -236,28 +341,36 @@ static bool head_open(php_tide_response_t *r)
 
 static bool end_with(php_tide_response_t *r, const char *body, size_t len)
 {
-    smart_str out = {0};
-    bool ok;
+    smart_str out = {0}, z = {0};
+    bool ok = true;
     if (!r->header_sent) {
+        r->vary = compressible(r, (int64_t)len);
+        if (r->vary && r->coding && compress_whole(r, body, len, &z) && z.s &&
+            ZSTR_LEN(z.s) < len) {
+            r->encoding = true;
+            body = ZSTR_VAL(z.s);
+            len = ZSTR_LEN(z.s);
+        }
         build_head(r, &out, bodiless(r->status) ? 0 : (int64_t)len);
         if (!r->head && !bodiless(r->status))
             smart_str_appendl(&out, body, len);
-    } else if (r->chunked) {
-        if (len && !r->head) {
-            char size[24];
-            int n = snprintf(size, sizeof(size), "%zx\r\n", len);
-            smart_str_appendl(&out, size, (size_t)n);
-            smart_str_appendl(&out, body, len);
-            smart_str_appends(&out, "\r\n");
-        }
-        if (!r->head)
+    } else if (!r->head && !bodiless(r->status)) {
+        /* The rest of a body write() began: its last piece, then the end of the chunks. */
+        if ((len || r->encoding) && !append_piece(r, &out, body, len, true)) {
+            warn("connection #%llu: compressing the response failed",
+                 (unsigned long long)r->session);
+            r->keep_alive = false; /* the body cannot end properly */
+            ok = false;
+        } else if (r->chunked) {
             smart_str_appends(&out, "0\r\n\r\n");
-    } else if (len && !r->head) {
-        smart_str_appendl(&out, body, len); /* HTTP/1.0: unframed, ends with the connection */
+        }
     }
     r->ended = true;
-    ok = !out.s || send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s));
+    tide_deflate_free(r->z);
+    r->z = NULL;
+    ok = (!out.s || send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s))) && ok;
     smart_str_free(&out);
+    smart_str_free(&z);
     close_if_done(r);
     return ok;
 }
@@ -555,18 +668,16 @@ ZEND_METHOD(Tide_Http_Response, write)
     smart_str out = {0};
     if (!r->header_sent) {
         r->chunked = !r->http10;
+        r->vary = compressible(r, -1);
+        if (r->vary && r->coding)
+            r->encoding = (r->z = tide_deflate_new(r->coding, r->level)) != NULL;
         build_head(r, &out, -1);
     }
-    if (!r->head && !bodiless(r->status)) {
-        if (r->chunked) {
-            char size[24];
-            int n = snprintf(size, sizeof(size), "%zx\r\n", ZSTR_LEN(data));
-            smart_str_appendl(&out, size, (size_t)n);
-            smart_str_append(&out, data);
-            smart_str_appends(&out, "\r\n");
-        } else {
-            smart_str_append(&out, data);
-        }
+    if (!r->head && !bodiless(r->status) &&
+        !append_piece(r, &out, ZSTR_VAL(data), ZSTR_LEN(data), false)) {
+        smart_str_free(&out);
+        warn("connection #%llu: compressing the response failed", (unsigned long long)r->session);
+        RETURN_FALSE;
     }
     bool ok = !out.s || send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s));
     smart_str_free(&out);

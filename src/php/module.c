@@ -56,6 +56,7 @@ static PHP_MSHUTDOWN_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
     php_tide_coro_mshutdown();
+    php_tide_response_mshutdown();
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;
 }

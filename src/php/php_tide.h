@@ -125,6 +125,8 @@ void php_tide_timer_forget_all(void);
 /* Tide\Timer::clearAll(): a stopping server worker drops its timers. */
 void php_tide_timer_clear_all(void);
 int php_tide_server_minit(INIT_FUNC_ARGS);
+/* Frees what HTTP responses keep per process (the compression streams). */
+void php_tide_response_mshutdown(void);
 void php_tide_server_rshutdown(void);
 
 #endif

@@ -11,6 +11,7 @@
 #define PHP_TIDE_HTTP_H
 
 #include "php_tide_server.h"
+#include "tide/compress.h"
 #include "zend_smart_str.h"
 
 typedef struct php_tide_response {
@@ -27,6 +28,14 @@ typedef struct php_tide_response {
     bool header_sent;
     bool ended;
     bool detached;
+    /* compression: what the request accepts (NONE when the port has it off), the port's
+     * level and minimum length, and, for a body streamed by write(), its stream */
+    tide_coding_t coding;
+    int level;
+    size_t min_length;
+    bool vary;            /* the body could be compressed: the head says Vary: Accept-Encoding */
+    bool encoding;        /* the head says Content-Encoding: the body goes through zlib */
+    tide_deflate_t *z;
     zend_object std;
 } php_tide_response_t;
 

@@ -43,6 +43,9 @@ typedef struct php_tide_http_opts {
     bool parse_post;   /* http_parse_post */
     bool parse_cookie; /* http_parse_cookie */
     uint64_t upload_max_filesize;
+    bool compression;          /* http_compression */
+    int compression_level;     /* http_compression_level: 1..9 */
+    size_t compression_min_length;
     char upload_tmp_dir[1024]; /* "": the system's temporary directory */
     tide_http1_opts_t wire;
 } php_tide_http_opts_t;

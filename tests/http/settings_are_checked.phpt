@@ -1,5 +1,5 @@
 --TEST--
-HTTP settings are checked by set() and Port::set(): bounds and types of http_max_header_size, http_header_timeout, upload_max_filesize and upload_tmp_dir, HTTP next to a framing setting, keys of later features; an Http\Server's ports speak HTTP unless a framing setting says otherwise
+HTTP settings are checked by set() and Port::set(): bounds and types of http_max_header_size, http_header_timeout, upload_max_filesize, upload_tmp_dir and the http_compression ones, HTTP next to a framing setting, keys of later features; an Http\Server's ports speak HTTP unless a framing setting says otherwise
 --FILE--
 <?php
 $s = new Tide\Http\Server('127.0.0.1', 0, Tide\MODE_BASE);
@@ -17,7 +17,10 @@ $try('negative header timeout', fn() => $s->set(['http_header_timeout' => -1]));
 $try('negative upload size', fn() => $s->set(['upload_max_filesize' => -1]));
 $try('empty upload dir', fn() => $s->set(['upload_tmp_dir' => '']));
 $try('HTTP next to eof framing', fn() => $s->set(['open_http_protocol' => true, 'open_eof_split' => true]));
-$try('compression', fn() => $s->set(['http_compression' => true]));
+$try('compression level 0', fn() => $s->set(['http_compression_level' => 0]));
+$try('compression level 10', fn() => $s->set(['http_compression_level' => 10]));
+$try('compression as a string', fn() => $s->set(['http_compression' => 'gzip']));
+$try('negative compression min length', fn() => $s->set(['http_compression_min_length' => -1]));
 $try('static files', fn() => $s->set(['document_root' => '/tmp']));
 $try('valid ones', fn() => $s->set(['http_max_header_size' => 4096, 'http_header_timeout' => 0.5,
     'upload_max_filesize' => 0, 'upload_tmp_dir' => '/tmp', 'http_parse_post' => false]));
@@ -32,7 +35,10 @@ negative header timeout: ValueError: Setting 'http_header_timeout' must be betwe
 negative upload size: ValueError: Setting 'upload_max_filesize' must be between 0 and 1099511627776, -1 given
 empty upload dir: ValueError: Setting 'upload_tmp_dir' must be a directory path of 1 to 1023 bytes
 HTTP next to eof framing: ValueError: Setting 'open_http_protocol' cannot be on with a framing setting ('open_eof_check', 'open_eof_split', 'open_length_check')
-compression: Tide\Exception: Setting 'http_compression': HTTP compression is not available in this version of Tide
+compression level 0: ValueError: Setting 'http_compression_level' must be between 1 and 9, 0 given
+compression level 10: ValueError: Setting 'http_compression_level' must be between 1 and 9, 10 given
+compression as a string: ValueError: Setting 'http_compression' must be a bool, string given
+negative compression min length: ValueError: Setting 'http_compression_min_length' must be between 0 and 2147483647, -1 given
 static files: Tide\Exception: Setting 'document_root': the static file handler is not available in this version of Tide
 valid ones: accepted
 a port with its own framing: accepted
