@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# HTTP hello world on this machine, in one run: nginx `return 200` (the ceiling), nginx +
-# php-fpm, Tide MODE_BASE and MODE_PROCESS, and nginx -> Tide (proxy_pass, upstream
-# keepalive). wrk -t1 -c$C -d${D}s --latency against each, $ROUNDS rounds; per row the
-# median requests/s, its p99 latency, and the server's CPU per request (utime+stime of every
-# process of the server, nginx's and php-fpm's included, over the round, divided by the
-# requests wrk completed). One worker process each (php-fpm: two children, as it blocks).
+# HTTP on this machine, in one run: nginx `return 200` (the ceiling); nginx + php-fpm
+# (opcache on) with hello.php and with a generated "framework boot" (bench/framework_gen.php:
+# 300 class files, 300 services, 60 routes, booted on every request); Tide MODE_BASE and
+# MODE_PROCESS hello on io_uring and on epoll; Tide with the same framework booted once per
+# worker; and nginx -> Tide (proxy_pass, upstream keepalive). wrk -t1 -c$C -d${D}s --latency
+# against each, $ROUNDS rounds; per row the median requests/s, its p99 latency, and the
+# server's CPU per request (utime+stime of every process of the server, nginx's and
+# php-fpm's included, over the round, divided by the requests wrk completed). One worker
+# process each (php-fpm: two children, as it blocks).
 #
 #   bench/http.sh                     (after ./dev build; needs nginx, php8.2-fpm, wrk)
 #   C=256 D=8 ROUNDS=3 bench/http.sh
@@ -91,8 +94,11 @@ ng=$(nginx_conf "$np" 'return 200 "hello";')
 results+=("$(row "nginx return 200" "$np" "$ng")")
 kill "$ng"
 
-# nginx + php-fpm (two children, static)
+# nginx + php-fpm (two children, static, opcache on as in production), hello.php and the
+# framework's front controller
 echo '<?php echo "hello";' >"$tmp/hello.php"
+php bench/framework_gen.php "$tmp/fw" >/dev/null
+chmod -R a+rX "$tmp/fw"
 fp=$(free_port)
 cat >"$tmp/fpm.conf" <<CONF
 [global]
@@ -106,31 +112,50 @@ listen = 127.0.0.1:$fp
 pm = static
 pm.max_children = 2
 CONF
-php-fpm8.2 -n -y "$tmp/fpm.conf" >/dev/null 2>&1 &
+php-fpm8.2 -n -d zend_extension=opcache.so -d opcache.enable=1 -y "$tmp/fpm.conf" >/dev/null 2>&1 &
 fpm=$!
 pids+=("$fpm")
-np=$(free_port)
-ng=$(nginx_conf "$np" "include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME $tmp/hello.php; fastcgi_pass 127.0.0.1:$fp;")
-results+=("$(row "nginx + php-fpm" "$np" "$ng" "$fpm")")
-kill "$ng" "$fpm"
+for app in hello.php fw/index.php; do
+    np=$(free_port)
+    ng=$(nginx_conf "$np" "include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME $tmp/$app; fastcgi_pass 127.0.0.1:$fp;")
+    [[ $app == hello.php ]] && name="nginx + php-fpm hello" || name="nginx + php-fpm framework"
+    results+=("$(row "$name" "$np" "$ng" "$fpm")")
+    kill "$ng"
+done
+kill "$fpm"
 
-for mode in base process; do
+# Tide: hello on both backends, the framework, nginx in front.
+tide_rows() { # MODE BACKEND SCRIPT [ARGS...]
+    local mode=$1 backend=$2 script=$3
+    shift 3
     tp=$(free_port)
-    php -n -d extension="$TIDE_SO" bench/http_hello.php "$mode" "$tp" 1 >"$tmp/tide.out" 2>&1 &
+    TIDE_REACTOR=$backend php -n -d extension="$TIDE_SO" "$script" "$mode" "$tp" 1 "$@" \
+        >"$tmp/tide.out" 2>&1 &
     tide=$!
     pids+=("$tide")
     wait_http "$tp"
-    results+=("$(row "Tide MODE_${mode^^}" "$tp" "$tide")")
-    if [[ $mode == process ]]; then
-        np=$(free_port)
-        ng=$(nginx_conf "$np" "proxy_pass http://tide; proxy_http_version 1.1; proxy_set_header Connection \"\";" \
-            "upstream tide { server 127.0.0.1:$tp; keepalive 64; }")
-        results+=("$(row "nginx -> Tide MODE_PROCESS" "$np" "$ng" "$tide")")
-        kill "$ng"
-    fi
+}
+for backend in io_uring epoll; do
+    for mode in base process; do
+        tide_rows "$mode" "$backend" bench/http_hello.php
+        results+=("$(row "Tide MODE_${mode^^} hello, $backend" "$tp" "$tide")")
+        kill "$tide"
+        wait "$tide" 2>/dev/null || true
+    done
+done
+for mode in base process; do
+    tide_rows "$mode" io_uring bench/http_framework.php "$tmp/fw"
+    results+=("$(row "Tide MODE_${mode^^} framework" "$tp" "$tide")")
     kill "$tide"
     wait "$tide" 2>/dev/null || true
 done
+tide_rows process io_uring bench/http_hello.php
+np=$(free_port)
+ng=$(nginx_conf "$np" "proxy_pass http://tide; proxy_http_version 1.1; proxy_set_header Connection \"\";" \
+    "upstream tide { server 127.0.0.1:$tp; keepalive 64; }")
+results+=("$(row "nginx -> Tide MODE_PROCESS hello" "$np" "$ng" "$tide")")
+kill "$ng" "$tide"
+wait "$tide" 2>/dev/null || true
 
 echo "wrk -t1 -c$C -d${D}s, median of $ROUNDS rounds, $(nproc) cores, $(uname -r)"
 echo
