@@ -573,6 +573,12 @@ bool php_tide_coro_suspendable(const char *what)
     return true;
 }
 
+bool php_tide_coro_can_suspend(void)
+{
+    return TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))) && !collecting &&
+           !zend_fiber_switch_blocked();
+}
+
 void php_tide_coro_waits_on(const char *what)
 {
     /* Only the name: where it waits is read from its frames if a report needs it. */

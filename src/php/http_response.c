@@ -289,21 +289,87 @@ static tide_ratelimit_t rl_warn;
 
 #define warn(...) php_tide_warn_limited(&rl_warn, __VA_ARGS__)
 
-/* Sends bytes on the response's connection; false with a warning. */
+/* A response larger than the connection's output buffer goes in pieces of at most this
+ * share of buffer_output_size, each when there is room for it. */
+#define PIECE_SHARE 2
+/* A client that takes no byte of a large response for this long is given up on. */
+#define STALL_NS (60 * 1000000000LL)
+
+/* Waits (the coroutine sleeps) until the connection's output queue has room, or the client
+ * has taken nothing for STALL_NS. *queued: what was queued at the last try; *stalled: the
+ * time spent waiting since the queue last shrank. False when the coroutine must not wait
+ * any more (the wait was long enough, or the coroutine is being torn down). */
+static bool wait_room(uint64_t queued, uint64_t *last_queued, int64_t *stalled, int64_t *step)
+{
+    if (queued < *last_queued) {
+        *stalled = 0; /* the client took some: wait again from the start */
+        *step = 1000000;
+    }
+    *last_queued = queued;
+    if (*stalled >= STALL_NS)
+        return false;
+    php_tide_coro_waits_on("Tide\\Http\\Response (the client to read)");
+    int rc = tide_coro_sleep(TIDE_G(sched), *step);
+    if (rc == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        return false;
+    }
+    *stalled += *step;
+    if (*step < 20000000)
+        *step *= 2; /* 1 ms, doubling to 20 ms: a fast client is not kept waiting */
+    return true;
+}
+
+/*
+ * Sends bytes on the response's connection; false with a warning. What does not fit the
+ * output buffer (buffer_output_size) goes in pieces: inside a coroutine each piece waits
+ * until the client has read enough for it, so a response of any size goes out through a
+ * bounded buffer; outside one (enable_coroutine off) a response that does not fit fails.
+ */
 static bool send_out(php_tide_response_t *r, const char *data, size_t len)
 {
-    uint64_t queued = 0;
-    int rc = tide_server_send(r->s, r->session, data, len, &queued);
-    if (rc == 0)
-        return true;
-    if (rc == TIDE_EFULL)
-        warn("connection #%llu: the response (%zu bytes) does not fit the output buffer "
-             "(buffer_output_size; %llu bytes queued)",
-             (unsigned long long)r->session, len, (unsigned long long)queued);
-    else
-        warn("connection #%llu: %s", (unsigned long long)r->session,
-             rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
-    return false;
+    size_t limit = 0; /* buffer_output_size, read when a send is first refused */
+    uint64_t last_queued = UINT64_MAX;
+    int64_t stalled = 0, step = 1000000;
+    while (len) {
+        size_t n = limit && len > limit ? limit / PIECE_SHARE : len;
+        uint64_t queued = 0;
+        int rc = tide_server_send(r->s, r->session, data, n, &queued);
+        if (rc == 0) {
+            data += n;
+            len -= n;
+            continue;
+        }
+        if (rc == TIDE_EFULL && !limit) {
+            tide_conninfo_t info;
+            const tide_port_t *port = tide_conntab_snapshot(&r->s->tab, r->session, &info)
+                                          ? tide_server_port_of(r->s, &info)
+                                          : NULL;
+            limit = port && port->buffer_output_size >= PIECE_SHARE ? port->buffer_output_size
+                                                                    : PIECE_SHARE;
+            if (n > limit)
+                continue; /* again, in pieces */
+        }
+        if (rc == TIDE_EFULL && php_tide_coro_can_suspend() &&
+            wait_room(queued, &last_queued, &stalled, &step))
+            continue;
+        if (rc == TIDE_EFULL && EG(exception))
+            return false; /* torn down while waiting */
+        if (rc == TIDE_EFULL && stalled >= STALL_NS) {
+            warn("connection #%llu: the client read nothing of the response for %d s: closed",
+                 (unsigned long long)r->session, (int)(STALL_NS / 1000000000LL));
+            tide_server_close(r->s, r->session, true);
+        } else if (rc == TIDE_EFULL) {
+            warn("connection #%llu: the response (%zu bytes) does not fit the output buffer "
+                 "(buffer_output_size; %llu bytes queued), and only a coroutine can wait for room",
+                 (unsigned long long)r->session, len, (unsigned long long)queued);
+        } else {
+            warn("connection #%llu: %s", (unsigned long long)r->session,
+                 rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
+        }
+        return false;
+    }
+    return true;
 }
 
 static void close_if_done(php_tide_response_t *r)

@@ -101,6 +101,9 @@ bool php_tide_coro_required(const char *what);
  * (destructors before PHP 8.4, tick functions, pcntl signal handlers). For calls that
  * suspend. */
 bool php_tide_coro_suspendable(const char *what);
+/* Whether a coroutine runs that may suspend here (php_tide_coro_suspendable without the
+ * exception). */
+bool php_tide_coro_can_suspend(void);
 /* Records where and on what the running coroutine waits (for the deadlock report). */
 void php_tide_coro_waits_on(const char *what);
 /* After a wait returned TIDE_EKILLED: throws the graceful exit that unwinds the coroutine. */
