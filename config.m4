@@ -48,7 +48,8 @@ if test "$PHP_TIDE" != "no"; then
     src/core/idmap.c src/core/reactor.c src/core/uring.c src/core/epoll.c src/core/signal.c \
     src/core/filepool.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
-  TIDE_PROTO="src/proto/frame.c src/proto/http1.c src/proto/multipart.c src/proto/compress.c"
+  TIDE_PROTO="src/proto/frame.c src/proto/http1.c src/proto/multipart.c src/proto/compress.c \
+    src/proto/http_static.c"
   TIDE_SERVER="src/server/ipc.c src/server/msg.c src/server/conntab.c src/server/engine.c \
     src/server/sock.c src/server/link.c src/server/manager.c src/server/dispatch.c \
     src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c \
@@ -56,7 +57,7 @@ if test "$PHP_TIDE" != "no"; then
   TIDE_PHP="src/php/module.c src/php/error.c src/php/loop.c src/php/timer.c \
     src/php/coroutine.c src/php/channel.c src/php/server.c src/php/server_port.c \
     src/php/server_settings.c src/php/server_events.c src/php/server_conn.c \
-    src/php/server_process.c src/php/http.c src/php/http_response.c"
+    src/php/server_process.c src/php/http.c src/php/http_response.c src/php/http_static.c"
 
   dnl Link-time optimisation: a request crosses the layers (core, server, php) in separate
   dnl files, and LTO inlines those calls (bench/RESULTS.md: 6-7% of a pipelined request

@@ -372,6 +372,8 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
     tide_http1_head_t h;
     /* The engine parsed and checked it already: this only finds the spans again. */
     long hl = tide_http1_parse_head(data, len, len, &h);
+    if (hl > 0 && port->http.static_on && php_tide_http_static(srv, port, session, data, len, &h))
+        return;
     php_tide_cb_t *cb = php_tide_port_cb(srv, port->p.index, EV_REQUEST);
     if (hl <= 0 || !cb) {
         tide_server_done(s, session, len);

@@ -82,25 +82,13 @@ zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep
 /* ---- the head ---- */
 
 /* "Thu, 04 Dec 2026 18:30:00 GMT" (RFC 9110, 5.6.7), remade once a second. */
-static const char *http_date(time_t t, char *buf, size_t len)
+const char *php_tide_http_date_now(void)
 {
-    static const char days[] = "SunMonTueWedThuFriSat";
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(buf, len, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday,
-             tm.tm_mday, months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-             tm.tm_sec);
-    return buf;
-}
-
-static const char *date_now(void)
-{
-    static char buf[40];
+    static char buf[TIDE_HTTP_DATE_LEN];
     static time_t at = -1;
     time_t now = (time_t)tide_unix_time();
     if (now != at) {
-        http_date(now, buf, sizeof(buf));
+        tide_http_date(now, buf, sizeof(buf));
         at = now;
     }
     return buf;
@@ -173,7 +161,7 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
         smart_str_appends(out, "Server: Tide\r\n");
     if (!has_header(r, "date")) {
         smart_str_appends(out, "Date: ");
-        smart_str_appends(out, date_now());
+        smart_str_appends(out, php_tide_http_date_now());
         smart_str_appends(out, "\r\n");
     }
     if (!has_header(r, "content-type") && !bodiless(r->status))
@@ -662,11 +650,11 @@ static void cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw)
     smart_str_appends(c, "Set-Cookie: ");
     smart_str_append(c, name);
     smart_str_appendc(c, '=');
-    char date[40];
+    char date[TIDE_HTTP_DATE_LEN];
     if (!value || !ZSTR_LEN(value)) {
         /* PHP's way to delete a cookie. */
         smart_str_appends(c, "deleted; expires=");
-        smart_str_appends(c, http_date(1, date, sizeof(date)));
+        smart_str_appends(c, tide_http_date(1, date, sizeof(date)));
         smart_str_appends(c, "; Max-Age=0");
     } else {
         if (raw) {
@@ -678,7 +666,7 @@ static void cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw)
         }
         if (expires > 0) {
             smart_str_appends(c, "; expires=");
-            smart_str_appends(c, http_date((time_t)expires, date, sizeof(date)));
+            smart_str_appends(c, tide_http_date(expires, date, sizeof(date)));
             zend_long age = expires - (zend_long)tide_unix_time();
             smart_str_appends(c, "; Max-Age=");
             smart_str_append_long(c, age > 0 ? age : 0);
@@ -763,33 +751,6 @@ ZEND_METHOD(Tide_Http_Response, end)
     RETURN_BOOL(end_with(r, body ? ZSTR_VAL(body) : "", body ? ZSTR_LEN(body) : 0));
 }
 
-/* A MIME type for a file name's extension (the common ones; else octet-stream). */
-static const char *mime_of(const char *name)
-{
-    static const struct {
-        const char *ext, *type;
-    } types[] = {
-        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css"}, {"js", "text/javascript"}, {"mjs", "text/javascript"},
-        {"json", "application/json"}, {"txt", "text/plain; charset=utf-8"},
-        {"xml", "application/xml"}, {"svg", "image/svg+xml"}, {"png", "image/png"},
-        {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"},
-        {"webp", "image/webp"}, {"ico", "image/vnd.microsoft.icon"}, {"avif", "image/avif"},
-        {"woff", "font/woff"}, {"woff2", "font/woff2"}, {"ttf", "font/ttf"},
-        {"pdf", "application/pdf"}, {"zip", "application/zip"}, {"gz", "application/gzip"},
-        {"mp4", "video/mp4"}, {"webm", "video/webm"}, {"mp3", "audio/mpeg"},
-        {"wasm", "application/wasm"}, {"csv", "text/csv"}, {"md", "text/markdown"},
-    };
-    const char *dot = strrchr(name, '.');
-    const char *slash = strrchr(name, '/');
-    if (!dot || (slash && dot < slash))
-        return "application/octet-stream";
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (strcasecmp(dot + 1, types[i].ext) == 0)
-            return types[i].type;
-    return "application/octet-stream";
-}
-
 ZEND_METHOD(Tide_Http_Response, sendfile)
 {
     zend_string *file;
@@ -830,7 +791,7 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
         zval vals, v;
         array_init(&vals);
         add_next_index_string(&vals, "Content-Type");
-        ZVAL_STRING(&v, mime_of(ZSTR_VAL(file)));
+        ZVAL_STRING(&v, tide_mime_type(ZSTR_VAL(file), ZSTR_LEN(file)));
         zend_hash_next_index_insert(Z_ARRVAL(vals), &v);
         zend_hash_str_update(headers_of(r), "content-type", 12, &vals);
     }

@@ -6,12 +6,14 @@
  *                    core's message to the request event
  *   http_response.c  Tide\Http\Response: status, headers, cookies, the body (whole,
  *                    chunked, or a file), and the 500 for a request left unanswered
+ *   http_static.c    the static file handler (document_root), before the request handler
  */
 #ifndef PHP_TIDE_HTTP_H
 #define PHP_TIDE_HTTP_H
 
 #include "php_tide_server.h"
 #include "tide/compress.h"
+#include "tide/http_static.h"
 #include "zend_smart_str.h"
 
 typedef struct php_tide_response {
@@ -52,5 +54,13 @@ zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep
 /* A response its handler left without end(): answered 500 (unless detached). */
 void php_tide_response_finish(php_tide_response_t *r);
 void php_tide_response_minit(zend_class_entry *ce);
+/* The Date header's value for now, remade once a second. */
+const char *php_tide_http_date_now(void);
+
+/* The static file handler (http_static.c): answers a GET or HEAD request from the port's
+ * document_root when the path is its to serve; true when it answered (the request is done
+ * then), false when the request goes to the request handler. */
+bool php_tide_http_static(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
+                          const char *data, size_t len, const tide_http1_head_t *h);
 
 #endif

@@ -37,6 +37,8 @@ typedef struct php_tide_cb {
 
 typedef struct php_tide_server php_tide_server_t;
 
+#define PHP_TIDE_STATIC_LOCATIONS 32
+
 /* What a port speaking HTTP was set to. */
 typedef struct php_tide_http_opts {
     bool on;           /* open_http_protocol */
@@ -47,6 +49,15 @@ typedef struct php_tide_http_opts {
     int compression_level;     /* http_compression_level: 1..9 */
     size_t compression_min_length;
     char upload_tmp_dir[1024]; /* "": the system's temporary directory */
+    /* the static file handler: enable_static_handler, document_root (its real path), and
+     * static_handler_locations (paths packed in locations, none: every path) */
+    bool static_on;
+    char document_root[1024];
+    int static_root_fd;    /* document_root opened by this process (-1: not yet) */
+    pid_t static_root_pid; /* the process that opened it */
+    uint32_t nlocations;
+    uint16_t location_off[PHP_TIDE_STATIC_LOCATIONS], location_len[PHP_TIDE_STATIC_LOCATIONS];
+    char locations[2048];
     tide_http1_opts_t wire;
 } php_tide_http_opts_t;
 

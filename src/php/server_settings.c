@@ -14,14 +14,16 @@
 #endif
 
 #include <math.h>
+#include <limits.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "php.h"
 #include "php_tide_server.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-typedef enum { T_INT, T_BOOL, T_DOUBLE, T_STRING, T_BACKEND } type_t;
+typedef enum { T_INT, T_BOOL, T_DOUBLE, T_STRING, T_ARRAY, T_BACKEND } type_t;
 typedef enum { SERVER, PORT, LATER, IGNORED } scope_t;
 
 typedef struct setting {
@@ -82,6 +84,9 @@ static const setting_t settings[] = {
     BOOL("http_compression", PORT),
     INT("http_compression_level", PORT, 1, 9),
     INT("http_compression_min_length", PORT, 0, 2147483647),
+    {"document_root", PORT, T_STRING, 0, 0, NULL},
+    BOOL("enable_static_handler", PORT),
+    {"static_handler_locations", PORT, T_ARRAY, 0, 0, NULL},
     /* features of later versions */
     LATER_("hook_flags", "runtime hooks"),
     LATER_("task_enable_coroutine", "task workers"),
@@ -89,9 +94,6 @@ static const setting_t settings[] = {
     LATER_("io_uring_sqpoll", "an SQPOLL ring"),
     LATER_("open_http2_protocol", "HTTP/2"),
     LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
-    LATER_("document_root", "the static file handler"),
-    LATER_("enable_static_handler", "the static file handler"),
-    LATER_("static_handler_locations", "the static file handler"),
 
     LATER_("websocket_compression", "WebSocket"),
     LATER_("open_websocket_ping_frame", "WebSocket"),
@@ -236,6 +238,11 @@ static bool get(HashTable *ht, const char *key, void *out)
             return bad_type(s, v, "a string");
         *(zend_string **)out = Z_STR_P(v); /* borrowed from the settings array */
         return true;
+    case T_ARRAY:
+        if (Z_TYPE_P(v) != IS_ARRAY)
+            return bad_type(s, v, "an array");
+        *(HashTable **)out = Z_ARRVAL_P(v); /* borrowed from the settings array */
+        return true;
     case T_BACKEND: {
         tide_backend_t b;
         if (Z_TYPE_P(v) != IS_STRING || tide_backend_parse(Z_STRVAL_P(v), &b) < 0) {
@@ -359,6 +366,64 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     return true;
 }
 
+/* document_root, enable_static_handler and static_handler_locations into http; false with
+ * a ValueError naming the setting. */
+static bool static_settings(php_tide_http_opts_t *http, zend_string *root, bool on,
+                            HashTable *locations)
+{
+    http->static_on = false;
+    http->document_root[0] = 0;
+    http->static_root_fd = -1;
+    http->static_root_pid = 0;
+    http->nlocations = 0;
+    if (root) {
+        char real[PATH_MAX];
+        struct stat st;
+        if (!ZSTR_LEN(root) || !realpath(ZSTR_VAL(root), real) || stat(real, &st) < 0 ||
+            !S_ISDIR(st.st_mode)) {
+            zend_value_error("Setting 'document_root' must be an existing directory, '%s' is not",
+                             ZSTR_VAL(root));
+            return false;
+        }
+        if (strlen(real) >= sizeof(http->document_root)) {
+            zend_value_error("Setting 'document_root' must be a path of at most %zu bytes",
+                             sizeof(http->document_root) - 1);
+            return false;
+        }
+        strcpy(http->document_root, real);
+    }
+    if (on && !root) {
+        zend_value_error("Setting 'enable_static_handler' needs 'document_root'");
+        return false;
+    }
+    http->static_on = on;
+    if (!locations)
+        return true;
+    zval *v;
+    size_t used = 0;
+    ZEND_HASH_FOREACH_VAL(locations, v) {
+        if (Z_TYPE_P(v) != IS_STRING || Z_STRVAL_P(v)[0] != '/' ||
+            memchr(Z_STRVAL_P(v), 0, Z_STRLEN_P(v))) {
+            zend_value_error("Setting 'static_handler_locations' must be a list of paths that "
+                             "start with '/'");
+            return false;
+        }
+        if (http->nlocations == PHP_TIDE_STATIC_LOCATIONS ||
+            used + Z_STRLEN_P(v) > sizeof(http->locations)) {
+            zend_value_error("Setting 'static_handler_locations' holds at most %d paths of %zu "
+                             "bytes in all",
+                             PHP_TIDE_STATIC_LOCATIONS, sizeof(http->locations));
+            return false;
+        }
+        memcpy(http->locations + used, Z_STRVAL_P(v), Z_STRLEN_P(v));
+        http->location_off[http->nlocations] = (uint16_t)used;
+        http->location_len[http->nlocations] = (uint16_t)Z_STRLEN_P(v);
+        http->nlocations++;
+        used += Z_STRLEN_P(v);
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
 bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t *http,
                             bool http_default)
 {
@@ -371,6 +436,9 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
      * CPU of level 6), bodies of 20 bytes or more. */
     bool compression = true;
     zend_long level = 1, min_length = 20;
+    zend_string *docroot = NULL;
+    bool static_on = false;
+    HashTable *locations = NULL;
     bool eof_check = false, eof_split = false, length_check = false, nodelay = false;
     bool http_on = http_default, parse_post = true, parse_cookie = true;
     zend_string *eof = NULL, *ltype = NULL;
@@ -386,7 +454,11 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
         !get(ht, "http_header_timeout", &head_timeout) ||
         !get(ht, "upload_max_filesize", &upload_max) || !get(ht, "upload_tmp_dir", &upload_dir) ||
         !get(ht, "http_compression", &compression) || !get(ht, "http_compression_level", &level) ||
-        !get(ht, "http_compression_min_length", &min_length))
+        !get(ht, "http_compression_min_length", &min_length) ||
+        !get(ht, "document_root", &docroot) || !get(ht, "enable_static_handler", &static_on) ||
+        !get(ht, "static_handler_locations", &locations))
+        return false;
+    if (!static_settings(http, docroot, static_on, locations))
         return false;
     if (upload_dir && (ZSTR_LEN(upload_dir) == 0 ||
                        ZSTR_LEN(upload_dir) >= sizeof(http->upload_tmp_dir))) {
