@@ -65,7 +65,7 @@ foreach (TIDE_MODES as $mode => $name) {
     $off = (int) $m[1];
     $text = str_repeat("Tide compresses text bodies. ", 200);
 
-    $get = function (string $path, string $ae = null, string $method = 'GET', int $port = 0) use ($srv) {
+    $get = function (string $path, ?string $ae = null, string $method = 'GET', int $port = 0) use ($srv) {
         return tide_http($port ?: $srv->port, "$method $path HTTP/1.1\r\nHost: x\r\n"
             . ($ae === null ? '' : "Accept-Encoding: $ae\r\n") . "\r\n");
     };

@@ -105,7 +105,7 @@ ValueError: Tide\Http\Response::rawcookie(): Argument #2 ($value) must not conta
 ValueError: Tide\Http\Response::redirect(): Argument #2 ($http_code) must be a redirection status (300 to 399), 200 given
 ValueError: Tide\Http\Response::write(): Argument #1 ($data) must not be empty (an empty chunk would end the body)
 process: redirect: 301 /elsewhere
-process: file: text/css 15 'body{color:red}'
+process: file: text/css; charset=utf-8 15 'body{color:red}'
 process: HEAD file: 15 ''
 process: part: text/plain 'color'
 process: detached: 200 'answered later, writable true'
@@ -122,7 +122,7 @@ ValueError: Tide\Http\Response::rawcookie(): Argument #2 ($value) must not conta
 ValueError: Tide\Http\Response::redirect(): Argument #2 ($http_code) must be a redirection status (300 to 399), 200 given
 ValueError: Tide\Http\Response::write(): Argument #1 ($data) must not be empty (an empty chunk would end the body)
 base: redirect: 301 /elsewhere
-base: file: text/css 15 'body{color:red}'
+base: file: text/css; charset=utf-8 15 'body{color:red}'
 base: HEAD file: 15 ''
 base: part: text/plain 'color'
 base: detached: 200 'answered later, writable true'
