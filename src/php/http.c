@@ -43,6 +43,53 @@ typedef struct php_tide_request {
 
 static tide_ratelimit_t rl_form;
 
+/* The keys of Request::$server, and its most common values, interned once: a request
+ * allocates and hashes none of them. */
+enum {
+    K_REQUEST_METHOD, K_REQUEST_URI, K_PATH_INFO, K_QUERY_STRING, K_SERVER_PROTOCOL,
+    K_REMOTE_ADDR, K_REMOTE_PORT, K_SERVER_PORT, K_REQUEST_TIME, K_REQUEST_TIME_FLOAT,
+    V_HTTP10, V_HTTP11, V_GET, V_HEAD, V_POST, K_COUNT
+};
+static const char *const interned_names[K_COUNT] = {
+    "request_method", "request_uri", "path_info", "query_string", "server_protocol",
+    "remote_addr", "remote_port", "server_port", "request_time", "request_time_float",
+    "HTTP/1.0", "HTTP/1.1", "GET", "HEAD", "POST",
+};
+static zend_string *interned[K_COUNT];
+
+static void put_str(HashTable *ht, int key, const char *p, size_t n)
+{
+    zval v;
+    ZVAL_STRINGL_FAST(&v, p, n);
+    zend_hash_add_new(ht, interned[key], &v);
+}
+
+static void put_interned(HashTable *ht, int key, int value)
+{
+    zval v;
+    ZVAL_INTERNED_STR(&v, interned[value]);
+    zend_hash_add_new(ht, interned[key], &v);
+}
+
+static void put_long(HashTable *ht, int key, zend_long n)
+{
+    zval v;
+    ZVAL_LONG(&v, n);
+    zend_hash_add_new(ht, interned[key], &v);
+}
+
+/* The method as an interned string when it is a common one, else -1. */
+static int common_method(const char *p, size_t n)
+{
+    if (n == 3 && memcmp(p, "GET", 3) == 0)
+        return V_GET;
+    if (n == 4 && memcmp(p, "POST", 4) == 0)
+        return V_POST;
+    if (n == 4 && memcmp(p, "HEAD", 4) == 0)
+        return V_HEAD;
+    return -1;
+}
+
 static php_tide_request_t *request_from(zend_object *obj)
 {
     return (php_tide_request_t *)((char *)obj - XtOffsetOf(php_tide_request_t, std));
@@ -320,23 +367,30 @@ static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, 
 
     /* server */
     zval server;
-    array_init_size(&server, 12);
-    add_assoc_stringl(&server, "request_method", p + h->method.off, h->method.len);
-    add_assoc_stringl(&server, "request_uri", p + h->path.off, h->path.len);
-    add_assoc_stringl(&server, "path_info", p + h->path.off, h->path.len);
+    array_init_size(&server, 16);
+    HashTable *sv = Z_ARRVAL(server);
+    int m = common_method(p + h->method.off, h->method.len);
+    if (m >= 0)
+        put_interned(sv, K_REQUEST_METHOD, m);
+    else
+        put_str(sv, K_REQUEST_METHOD, p + h->method.off, h->method.len);
+    put_str(sv, K_REQUEST_URI, p + h->path.off, h->path.len);
+    put_str(sv, K_PATH_INFO, p + h->path.off, h->path.len);
     if (h->query.len || memchr(p + h->target.off, '?', h->target.len))
-        add_assoc_stringl(&server, "query_string", p + h->query.off, h->query.len);
-    add_assoc_string(&server, "server_protocol", h->version == 10 ? "HTTP/1.0" : "HTTP/1.1");
+        put_str(sv, K_QUERY_STRING, p + h->query.off, h->query.len);
+    put_interned(sv, K_SERVER_PROTOCOL, h->version == 10 ? V_HTTP10 : V_HTTP11);
     tide_conninfo_t info;
     if (tide_conntab_snapshot(&srv->core.tab, session, &info)) {
-        add_assoc_string(&server, "remote_addr", (char *)info.remote_ip);
-        add_assoc_long(&server, "remote_port", info.remote_port);
+        put_str(sv, K_REMOTE_ADDR, (char *)info.remote_ip, strlen((char *)info.remote_ip));
+        put_long(sv, K_REMOTE_PORT, info.remote_port);
     }
-    add_assoc_long(&server, "server_port", port->p.port);
+    put_long(sv, K_SERVER_PORT, port->p.port);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    add_assoc_long(&server, "request_time", (zend_long)ts.tv_sec);
-    add_assoc_double(&server, "request_time_float", (double)ts.tv_sec + ts.tv_nsec / 1e9);
+    put_long(sv, K_REQUEST_TIME, (zend_long)ts.tv_sec);
+    zval tf;
+    ZVAL_DOUBLE(&tf, (double)ts.tv_sec + ts.tv_nsec / 1e9);
+    zend_hash_add_new(sv, interned[K_REQUEST_TIME_FLOAT], &tf);
     set_prop_arr(obj, P_SERVER, &server);
 
     if (h->query.len) {
@@ -449,6 +503,8 @@ ZEND_METHOD(Tide_Http_Request, getMethod)
 
 void php_tide_http_minit(void)
 {
+    for (int i = 0; i < K_COUNT; i++)
+        interned[i] = zend_string_init_interned(interned_names[i], strlen(interned_names[i]), 1);
     php_tide_http_server_ce = register_class_Tide_Http_Server(php_tide_server_ce);
     php_tide_http_request_ce = register_class_Tide_Http_Request();
     php_tide_http_request_ce->create_object = request_create;
