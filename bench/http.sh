@@ -6,8 +6,10 @@
 # worker; and nginx -> Tide (proxy_pass, upstream keepalive). wrk -t1 -c$C -d${D}s --latency
 # against each, $ROUNDS rounds; per row the median requests/s, its p99 latency, and the
 # server's CPU per request (utime+stime of every process of the server, nginx's and
-# php-fpm's included, over the round, divided by the requests wrk completed). One worker
-# process each (php-fpm: two children, as it blocks).
+# php-fpm's included, over the round, divided by the requests wrk completed, and the part
+# of it spent in the kernel, stime). One worker process each (php-fpm: two children, as it
+# blocks). All servers run at once and the rounds go round-robin over the rows; the "vs
+# nginx" ratios are the medians of each round's ratio to that round's nginx row.
 #
 #   bench/http.sh                     (after ./dev build; needs nginx, php8.2-fpm, wrk)
 #   C=256 D=8 ROUNDS=3 bench/http.sh
@@ -65,34 +67,30 @@ CONF
     echo "$!"
 }
 
-# One row: NAME PORT PID... (the processes whose trees are the server)
-row() {
-    local name=$1 port=$2
-    shift 2
-    local roots=("$@") r rps p99 cpu
-    wrk -t1 -c"$C" -d2s "http://127.0.0.1:$port/" >/dev/null 2>&1 # warm-up
-    : >"$tmp/rounds"
-    for r in $(seq "$ROUNDS"); do
-        local t0=0 t1=0 p
-        for p in "${roots[@]}"; do t0=$((t0 + $(ticks "$p"))); done
-        wrk -t1 -c"$C" -d"${D}s" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
-        for p in "${roots[@]}"; do t1=$((t1 + $(ticks "$p"))); done
-        local reqs
-        reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk")
-        rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk")
-        p99=$(awk '$1 == "99%" {print $2}' "$tmp/wrk")
-        cpu=$(awk -v a="$t0" -v b="$t1" -v n="$reqs" -v hz="$HZ" 'BEGIN {printf "%.2f", (b - a) / hz / n * 1e6}')
-        echo "$rps $p99 $cpu" >>"$tmp/rounds"
-    done
-    # The median round by requests/s.
-    sort -n "$tmp/rounds" | awk -v n="$ROUNDS" -v name="$name" 'NR == int((n + 1) / 2) {print name "|" $1 "|" $2 "|" $3}'
+# The rows: NAME|PORT|PID... (the processes whose trees are the server). All servers run
+# at once (an idle one costs nothing) and the rounds go round-robin over the rows, so that
+# the drift of this VM over minutes hits every row alike; ratios are taken within a round.
+rows=()
+add_row() { local IFS='|'; rows+=("$*"); }
+
+# One round of one row: "req/s p99 cpu-us/request sys-us/request" on stdout.
+measure() {
+    local port=$1
+    shift
+    local t0=0 t1=0 s0=0 s1=0 p reqs
+    for p in "$@"; do t0=$((t0 + $(ticks "$p"))); s0=$((s0 + $(sys_ticks "$p"))); done
+    wrk -t1 -c"$C" -d"${D}s" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
+    for p in "$@"; do t1=$((t1 + $(ticks "$p"))); s1=$((s1 + $(sys_ticks "$p"))); done
+    reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk")
+    awk -v a="$t0" -v b="$t1" -v c="$s0" -v d="$s1" -v n="$reqs" -v hz="$HZ" \
+        -v rps="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk")" \
+        -v p99="$(awk '$1 == "99%" {print $2}' "$tmp/wrk")" \
+        'BEGIN {printf "%s %s %.3f %.3f\n", rps, p99, (b - a) / hz / n * 1e6, (d - c) / hz / n * 1e6}'
 }
 
-results=()
 np=$(free_port)
 ng=$(nginx_conf "$np" 'return 200 "hello";')
-results+=("$(row "nginx return 200" "$np" "$ng")")
-kill "$ng"
+add_row "nginx return 200" "$np" "$ng"
 
 # nginx + php-fpm (two children, static, opcache on as in production), hello.php and the
 # framework's front controller
@@ -119,52 +117,78 @@ for app in hello.php fw/index.php; do
     np=$(free_port)
     ng=$(nginx_conf "$np" "include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME $tmp/$app; fastcgi_pass 127.0.0.1:$fp;")
     [[ $app == hello.php ]] && name="nginx + php-fpm hello" || name="nginx + php-fpm framework"
-    results+=("$(row "$name" "$np" "$ng" "$fpm")")
-    kill "$ng"
+    add_row "$name" "$np" "$ng" "$fpm"
 done
-kill "$fpm"
 
-# Tide: hello on both backends, the framework, nginx in front.
-tide_rows() { # MODE BACKEND SCRIPT [ARGS...]
+# Tide: hello on both backends, the framework, nginx in front. One worker each.
+tide_server() { # MODE BACKEND SCRIPT [ARGS...]: sets tp and tide
     local mode=$1 backend=$2 script=$3
     shift 3
     tp=$(free_port)
     TIDE_REACTOR=$backend php -n -d extension="$TIDE_SO" "$script" "$mode" "$tp" 1 "$@" \
-        >"$tmp/tide.out" 2>&1 &
+        >"$tmp/tide.$tp.out" 2>&1 &
     tide=$!
     pids+=("$tide")
     wait_http "$tp"
 }
 for backend in io_uring epoll; do
     for mode in base process; do
-        tide_rows "$mode" "$backend" bench/http_hello.php
-        results+=("$(row "Tide MODE_${mode^^} hello, $backend" "$tp" "$tide")")
-        kill "$tide"
-        wait "$tide" 2>/dev/null || true
+        tide_server "$mode" "$backend" bench/http_hello.php
+        add_row "Tide MODE_${mode^^} hello, $backend" "$tp" "$tide"
+        [[ $mode == process && $backend == io_uring ]] && { proxied=$tp; proxied_pid=$tide; }
     done
 done
 for mode in base process; do
-    tide_rows "$mode" io_uring bench/http_framework.php "$tmp/fw"
-    results+=("$(row "Tide MODE_${mode^^} framework" "$tp" "$tide")")
-    kill "$tide"
-    wait "$tide" 2>/dev/null || true
+    tide_server "$mode" io_uring bench/http_framework.php "$tmp/fw"
+    add_row "Tide MODE_${mode^^} framework" "$tp" "$tide"
 done
-tide_rows process io_uring bench/http_hello.php
 np=$(free_port)
 ng=$(nginx_conf "$np" "proxy_pass http://tide; proxy_http_version 1.1; proxy_set_header Connection \"\";" \
-    "upstream tide { server 127.0.0.1:$tp; keepalive 64; }")
-results+=("$(row "nginx -> Tide MODE_PROCESS hello" "$np" "$ng" "$tide")")
-kill "$ng" "$tide"
-wait "$tide" 2>/dev/null || true
+    "upstream tide { server 127.0.0.1:$proxied; keepalive 64; }")
+add_row "nginx -> Tide MODE_PROCESS hello" "$np" "$ng" "$proxied_pid"
 
-echo "wrk -t1 -c$C -d${D}s, median of $ROUNDS rounds, $(nproc) cores, $(uname -r)"
-echo
-echo "| server | requests/s | vs nginx | p99 | CPU µs/request | vs nginx |"
-echo "|---|---|---|---|---|---|"
-base_rps=$(echo "${results[0]}" | cut -d'|' -f2)
-base_cpu=$(echo "${results[0]}" | cut -d'|' -f4)
-for r in "${results[@]}"; do
-    IFS='|' read -r name rps p99 cpu <<<"$r"
-    awk -v n="$name" -v r="$rps" -v p="$p99" -v c="$cpu" -v br="$base_rps" -v bc="$base_cpu" \
-        'BEGIN {printf "| %s | %.0f | %.2f× | %s | %.2f | %.2f× |\n", n, r, r / br, p, c, c / bc}'
+for i in "${!rows[@]}"; do
+    IFS='|' read -r -a f <<<"${rows[$i]}"
+    wrk -t1 -c"$C" -d2s "http://127.0.0.1:${f[1]}/" >/dev/null 2>&1 # warm-up
+    : >"$tmp/r.$i"
 done
+for r in $(seq "$ROUNDS"); do
+    for i in "${!rows[@]}"; do
+        IFS='|' read -r -a f <<<"${rows[$i]}"
+        measure "${f[1]}" "${f[@]:2}" >>"$tmp/r.$i"
+    done
+done
+
+echo "wrk -t1 -c$C -d${D}s, median of $ROUNDS rounds (round-robin over the rows), $(nproc) cores, $(uname -r)"
+echo
+echo "| server | requests/s | vs nginx | p99 | CPU µs/request | vs nginx | of it in the kernel |"
+echo "|---|---|---|---|---|---|---|"
+for i in "${!rows[@]}"; do
+    IFS='|' read -r -a f <<<"${rows[$i]}"
+    echo "${f[0]}"
+done | php -r '
+    $tmp = $argv[1];
+    $med = function (array $v) { sort($v); return $v[intdiv(count($v) - 1, 2)]; };
+    $rows = [];
+    foreach (explode("\n", trim(stream_get_contents(STDIN))) as $i => $name) {
+        $rows[$i] = ["name" => $name, "rounds" => array_map(fn($l) => explode(" ", $l),
+            file("$tmp/r.$i", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES))];
+    }
+    $base = $rows[0]["rounds"];
+    foreach ($rows as $row) {
+        $r = $row["rounds"];
+        $rps = array_column($r, 0);
+        $cpu = array_column($r, 2);
+        /* the p99 of the median round by requests/s */
+        $order = $rps;
+        asort($order);
+        $mid = array_keys($order)[intdiv(count($order) - 1, 2)];
+        $rr = $rc = [];
+        foreach ($r as $k => $x) {
+            $rr[] = $x[0] / $base[$k][0];
+            $rc[] = $x[2] / $base[$k][2];
+        }
+        printf("| %s | %.0f | %.2f× | %s | %.2f | %.2f× | %.2f |\n", $row["name"], $med($rps),
+            $med($rr), $r[$mid][1], $med($cpu), $med($rc), $med(array_column($r, 3)));
+    }
+' "$tmp"

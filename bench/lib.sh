@@ -22,3 +22,15 @@ ticks() {
     done
     echo "$sum"
 }
+
+# Clock ticks of system (kernel) CPU (stime) used so far by a process tree.
+sys_ticks() {
+    local sum=0 p f
+    for p in $(tree "$1"); do
+        [[ -r /proc/$p/stat ]] || continue
+        f=$(sed 's/.*) //' /proc/"$p"/stat)
+        set -- $f
+        sum=$((sum + ${13}))
+    done
+    echo "$sum"
+}
