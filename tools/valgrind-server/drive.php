@@ -24,11 +24,13 @@ for ($i = 0; $i < 400; $i++) {
     $u = stream_socket_client("udp://127.0.0.1:" . ($port + 1));
     fwrite($u, "dgram $i"); stream_set_timeout($u, 1); fread($u, 100);
 }
-/* HTTP: good, pipelined, chunked, refused, and too slow. */
+/* HTTP: good, pipelined, chunked, compressed, large, static, refused, and too slow. */
 $hreqs = [
     "GET /?a=1&b[]=2 HTTP/1.1\r\nHost: x\r\nCookie: k=v; z=%20\r\n\r\nGET /chunks HTTP/1.1\r\nHost: x\r\n\r\nHEAD /file HTTP/1.1\r\nHost: x\r\n\r\nGET /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     "POST /p HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=1\r\n4\r\n&b=2\r\n0\r\n\r\nGET /noend HTTP/1.1\r\nHost: x\r\n\r\nGET /throw HTTP/1.1\r\nHost: x\r\n\r\nGET /later HTTP/1.0\r\n\r\n",
     "GET /half HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /gz HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\nGET /gzchunks HTTP/1.1\r\nHost: x\r\nAccept-Encoding: deflate\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "GET /server.php HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9\r\n\r\nGET /drive.php HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\n\r\nGET /%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\nHEAD /server.php HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 999999\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: x\r\nX: " . str_repeat('a', 5000) . "\r\n\r\n",

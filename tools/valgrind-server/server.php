@@ -24,10 +24,12 @@ $s->on('receive', function ($s, $fd, $rid, $data) {
 $s->on('pipeMessage', function ($s, $src, $msg) { $s->send($msg['fd'], pack('N', 4) . 'pong'); });
 $s->on('packet', function ($s, $data, $info) { $s->sendto($info['address'], $info['port'], $data, $info['server_socket']); });
 $s->on('close', function ($s, $fd) {});
-/* HTTP on a third port: every way a response ends, and the protocol's refusals. */
+/* HTTP on a third port: every way a response ends (compressed, larger than the output
+ * buffer, static files), and the protocol's refusals. */
 $h = $s->listen('127.0.0.1', (int)$argv[2] + 2, Tide\SOCK_TCP);
 $h->set(['open_http_protocol' => true, 'http_header_timeout' => 0.3, 'package_max_length' => 65536,
-         'http_max_header_size' => 4096]);
+         'http_max_header_size' => 4096, 'buffer_output_size' => 65536,
+         'document_root' => __DIR__, 'enable_static_handler' => true]);
 /* (No `use ($s)`: a closure kept by a port of $s that holds $s is a cycle PHP leaves for
  * the end, and valgrind reports what a cycle holds at the end as lost.) */
 $h->on('request', function ($req, $res) {
@@ -38,6 +40,9 @@ $h->on('request', function ($req, $res) {
     case '/chunks': $res->write('a'); $res->write(str_repeat('b', 5000)); $res->end('c'); return;
     case '/half': $res->write('a'); return;
     case '/file': $res->sendfile(__FILE__); return;
+    case '/gz': $res->end(str_repeat('compress me ', 1000)); return;
+    case '/gzchunks': $res->write(str_repeat('a', 3000)); $res->write('b'); $res->end(str_repeat('c', 100)); return;
+    case '/big': $res->end(str_repeat('y', 300000)); return; /* past buffer_output_size: waits */
     case '/later':
         $res->detach();
         $fd = $res->fd;
