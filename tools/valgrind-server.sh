@@ -34,6 +34,10 @@ for mode in process base; do
     kill -TERM "$pid"
     wait "$pid" || { echo "$backend $mode: the server exited with $?"; bad=1; }
     n=$(ls "$tmp"/vg."$mode".* | wc -l)
+    # valgrind 3.19 does not know openat2 (syscall 437): it answers ENOSYS and warns, and
+    # the static file handler takes its fallback path (tested in tests/c as well). The
+    # warning is not a finding.
+    sed -i '/unhandled amd64-linux syscall: 437/,/bug_reports.html/d' "$tmp"/vg."$mode".*
     if grep -q . "$tmp"/vg."$mode".*; then
         echo "$backend $mode: valgrind reports:"; cat "$tmp"/vg."$mode".*; bad=1
     else
