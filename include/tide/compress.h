@@ -38,8 +38,17 @@ typedef struct tide_deflate tide_deflate_t;
 /* Receives a piece of output; returns false to stop (the run then fails with -ENOMEM). */
 typedef bool (*tide_deflate_sink_fn)(void *arg, const char *p, size_t n);
 
-/* A stream for coding c (GZIP or DEFLATE) at level 1..9; NULL when out of memory. */
-tide_deflate_t *tide_deflate_new(tide_coding_t c, int level);
+/* How much memory a stream may use: zlib's full window for bodies compressed whole (one
+ * stream per worker, reused), a small one for bodies streamed by write() (one stream per
+ * such response, alive as long as it: an event stream may last hours). */
+typedef enum tide_deflate_size {
+    TIDE_DEFLATE_WHOLE,    /* 32 KiB window, memLevel 8: about 260 KiB */
+    TIDE_DEFLATE_STREAMED, /* 8 KiB window, memLevel 6: about 70 KiB */
+} tide_deflate_size_t;
+
+/* A stream for coding c (GZIP or DEFLATE) at level 1..9; NULL when out of memory or for a
+ * bad argument. */
+tide_deflate_t *tide_deflate_new(tide_coding_t c, int level, tide_deflate_size_t size);
 
 /*
  * Compresses in[0..n) and hands the output to sink. finish: this is the last piece (the
@@ -51,8 +60,9 @@ tide_deflate_t *tide_deflate_new(tide_coding_t c, int level);
 int tide_deflate_run(tide_deflate_t *d, const void *in, size_t n, bool finish,
                      tide_deflate_sink_fn sink, void *arg);
 
-/* Makes a done (or used) stream new again, keeping its memory: a stream costs about 256 KiB
- * of zlib state, which a server that compresses many small bodies should allocate once. */
+/* Makes a done (or used) stream new again, keeping its memory: a whole-body stream costs
+ * about 260 KiB of zlib state, which a server that compresses many small bodies should
+ * allocate once. */
 void tide_deflate_reset(tide_deflate_t *d);
 
 /* The coding and level the stream was made with. */

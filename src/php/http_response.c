@@ -224,7 +224,7 @@ static bool compress_whole(const php_tide_response_t *r, const char *body, size_
         tide_deflate_free(*slot);
         *slot = NULL;
     }
-    if (!*slot && !(*slot = tide_deflate_new(r->coding, r->level)))
+    if (!*slot && !(*slot = tide_deflate_new(r->coding, r->level, TIDE_DEFLATE_WHOLE)))
         return false;
     tide_deflate_reset(*slot);
     return tide_deflate_run(*slot, body, len, true, to_str, out) == 0;
@@ -724,7 +724,7 @@ ZEND_METHOD(Tide_Http_Response, write)
         r->chunked = !r->http10;
         r->vary = compressible(r, -1);
         if (r->vary && r->coding)
-            r->encoding = (r->z = tide_deflate_new(r->coding, r->level)) != NULL;
+            r->encoding = (r->z = tide_deflate_new(r->coding, r->level, TIDE_DEFLATE_STREAMED)) != NULL;
         build_head(r, &out, -1);
     }
     if (!r->head && !bodiless(r->status) &&

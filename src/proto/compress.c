@@ -171,19 +171,25 @@ static void z_free(voidpf opaque, voidpf p)
     tide_free(p);
 }
 
-tide_deflate_t *tide_deflate_new(tide_coding_t c, int level)
+tide_deflate_t *tide_deflate_new(tide_coding_t c, int level, tide_deflate_size_t size)
 {
-    if ((c != TIDE_CODING_GZIP && c != TIDE_CODING_DEFLATE) || level < 1 || level > 9)
+    if ((c != TIDE_CODING_GZIP && c != TIDE_CODING_DEFLATE) || level < 1 || level > 9 ||
+        (size != TIDE_DEFLATE_WHOLE && size != TIDE_DEFLATE_STREAMED))
         return NULL;
     tide_deflate_t *d = tide_calloc(1, sizeof(*d));
     if (!d)
         return NULL;
     d->z.zalloc = z_alloc;
     d->z.zfree = z_free;
-    /* windowBits 15; +16 asks zlib for the gzip wrapper instead of the zlib one. memLevel 8
-     * is zlib's default: 256 KiB of state at most, per stream. */
-    int bits = c == TIDE_CODING_GZIP ? 15 + 16 : 15;
-    if (deflateInit2(&d->z, level, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    /* zlib's memory is (1 << (windowBits + 2)) + (1 << (memLevel + 9)) plus ~7 KiB: 32 KiB
+     * window and memLevel 8 (its defaults) take 263 KiB, an 8 KiB window and memLevel 6
+     * take 71 KiB and compress text a few percent less. +16 asks for the gzip wrapper. Any
+     * inflater decodes either (the window is the largest a decoder must keep). */
+    int bits = size == TIDE_DEFLATE_WHOLE ? 15 : 13;
+    int mem = size == TIDE_DEFLATE_WHOLE ? 8 : 6;
+    if (c == TIDE_CODING_GZIP)
+        bits += 16;
+    if (deflateInit2(&d->z, level, Z_DEFLATED, bits, mem, Z_DEFAULT_STRATEGY) != Z_OK) {
         tide_free(d);
         return NULL;
     }

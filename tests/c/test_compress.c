@@ -2,6 +2,7 @@
 /* HTTP response compression (src/proto/compress.c): negotiation, types, and the stream
  * checked by decoding its output with zlib's inflate. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -116,7 +117,7 @@ static size_t inflate_all(const char *in, size_t n, char *out, size_t cap, int *
 
 static void round_trip(tide_coding_t c, int level, const char *data, size_t n, size_t piece)
 {
-    tide_deflate_t *d = tide_deflate_new(c, level);
+    tide_deflate_t *d = tide_deflate_new(c, level, level == 1 ? TIDE_DEFLATE_STREAMED : TIDE_DEFLATE_WHOLE);
     CHECK(d != NULL);
     buf_t b = {0};
     size_t at = 0;
@@ -165,7 +166,7 @@ TEST(compress_round_trips_whole_and_in_pieces)
 /* Each piece flushed without finishing decodes on its own (what a streaming client sees). */
 TEST(compress_each_flushed_piece_decodes_at_once)
 {
-    tide_deflate_t *d = tide_deflate_new(TIDE_CODING_GZIP, 1);
+    tide_deflate_t *d = tide_deflate_new(TIDE_CODING_GZIP, 1, TIDE_DEFLATE_STREAMED);
     buf_t b = {0};
     CHECK_EQ(tide_deflate_run(d, "first piece;", 12, false, sink, &b), 0);
     z_stream z = {0};
@@ -185,16 +186,17 @@ TEST(compress_each_flushed_piece_decodes_at_once)
 
 TEST(compress_bad_arguments_and_a_failing_sink)
 {
-    CHECK(tide_deflate_new(TIDE_CODING_NONE, 1) == NULL);
-    CHECK(tide_deflate_new(TIDE_CODING_GZIP, 0) == NULL);
-    CHECK(tide_deflate_new(TIDE_CODING_GZIP, 10) == NULL);
-    tide_deflate_t *d = tide_deflate_new(TIDE_CODING_DEFLATE, 9);
+    CHECK(tide_deflate_new(TIDE_CODING_NONE, 1, TIDE_DEFLATE_WHOLE) == NULL);
+    CHECK(tide_deflate_new(TIDE_CODING_GZIP, 0, TIDE_DEFLATE_WHOLE) == NULL);
+    CHECK(tide_deflate_new(TIDE_CODING_GZIP, 10, TIDE_DEFLATE_WHOLE) == NULL);
+    CHECK(tide_deflate_new(TIDE_CODING_GZIP, 1, (tide_deflate_size_t)7) == NULL);
+    tide_deflate_t *d = tide_deflate_new(TIDE_CODING_DEFLATE, 9, TIDE_DEFLATE_WHOLE);
     buf_t b = {.fail_after = 1};
     CHECK_EQ(tide_deflate_run(d, "abc", 3, true, sink, &b), -ENOMEM);
     tide_deflate_free(d); /* freed mid-stream: no leak (ASan checks) */
 
     /* A reset stream serves again, and keeps what it was made with. */
-    d = tide_deflate_new(TIDE_CODING_GZIP, 3);
+    d = tide_deflate_new(TIDE_CODING_GZIP, 3, TIDE_DEFLATE_STREAMED);
     b = (buf_t){0};
     CHECK_EQ(tide_deflate_run(d, "one", 3, true, sink, &b), 0);
     tide_deflate_reset(d);
@@ -210,4 +212,53 @@ TEST(compress_bad_arguments_and_a_failing_sink)
     tide_deflate_free(d);
     free(b.p);
     tide_deflate_free(NULL);
+}
+
+/* What a stream holds, counted through Tide's allocator: a streamed response's stream is
+ * the one a server keeps per open event stream, so it must stay small. */
+static size_t live;
+
+static void *count_malloc(size_t n)
+{
+    void *p = malloc(n);
+    live += malloc_usable_size(p);
+    return p;
+}
+
+static void *count_realloc(void *p, size_t n)
+{
+    live -= p ? malloc_usable_size(p) : 0;
+    p = realloc(p, n);
+    live += malloc_usable_size(p);
+    return p;
+}
+
+static void count_free(void *p)
+{
+    live -= p ? malloc_usable_size(p) : 0;
+    free(p);
+}
+
+TEST(compress_stream_memory_is_bounded)
+{
+    tide_set_allocator(&(tide_allocator_t){count_malloc, count_realloc, count_free});
+    size_t sizes[2];
+    for (int i = 0; i < 2; i++) {
+        size_t before = live;
+        tide_deflate_t *d = tide_deflate_new(TIDE_CODING_GZIP, 6, i ? TIDE_DEFLATE_STREAMED
+                                                                    : TIDE_DEFLATE_WHOLE);
+        buf_t b = {0};
+        static char text[200000];
+        for (size_t k = 0; k < sizeof(text); k++)
+            text[k] = "tide streams text "[k % 18];
+        CHECK_EQ(tide_deflate_run(d, text, sizeof(text), false, sink, &b), 0);
+        sizes[i] = live - before;
+        tide_deflate_free(d);
+        CHECK_EQ(live, before);
+        free(b.p);
+    }
+    tide_set_allocator(NULL);
+    printf("     whole: %zu bytes, streamed: %zu bytes\n", sizes[0], sizes[1]);
+    CHECK(sizes[0] < 300 * 1024);
+    CHECK(sizes[1] < 80 * 1024);
 }
