@@ -150,7 +150,9 @@ void tide_server_done(tide_server_t *s, uint64_t session, size_t len);
  */
 int tide_server_send(tide_server_t *s, uint64_t session, const void *data, size_t len,
                      uint64_t *queued);
-/* Sends length bytes of the open file fd from offset, in order with send(); takes fd. */
+/* Sends length bytes of the open file fd from offset, in order with send(); takes fd.
+ * TIDE_EFULL when 64 files are queued for the connection already (each holds an fd); on an
+ * HTTP connection the next request is not handed out while a file is queued. */
 int tide_server_sendfile(tide_server_t *s, uint64_t session, int fd, uint64_t offset,
                          uint64_t length);
 int tide_server_close(tide_server_t *s, uint64_t session, bool reset);

@@ -32,6 +32,9 @@
 /* sendfile: how much of a file is handed to the reactor ahead of the socket. */
 #define FILE_WINDOW (256u * 1024)
 #define FILE_CHUNK (64u * 1024)
+/* sendfile: files queued on one connection at most (each holds an open fd); past it
+ * sendfile is refused (TIDE_EFULL). */
+#define MAX_FILES 64
 #define DGRAM_MAX 65536
 
 typedef struct file_read file_read_t;
@@ -68,6 +71,7 @@ typedef struct conn {
     struct pend *pend, *pend_tail;
     size_t wire;         /* bytes in c->out and in writes on the reactor */
     file_read_t *reading; /* the one file read in flight */
+    uint32_t files;      /* file parts in pend */
     bool close_pending;  /* a graceful close waits until the queue is out */
     /* Read after reading was asked to stop (another process paused c, or a bound was
      * reached within a read): kept, not handed out, until reading resumes. */
@@ -163,6 +167,7 @@ static void drop_pend(conn_t *c)
         tide_free(p);
     }
     c->pend_tail = NULL;
+    c->files = 0;
 }
 
 static size_t slot_index(const tide_engine_t *e, const tide_conninfo_t *info)
@@ -289,9 +294,17 @@ static bool at_bound(const conn_t *c)
     return max && c->info->inflight >= max;
 }
 
+/* A protocol with requests in flight (HTTP) is handed the next request only once the files
+ * queued for the ones before have been read: a client that pipelines requests for files
+ * and never reads holds one open file, not one per request. */
+static bool files_pending(const conn_t *c)
+{
+    return c->files && c->proto->max_inflight;
+}
+
 static bool delivery_stopped(const conn_t *c)
 {
-    return c->closing || c->holding || at_bound(c) ||
+    return c->closing || c->holding || at_bound(c) || files_pending(c) ||
            (tide_conninfo_flags(c->info) & TIDE_CONN_PAUSED);
 }
 
@@ -877,14 +890,19 @@ static void out_commit(conn_t *c, size_t n)
     tide_reactor_defer(c->e->r, &c->flush);
 }
 
+static void go_on(conn_t *c);
+
 static void pend_pop(conn_t *c)
 {
     pend_t *p = c->pend;
     c->pend = p->next;
     if (!c->pend)
         c->pend_tail = NULL;
-    if (p->fd >= 0)
+    if (p->fd >= 0) {
         close(p->fd);
+        if (--c->files == 0 && c->stalled && !c->closing)
+            go_on(c); /* delivery waited for this file (files_pending) */
+    }
     tide_free(p);
 }
 
@@ -1026,6 +1044,11 @@ int tide_engine_sendfile(tide_engine_t *e, uint64_t session, int fd, uint64_t of
         close(fd);
         return 0;
     }
+    if (c->files >= MAX_FILES) {
+        close(fd);
+        return TIDE_EFULL;
+    }
+    c->files++;
     c->queued += length;
     pend_t *p = tide_malloc(sizeof(*p));
     p->fd = fd;
@@ -1070,18 +1093,23 @@ int tide_engine_resume(tide_engine_t *e, uint64_t session)
     return c->closing ? TIDE_ECLOSED : 0;
 }
 
+/* Delivery may go on (a bound was left): reading resumes, or after EOF what is held is
+ * handed out from the loop (the owner may be inside a callback of this connection). */
+static void go_on(conn_t *c)
+{
+    if (c->eof)
+        tide_reactor_defer(c->e->r, &c->drain);
+    else
+        sync_reading(c);
+}
+
 void tide_engine_done(tide_engine_t *e, uint64_t session, uint32_t n)
 {
     conn_t *c = conn_of(e, session);
     if (!c || c->closing)
         return;
     c->info->inflight = c->info->inflight > n ? c->info->inflight - n : 0;
-    if (c->eof) {
-        /* From the loop: the owner may be inside a callback of this connection. */
-        tide_reactor_defer(e->r, &c->drain);
-        return;
-    }
-    sync_reading(c);
+    go_on(c);
 }
 
 void tide_engine_proceed(tide_engine_t *e, uint64_t session)

@@ -149,7 +149,12 @@ void tide__owner_request(tide_server_t *s, tide_engine_t *e, tide_link_t *from, 
                      "(%s)", (unsigned long long)session, tide_strerror(fd));
             break;
         }
-        if (tide_engine_sendfile(e, session, fd, req.offset, req.length) < 0)
+        int rc = tide_engine_sendfile(e, session, fd, req.offset, req.length);
+        if (rc == TIDE_EFULL)
+            tide_log(TIDE_LOG_WARNING, "sendfile to #%llu: too many files queued for the "
+                     "connection: this one is not sent",
+                     (unsigned long long)session);
+        else if (rc < 0)
             tide_log(TIDE_LOG_DEBUG, "sendfile to #%llu: the connection is gone",
                      (unsigned long long)session);
         break;

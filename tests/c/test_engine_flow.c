@@ -269,3 +269,47 @@ REACTOR_TEST(engine_sendfile_waits_for_a_slow_file_without_blocking_the_loop)
     PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
     srv_stop(&s);
 }
+
+/* Each queued file holds an open fd: past 64 on one connection sendfile is refused (and
+ * closes the fd it was given), and the queue takes files again once they went out. */
+REACTOR_TEST(engine_sendfile_bounds_the_files_queued_per_connection)
+{
+    srv_t s;
+    srv_start(&s, backend, TIDE_SOCK_TCP, &lines, NULL);
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    char path[] = "/tmp/tide-files-XXXXXX";
+    CHECK(mkdtemp(path) != NULL);
+    char file[64];
+    snprintf(file, sizeof(file), "%s/f", path);
+    int w = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    CHECK_EQ(write(w, "x", 1), 1);
+    close(w);
+    int refused = 0, queued = 0, last = -1;
+    for (int i = 0; i < 70; i++) {
+        int fd = open(file, O_RDONLY | O_CLOEXEC);
+        int rc = tide_engine_sendfile(s.e, s.conns[0], fd, 0, 1);
+        if (rc == TIDE_EFULL) {
+            refused++;
+            last = fd;
+        } else {
+            CHECK_EQ(rc, 0);
+            queued++;
+        }
+    }
+    CHECK_EQ(queued + refused, 70);
+    CHECK(queued >= 64 - 1 && queued <= 64); /* the first may be on its way already */
+    CHECK(fcntl(last, F_GETFD) < 0); /* a refused file's fd is closed */
+    char want[71];
+    memset(want, 'x', (size_t)queued);
+    want[queued] = 0;
+    client_expect(&s, c, want);
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    CHECK_EQ(tide_engine_sendfile(s.e, s.conns[0], fd, 0, 1), 0); /* room again */
+    client_expect(&s, c, "x");
+    unlink(file);
+    rmdir(path);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
