@@ -75,7 +75,7 @@ static void answer(php_tide_server_t *srv, uint64_t session, tide_static_res_t *
     char buf[1024];
     size_t n = tide_static_head(res, h->keep_alive, h->version == 10,
                                 php_tide_http_date_now(), buf, sizeof(buf));
-    if (head && res->status != 200 && res->status != 206 && res->status != 304)
+    if (n && head && res->status != 200 && res->status != 206 && res->status != 304)
         n -= strlen(tide_http1_reason(res->status)) + 1; /* the short text body */
     int rc = n ? tide_server_send(s, session, buf, n, NULL) : TIDE_EFULL;
     if (rc == 0 && res->fd >= 0 && !head && res->length) {

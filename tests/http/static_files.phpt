@@ -88,6 +88,7 @@ foreach (TIDE_MODES as $mode => $name) {
     $show('js', $req('/static/app.js'), ['content-type']);
     $show('dot-dot', $req('/../../../../etc/passwd'));
     $show('encoded dot-dot', $req('/%2e%2e/%2e%2e/etc/passwd'));
+    $show('HEAD of an escape (no body: the next answer on the connection stays framed)', $req('/../x', [], 'HEAD'), ['content-length']);
     $show('dot-dot inside the root', $req('/sub/../style.css'), ['content-type']);
     $show('symlink out', $req('/link-out.txt'));
     $show('directory symlink out', $req('/dirlink/secret.txt'));
@@ -140,6 +141,7 @@ process If-Range other etag (whole file): 200 "100 bytes" content-length=100
 process js: 200 "console.log('tide');\n" content-type=text/javascript; charset=utf-8
 process dot-dot: 404 "Not Found\n"
 process encoded dot-dot: 404 "Not Found\n"
+process HEAD of an escape (no body: the next answer on the connection stays framed): 404 "" content-length=10
 process dot-dot inside the root: 200 "body { color: teal; }\n" content-type=text/css; charset=utf-8
 process symlink out: 404 "Not Found\n"
 process directory symlink out: 404 "Not Found\n"
@@ -171,6 +173,7 @@ base If-Range other etag (whole file): 200 "100 bytes" content-length=100
 base js: 200 "console.log('tide');\n" content-type=text/javascript; charset=utf-8
 base dot-dot: 404 "Not Found\n"
 base encoded dot-dot: 404 "Not Found\n"
+base HEAD of an escape (no body: the next answer on the connection stays framed): 404 "" content-length=10
 base dot-dot inside the root: 200 "body { color: teal; }\n" content-type=text/css; charset=utf-8
 base symlink out: 404 "Not Found\n"
 base directory symlink out: 404 "Not Found\n"
