@@ -5,22 +5,18 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "tide/ascii.h"
 #include "tide/common.h"
 #include "tide/compress.h"
 
 /* ---- Accept-Encoding ---- */
 
-static bool is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* p[0..n) without surrounding whitespace. */
 static void trim(const char **p, size_t *n)
 {
-    while (*n && is_ows(**p))
+    while (*n && tide_is_ows(**p))
         (*p)++, (*n)--;
-    while (*n && is_ows((*p)[*n - 1]))
+    while (*n && tide_is_ows((*p)[*n - 1]))
         (*n)--;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tide/ascii.h"
 #include "tide/common.h"
 #include "tide/http1.h"
 
@@ -44,17 +45,12 @@ static bool is_target(unsigned char c)
     return c > 0x20 && c != 0x7f;
 }
 
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
 static bool ieq(const char *a, size_t n, const char *b)
 {
     if (strlen(b) != n)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (lower((unsigned char)a[i]) != b[i])
+        if (tide_ascii_lower((unsigned char)a[i]) != b[i])
             return false;
     return true;
 }
@@ -246,7 +242,7 @@ long tide_http1_parse_head(const char *p, size_t n, size_t max_head, tide_http1_
         hd->name = span(p, name, name_len);
         hd->value = span(p, v, vlen);
 
-        switch (lower((unsigned char)name[0])) {
+        switch (tide_ascii_lower((unsigned char)name[0])) {
         case 'c':
             if (ieq(name, name_len, "content-length")) {
                 if (!each_element(v, vlen, length_element, &length) || !length.seen)
@@ -582,7 +578,7 @@ static int64_t chunk_size(tide_http1_conn_t *st)
     size_t digits = 0;
     const char *s = p;
     for (; s < ce; s++, digits++) {
-        int c = lower((unsigned char)*s), d;
+        int c = tide_ascii_lower((unsigned char)*s), d;
         if (c >= '0' && c <= '9')
             d = c - '0';
         else if (c >= 'a' && c <= 'f')

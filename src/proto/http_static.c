@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "tide/ascii.h"
 #include "tide/common.h"
 #include "tide/http1.h"
 #include "tide/http_static.h"
@@ -24,31 +25,9 @@
 #define OPENAT2_RETRIES 4 /* EAGAIN: the kernel saw a rename race on ".." */
 #define PATH_CAP 4096     /* PATH_MAX: a longer path names no file */
 
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-/* Whether p[0..n) starts with w (lowercase), ignoring ASCII case whatever the locale. */
-static bool prefix_ci(const char *p, size_t n, const char *w)
-{
-    size_t k = strlen(w);
-    if (n < k)
-        return false;
-    for (size_t i = 0; i < k; i++)
-        if (lower((unsigned char)p[i]) != w[i])
-            return false;
-    return true;
-}
-
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static bool is_ows(char c)
-{
-    return c == ' ' || c == '\t';
 }
 
 /* ---- dates (RFC 9110, 5.6.7) ---- */
@@ -333,7 +312,7 @@ const char *tide_mime_type(const char *name, size_t n)
         return DEFAULT_MIME;
     char ext[MAX_EXT + 1];
     for (size_t i = 0; i < len; i++)
-        ext[i] = (char)lower((unsigned char)name[dot + 1 + i]);
+        ext[i] = (char)tide_ascii_lower((unsigned char)name[dot + 1 + i]);
     ext[len] = 0;
     size_t lo = 0, hi = sizeof(mimes) / sizeof(mimes[0]);
     while (lo < hi) {
@@ -398,7 +377,7 @@ static int one_range(const char *p, size_t n, uint64_t size, uint64_t *off, uint
 
 int tide_http_range(const char *p, size_t n, uint64_t size, uint64_t *off, uint64_t *len)
 {
-    if (!prefix_ci(p, n, "bytes="))
+    if (!tide_prefix_ci(p, n, "bytes="))
         return 0;
     const char *spec = NULL;
     size_t spec_len = 0;
@@ -407,9 +386,9 @@ int tide_http_range(const char *p, size_t n, uint64_t size, uint64_t *off, uint6
         while (j < n && p[j] != ',')
             j++;
         size_t a = i, b = j;
-        while (a < b && is_ows(p[a]))
+        while (a < b && tide_is_ows(p[a]))
             a++;
-        while (b > a && is_ows(p[b - 1]))
+        while (b > a && tide_is_ows(p[b - 1]))
             b--;
         if (b > a) {
             if (spec)
@@ -444,7 +423,7 @@ static int hex(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = (unsigned char)lower(c);
+    c = (unsigned char)tide_ascii_lower(c);
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
@@ -595,7 +574,7 @@ static bool none_match(const char *p, size_t n, const char *etag)
 {
     size_t el = strlen(etag), i = 0;
     while (i < n) {
-        while (i < n && (is_ows(p[i]) || p[i] == ','))
+        while (i < n && (tide_is_ows(p[i]) || p[i] == ','))
             i++;
         if (i == n)
             break;

@@ -1,24 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
+#include "tide/ascii.h"
 #include "tide/common.h"
 #include "tide/multipart.h"
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static bool prefix_ci(const char *p, size_t n, const char *w)
-{
-    size_t k = strlen(w);
-    if (n < k)
-        return false;
-    for (size_t i = 0; i < k; i++)
-        if (lower((unsigned char)p[i]) != w[i])
-            return false;
-    return true;
-}
 
 static tide_span_t span(const char *base, const char *p, size_t n)
 {
@@ -56,7 +41,7 @@ bool tide_multipart_boundary(const char *ct, size_t n, tide_span_t *boundary)
         p++;
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
-        if (!prefix_ci(p, (size_t)(end - p), "boundary="))
+        if (!tide_prefix_ci(p, (size_t)(end - p), "boundary="))
             continue;
         const char *v;
         size_t vn;
@@ -73,7 +58,7 @@ bool tide_multipart_boundary(const char *ct, size_t n, tide_span_t *boundary)
 static bool disposition(const char *body, const char *p, const char *end,
                         tide_multipart_part_t *part)
 {
-    if (!prefix_ci(p, (size_t)(end - p), "form-data"))
+    if (!tide_prefix_ci(p, (size_t)(end - p), "form-data"))
         return false;
     p += 9;
     bool named = false;
@@ -89,10 +74,10 @@ static bool disposition(const char *body, const char *p, const char *end,
         const char *v;
         size_t vn;
         p = param_value(p + 1, end, &v, &vn);
-        if (kn == 4 && prefix_ci(k, kn, "name")) {
+        if (kn == 4 && tide_prefix_ci(k, kn, "name")) {
             part->name = span(body, v, vn);
             named = true;
-        } else if (kn == 8 && prefix_ci(k, kn, "filename")) {
+        } else if (kn == 8 && tide_prefix_ci(k, kn, "filename")) {
             part->filename = span(body, v, vn);
             part->has_filename = true;
         }
@@ -167,12 +152,12 @@ int tide_multipart_parse(const char *body, size_t n, const char *boundary, size_
                 break; /* the end of the part's headers */
             }
             size_t ln = (size_t)(ce - p);
-            if (prefix_ci(p, ln, "content-disposition:")) {
+            if (tide_prefix_ci(p, ln, "content-disposition:")) {
                 const char *v = p + 20;
                 while (v < ce && (*v == ' ' || *v == '\t'))
                     v++;
                 disposed = disposition(body, v, ce, &pt);
-            } else if (prefix_ci(p, ln, "content-type:")) {
+            } else if (tide_prefix_ci(p, ln, "content-type:")) {
                 const char *v = p + 13, *ve = ce;
                 while (v < ve && (*v == ' ' || *v == '\t'))
                     v++;
