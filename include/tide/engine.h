@@ -47,6 +47,9 @@ typedef struct tide_port {
     size_t buffer_output_size; /* bound of a connection's output queue; 0: 2 MiB */
     int socket_buffer_size;    /* SO_SNDBUF and SO_RCVBUF of its connections; 0: the kernel's */
     bool tcp_nodelay;
+    /* Where its protocol may spool the bodies of large messages as they arrive (unnamed
+     * files); NULL: bodies are held in memory. */
+    const char *spool_dir;
     void *udata;        /* the owner's (the Zend layer's Port object) */
     /* The engine's: */
     tide_op_t *watch;   /* accept, or readiness of a datagram socket */
@@ -66,6 +69,11 @@ typedef struct tide_engine_handlers {
     /* One message. TAKEN: it counts as in flight until tide_engine_done(). HOLD: the engine
      * keeps it and stops reading c; tide_engine_proceed() hands it over again. */
     int (*receive)(void *udata, tide_conninfo_t *c, const char *data, size_t len);
+    /* The same for a message whose body was spooled: data[0..len) is its head, and the
+     * body is the body_len bytes of the file fd (from offset 0). TAKEN: fd is the
+     * handler's to close. NULL: the engine never spools. */
+    int (*receive_spooled)(void *udata, tide_conninfo_t *c, const char *data, size_t len,
+                           int fd, uint64_t body_len);
     /* The connection is gone (peer, error, close, heartbeat); c is released after. */
     void (*close)(void *udata, tide_conninfo_t *c);
     /* A datagram; addr/addrlen is the sender. HOLD: kept, and the port is not read until

@@ -11,7 +11,10 @@
  *
  * The protocol (tide_proto_http1) hands the owner one message per request: the head as
  * received, then the body with its chunked coding removed, so that the owner finds the
- * body right after head_len bytes whatever the framing was. It answers 100 Continue itself
+ * body right after head_len bytes whatever the framing was. A body longer than spool_min
+ * goes to the engine's spool file as it arrives instead (when the engine offers spooling,
+ * tide/proto.h), and the request is handed over as its head with the body's length: memory
+ * per connection stays near spool_min whatever package_max_length allows. It answers 100 Continue itself
  * and, for a request it refuses, the status (400, 408, 413, 431, 501, 505) with
  * `Connection: close`, and then asks the engine to close. It parses a request only when
  * the engine may hand it out, so such an answer never overtakes the responses of the
@@ -75,6 +78,7 @@ typedef struct tide_http1_opts {
     size_t max_head; /* http_max_header_size; 0: 8 KiB */
     size_t max_body; /* package_max_length; 0: 2 MiB */
     uint64_t head_timeout_ns; /* http_header_timeout: a head must be whole within it; 0: none */
+    size_t spool_min; /* http_body_buffer_size: a longer body is spooled; 0: never */
 } tide_http1_opts_t;
 
 typedef struct tide_http1_conn {
@@ -89,6 +93,8 @@ typedef struct tide_http1_conn {
     uint64_t chunk_left;  /* chunked: data bytes of the current chunk still to come */
     size_t trailer_start; /* chunked: where the trailer section began in buf */
     uint64_t head_since;  /* when the bytes of the head being read began to come (0: none) */
+    uint64_t spooled;     /* body bytes of the request being read written to the spool */
+    bool spooling;        /* its body goes to the spool */
     bool keep_alive;
     bool continued;       /* 100 Continue sent for the request being read */
     bool done;            /* a request said Connection: close, or one was refused */

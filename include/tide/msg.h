@@ -19,6 +19,8 @@ typedef enum tide_msg_type {
     /* to a worker */
     TIDE_MSG_CONNECT = 1, /* session; field: port index */
     TIDE_MSG_DATA,        /* session; field: port index; payload: the message */
+    TIDE_MSG_DATA_FILE,   /* session; field: port index; payload: tide_msg_datafile_t, then
+                           * the message's head; its body in a file on the fd channel */
     TIDE_MSG_CLOSE,       /* session; field: port index */
     TIDE_MSG_PACKET,      /* field: port index; payload: tide_msg_peer_t, then the datagram */
     TIDE_MSG_PIPE,        /* session: source worker id; payload: the message */
@@ -67,6 +69,11 @@ typedef struct tide_msg_sendfile {
     uint64_t ticket; /* the descriptor's ticket on the fd channel */
 } tide_msg_sendfile_t;
 
+typedef struct tide_msg_datafile {
+    uint64_t ticket;   /* the body file's ticket on the fd channel */
+    uint64_t body_len;
+} tide_msg_datafile_t;
+
 /* The head of a relayed request (MODE_BASE: a worker asks for a connection another owns). */
 typedef struct tide_msg_relay {
     uint32_t type;  /* an owner message: SEND, CLOSE_REQ, PAUSE, RESUME, SENDFILE */
@@ -93,6 +100,9 @@ static inline tide_msg_done_t tide_msg_done_entry(const char *payload, size_t i)
 }
 /* SENDFILE */
 int tide_msg_sendfile_decode(const char *payload, size_t len, tide_msg_sendfile_t *out);
+/* DATA_FILE: the body file's ticket and length, and the head after them. */
+int tide_msg_datafile_decode(const char *payload, size_t len, tide_msg_datafile_t *out,
+                             const char **head, size_t *head_len);
 /* RELAY: the inner request (type checked to be an owner message). */
 int tide_msg_relay_decode(const char *payload, size_t len, tide_msg_relay_t *head,
                           const char **inner, size_t *inner_len);

@@ -30,6 +30,14 @@ typedef struct tide_proto_io {
     void (*reply)(void *ctx, const void *data, size_t len);
     void *ctx;
     uint64_t now_ns; /* the loop's monotonic time, for protocols with deadlines */
+    /* Spooling, offered or not (both NULL): the body of a message too large to hold may be
+     * written to a file as it arrives. spool() appends bytes to the connection's spool
+     * file (made on first use): 0 or -errno. spooled() hands over the message whose head
+     * is data[0..len) and whose body is the body_len bytes spooled since the last spooled
+     * message was taken; it answers as message() does, and a taken message takes the file
+     * with it (the next spool() starts a new one). */
+    int (*spool)(void *ctx, const char *data, size_t len);
+    int (*spooled)(void *ctx, const char *data, size_t len, uint64_t body_len);
 } tide_proto_io_t;
 
 typedef struct tide_proto {

@@ -91,6 +91,11 @@ typedef struct tide_server_hooks {
     void (*connect)(tide_server_t *s, int port, uint64_t session);
     /* A message: the binding calls tide_server_done(s, session, len) when it is handled. */
     void (*receive)(tide_server_t *s, int port, uint64_t session, const char *data, size_t len);
+    /* A message whose body was spooled (a large HTTP request body): head[0..len), and the
+     * body_len bytes of the file fd (the binding's to close). tide_server_done(s, session,
+     * len) when it is handled. NULL: the body is dropped (the message is done). */
+    void (*receive_file)(tide_server_t *s, int port, uint64_t session, const char *head,
+                         size_t len, int fd, uint64_t body_len);
     void (*close)(tide_server_t *s, int port, uint64_t session);
     /* A datagram: tide_server_done(s, 0, len) when it is handled. */
     void (*packet)(tide_server_t *s, int port, const tide_msg_peer_t *from, const char *data,

@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "php.h"
@@ -34,9 +35,11 @@ static zend_object_handlers request_handlers;
 enum { P_FD, P_STREAM_ID, P_HEADER, P_SERVER, P_COOKIE, P_GET, P_FILES, P_POST };
 
 typedef struct php_tide_request {
-    zend_string *data; /* the request: head, then the body */
+    zend_string *data; /* the request: head, then the body (unless it is in body_fd) */
     HashTable *tmp_files; /* uploaded files (paths), removed when the request is done */
     size_t head_len;
+    int body_fd;       /* a body spooled to an unnamed file as it arrived (-1: none) */
+    uint64_t body_len; /* its length */
     tide_span_t method;
     zend_object std;
 } php_tide_request_t;
@@ -101,6 +104,7 @@ static zend_object *request_create(zend_class_entry *ce)
     zend_object_std_init(&r->std, ce);
     object_properties_init(&r->std, ce);
     r->std.handlers = &request_handlers;
+    r->body_fd = -1;
     return &r->std;
 }
 
@@ -124,6 +128,8 @@ static void request_free(zend_object *obj)
     remove_uploads(r);
     if (r->data)
         zend_string_release(r->data);
+    if (r->body_fd >= 0)
+        close(r->body_fd);
     zend_object_std_dtor(obj);
 }
 
@@ -326,8 +332,63 @@ static void request_done(void *arg)
     efree(c);
 }
 
+/* The spooled body of r read whole (NULL, with a warning, when it cannot be). */
+static zend_string *read_body(php_tide_request_t *r)
+{
+    zend_string *s = zend_string_alloc((size_t)r->body_len, 0);
+    size_t got = 0;
+    while (got < r->body_len) {
+        ssize_t n = pread(r->body_fd, ZSTR_VAL(s) + got, (size_t)r->body_len - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            php_error_docref(NULL, E_WARNING, "Cannot read the request body back from its "
+                             "spool file: %s", n < 0 ? strerror(errno) : "it is shorter");
+            zend_string_efree(s);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    ZSTR_VAL(s)[got] = 0;
+    return s;
+}
+
+/* $post (urlencoded) or $post and $files (multipart/form-data) from the body. */
+static void parse_form(zend_object *obj, const php_tide_http_opts_t *o, zval *ct, bool multipart,
+                       const char *inline_body, size_t inline_len)
+{
+    php_tide_request_t *r = request_from(obj);
+    const char *body = inline_body;
+    size_t n = inline_len;
+    void *map = NULL;
+    if (r->body_fd >= 0) {
+        /* Spooled: read where it lies (the pages are the file's, not the worker's heap). */
+        n = (size_t)r->body_len;
+        map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, r->body_fd, 0);
+        if (map == MAP_FAILED) {
+            php_tide_warn_limited(&rl_form, "connection #%lld: cannot map its spooled body "
+                                            "(%s); $post and $files left empty",
+                                  (long long)Z_LVAL_P(OBJ_PROP_NUM(obj, P_FD)), strerror(errno));
+            return;
+        }
+        body = map;
+    }
+    if (!n) {
+        /* nothing to parse */
+    } else if (multipart) {
+        parse_multipart(r, o, Z_STRVAL_P(ct), Z_STRLEN_P(ct), body, n, obj);
+    } else {
+        zval post;
+        parse_query(body, n, &post);
+        set_prop_arr(obj, P_POST, &post);
+    }
+    if (map)
+        munmap(map, n);
+}
+
 static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
-                                 const char *data, size_t len, tide_http1_head_t *h)
+                                 const char *data, size_t len, tide_http1_head_t *h, int body_fd,
+                                 uint64_t body_len)
 {
     zval zreq;
     object_init_ex(&zreq, php_tide_http_request_ce);
@@ -335,6 +396,8 @@ static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, 
     php_tide_request_t *r = request_from(obj);
     r->data = zend_string_init(data, len, 0);
     r->head_len = h->len;
+    r->body_fd = body_fd;
+    r->body_len = body_len;
     r->method = h->method;
     const char *p = ZSTR_VAL(r->data);
 
@@ -405,36 +468,36 @@ static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, 
         set_prop_arr(obj, P_COOKIE, &cookie);
     }
     zval *ct = zend_hash_str_find(Z_ARRVAL(header), "content-type", 12);
-    if (port->http.parse_post && ct && len > h->len &&
-        starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "application/x-www-form-urlencoded")) {
-        zval post;
-        parse_query(p + h->len, len - h->len, &post);
-        set_prop_arr(obj, P_POST, &post);
-    } else if (port->http.parse_post && ct && len > h->len &&
-               starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "multipart/form-data")) {
-        parse_multipart(r, &port->http, Z_STRVAL_P(ct), Z_STRLEN_P(ct), p + h->len, len - h->len,
-                        obj);
+    if (port->http.parse_post && ct && (len > h->len || body_fd >= 0)) {
+        if (starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "application/x-www-form-urlencoded"))
+            parse_form(obj, &port->http, ct, false, p + h->len, len - h->len);
+        else if (starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "multipart/form-data"))
+            parse_form(obj, &port->http, ct, true, p + h->len, len - h->len);
     }
     set_prop_arr(obj, P_HEADER, &header);
     return obj;
 }
 
 void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
-                           const char *data, size_t len)
+                           const char *data, size_t len, int body_fd, uint64_t body_len)
 {
     tide_server_t *s = &srv->core;
     tide_http1_head_t h;
     /* The engine parsed and checked it already: this only finds the spans again. */
     long hl = tide_http1_parse_head(data, len, len, &h);
-    if (hl > 0 && port->http.static_on && php_tide_http_static(srv, port, session, data, len, &h))
-        return;
-    php_tide_cb_t *cb = php_tide_port_cb(srv, port->p.index, EV_REQUEST);
-    if (hl <= 0 || !cb) {
-        tide_server_done(s, session, len);
+    /* The static handler answers (and is done with) the requests it serves. */
+    bool served = hl > 0 && port->http.static_on &&
+                  php_tide_http_static(srv, port, session, data, len, &h);
+    php_tide_cb_t *cb = served ? NULL : php_tide_port_cb(srv, port->p.index, EV_REQUEST);
+    if (served || hl <= 0 || !cb) {
+        if (body_fd >= 0)
+            close(body_fd);
+        if (!served)
+            tide_server_done(s, session, len);
         return;
     }
     bool head = h.method.len == 4 && memcmp(data + h.method.off, "HEAD", 4) == 0;
-    zend_object *req = make_request(srv, port, session, data, len, &h);
+    zend_object *req = make_request(srv, port, session, data, len, &h, body_fd, body_len);
     zend_object *res = php_tide_response_new(s, session, h.keep_alive, h.version == 10, head);
     if (port->http.compression) {
         php_tide_response_t *r = php_tide_response_from(res);
@@ -480,6 +543,12 @@ ZEND_METHOD(Tide_Http_Request, getContent)
     php_tide_request_t *r = THIS_REQUEST();
     if (!r->data)
         RETURN_FALSE;
+    if (r->body_fd >= 0) {
+        zend_string *body = read_body(r);
+        if (!body)
+            RETURN_FALSE;
+        RETURN_NEW_STR(body);
+    }
     RETURN_STRINGL(ZSTR_VAL(r->data) + r->head_len, ZSTR_LEN(r->data) - r->head_len);
 }
 
@@ -489,6 +558,15 @@ ZEND_METHOD(Tide_Http_Request, getData)
     php_tide_request_t *r = THIS_REQUEST();
     if (!r->data)
         RETURN_FALSE;
+    if (r->body_fd >= 0) {
+        zend_string *body = read_body(r);
+        if (!body)
+            RETURN_FALSE;
+        zend_string *all = zend_string_concat2(ZSTR_VAL(r->data), ZSTR_LEN(r->data),
+                                               ZSTR_VAL(body), ZSTR_LEN(body));
+        zend_string_release(body);
+        RETURN_NEW_STR(all);
+    }
     RETURN_STR_COPY(r->data);
 }
 

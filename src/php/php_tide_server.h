@@ -49,6 +49,7 @@ typedef struct php_tide_http_opts {
     int compression_level;     /* http_compression_level: 1..9 */
     size_t compression_min_length;
     char upload_tmp_dir[1024]; /* "": the system's temporary directory */
+    char spool_dir[1024];      /* where large bodies are spooled: upload_tmp_dir or that */
     /* the static file handler: enable_static_handler, document_root (its real path), and
      * static_handler_locations (paths packed in locations, none: every path) */
     bool static_on;
@@ -160,9 +161,11 @@ void php_tide_log_uncaught(zend_object *ex);
 
 extern zend_class_entry *php_tide_http_server_ce;
 void php_tide_http_minit(void);
-/* A request on a port that speaks HTTP: the request event with Request and Response. */
+/* A request on a port that speaks HTTP: the request event with Request and Response.
+ * data[0..len) is its head and body, or its head alone when the body was spooled to the
+ * file body_fd (-1: none; closed here) of body_len bytes. */
 void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
-                           const char *data, size_t len);
+                           const char *data, size_t len, int body_fd, uint64_t body_len);
 /* Calls a callback in the current context; an exception is logged. */
 void php_tide_call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc);
 

@@ -337,7 +337,7 @@ static void on_receive(tide_server_t *s, int port, uint64_t session, const char 
     if (port >= 0 && port < s->nports) {
         php_tide_port_t *p = s->ports[port]->udata;
         if (p->http.on) {
-            php_tide_http_request(of(s), p, session, data, len);
+            php_tide_http_request(of(s), p, session, data, len, -1, 0);
             return;
         }
     }
@@ -352,6 +352,20 @@ static void on_receive(tide_server_t *s, int port, uint64_t session, const char 
     call_event_req(of(s), cb, args, 4, request(s, session, len));
     zval_ptr_dtor(&args[0]);
     zval_ptr_dtor(&args[3]);
+}
+
+static void on_receive_file(tide_server_t *s, int port, uint64_t session, const char *head,
+                            size_t len, int fd, uint64_t body_len)
+{
+    if (port >= 0 && port < s->nports) {
+        php_tide_port_t *p = s->ports[port]->udata;
+        if (p->http.on) {
+            php_tide_http_request(of(s), p, session, head, len, fd, body_len);
+            return;
+        }
+    }
+    close(fd); /* only HTTP ports spool */
+    tide_server_done(s, session, len);
 }
 
 static void on_close(tide_server_t *s, int port, uint64_t session)
@@ -502,6 +516,7 @@ const tide_server_hooks_t php_tide_server_hooks = {
     .worker_stop = on_worker_stop,
     .connect = on_connect,
     .receive = on_receive,
+    .receive_file = on_receive_file,
     .close = on_close,
     .packet = on_packet,
     .pipe_message = on_pipe_message,

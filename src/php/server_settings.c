@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "php.h"
+#include "php_open_temporary_file.h"
 #include "php_tide_server.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
@@ -81,6 +82,7 @@ static const setting_t settings[] = {
     {"http_header_timeout", PORT, T_DOUBLE, 0, 86400, NULL},
     {"upload_tmp_dir", PORT, T_STRING, 0, 0, NULL},
     INT("upload_max_filesize", PORT, 0, 1099511627776.0),
+    INT("http_body_buffer_size", PORT, 0, 1099511627776.0),
     BOOL("http_compression", PORT),
     INT("http_compression_level", PORT, 1, 9),
     INT("http_compression_min_length", PORT, 0, 2147483647),
@@ -431,6 +433,7 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
     zend_long max_head = 16384;
     double head_timeout = 60;
     zend_long upload_max = 2 << 20;
+    zend_long body_buffer = 256 << 10; /* nginx's client_body_buffer_size, roomier */
     zend_string *upload_dir = NULL;
     /* Swoole's defaults: on, level 1 (the fastest: most of the gain for a fraction of the
      * CPU of level 6), bodies of 20 bytes or more. */
@@ -453,6 +456,7 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
         !get(ht, "http_max_header_size", &max_head) ||
         !get(ht, "http_header_timeout", &head_timeout) ||
         !get(ht, "upload_max_filesize", &upload_max) || !get(ht, "upload_tmp_dir", &upload_dir) ||
+        !get(ht, "http_body_buffer_size", &body_buffer) ||
         !get(ht, "http_compression", &compression) || !get(ht, "http_compression_level", &level) ||
         !get(ht, "http_compression_min_length", &min_length) ||
         !get(ht, "document_root", &docroot) || !get(ht, "enable_static_handler", &static_on) ||
@@ -464,6 +468,12 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
                        ZSTR_LEN(upload_dir) >= sizeof(http->upload_tmp_dir))) {
         zend_value_error("Setting 'upload_tmp_dir' must be a directory path of 1 to %zu bytes",
                          sizeof(http->upload_tmp_dir) - 1);
+        return false;
+    }
+    zend_stat_t st;
+    if (upload_dir && (VCWD_STAT(ZSTR_VAL(upload_dir), &st) != 0 || !S_ISDIR(st.st_mode))) {
+        zend_value_error("Setting 'upload_tmp_dir' must be an existing directory, '%s' is not",
+                         ZSTR_VAL(upload_dir));
         return false;
     }
     /* A framing setting turns off the HTTP an Http\Server's port has by default. */
@@ -528,6 +538,11 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
     http->upload_tmp_dir[0] = 0;
     if (upload_dir)
         memcpy(http->upload_tmp_dir, ZSTR_VAL(upload_dir), ZSTR_LEN(upload_dir) + 1);
+    /* Bodies over http_body_buffer_size are spooled to upload_tmp_dir as they arrive. */
+    http->wire.spool_min = (size_t)body_buffer;
+    snprintf(http->spool_dir, sizeof(http->spool_dir), "%s",
+             upload_dir ? ZSTR_VAL(upload_dir) : php_get_temporary_directory());
+    p->spool_dir = http_on && body_buffer ? http->spool_dir : NULL;
     p->proto = http_on ? &tide_proto_http1 : NULL;
     p->proto_opts = http_on ? &http->wire : NULL;
     p->buffer_output_size = (size_t)outsize;

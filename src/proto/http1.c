@@ -433,6 +433,21 @@ static void send_continue(tide_http1_conn_t *st, const tide_proto_io_t *io)
     st->continued = true;
 }
 
+/* Whether a body of n bytes (or n held so far) goes to the spool. */
+static bool spools(const tide_http1_conn_t *st, const tide_proto_io_t *io, uint64_t n)
+{
+    return io->spool && io->spooled && st->o->spool_min && n > st->o->spool_min;
+}
+
+/* Writes buf[at, at + n) to the spool; a failure refuses the request (500). */
+static int spool_out(tide_http1_conn_t *st, const tide_proto_io_t *io, size_t at, size_t n)
+{
+    if (n && io->spool(io->ctx, st->buf + at, n) < 0)
+        return refuse(st, 500, io);
+    st->spooled += n;
+    return 0;
+}
+
 /* After a request is handed out: the next one starts. */
 static int next_request(tide_http1_conn_t *st)
 {
@@ -441,6 +456,8 @@ static int next_request(tide_http1_conn_t *st)
     st->continued = false;
     st->head_len = st->body_len = st->raw = 0;
     st->head_since = 0;
+    st->spooled = 0;
+    st->spooling = false;
     return st->stage == ST_CLOSED;
 }
 
@@ -534,6 +551,7 @@ static int drain_head(tide_http1_conn_t *st, const char *p, size_t n, size_t *us
                 send_continue(st, io);
             st->stage = ST_LENGTH;
             st->body_len = (size_t)h.content_length;
+            st->spooling = spools(st, io, h.content_length);
             break;
         }
         int rc = io->message(io->ctx, r, total);
@@ -549,14 +567,28 @@ static int drain_head(tide_http1_conn_t *st, const char *p, size_t n, size_t *us
     return 0;
 }
 
-/* A Content-Length body being gathered in buf. */
+/* A Content-Length body being gathered in buf, or written to the spool as it comes (buf
+ * then holds the head, and what follows the body once it is whole). */
 static int drain_length(tide_http1_conn_t *st, const tide_proto_io_t *io, bool *again)
 {
     size_t total = st->head_len + st->body_len;
     *again = false;
-    if (st->len < total)
+    if (st->spooling) {
+        size_t have = st->len - st->head_len;
+        uint64_t left = st->body_len - st->spooled;
+        size_t take = have < left ? have : (size_t)left;
+        if (spool_out(st, io, st->head_len, take) < 0)
+            return TIDE_EPROTO;
+        memmove(st->buf + st->head_len, st->buf + st->head_len + take, have - take);
+        st->len -= take;
+        if (st->spooled < st->body_len)
+            return 0;
+        total = st->head_len;
+    } else if (st->len < total) {
         return 0;
-    int rc = io->message(io->ctx, st->buf, total);
+    }
+    int rc = st->spooling ? io->spooled(io->ctx, st->buf, st->head_len, st->body_len)
+                          : io->message(io->ctx, st->buf, total);
     if (rc == TIDE_PROTO_HOLD)
         return rc;
     consume(st, total);
@@ -632,10 +664,22 @@ static int drain_chunked(tide_http1_conn_t *st, const tide_proto_io_t *io, bool 
             size_t take = avail < st->chunk_left ? avail : (size_t)st->chunk_left;
             if (!take)
                 return 0;
-            memmove(st->buf + st->head_len + st->body_len, st->buf + st->raw, take);
+            /* Decoded bytes not spooled yet are held right after the head. */
+            size_t held = st->body_len - st->spooled;
+            memmove(st->buf + st->head_len + held, st->buf + st->raw, take);
             st->body_len += take;
             st->raw += take;
             st->chunk_left -= take;
+            held += take;
+            if (spools(st, io, held)) {
+                /* Out to the spool, and the coded bytes read so far dropped from buf. */
+                if (spool_out(st, io, st->head_len, held) < 0)
+                    return TIDE_EPROTO;
+                memmove(st->buf + st->head_len, st->buf + st->raw, st->len - st->raw);
+                st->len -= st->raw - st->head_len;
+                st->raw = st->head_len;
+                st->spooling = true;
+            }
             if (!st->chunk_left)
                 st->stage = ST_CHUNK_END;
             break;
@@ -680,7 +724,14 @@ static int drain_chunked(tide_http1_conn_t *st, const tide_proto_io_t *io, bool 
             break;
         }
         case ST_READY: {
-            int rc = io->message(io->ctx, st->buf, st->head_len + st->body_len);
+            int rc;
+            if (st->spooling) {
+                if (spool_out(st, io, st->head_len, st->body_len - st->spooled) < 0)
+                    return TIDE_EPROTO;
+                rc = io->spooled(io->ctx, st->buf, st->head_len, st->body_len);
+            } else {
+                rc = io->message(io->ctx, st->buf, st->head_len + st->body_len);
+            }
             if (rc == TIDE_PROTO_HOLD)
                 return rc;
             consume(st, st->raw);
@@ -744,7 +795,7 @@ static int feed(tide_http1_conn_t *st, const char *data, size_t n, const tide_pr
             st->scanned = 0;
             return drain_buf(st, io);
         }
-        if (st->stage == ST_LENGTH || rc)
+        if (rc || (st->stage == ST_LENGTH && !st->spooling))
             return rc; /* the rest waits in buf */
         return drain_buf(st, io);
     }
@@ -814,6 +865,7 @@ static const char *proto_why(const void *state)
     case 408: return "no whole request head within http_header_timeout: answered 408";
     case 413: return "a body over package_max_length: answered 413";
     case 431: return "a header section over http_max_header_size: answered 431";
+    case 500: return "a request body that could not be written to its spool file: answered 500";
     case 501: return "a transfer coding other than chunked: answered 501";
     case 505: return "an HTTP version other than 1.x: answered 505";
     default: return "a refused request";

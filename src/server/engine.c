@@ -18,7 +18,10 @@
  * handed over first.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netinet/tcp.h>
 #include <string.h>
 #include <time.h>
@@ -77,6 +80,8 @@ typedef struct conn {
      * reached within a read): kept, not handed out, until reading resumes. */
     char *held;
     size_t held_len;
+    /* The body of the message being read, spooled to an unnamed file (-1: none). */
+    int spool_fd;
     /* The protocol's state follows (proto->state_size bytes). */
     _Alignas(16) char state[];
 } conn_t;
@@ -199,6 +204,9 @@ static void release_conn(conn_t *c)
     tide_reactor_undefer(e->r, &c->flush);
     tide_reactor_undefer(e->r, &c->drain);
     drop_pend(c);
+    if (c->spool_fd >= 0)
+        close(c->spool_fd);
+    c->spool_fd = -1;
     tide_free(c->held);
     tide_free(c->out);
     c->out = NULL;
@@ -308,9 +316,9 @@ static bool delivery_stopped(const conn_t *c)
            (tide_conninfo_flags(c->info) & TIDE_CONN_PAUSED);
 }
 
-static int on_message(void *ctx, const char *data, size_t len)
+/* Hands a message to the owner: data[0..len), and a spooled body (spool_fd >= 0). */
+static int deliver(conn_t *c, const char *data, size_t len, int spool_fd, uint64_t body_len)
 {
-    conn_t *c = ctx;
     tide_engine_t *e = c->e;
     if (delivery_stopped(c)) {
         c->stalled = true;
@@ -322,7 +330,9 @@ static int on_message(void *ctx, const char *data, size_t len)
     c->info->inflight++;
     st->request_count++;
     c->queued_mark = c->queued;
-    int rc = e->h.receive(e->udata, c->info, data, len);
+    int rc = spool_fd >= 0
+                 ? e->h.receive_spooled(e->udata, c->info, data, len, spool_fd, body_len)
+                 : e->h.receive(e->udata, c->info, data, len);
     if (rc == TIDE_ENGINE_HOLD) {
         c->info->inflight--;
         st->request_count--;
@@ -338,6 +348,78 @@ static int on_message(void *ctx, const char *data, size_t len)
     return TIDE_PROTO_TAKEN;
 }
 
+static int on_message(void *ctx, const char *data, size_t len)
+{
+    return deliver(ctx, data, len, -1, 0);
+}
+
+/* An unnamed file in dir for a spooled body (removed by the kernel when its last
+ * descriptor closes, whatever happens to the processes holding it). */
+static int spool_file(const char *dir)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+        return fd >= 0 ? fd : -errno;
+    /* A file system without O_TMPFILE: a named file, unlinked at once. */
+    char path[4096];
+    if (snprintf(path, sizeof(path), "%s/tide-body-XXXXXX", dir) >= (int)sizeof(path))
+        return -ENAMETOOLONG;
+    fd = mkostemp(path, O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    unlink(path);
+    return fd;
+}
+
+static int on_spool(void *ctx, const char *data, size_t len)
+{
+    conn_t *c = ctx;
+    int err = 0;
+    if (c->spool_fd < 0 && (c->spool_fd = spool_file(c->port->spool_dir)) < 0) {
+        err = c->spool_fd;
+        c->spool_fd = -1;
+    }
+    while (!err && len) {
+        ssize_t n = write(c->spool_fd, data, len);
+        if (n < 0 && errno != EINTR)
+            err = -errno;
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+        }
+    }
+    if (err)
+        tide_log_limited(&c->e->rl_bad, TIDE_LOG_ERROR,
+                         "connection #%llu: cannot spool a request body to %s: %s",
+                         (unsigned long long)c->session, c->port->spool_dir, tide_strerror(err));
+    return err;
+}
+
+static int on_spooled(void *ctx, const char *data, size_t len, uint64_t body_len)
+{
+    conn_t *c = ctx;
+    TIDE_ASSERT(c->spool_fd >= 0); /* a spooled body is never empty */
+    int rc = deliver(c, data, len, c->spool_fd, body_len);
+    if (rc != TIDE_PROTO_HOLD)
+        c->spool_fd = -1; /* the owner's now */
+    return rc;
+}
+
+static void on_reply(void *ctx, const void *data, size_t len);
+
+/* The protocol's view of c: spooling is offered when its port has a directory for it and
+ * the owner takes spooled messages. */
+static tide_proto_io_t io_of(conn_t *c, uint64_t now)
+{
+    bool spool = c->port->spool_dir && c->e->h.receive_spooled;
+    return (tide_proto_io_t){.message = on_message,
+                             .reply = on_reply,
+                             .ctx = c,
+                             .now_ns = now,
+                             .spool = spool ? on_spool : NULL,
+                             .spooled = spool ? on_spooled : NULL};
+}
+
 static void on_reply(void *ctx, const void *data, size_t len)
 {
     conn_t *c = ctx;
@@ -346,7 +428,7 @@ static void on_reply(void *ctx, const void *data, size_t len)
 
 static void feed(conn_t *c, const char *data, size_t n)
 {
-    tide_proto_io_t io = {on_message, on_reply, c, tide_reactor_now(c->e->r)};
+    tide_proto_io_t io = io_of(c, tide_reactor_now(c->e->r));
     int rc = c->proto->feed(c->state, data, n, &io);
     if (rc == TIDE_ETOOBIG) {
         tide_log_limited(&c->e->rl_bad, TIDE_LOG_WARNING,
@@ -518,6 +600,7 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
     c->flush.udata = c;
     c->drain.cb = on_drain;
     c->drain.udata = c;
+    c->spool_fd = -1;
     proto->init(c->state, proto_opts_of(p));
     tide_conninfo_begin(info);
     info->fd = fd;
@@ -641,7 +724,7 @@ static void on_deadlines(tide_reactor_t *r, void *udata, uint64_t id)
         next = c->next;
         if (c->closing || c->info->inflight || !c->proto->expire)
             continue;
-        tide_proto_io_t io = {on_message, on_reply, c, now};
+        tide_proto_io_t io = io_of(c, now);
         if (c->proto->expire(c->state, &io)) {
             tide_log_limited(&e->rl_bad, TIDE_LOG_INFO,
                              "connection #%llu from %s: %s; closing it",
@@ -1149,7 +1232,7 @@ void tide_engine_port_proceed(tide_engine_t *e, tide_port_t *p)
 static void lost(conn_t *c)
 {
     if (c->info->inflight && c->proto->abort && c->queued == c->queued_mark) {
-        tide_proto_io_t io = {on_message, on_reply, c, tide_reactor_now(c->e->r)};
+        tide_proto_io_t io = io_of(c, tide_reactor_now(c->e->r));
         c->proto->abort(c->state, &io);
     }
     conn_close(c, false);

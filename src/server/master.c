@@ -77,14 +77,15 @@ static void on_connect(void *udata, tide_conninfo_t *c)
                       NULL, 0);
 }
 
-static int on_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
+/* The worker for a message of len bytes (counted as its from now on), or -1: none may
+ * take it now (the connection waits for one). */
+static int pick(tide_master_t *m, tide_conninfo_t *c, size_t len)
 {
-    tide_master_t *m = udata;
     int wait_on;
     int w = tide_dispatch_pick(&m->d, c->worker, len, &wait_on);
     if (w < 0) {
         tide_dispatch_wait(&m->d, wait_on, c->session);
-        return TIDE_ENGINE_HOLD;
+        return -1;
     }
     tide_dispatch_add(&m->d, w, len);
     publish_load(m, w);
@@ -93,7 +94,65 @@ static int on_receive(void *udata, tide_conninfo_t *c, const char *data, size_t 
     c->last_dispatch_time = c->last_time;
     tide_conninfo_end(c);
     tide_conntab_stats(&m->s->tab, 0)->dispatch_count++;
+    return w;
+}
+
+static int on_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
+{
+    tide_master_t *m = udata;
+    int w = pick(m, c, len);
+    if (w < 0)
+        return TIDE_ENGINE_HOLD;
     tide_hub_send(&m->hub, w, TIDE_MSG_DATA, c->session, (uint32_t)c->port, data, len, NULL, 0);
+    return TIDE_ENGINE_TAKEN;
+}
+
+/* A message whose body was spooled: the file goes to the worker on the descriptor
+ * channel (the worker reads what the master wrote, without the master's rights over the
+ * directory). A worker being replaced, or a full channel, gets the body in the message. */
+static int on_receive_spooled(void *udata, tide_conninfo_t *c, const char *data, size_t len,
+                              int fd, uint64_t body_len)
+{
+    tide_master_t *m = udata;
+    int w = pick(m, c, len);
+    if (w < 0)
+        return TIDE_ENGINE_HOLD;
+    static uint64_t tickets;
+    tide_msg_datafile_t df = {++tickets, body_len};
+    tide_link_t *l = tide_hub_link(&m->hub, w);
+    if (l && tide_link_send_fd(l, df.ticket, fd) == 0) {
+        close(fd);
+        tide_hub_send(&m->hub, w, TIDE_MSG_DATA_FILE, c->session, (uint32_t)c->port, &df,
+                      sizeof(df), data, len);
+        return TIDE_ENGINE_TAKEN;
+    }
+    char *whole = tide_malloc(len + body_len);
+    memcpy(whole, data, len);
+    size_t got = 0;
+    while (got < body_len) {
+        ssize_t n = pread(fd, whole + len + got, body_len - got, (off_t)got);
+        if (n <= 0 && !(n < 0 && errno == EINTR))
+            break;
+        if (n > 0)
+            got += (size_t)n;
+    }
+    close(fd);
+    if (got < body_len) {
+        /* The spool file cannot be read back: the request is lost (the client sees its
+         * connection close, as for a worker that died with it). */
+        tide_log_limited(&m->rl, TIDE_LOG_ERROR,
+                         "connection #%llu: cannot read its spooled request body back",
+                         (unsigned long long)c->session);
+        tide_free(whole);
+        tide_hub_send(&m->hub, w, TIDE_MSG_DATA, c->session, (uint32_t)c->port, data, len, NULL,
+                      0);
+        tide_engine_close(m->e, c->session, true);
+        return TIDE_ENGINE_TAKEN;
+    }
+    m->d.q[w].bytes += body_len; /* as the worker will count it when done */
+    tide_hub_send(&m->hub, w, TIDE_MSG_DATA, c->session, (uint32_t)c->port, whole,
+                  len + body_len, NULL, 0);
+    tide_free(whole);
     return TIDE_ENGINE_TAKEN;
 }
 
@@ -290,7 +349,11 @@ int tide__master_run(tide_server_t *s, pid_t manager_pid, int ctl_fd)
         .heartbeat_idle_ms = cfg->heartbeat_idle_ms,
         .conn_max_inflight = cfg->connection_max_inflight,
     };
-    tide_engine_handlers_t h = {on_connect, on_receive, on_close, on_packet};
+    tide_engine_handlers_t h = {.connect = on_connect,
+                                .receive = on_receive,
+                                .receive_spooled = on_receive_spooled,
+                                .close = on_close,
+                                .packet = on_packet};
     m->e = tide_engine_create(s->r, &s->tab, 0, &eo, &h, m);
     for (int i = 0; i < s->nports; i++) {
         int rc = tide_engine_add_port(m->e, s->ports[i]);

@@ -13,6 +13,7 @@ enum {
     BYTES, /* any payload */
     PEER,  /* a tide_msg_peer_t, then any bytes */
     FILE_, /* exactly a tide_msg_sendfile_t */
+    DFILE, /* a tide_msg_datafile_t, then any bytes */
     RELAY, /* a tide_msg_relay_t, then the inner payload */
     DONES, /* one or more tide_msg_done_t */
 };
@@ -24,6 +25,7 @@ static const struct desc {
 } msgs[TIDE_MSG_COUNT] = {
     [TIDE_MSG_CONNECT] = {"CONNECT", TIDE_MSG_TO_WORKER, NONE},
     [TIDE_MSG_DATA] = {"DATA", TIDE_MSG_TO_WORKER, BYTES},
+    [TIDE_MSG_DATA_FILE] = {"DATA_FILE", TIDE_MSG_TO_WORKER, DFILE},
     [TIDE_MSG_CLOSE] = {"CLOSE", TIDE_MSG_TO_WORKER, NONE},
     [TIDE_MSG_PACKET] = {"PACKET", TIDE_MSG_TO_WORKER, PEER},
     [TIDE_MSG_PIPE] = {"PIPE", TIDE_MSG_TO_WORKER, BYTES},
@@ -72,6 +74,8 @@ static int check_payload(unsigned kind, uint64_t session, size_t len)
         return len >= sizeof(tide_msg_peer_t) ? 0 : TIDE_EPROTO;
     case FILE_:
         return len == sizeof(tide_msg_sendfile_t) && session ? 0 : TIDE_EPROTO;
+    case DFILE:
+        return len >= sizeof(tide_msg_datafile_t) ? 0 : TIDE_EPROTO;
     case RELAY:
         return len >= sizeof(tide_msg_relay_t) ? 0 : TIDE_EPROTO;
     case DONES:
@@ -91,7 +95,8 @@ int tide_msg_check(int type, uint64_t session, uint32_t field, const char *paylo
      * would pass it on with session 0, for its owner to refuse). */
     if ((d->to & TIDE_MSG_TO_OWNER) && session == 0)
         return TIDE_EPROTO;
-    if ((type == TIDE_MSG_CONNECT || type == TIDE_MSG_DATA || type == TIDE_MSG_CLOSE ||
+    if ((type == TIDE_MSG_CONNECT || type == TIDE_MSG_DATA || type == TIDE_MSG_DATA_FILE ||
+         type == TIDE_MSG_CLOSE ||
          type == TIDE_MSG_RELAY) &&
         session == 0)
         return TIDE_EPROTO;
@@ -126,6 +131,19 @@ int tide_msg_sendfile_decode(const char *payload, size_t len, tide_msg_sendfile_
     memcpy(out, payload, sizeof(*out));
     if (out->length == 0 || out->offset > INT64_MAX || out->length > INT64_MAX - out->offset)
         return TIDE_EPROTO;
+    return 0;
+}
+
+int tide_msg_datafile_decode(const char *payload, size_t len, tide_msg_datafile_t *out,
+                             const char **head, size_t *head_len)
+{
+    if (len < sizeof(*out))
+        return TIDE_EPROTO;
+    memcpy(out, payload, sizeof(*out)); /* the payload may not be aligned */
+    if (out->body_len > INT64_MAX)
+        return TIDE_EPROTO;
+    *head = payload + sizeof(*out);
+    *head_len = len - sizeof(*out);
     return 0;
 }
 

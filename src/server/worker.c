@@ -204,6 +204,43 @@ static void msg_data(tide_worker_t *w, uint64_t session, uint32_t field, const c
     count_request(s);
 }
 
+/* A message and its body's file: handed to the binding (which closes the file), or, with
+ * no hook for it, read whole into memory. */
+static void receive_file(tide_server_t *s, int port, uint64_t session, const char *head,
+                         size_t len, int fd, uint64_t body_len)
+{
+    if (s->h.receive_file) {
+        s->h.receive_file(s, port, session, head, len, fd, body_len);
+        return;
+    }
+    close(fd);
+    tide__worker_done(s, session, len);
+}
+
+static void msg_data_file(tide_worker_t *w, uint64_t session, uint32_t field,
+                          const char *payload, size_t len)
+{
+    tide_server_t *s = w->s;
+    tide_msg_datafile_t df;
+    const char *head;
+    size_t head_len;
+    if (tide_msg_datafile_decode(payload, len, &df, &head, &head_len) < 0)
+        return;
+    int fd = tide_link_take_fd(&w->link, df.ticket);
+    if (fd < 0) {
+        /* Lost on the way (the channel was closed under it): the request cannot be
+         * answered, and its client is told by a closed connection. */
+        tide_log(TIDE_LOG_ERROR, "worker #%d: the body of a request on connection #%llu did "
+                 "not arrive (%s); closing it", s->worker_id, (unsigned long long)session,
+                 tide_strerror(fd));
+        tide__worker_done(s, session, head_len);
+        tide_server_close(s, session, true);
+        return;
+    }
+    receive_file(s, (int)field, session, head, head_len, fd, df.body_len);
+    count_request(s);
+}
+
 static void msg_close(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
                       size_t len)
 {
@@ -260,6 +297,7 @@ static void msg_owner(tide_worker_t *w, int type, uint64_t session, uint32_t fie
 
 static const msg_fn handlers[TIDE_MSG_COUNT] = {
     [TIDE_MSG_CONNECT] = msg_connect, [TIDE_MSG_DATA] = msg_data,
+    [TIDE_MSG_DATA_FILE] = msg_data_file,
     [TIDE_MSG_CLOSE] = msg_close,     [TIDE_MSG_PACKET] = msg_packet,
     [TIDE_MSG_PIPE] = msg_pipe,       [TIDE_MSG_ACK] = msg_ack,
 };
@@ -332,6 +370,25 @@ static int base_receive(void *udata, tide_conninfo_t *c, const char *data, size_
     return TIDE_ENGINE_TAKEN;
 }
 
+static int base_receive_spooled(void *udata, tide_conninfo_t *c, const char *data, size_t len,
+                                int fd, uint64_t body_len)
+{
+    tide_worker_t *w = udata;
+    tide_server_t *s = w->s;
+    if (tide_dispatch_full(&w->d, 0, len)) {
+        tide_dispatch_wait(&w->d, 0, c->session);
+        return TIDE_ENGINE_HOLD;
+    }
+    tide_dispatch_add(&w->d, 0, len);
+    publish_base_load(w);
+    tide_conninfo_begin(c);
+    c->last_dispatch_time = c->last_time;
+    tide_conninfo_end(c);
+    receive_file(s, c->port, c->session, data, len, fd, body_len);
+    count_request(s);
+    return TIDE_ENGINE_TAKEN;
+}
+
 static void base_close(void *udata, tide_conninfo_t *c)
 {
     tide_worker_t *w = udata;
@@ -381,7 +438,11 @@ static int base_setup(tide_worker_t *w)
         .heartbeat_idle_ms = s->cfg.heartbeat_idle_ms,
         .conn_max_inflight = s->cfg.connection_max_inflight,
     };
-    tide_engine_handlers_t h = {base_connect, base_receive, base_close, base_packet};
+    tide_engine_handlers_t h = {.connect = base_connect,
+                                .receive = base_receive,
+                                .receive_spooled = base_receive_spooled,
+                                .close = base_close,
+                                .packet = base_packet};
     w->e = tide_engine_create(s->r, &s->tab, (unsigned)id, &eo, &h, w);
     for (int i = 0; i < s->nports; i++) {
         tide_port_t *p = s->ports[i];

@@ -61,6 +61,7 @@ struct srv {
     /* This many next messages (and datagrams) are refused with TIDE_ENGINE_HOLD. */
     int hold_next, hold_packets;
     int holds; /* refusals so far */
+    int spooled; /* messages whose body came in a file */
 };
 
 static int warnings;
@@ -111,6 +112,32 @@ static inline int h_receive(void *udata, tide_conninfo_t *c, const char *data, s
     return TIDE_ENGINE_TAKEN;
 }
 
+/* A spooled message is recorded as its head followed by the file's bytes. */
+static inline int h_receive_spooled(void *udata, tide_conninfo_t *c, const char *data, size_t len,
+                                    int fd, uint64_t body_len)
+{
+    srv_t *s = udata;
+    char *all = malloc(len + body_len);
+    memcpy(all, data, len);
+    CHECK_EQ(pread(fd, all + len, body_len, 0), (ssize_t)body_len);
+    struct stat st;
+    CHECK_EQ(fstat(fd, &st), 0);
+    CHECK_EQ((uint64_t)st.st_size, body_len);
+    CHECK_EQ(st.st_nlink, 0); /* unnamed: gone with its last descriptor */
+    close(fd);
+    bool keep = s->keep_inflight;
+    s->keep_inflight = true;
+    int rc = h_receive(udata, c, all, len + body_len);
+    s->keep_inflight = keep;
+    free(all);
+    if (rc == TIDE_ENGINE_TAKEN) {
+        s->spooled++;
+        if (!keep)
+            tide_engine_done(s->e, c->session, 1);
+    }
+    return rc;
+}
+
 static inline void h_close(void *udata, tide_conninfo_t *c)
 {
     srv_t *s = udata;
@@ -141,7 +168,11 @@ static inline int h_packet(void *udata, tide_port_t *p, const struct sockaddr *a
     return TIDE_ENGINE_TAKEN;
 }
 
-static const tide_engine_handlers_t handlers = {h_connect, h_receive, h_close, h_packet};
+static const tide_engine_handlers_t handlers = {.connect = h_connect,
+                                                .receive = h_receive,
+                                                .receive_spooled = h_receive_spooled,
+                                                .close = h_close,
+                                                .packet = h_packet};
 
 static inline void on_deadline(tide_reactor_t *r, void *udata, uint64_t id)
 {
@@ -172,9 +203,12 @@ static inline void port_init(tide_port_t *p, int index, int type, const char *ho
         CHECK(p->port > 0);
 }
 
-/* A server on 127.0.0.1 (port 0) with the given framing and options; frame may be NULL. */
-static inline void srv_start(srv_t *s, tide_backend_t backend, int type, const tide_frame_opts_t *frame,
-                      const tide_engine_opts_t *opts)
+/* A server on 127.0.0.1 (port 0) with the given framing and options; frame may be NULL; a
+ * protocol (with its options and spool directory) when proto is not NULL. */
+static inline void srv_start_proto(srv_t *s, tide_backend_t backend, int type,
+                                   const tide_frame_opts_t *frame, const tide_engine_opts_t *opts,
+                                   const tide_proto_t *proto, const void *proto_opts,
+                                   const char *spool_dir)
 {
     memset(s, 0, sizeof(*s));
     tide_log_set_sink(quiet_sink, NULL);
@@ -183,11 +217,20 @@ static inline void srv_start(srv_t *s, tide_backend_t backend, int type, const t
     port_init(&s->port, 0, type, "127.0.0.1");
     if (frame)
         s->port.frame = *frame;
+    s->port.proto = proto;
+    s->port.proto_opts = proto_opts;
+    s->port.spool_dir = spool_dir;
     tide_engine_opts_t none = {0};
     s->e = tide_engine_create(s->r, &s->tab, 0, opts ? opts : &none, &handlers, s);
     CHECK(s->e != NULL);
     CHECK_EQ(tide_engine_add_port(s->e, &s->port), 0);
     s->tick = tide_timer_add(s->r, 5, 5, on_tick, NULL);
+}
+
+static inline void srv_start(srv_t *s, tide_backend_t backend, int type, const tide_frame_opts_t *frame,
+                      const tide_engine_opts_t *opts)
+{
+    srv_start_proto(s, backend, type, frame, opts, NULL, NULL, NULL);
 }
 
 static inline bool count_live(const tide_conninfo_t *c, void *arg)

@@ -5,6 +5,7 @@
  * flight, held datagrams, and sendfile reads that never block the loop.
  */
 #include "engine_harness.h"
+#include "tide/http1.h"
 
 static const tide_frame_opts_t lines = {.mode = TIDE_FRAME_EOF, .eof_split = true, .eof = "\n",
                                         .eof_len = 1};
@@ -309,6 +310,85 @@ REACTOR_TEST(engine_sendfile_bounds_the_files_queued_per_connection)
     client_expect(&s, c, "x");
     unlink(file);
     rmdir(path);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+/* Writes all of data while the loop runs (the server reads as the client writes). */
+static void write_pumping(srv_t *s, int fd, const char *data, size_t len)
+{
+    uint64_t dl = tide_time_ns() + 5000000000ull;
+    while (len) {
+        ssize_t n = send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+            continue;
+        }
+        CHECK(n < 0 && (errno == EAGAIN || errno == EINTR));
+        if (tide_time_ns() > dl)
+            FAILF("timed out writing (%zu bytes left)", len);
+        CHECK(tide_reactor_run(s->r, TIDE_RUN_ONCE) >= 0);
+    }
+}
+
+/* An HTTP body over spool_min goes to an unnamed file in the port's spool directory as it
+ * arrives, and the owner gets the head and that file; a small body stays in memory. */
+REACTOR_TEST(engine_spools_a_large_http_body_to_an_unnamed_file)
+{
+    char dir[] = "/tmp/tide-spool-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    static const tide_http1_opts_t o = {.max_body = 1 << 20, .spool_min = 4096};
+    srv_t s;
+    srv_start_proto(&s, backend, TIDE_SOCK_TCP, NULL, NULL, &tide_proto_http1, &o, dir);
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    size_t n = 300000;
+    char *req = malloc(n + 256);
+    int hl = snprintf(req, 256, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: %zu\r\n\r\n", n);
+    for (size_t i = 0; i < n; i++)
+        req[hl + (int)i] = (char)('A' + (i * 7 + i / 1000) % 26);
+    const char small[] = "POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+    memcpy(req + hl + n, small, sizeof(small));
+    write_pumping(&s, c, req, (size_t)hl + n + sizeof(small) - 1);
+    PUMP_UNTIL(&s, s.nmsg == 2);
+    CHECK_EQ(s.spooled, 1);
+    CHECK_EQ(s.msgs[0].len, (size_t)hl + n);
+    CHECK(memcmp(s.msgs[0].data, req, (size_t)hl + n) == 0);
+    CHECK_STR(s.msgs[1].data, small);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+    free(req);
+    CHECK_EQ(rmdir(dir), 0); /* nothing was left in it, nor named there */
+}
+
+/* A spool directory that cannot take the file: 500 and the connection closes; the next
+ * connection is served. */
+REACTOR_TEST(engine_a_body_that_cannot_be_spooled_is_answered_500)
+{
+    static const tide_http1_opts_t o = {.max_body = 1 << 20, .spool_min = 16};
+    srv_t s;
+    srv_start_proto(&s, backend, TIDE_SOCK_TCP, NULL, NULL, &tide_proto_http1, &o,
+                    "/nonexistent/tide-spool");
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    client_puts(c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+    PUMP_UNTIL(&s, tide_conntab_find(&s.tab, s.conns[0])->recv_bytes > 0);
+    char body[100];
+    memset(body, 'b', sizeof(body));
+    client_write(c, body, sizeof(body));
+    char got[40] = {0};
+    int end;
+    client_read(&s, c, got, 36, &end);
+    CHECK(strncmp(got, "HTTP/1.1 500 Internal Server Error\r\n", 36) == 0);
+    CHECK_EQ(client_wait_end(&s, c, NULL), 0);
+    CHECK_EQ(s.nmsg, 0);
+    close(c);
+    c = client_connect(&s);
+    client_puts(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    PUMP_UNTIL(&s, s.nmsg == 1);
     close(c);
     PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
     srv_stop(&s);

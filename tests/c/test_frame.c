@@ -461,7 +461,7 @@ static void check_proto_like_framer(const tide_frame_opts_t *o, const char *inpu
     CHECK(p->state_size >= sizeof(tide_framer_t));
     for (size_t cut = 0; cut <= n; cut++) {
         got_t via = {{0}, 0, 0}, direct = {{0}, 0, 0};
-        tide_proto_io_t io = {collect, NULL, &via, 0};
+        tide_proto_io_t io = {collect, NULL, &via, 0, NULL, NULL};
         void *st = malloc(p->state_size);
         p->init(st, o);
         int rc1 = p->feed(st, input, cut, &io);

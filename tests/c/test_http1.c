@@ -20,6 +20,13 @@ typedef struct got {
     int count;
     int hold;  /* answer HOLD to this many messages first */
     int stop;  /* answer STOP to each message when set */
+    /* spooling (offered when `spool_on`): the file, and what it saw */
+    bool spool_on;
+    int spool_fail; /* fail the spool write that comes when this many bytes are in */
+    char file[16384];
+    size_t file_len;
+    int spooled;     /* spooled messages taken */
+    size_t max_held; /* the most bytes the protocol held at once */
 } got_t;
 
 static void put(got_t *g, const char *pre, const char *data, size_t len, const char *post)
@@ -45,6 +52,34 @@ static int on_message(void *ctx, const char *data, size_t len)
     return g->stop ? TIDE_PROTO_STOP : TIDE_PROTO_TAKEN;
 }
 
+static int on_spool(void *ctx, const char *data, size_t len)
+{
+    got_t *g = ctx;
+    if (g->spool_fail && g->file_len + len >= (size_t)g->spool_fail)
+        return -28; /* ENOSPC */
+    CHECK(g->file_len + len <= sizeof(g->file));
+    memcpy(g->file + g->file_len, data, len);
+    g->file_len += len;
+    return 0;
+}
+
+/* A spooled message is put in the transcript as if it came whole: head and body. */
+static int on_spooled(void *ctx, const char *data, size_t len, uint64_t body_len)
+{
+    got_t *g = ctx;
+    CHECK_EQ(body_len, g->file_len);
+    if (g->hold > 0) {
+        g->hold--;
+        return TIDE_PROTO_HOLD;
+    }
+    put(g, "[", data, len, "");
+    put(g, "", g->file, g->file_len, "]");
+    g->file_len = 0;
+    g->count++;
+    g->spooled++;
+    return g->stop ? TIDE_PROTO_STOP : TIDE_PROTO_TAKEN;
+}
+
 static void on_reply(void *ctx, const void *data, size_t len)
 {
     got_t *g = ctx;
@@ -57,24 +92,37 @@ static const tide_http1_opts_t small = {.max_head = 256, .max_body = 64};
 
 /* Feeds `in` in pieces cut at `cut` (n+1: byte by byte) and returns the transcript, with
  * " E" appended when a feed refused the stream. */
-static void run(const tide_http1_opts_t *o, const char *in, size_t n, size_t cut, got_t *g)
+static void run_spool(const tide_http1_opts_t *o, const char *in, size_t n, size_t cut, got_t *g,
+                      bool spool, int spool_fail)
 {
     tide_http1_conn_t st;
-    tide_proto_io_t io = {on_message, on_reply, g, 0};
+    tide_proto_io_t io = {on_message, on_reply, g, 0, spool ? on_spool : NULL,
+                          spool ? on_spooled : NULL};
     memset(g, 0, sizeof(*g));
+    g->spool_fail = spool_fail;
     tide_proto_http1.init(&st, o);
     int rc = 0;
     if (cut <= n) {
         rc = tide_proto_http1.feed(&st, in, cut, &io);
+        if (st.len > g->max_held)
+            g->max_held = st.len;
         if (rc >= 0)
             rc = tide_proto_http1.feed(&st, in + cut, n - cut, &io);
     } else {
-        for (size_t i = 0; i < n && rc >= 0; i++)
+        for (size_t i = 0; i < n && rc >= 0; i++) {
             rc = tide_proto_http1.feed(&st, in + i, 1, &io);
+            if (st.len > g->max_held)
+                g->max_held = st.len;
+        }
     }
     if (rc < 0)
         put(g, " E", "", 0, "");
     tide_proto_http1.destroy(&st);
+}
+
+static void run(const tide_http1_opts_t *o, const char *in, size_t n, size_t cut, got_t *g)
+{
+    run_spool(o, in, n, cut, g, false, 0);
 }
 
 static void check_splits(const tide_http1_opts_t *o, const char *in, const char *want)
@@ -195,7 +243,7 @@ TEST(http1_empty_lines_before_a_request_hold_no_memory)
     tide_http1_conn_t st;
     got_t g;
     memset(&g, 0, sizeof(g));
-    tide_proto_io_t io = {on_message, on_reply, &g, 0};
+    tide_proto_io_t io = {on_message, on_reply, &g, 0, NULL, NULL};
     tide_proto_http1.init(&st, &small);
     for (int i = 0; i < 100000; i++) {
         CHECK_EQ(tide_proto_http1.feed(&st, "\r\n", 2, &io), 0);
@@ -243,7 +291,7 @@ TEST(http1_hold_and_stop_keep_requests_for_the_next_feed)
     tide_http1_conn_t st;
     got_t g;
     memset(&g, 0, sizeof(g));
-    tide_proto_io_t io = {on_message, on_reply, &g, 0};
+    tide_proto_io_t io = {on_message, on_reply, &g, 0, NULL, NULL};
     tide_proto_http1.init(&st, &small);
     g.hold = 1;
     CHECK_EQ(tide_proto_http1.feed(&st, in, sizeof(in) - 1, &io), TIDE_PROTO_HOLD);
@@ -315,7 +363,7 @@ TEST(http1_a_head_not_whole_within_its_deadline_expires_with_408)
     tide_http1_conn_t st;
     got_t g;
     memset(&g, 0, sizeof(g));
-    tide_proto_io_t io = {on_message, on_reply, &g, 100};
+    tide_proto_io_t io = {on_message, on_reply, &g, 100, NULL, NULL};
     tide_proto_http1.init(&st, &o);
     /* Nothing read yet, or a request handed out whole: no clock runs. */
     io.now_ns = 5000;
@@ -339,5 +387,84 @@ TEST(http1_a_head_not_whole_within_its_deadline_expires_with_408)
     CHECK_EQ(tide_proto_http1.feed(&st, "GET", 3, &io), 0);
     io.now_ns = UINT64_MAX / 2;
     CHECK_EQ(tide_proto_http1.expire(&st, &io), 0);
+    tide_proto_http1.destroy(&st);
+}
+
+/* Bodies over spool_min go to the spool as they arrive (when spooling is offered): what is
+ * handed out is the same at every split, and the protocol holds about spool_min bytes, not
+ * the body. */
+TEST(http1_large_bodies_are_spooled_as_they_arrive_at_every_split)
+{
+    static const tide_http1_opts_t o = {.max_head = 256, .max_body = 4096, .spool_min = 16};
+    static char in[4096], want[8192];
+    char body[1001], part[301];
+    for (int i = 0; i < 1000; i++)
+        body[i] = (char)('a' + i % 26);
+    body[1000] = 0;
+    memcpy(part, body + 7, 300);
+    part[300] = 0;
+    snprintf(in, sizeof(in),
+             "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n%s"
+             "GET /g HTTP/1.1\r\nHost: x\r\n\r\n"
+             "PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "12c\r\n%s\r\n12C;x=y\r\n%s\r\n12c\r\n%s\r\n0\r\nT: 1\r\n\r\n"
+             "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+             "GET /last HTTP/1.1\r\nHost: x\r\n\r\n",
+             body, part, part, part);
+    snprintf(want, sizeof(want),
+             "[POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n%s]"
+             "[GET /g HTTP/1.1\r\nHost: x\r\n\r\n]"
+             "[PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n%s%s%s]"
+             "[POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello]"
+             "[GET /last HTTP/1.1\r\nHost: x\r\n\r\n]",
+             body, part, part, part);
+    size_t n = strlen(in);
+    static got_t g;
+    for (size_t cut = 0; cut <= n + 1; cut++) {
+        run_spool(&o, in, n, cut, &g, true, 0);
+        if (strcmp(g.out, want))
+            FAILF("split at %zu of %zu:\n got: %s\nwant: %s", cut, n, g.out, want);
+    }
+    /* Byte by byte: both large bodies were spooled, and the protocol never held more than
+     * a head, spool_min decoded bytes and a chunk line. */
+    run_spool(&o, in, n, n + 1, &g, true, 0);
+    CHECK_EQ(g.spooled, 2);
+    CHECK(g.max_held < 120);
+    /* Not offered: the same requests, held in memory. */
+    run_spool(&o, in, n, n + 1, &g, false, 0);
+    CHECK_STR(g.out, want);
+    CHECK_EQ(g.spooled, 0);
+    CHECK(g.max_held > 1000);
+
+    /* A spool that fails (a full disk): 500, and the stream ends. */
+    for (int which = 0; which < 2; which++) {
+        const char *req = which ? strstr(in, "PUT /c") : in;
+        run_spool(&o, req, strlen(req), strlen(req) + 1, &g, true, 500);
+        CHECK_STR(g.out, "{HTTP/1.1 500 Internal Server Error} E");
+    }
+}
+
+TEST(http1_a_held_spooled_request_comes_again_with_its_whole_body)
+{
+    static const tide_http1_opts_t o = {.max_head = 256, .max_body = 4096, .spool_min = 16};
+    const char head[] = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n";
+    const char body[] = "0123456789012345678901234567890123456789";
+    static got_t g;
+    memset(&g, 0, sizeof(g));
+    tide_http1_conn_t st;
+    tide_proto_io_t io = {on_message, on_reply, &g, 0, on_spool, on_spooled};
+    tide_proto_http1.init(&st, &o);
+    CHECK_EQ(tide_proto_http1.feed(&st, head, sizeof(head) - 1, &io), 0);
+    CHECK_EQ(tide_proto_http1.feed(&st, body, 20, &io), 0);
+    CHECK_EQ(g.file_len, 20);
+    g.hold = 1;
+    CHECK_EQ(tide_proto_http1.feed(&st, body + 20, 20, &io), TIDE_PROTO_HOLD);
+    CHECK_EQ(g.count, 0);
+    CHECK_EQ(tide_proto_http1.feed(&st, NULL, 0, &io), 0);
+    char want[256];
+    snprintf(want, sizeof(want), "[%s%s]", head, body);
+    CHECK_STR(g.out, want);
+    CHECK_EQ(g.spooled, 1);
+    CHECK_EQ(tide_proto_http1.pending(&st), 0);
     tide_proto_http1.destroy(&st);
 }

@@ -12,7 +12,7 @@
 #include "tide/common.h"
 #include "tide/msg.h"
 
-enum { NONE, BYTES, PEER, FILE_, RELAY, DONES };
+enum { NONE, BYTES, PEER, FILE_, DFILE, RELAY, DONES };
 
 /* The spec, written from the comments in tide/msg.h (not from msg.c's table). */
 static const struct spec {
@@ -24,6 +24,7 @@ static const struct spec {
 } spec[] = {
     {TIDE_MSG_CONNECT, "CONNECT", TIDE_MSG_TO_WORKER, true, NONE},
     {TIDE_MSG_DATA, "DATA", TIDE_MSG_TO_WORKER, true, BYTES},
+    {TIDE_MSG_DATA_FILE, "DATA_FILE", TIDE_MSG_TO_WORKER, true, DFILE},
     {TIDE_MSG_CLOSE, "CLOSE", TIDE_MSG_TO_WORKER, true, NONE},
     {TIDE_MSG_PACKET, "PACKET", TIDE_MSG_TO_WORKER, false, PEER},
     {TIDE_MSG_PIPE, "PIPE", TIDE_MSG_TO_WORKER, false, BYTES}, /* session: worker 0 is one */
@@ -76,6 +77,8 @@ static size_t good_len(int payload)
         return sizeof(tide_msg_peer_t) + 3;
     case FILE_:
         return sizeof(tide_msg_sendfile_t);
+    case DFILE:
+        return sizeof(tide_msg_datafile_t) + 4;
     case RELAY:
         return sizeof(tide_msg_relay_t);
     case DONES:
@@ -144,6 +147,12 @@ TEST(msg_check_refuses_a_payload_of_the_wrong_shape)
             bad[nbad++] = sizeof(tide_msg_sendfile_t) - 1;
             bad[nbad++] = sizeof(tide_msg_sendfile_t) + 1;
             ok[nok++] = sizeof(tide_msg_sendfile_t);
+            break;
+        case DFILE:
+            bad[nbad++] = 0;
+            bad[nbad++] = sizeof(tide_msg_datafile_t) - 1;
+            ok[nok++] = sizeof(tide_msg_datafile_t);
+            ok[nok++] = sizeof(tide_msg_datafile_t) + 8192;
             break;
         case RELAY:
             bad[nbad++] = 0;
@@ -240,6 +249,27 @@ TEST(msg_packet_decode_refuses_an_address_without_nul_or_a_short_payload)
     CHECK_EQ(strlen(peer.addr), TIDE_ADDR_MAX - 1);
     for (size_t len = 0; len < sizeof(tide_msg_peer_t); len++)
         CHECK_EQ(tide_msg_packet_decode(buf, len, &peer, &data, &dlen), TIDE_EPROTO);
+}
+
+/* ---- DATA_FILE ---- */
+
+TEST(msg_datafile_decode_gives_the_ticket_the_length_and_the_head)
+{
+    tide_msg_datafile_t in = {42, 1 << 20}, out;
+    char raw[sizeof(in) + 8];
+    memcpy(raw + 1, &in, sizeof(in)); /* not aligned, as inside a packet */
+    memcpy(raw + 1 + sizeof(in), "GET /", 5);
+    const char *head;
+    size_t head_len;
+    CHECK_EQ(tide_msg_datafile_decode(raw + 1, sizeof(in) + 5, &out, &head, &head_len), 0);
+    CHECK_EQ(out.ticket, 42);
+    CHECK_EQ(out.body_len, 1 << 20);
+    CHECK(head == raw + 1 + sizeof(in) && head_len == 5);
+    CHECK_EQ(tide_msg_datafile_decode(raw + 1, sizeof(in) - 1, &out, &head, &head_len),
+             TIDE_EPROTO);
+    in.body_len = (uint64_t)INT64_MAX + 1;
+    memcpy(raw + 1, &in, sizeof(in));
+    CHECK_EQ(tide_msg_datafile_decode(raw + 1, sizeof(in), &out, &head, &head_len), TIDE_EPROTO);
 }
 
 /* ---- SENDFILE ---- */

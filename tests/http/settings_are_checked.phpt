@@ -1,5 +1,5 @@
 --TEST--
-HTTP settings are checked by set() and Port::set(): bounds and types of http_max_header_size, http_header_timeout, upload_max_filesize, upload_tmp_dir, the http_compression ones and the static file handler's, HTTP next to a framing setting, keys of later features; an Http\Server's ports speak HTTP unless a framing setting says otherwise
+HTTP settings are checked by set() and Port::set(): bounds and types of http_max_header_size, http_header_timeout, upload_max_filesize, upload_tmp_dir, http_body_buffer_size, the http_compression ones and the static file handler's, HTTP next to a framing setting, keys of later features; an Http\Server's ports speak HTTP unless a framing setting says otherwise
 --FILE--
 <?php
 $s = new Tide\Http\Server('127.0.0.1', 0, Tide\MODE_BASE);
@@ -16,6 +16,8 @@ $try('header size as a string', fn() => $s->set(['http_max_header_size' => '8k']
 $try('negative header timeout', fn() => $s->set(['http_header_timeout' => -1]));
 $try('negative upload size', fn() => $s->set(['upload_max_filesize' => -1]));
 $try('empty upload dir', fn() => $s->set(['upload_tmp_dir' => '']));
+$try('upload dir missing', fn() => $s->set(['upload_tmp_dir' => '/nonexistent/dir']));
+$try('negative body buffer', fn() => $s->set(['http_body_buffer_size' => -1]));
 $try('HTTP next to eof framing', fn() => $s->set(['open_http_protocol' => true, 'open_eof_split' => true]));
 $try('compression level 0', fn() => $s->set(['http_compression_level' => 0]));
 $try('compression level 10', fn() => $s->set(['http_compression_level' => 10]));
@@ -30,7 +32,8 @@ $try('too many locations', fn() => $s->set(['static_handler_locations' => array_
 $try('static files', fn() => $s->set(['document_root' => '/tmp', 'enable_static_handler' => true,
     'static_handler_locations' => ['/static', '/images/']]));
 $try('valid ones', fn() => $s->set(['http_max_header_size' => 4096, 'http_header_timeout' => 0.5,
-    'upload_max_filesize' => 0, 'upload_tmp_dir' => '/tmp', 'http_parse_post' => false]));
+    'upload_max_filesize' => 0, 'upload_tmp_dir' => '/tmp', 'http_parse_post' => false,
+    'http_body_buffer_size' => 65536]));
 $raw = $s->listen('127.0.0.1', 0, Tide\SOCK_TCP);
 $try('a port with its own framing', fn() => $raw->set(['open_eof_split' => true, 'package_eof' => "\n"]));
 echo "settings kept: ", json_encode($s->setting), "\n";
@@ -41,6 +44,8 @@ header size as a string: ValueError: Setting 'http_max_header_size' must be an i
 negative header timeout: ValueError: Setting 'http_header_timeout' must be between 0 and 86400, -1 given
 negative upload size: ValueError: Setting 'upload_max_filesize' must be between 0 and 1099511627776, -1 given
 empty upload dir: ValueError: Setting 'upload_tmp_dir' must be a directory path of 1 to 1023 bytes
+upload dir missing: ValueError: Setting 'upload_tmp_dir' must be an existing directory, '/nonexistent/dir' is not
+negative body buffer: ValueError: Setting 'http_body_buffer_size' must be between 0 and 1099511627776, -1 given
 HTTP next to eof framing: ValueError: Setting 'open_http_protocol' cannot be on with a framing setting ('open_eof_check', 'open_eof_split', 'open_length_check')
 compression level 0: ValueError: Setting 'http_compression_level' must be between 1 and 9, 0 given
 compression level 10: ValueError: Setting 'http_compression_level' must be between 1 and 9, 10 given
@@ -55,4 +60,4 @@ too many locations: ValueError: Setting 'static_handler_locations' holds at most
 static files: accepted
 valid ones: accepted
 a port with its own framing: accepted
-settings kept: {"document_root":"\/tmp","enable_static_handler":true,"static_handler_locations":["\/static","\/images\/"],"http_max_header_size":4096,"http_header_timeout":0.5,"upload_max_filesize":0,"upload_tmp_dir":"\/tmp","http_parse_post":false}
+settings kept: {"document_root":"\/tmp","enable_static_handler":true,"static_handler_locations":["\/static","\/images\/"],"http_max_header_size":4096,"http_header_timeout":0.5,"upload_max_filesize":0,"upload_tmp_dir":"\/tmp","http_parse_post":false,"http_body_buffer_size":65536}
