@@ -20,10 +20,19 @@ $srv = new TideServerProc(<<<'PHP'
     $s->start();
 PHP, Tide\MODE_PROCESS);
 $srv->waitReady(2);
+/* A worker says READY from workerStart, which may run before the master has its link (the
+ * manager hands it over): until then the master dispatches to the other one alone. Ask
+ * until both answered, so that both are known to the master before the test begins. */
+$c = tide_connect($srv->port);
+$seen = [];
+for ($i = 0; $i < 1000 && count(array_unique($seen)) < 2; $i++) {
+    fwrite($c, "who\n");
+    $seen[] = (int) trim(tide_read_until($c, "\n"));
+}
+echo "both linked: ", var_export(count(array_unique($seen)) === 2, true), "\n";
 $slow = tide_connect($srv->port);
 fwrite($slow, "slow\n");
 $busy = (int) substr(trim(tide_read_until($slow, "\n")), 5);
-$c = tide_connect($srv->port);
 $seen = [];
 for ($i = 0; $i < 6; $i++) {
     fwrite($c, "who\n");
@@ -42,6 +51,7 @@ echo "both idle: both answer: ", var_export(count(array_unique($seen)) === 2, tr
 $srv->stop();
 ?>
 --EXPECT--
+both linked: true
 while one worker is busy, the other answered: true
 the slow one finished
 both idle: both answer: true

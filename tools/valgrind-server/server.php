@@ -25,15 +25,20 @@ $s->on('pipeMessage', function ($s, $src, $msg) { $s->send($msg['fd'], pack('N',
 $s->on('packet', function ($s, $data, $info) { $s->sendto($info['address'], $info['port'], $data, $info['server_socket']); });
 $s->on('close', function ($s, $fd) {});
 /* HTTP on a third port: every way a response ends (compressed, larger than the output
- * buffer, static files), and the protocol's refusals. */
+ * buffer, static files), bodies spooled to a file (forms, uploads), and the protocol's
+ * refusals. */
 $h = $s->listen('127.0.0.1', (int)$argv[2] + 2, Tide\SOCK_TCP);
 $h->set(['open_http_protocol' => true, 'http_header_timeout' => 0.3, 'package_max_length' => 65536,
+         'http_body_buffer_size' => 4096, /* bodies over it are spooled to a file */
          'http_max_header_size' => 4096, 'buffer_output_size' => 65536,
          'document_root' => __DIR__, 'enable_static_handler' => true]);
 /* (No `use ($s)`: a closure kept by a port of $s that holds $s is a cycle PHP leaves for
  * the end, and valgrind reports what a cycle holds at the end as lost.) */
 $h->on('request', function ($req, $res) {
     $req->header; $req->get; $req->post; $req->cookie; $req->getData();
+    foreach ($req->files ?? [] as $f) {
+        md5_file($f['tmp_name']);
+    }
     switch ($req->server['request_uri']) {
     case '/noend': return;
     case '/throw': throw new LogicException('http boom');
