@@ -399,9 +399,12 @@ static int on_spooled(void *ctx, const char *data, size_t len, uint64_t body_len
 {
     conn_t *c = ctx;
     TIDE_ASSERT(c->spool_fd >= 0); /* a spooled body is never empty */
-    int rc = deliver(c, data, len, c->spool_fd, body_len);
-    if (rc != TIDE_PROTO_HOLD)
-        c->spool_fd = -1; /* the owner's now */
+    /* The owner's from the call on (it may close it before it returns); back on HOLD. */
+    int fd = c->spool_fd;
+    c->spool_fd = -1;
+    int rc = deliver(c, data, len, fd, body_len);
+    if (rc == TIDE_PROTO_HOLD)
+        c->spool_fd = fd;
     return rc;
 }
 

@@ -97,6 +97,16 @@ static int pick(tide_master_t *m, tide_conninfo_t *c, size_t len)
     return w;
 }
 
+/* What pick() counted for a message that will not go to w after all. */
+static void unpick(tide_master_t *m, tide_conninfo_t *c, int w, size_t len)
+{
+    at_add(m, w, c->session, -1);
+    uint64_t *ready;
+    size_t n = tide_dispatch_done(&m->d, w, 1, len, &ready);
+    publish_load(m, w);
+    tide__proceed(m->e, m->s, ready, n);
+}
+
 static int on_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
 {
     tide_master_t *m = udata;
@@ -138,15 +148,15 @@ static int on_receive_spooled(void *udata, tide_conninfo_t *c, const char *data,
     }
     close(fd);
     if (got < body_len) {
-        /* The spool file cannot be read back: the request is lost (the client sees its
-         * connection close, as for a worker that died with it). */
+        /* The spool file cannot be read back: the request is lost, and nothing of it goes
+         * to the worker (the client sees its connection reset). */
         tide_log_limited(&m->rl, TIDE_LOG_ERROR,
                          "connection #%llu: cannot read its spooled request body back",
                          (unsigned long long)c->session);
         tide_free(whole);
-        tide_hub_send(&m->hub, w, TIDE_MSG_DATA, c->session, (uint32_t)c->port, data, len, NULL,
-                      0);
+        unpick(m, c, w, len);
         tide_engine_close(m->e, c->session, true);
+        tide_engine_done(m->e, c->session, 1);
         return TIDE_ENGINE_TAKEN;
     }
     m->d.q[w].bytes += body_len; /* as the worker will count it when done */

@@ -204,8 +204,8 @@ static void msg_data(tide_worker_t *w, uint64_t session, uint32_t field, const c
     count_request(s);
 }
 
-/* A message and its body's file: handed to the binding (which closes the file), or, with
- * no hook for it, read whole into memory. */
+/* A message and its body's file: handed to the binding (which closes the file); with no
+ * hook for it, the request is dropped (done without an answer). */
 static void receive_file(tide_server_t *s, int port, uint64_t session, const char *head,
                          size_t len, int fd, uint64_t body_len)
 {
@@ -224,8 +224,12 @@ static void msg_data_file(tide_worker_t *w, uint64_t session, uint32_t field,
     tide_msg_datafile_t df;
     const char *head;
     size_t head_len;
-    if (tide_msg_datafile_decode(payload, len, &df, &head, &head_len) < 0)
+    if (tide_msg_datafile_decode(payload, len, &df, &head, &head_len) < 0) {
+        /* (tide_msg_check saw the size: only a length past INT64_MAX gets here) */
+        tide__worker_done(s, session, len - sizeof(df));
+        tide_server_close(s, session, true);
         return;
+    }
     int fd = tide_link_take_fd(&w->link, df.ticket);
     if (fd < 0) {
         /* Lost on the way (the channel was closed under it): the request cannot be
