@@ -844,6 +844,47 @@ ZEND_METHOD(Tide_Http_Response, redirect)
     RETURN_BOOL(end_with(r, "", 0));
 }
 
+/* What detach() remembers of its request (keep-alive, HTTP/1.0, HEAD), by connection, for
+ * a create() in this worker: an HTTP/1.0 client then gets its connection closed after the
+ * answer, a HEAD no body. A create() in another worker answers as for HTTP/1.1 keep-alive.
+ * Entries of connections that are gone are swept when the map has grown. */
+enum { D_KEEP = 1, D_HTTP10 = 2, D_HEAD = 4 };
+#define DETACHED_SWEEP 1024
+static HashTable *detached;
+static uint32_t detached_sweep_at = DETACHED_SWEEP;
+
+static void remember_detached(const php_tide_response_t *r)
+{
+    if (!detached) {
+        ALLOC_HASHTABLE(detached);
+        zend_hash_init(detached, 8, NULL, NULL, 0);
+    }
+    if (zend_hash_num_elements(detached) >= detached_sweep_at) {
+        zend_ulong session;
+        tide_conninfo_t info;
+        ZEND_HASH_FOREACH_NUM_KEY(detached, session) {
+            if (!tide_conntab_snapshot(&r->s->tab, (uint64_t)session, &info) ||
+                (info.flags & TIDE_CONN_CLOSING))
+                zend_hash_index_del(detached, session);
+        } ZEND_HASH_FOREACH_END();
+        detached_sweep_at = 2 * zend_hash_num_elements(detached) + DETACHED_SWEEP;
+    }
+    zval v;
+    ZVAL_LONG(&v, (r->keep_alive ? D_KEEP : 0) | (r->http10 ? D_HTTP10 : 0) |
+                      (r->head ? D_HEAD : 0));
+    zend_hash_index_update(detached, (zend_ulong)r->session, &v);
+}
+
+void php_tide_response_rshutdown(void)
+{
+    if (detached) {
+        zend_hash_destroy(detached);
+        FREE_HASHTABLE(detached);
+        detached = NULL;
+    }
+    detached_sweep_at = DETACHED_SWEEP;
+}
+
 ZEND_METHOD(Tide_Http_Response, detach)
 {
     ZEND_PARSE_PARAMETERS_NONE();
@@ -851,6 +892,7 @@ ZEND_METHOD(Tide_Http_Response, detach)
     if (!r->s || r->ended || r->detached)
         RETURN_FALSE;
     r->detached = true;
+    remember_detached(r);
     RETURN_TRUE;
 }
 
@@ -877,7 +919,14 @@ ZEND_METHOD(Tide_Http_Response, create)
     if (!tide_conntab_snapshot(&srv->core.tab, (uint64_t)fd, &info) ||
         (info.flags & TIDE_CONN_CLOSING))
         RETURN_FALSE;
-    RETURN_OBJ(php_tide_response_new(&srv->core, (uint64_t)fd, true, false, false));
+    zend_long how = D_KEEP;
+    zval *seen = detached ? zend_hash_index_find(detached, (zend_ulong)fd) : NULL;
+    if (seen) {
+        how = Z_LVAL_P(seen);
+        zend_hash_index_del(detached, (zend_ulong)fd);
+    }
+    RETURN_OBJ(php_tide_response_new(&srv->core, (uint64_t)fd, how & D_KEEP, how & D_HTTP10,
+                                     how & D_HEAD));
 }
 
 ZEND_METHOD(Tide_Http_Response, isWritable)

@@ -9,6 +9,7 @@
 #include "php_ini.h"
 #include "zend_exceptions.h"
 #include "php_tide.h"
+#include "php_tide_http.h"
 #include "tide_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(tide)
@@ -75,6 +76,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
     php_tide_server_rshutdown();
+    php_tide_response_rshutdown();
     php_tide_coro_rshutdown();
     php_tide_timer_rshutdown();
     php_tide_loop_rshutdown();

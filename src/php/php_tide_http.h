@@ -54,6 +54,8 @@ zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep
 /* A response its handler left without end(): answered 500 (unless detached). */
 void php_tide_response_finish(php_tide_response_t *r);
 void php_tide_response_minit(zend_class_entry *ce);
+/* Frees what detach() remembered for create(). */
+void php_tide_response_rshutdown(void);
 /* The Date header's value for now, remade once a second. */
 const char *php_tide_http_date_now(void);
 

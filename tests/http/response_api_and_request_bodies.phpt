@@ -1,5 +1,5 @@
 --TEST--
-HTTP: Response API errors name the culprit (header injection, bad names, status range, cookie names), redirect, sendfile (MIME type, range, HEAD), detach() and create() answering later, isWritable(); chunked request bodies and Expect: 100-continue (curl), in both modes
+HTTP: Response API errors name the culprit (header injection, bad names, status range, cookie names), redirect, sendfile (MIME type, range, HEAD), detach() and create() answering later (as the detached request asked: HTTP/1.0 closes, HEAD has no body), isWritable(); chunked request bodies and Expect: 100-continue (curl), in both modes
 --SKIPIF--
 <?php if (!is_executable('/usr/bin/curl')) die('skip needs curl (apt-get install curl)'); ?>
 --FILE--
@@ -72,6 +72,34 @@ foreach (TIDE_MODES as $mode => $name) {
     echo "$name: detached: {$r['status']} '{$r['body']}'\n";
     $srv->waitFor('after end writable');
     echo "$name: ", trim(preg_grep('/^after end writable/', explode("\n", $srv->out()))[array_key_first(preg_grep('/^after end writable/', explode("\n", $srv->out())))]), "\n";
+    /* create() answers as the detached request asked: an HTTP/1.0 client gets the answer
+     * and its connection closed, a HEAD no body. */
+    $raw = function (string $req) use ($srv): array {
+        $c = tide_connect($srv->port);
+        fwrite($c, $req);
+        $buf = '';
+        $deadline = microtime(true) + 5;
+        while (microtime(true) < $deadline) {
+            $r = [$c];
+            $w = $e = null;
+            if (!stream_select($r, $w, $e, 0, 200000)) {
+                continue;
+            }
+            $d = fread($c, 65536);
+            if (($d === '' || $d === false) && feof($c)) {
+                return [$buf, true];
+            }
+            $buf .= $d;
+        }
+        return [$buf, false];
+    };
+    [$out, $closed] = $raw("GET /later HTTP/1.0\r\n\r\n");
+    echo "$name: detached HTTP/1.0: ", $closed ? 'closed after the answer' : 'left open', ', ',
+        str_contains($out, "\r\nConnection: close\r\n") ? 'Connection: close' : 'no Connection: close', ', body ',
+        substr($out, strpos($out, "\r\n\r\n") + 4), "\n";
+    [$out, $closed] = $raw("HEAD /later HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    echo "$name: detached HEAD: ", preg_match('/Content-Length: (\d+)/', $out, $m) ? "length {$m[1]}" : 'no length',
+        ", body '", substr($out, strpos($out, "\r\n\r\n") + 4), "'\n";
 
     /* A chunked request body (curl chunks what it reads from stdin), and a large body sent
      * with Expect: 100-continue (curl waits for the 100 before it sends the body). */
@@ -110,6 +138,8 @@ process: HEAD file: 15 ''
 process: part: text/plain 'color'
 process: detached: 200 'answered later, writable true'
 process: after end writable: false
+process: detached HTTP/1.0: closed after the answer, Connection: close, body answered later, writable true
+process: detached HEAD: length 29, body ''
 process: chunked body: intact
 process: 100-continue: seen, body intact, no timeout wait true
 base: errors:
@@ -127,5 +157,7 @@ base: HEAD file: 15 ''
 base: part: text/plain 'color'
 base: detached: 200 'answered later, writable true'
 base: after end writable: false
+base: detached HTTP/1.0: closed after the answer, Connection: close, body answered later, writable true
+base: detached HEAD: length 29, body ''
 base: chunked body: intact
 base: 100-continue: seen, body intact, no timeout wait true
