@@ -27,7 +27,8 @@ typedef struct tide_manager_hooks {
 } tide_manager_hooks_t;
 
 typedef struct tide_manager_opts {
-    int worker_num;
+    int worker_num;       /* every process it keeps alive: workers, then task workers */
+    int task_worker_num;  /* the last task_worker_num of them are task workers */
     uint64_t max_wait_ms; /* a stopping worker is killed after this long (0: 3000) */
 } tide_manager_opts_t;
 
@@ -54,5 +55,7 @@ int tide_manager_run(tide_manager_t *m, int fds[2]);
 /* From inside the manager (e.g. a PHP callback): the same as the signals. */
 void tide_manager_shutdown(tide_manager_t *m);
 void tide_manager_reload(tide_manager_t *m);
+/* SIGUSR2: reloads the task workers only (logged and ignored when there are none). */
+void tide_manager_reload_tasks(tide_manager_t *m);
 
 #endif

@@ -44,6 +44,11 @@ typedef enum tide_role {
     TIDE_ROLE_WORKER,
 } tide_role_t;
 
+/* Every process the manager keeps alive: workers and task workers. */
+#define TIDE_SERVER_PROCS(s) ((s)->cfg.worker_num + (s)->cfg.task_worker_num)
+/* Whether worker id `id` is a task worker (no connections, no requests: tasks). */
+#define TIDE_SERVER_IS_TASK(s, id) ((id) >= (s)->cfg.worker_num)
+
 /* "master", "manager", "worker", or what `none` says for TIDE_ROLE_NONE. */
 const char *tide_role_name(tide_role_t role, const char *none);
 
@@ -54,6 +59,7 @@ typedef struct tide_server tide_server_t;
 typedef struct tide_server_config {
     int mode;
     int worker_num;
+    int task_worker_num;          /* task workers: ids worker_num .. worker_num + this - 1 */
     int dispatch_mode;            /* 1..4 */
     uint64_t max_request;         /* a worker is replaced after this many (0: never) */
     uint64_t max_wait_ms;         /* a stopping worker is killed after this long */

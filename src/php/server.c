@@ -70,7 +70,8 @@ static void log_sink(int level, const char *line, void *udata)
     localtime_r(&ts.tv_sec, &tm);
     strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
     if (s->role == TIDE_ROLE_WORKER)
-        snprintf(who, sizeof(who), "worker #%d", s->worker_id);
+        snprintf(who, sizeof(who), "%s #%d",
+                 TIDE_SERVER_IS_TASK(s, s->worker_id) ? "task worker" : "worker", s->worker_id);
     else
         snprintf(who, sizeof(who), "%s", tide_role_name(s->role, "php"));
     /* One write per line, so lines of several processes do not interleave. */

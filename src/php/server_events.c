@@ -34,8 +34,8 @@ static const struct event {
     [EV_RECEIVE] = {"receive", true, NULL},
     [EV_PACKET] = {"packet", true, NULL},
     [EV_CLOSE] = {"close", true, NULL},
-    [EV_TASK] = {"task", false, "task workers"},
-    [EV_FINISH] = {"finish", false, "task workers"},
+    [EV_TASK] = {"task", false, "tasks (task(), finish())"},
+    [EV_FINISH] = {"finish", false, "tasks (task(), finish())"},
     [EV_PIPE_MESSAGE] = {"pipeMessage", false, NULL},
     [EV_BEFORE_RELOAD] = {"beforeReload", false, NULL},
     [EV_AFTER_RELOAD] = {"afterReload", false, NULL},
@@ -497,6 +497,7 @@ static void on_process_start(tide_server_t *s)
     if (s->role == TIDE_ROLE_WORKER) {
         php_tide_prop_long(obj, "worker_id", s->worker_id);
         php_tide_prop_long(obj, "worker_pid", getpid());
+        php_tide_prop_bool(obj, "taskworker", TIDE_SERVER_IS_TASK(s, s->worker_id));
     }
     /* Paths the parent resolved (/proc/self ...) are not this process's. */
     realpath_cache_clean();

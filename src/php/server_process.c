@@ -38,7 +38,7 @@ ZEND_METHOD(Tide_Server, stats)
     add_assoc_long(return_value, "close_count", (zend_long)st.close_count);
     add_assoc_long(return_value, "worker_num", s->cfg.worker_num);
     add_assoc_long(return_value, "idle_worker_num", idle);
-    add_assoc_long(return_value, "task_worker_num", 0);
+    add_assoc_long(return_value, "task_worker_num", s->cfg.task_worker_num);
     add_assoc_long(return_value, "tasking_num", 0);
     add_assoc_long(return_value, "request_count", (zend_long)st.request_count);
     add_assoc_long(return_value, "dispatch_count", (zend_long)st.dispatch_count);
@@ -66,8 +66,10 @@ ZEND_METHOD(Tide_Server, sendMessage)
     if (!srv)
         RETURN_THROWS();
     tide_server_t *s = &srv->core;
-    if (dst < 0 || dst >= s->cfg.worker_num) {
-        zend_argument_value_error(2, "must be a worker id between 0 and %d", s->cfg.worker_num - 1);
+    if (dst < 0 || dst >= TIDE_SERVER_PROCS(s)) {
+        zend_argument_value_error(2, "must be a worker id between 0 and %d%s",
+                                  TIDE_SERVER_PROCS(s) - 1,
+                                  s->cfg.task_worker_num ? " (task workers included)" : "");
         RETURN_THROWS();
     }
     if (s->role != TIDE_ROLE_WORKER) {
@@ -186,8 +188,10 @@ ZEND_METHOD(Tide_Server, stop)
     if (!srv)
         RETURN_THROWS();
     tide_server_t *s = &srv->core;
-    if (id >= s->cfg.worker_num) {
-        zend_argument_value_error(1, "must be a worker id between 0 and %d", s->cfg.worker_num - 1);
+    if (id >= TIDE_SERVER_PROCS(s)) {
+        zend_argument_value_error(1, "must be a worker id between 0 and %d%s",
+                                  TIDE_SERVER_PROCS(s) - 1,
+                                  s->cfg.task_worker_num ? " (task workers included)" : "");
         RETURN_THROWS();
     }
     if (id < 0 && s->role != TIDE_ROLE_WORKER) {

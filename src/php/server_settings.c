@@ -91,8 +91,8 @@ static const setting_t settings[] = {
     {"static_handler_locations", PORT, T_ARRAY, 0, 0, NULL},
     /* features of later versions */
     LATER_("hook_flags", "runtime hooks"),
-    LATER_("task_enable_coroutine", "task workers"),
-    LATER_("task_ipc_mode", "task workers"),
+    LATER_("task_enable_coroutine", "tasks (task(), finish())"),
+    LATER_("task_ipc_mode", "tasks (task(), finish())"),
     LATER_("io_uring_sqpoll", "an SQPOLL ring"),
     LATER_("open_http2_protocol", "HTTP/2"),
     LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
@@ -139,7 +139,7 @@ bool php_tide_settings_check_keys(HashTable *ht, bool for_port)
         if (s->scope == LATER) {
             php_tide_throw(0, "Setting '%s': %s %s not available in this version of Tide",
                            ZSTR_VAL(key), s->why,
-                           strcmp(s->why, "task workers") == 0 ||
+                           strcmp(s->why, "tasks (task(), finish())") == 0 ||
                                    strcmp(s->why, "runtime hooks") == 0
                                ? "are"
                                : "is");
@@ -310,17 +310,13 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
         !get(ht, "reactor_num", &ignored_int) || !get(ht, "single_thread", &ignored_bool) ||
         !get(ht, "reload_async", &ignored_bool) || !get(ht, "enable_reuse_port", &ignored_bool))
         return false;
-    if (tasks > 0) {
-        php_tide_throw(0, "Setting 'task_worker_num': task workers are not available in this "
-                          "version of Tide yet");
-        return false;
-    }
     if (hb_check && !hb_idle)
         hb_idle = 2 * hb_check;
     if (hb_idle && !hb_check)
         hb_check = hb_idle / 2 ? hb_idle / 2 : 1;
 
     cfg->worker_num = (int)worker_num;
+    cfg->task_worker_num = (int)tasks;
     cfg->dispatch_mode = (int)dispatch;
     cfg->max_request = (uint64_t)max_request;
     cfg->max_wait_ms = (uint64_t)(max_wait * 1000);

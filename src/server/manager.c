@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The manager process: it forks the workers and keeps worker_num of them alive.
+ * The manager process: it forks the workers and keeps worker_num of them alive (workers,
+ * then task workers: the same processes to it, told apart by their id).
  *
  * A worker that dies is replaced at once (after a second if it died within a second of
  * starting, so a worker that cannot start does not make a fork loop). SIGUSR1 reloads the
@@ -45,6 +46,7 @@ struct tide_manager {
     bool shutting_down;
     bool watching;
     int reloading; /* the next worker to reload, -1 when no reload runs */
+    int reload_from; /* where the reload under way began (0, or the first task worker) */
     bool reload_again;
     /* In a forked child: */
     int child_id;
@@ -52,6 +54,12 @@ struct tide_manager {
 };
 
 static void spawn(tide_manager_t *m, int id);
+
+/* "worker" or "task worker", for the log. */
+static const char *kind(const tide_manager_t *m, int id)
+{
+    return id >= m->o.worker_num - m->o.task_worker_num ? "task worker" : "worker";
+}
 
 /* What the manager watches; a new worker starts with them blocked. */
 static const int manager_signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
@@ -64,8 +72,8 @@ static void on_kill_timer(tide_reactor_t *r, void *udata, uint64_t tid)
         if (m->w[i].kill_timer == tid) {
             m->w[i].kill_timer = 0;
             if (m->w[i].pid > 0) {
-                tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) did not stop within max_wait_time; killing it",
-                         i, (int)m->w[i].pid);
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) did not stop within max_wait_time; killing it",
+                         kind(m, i), i, (int)m->w[i].pid);
                 kill(m->w[i].pid, SIGKILL);
             }
         }
@@ -94,7 +102,8 @@ static void reload_next(tide_manager_t *m)
     }
     if (m->reloading >= 0) {
         m->reloading = -1;
-        tide_log(TIDE_LOG_INFO, "reload done: %d worker(s) replaced", m->o.worker_num);
+        tide_log(TIDE_LOG_INFO, "reload done: %d %s replaced", m->o.worker_num - m->reload_from,
+                 m->reload_from ? "task worker(s)" : "worker(s)");
         if (m->h.reload_end)
             m->h.reload_end(m->udata);
         if (m->reload_again) {
@@ -151,10 +160,10 @@ static void reaped(tide_manager_t *m, int id, pid_t pid, int status)
             m->pids->worker[id].pid = 0;
         if (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             if (WIFSIGNALED(status))
-                tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) was killed by signal %d%s", id,
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) was killed by signal %d%s", kind(m, id), id,
                          (int)pid, WTERMSIG(status), m->shutting_down ? "" : "; starting a new one");
             else if (WEXITSTATUS(status) != 0)
-                tide_log(TIDE_LOG_WARNING, "worker #%d (pid %d) exited with status %d%s", id,
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) exited with status %d%s", kind(m, id), id,
                          (int)pid, WEXITSTATUS(status), m->shutting_down ? "" : "; starting a new one");
         }
         if (m->h.exited)
@@ -166,7 +175,8 @@ static void reaped(tide_manager_t *m, int id, pid_t pid, int status)
         uint64_t alive_ns = tide_time_ns() - w->started;
         bool failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         if (failed && alive_ns < 1000000000ull && !expected) {
-            tide_log(TIDE_LOG_ERROR, "worker #%d died within a second of starting; retrying in 1 s", id);
+            tide_log(TIDE_LOG_ERROR, "%s #%d died within a second of starting; retrying in 1 s",
+                     kind(m, id), id);
             w->respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         } else {
             spawn(m, id);
@@ -196,8 +206,7 @@ static void on_signal(tide_reactor_t *r, void *udata, int signo)
         tide_manager_reload(m);
         break;
     case SIGUSR2:
-        /* Task workers only: there are none yet. */
-        tide_log(TIDE_LOG_INFO, "SIGUSR2: no task workers to reload");
+        tide_manager_reload_tasks(m);
         break;
     }
 }
@@ -371,7 +380,7 @@ void tide_manager_shutdown(tide_manager_t *m)
     }
 }
 
-void tide_manager_reload(tide_manager_t *m)
+static void reload_from(tide_manager_t *m, int from)
 {
     if (m->shutting_down)
         return;
@@ -379,9 +388,25 @@ void tide_manager_reload(tide_manager_t *m)
         m->reload_again = true; /* code changed again during the reload: once more after */
         return;
     }
-    tide_log(TIDE_LOG_INFO, "reloading %d worker(s)", m->o.worker_num);
+    tide_log(TIDE_LOG_INFO, "reloading %d %s", m->o.worker_num - from,
+             from ? "task worker(s)" : "worker(s)");
     if (m->h.reload_begin)
         m->h.reload_begin(m->udata);
-    m->reloading = 0;
+    m->reload_from = from;
+    m->reloading = from;
     reload_next(m);
+}
+
+void tide_manager_reload(tide_manager_t *m)
+{
+    reload_from(m, 0);
+}
+
+void tide_manager_reload_tasks(tide_manager_t *m)
+{
+    if (!m->o.task_worker_num) {
+        tide_log(TIDE_LOG_INFO, "reload: no task workers to reload");
+        return;
+    }
+    reload_from(m, m->o.worker_num - m->o.task_worker_num);
 }

@@ -207,6 +207,8 @@ static void hub_msg(tide_hub_t *h, hub_link_t *from, int type, uint64_t session,
         return;
     }
     int w = from->id;
+    if (TIDE_SERVER_IS_TASK(m->s, w))
+        return; /* a task worker is handed no requests: it has none to finish */
     uint32_t count = 0;
     uint64_t bytes = 0;
     size_t entries = len / sizeof(tide_msg_done_t);
@@ -228,6 +230,8 @@ static void hub_msg(tide_hub_t *h, hub_link_t *from, int type, uint64_t session,
 static void hub_crashed(tide_hub_t *h, int w)
 {
     tide_master_t *m = h->udata;
+    if (TIDE_SERVER_IS_TASK(m->s, w))
+        return; /* no connections, no requests */
     tide_log(TIDE_LOG_WARNING, "worker #%d is gone; closing its connections", w);
     if (m->at) {
         /* Per-message modes: its connections live on and may send again (a protocol that
@@ -250,6 +254,8 @@ static void hub_crashed(tide_hub_t *h, int w)
 static void hub_up(tide_hub_t *h, int w, bool up)
 {
     tide_master_t *m = h->udata;
+    if (TIDE_SERVER_IS_TASK(m->s, w))
+        return; /* not one connections are dispatched to */
     uint64_t *ready;
     size_t n = tide_dispatch_set_up(&m->d, w, up, &ready);
     tide__proceed(m->e, m->s, ready, n);
@@ -292,7 +298,8 @@ static void on_ctl(tide_reactor_t *r, void *udata, int fd)
             tide_reactor_stop(m->s->r);
             return;
         }
-        if (nfds != 2 || (size_t)n != sizeof(msg) || msg.id < 0 || msg.id >= m->s->cfg.worker_num) {
+        if (nfds != 2 || (size_t)n != sizeof(msg) || msg.id < 0 ||
+            msg.id >= TIDE_SERVER_PROCS(m->s)) {
             for (int i = 0; i < nfds; i++)
                 close(fds[i]);
             continue;
@@ -351,7 +358,7 @@ int tide__master_run(tide_server_t *s, pid_t manager_pid, int ctl_fd)
             tide_idmap_init(&m->at[i]);
     }
     tide_hub_ops_t ops = {hub_msg, hub_crashed, hub_up};
-    tide_hub_init(&m->hub, s, s->r, cfg->worker_num, TIDE_MSG_TO_HUB | TIDE_MSG_TO_OWNER, &ops,
+    tide_hub_init(&m->hub, s, s->r, TIDE_SERVER_PROCS(s), TIDE_MSG_TO_HUB | TIDE_MSG_TO_OWNER, &ops,
                   m);
     tide_engine_opts_t eo = {
         .max_connection = cfg->max_connection,

@@ -286,11 +286,12 @@ int tide__manager_main(tide_server_t *s, int ctl_fd, int *exit_status)
             s->h.process_start(s);
     } else {
         tide_hub_ops_t ops = {relay, NULL, NULL};
-        tide_hub_init(&hub, s, s->r, s->cfg.worker_num, TIDE_MSG_TO_HUB, &ops, &mc);
+        tide_hub_init(&hub, s, s->r, TIDE_SERVER_PROCS(s), TIDE_MSG_TO_HUB, &ops, &mc);
         s->hub = &hub;
     }
     tide_manager_opts_t mo = {
-        .worker_num = s->cfg.worker_num,
+        .worker_num = TIDE_SERVER_PROCS(s),
+        .task_worker_num = s->cfg.task_worker_num,
         .max_wait_ms = s->cfg.max_wait_ms,
     };
     tide_manager_hooks_t mh = {mgr_forked, mgr_exited, mgr_reload_begin, mgr_reload_end};
@@ -355,7 +356,7 @@ int tide_server_start(tide_server_t *s, int *exit_status)
     if (!s->r)
         return TIDE_ENOURING;
     int rc = tide_conntab_create(&s->tab, cfg->mode == TIDE_MODE_BASE ? (unsigned)cfg->worker_num : 1,
-                                 cfg->max_connection, (unsigned)cfg->worker_num);
+                                 cfg->max_connection, (unsigned)TIDE_SERVER_PROCS(s));
     if (rc < 0) {
         fail(s, "cannot map the connection table: %s", strerror(-rc));
         return rc;
@@ -651,7 +652,7 @@ int tide_server_reload(tide_server_t *s, bool tasks_only)
     case TIDE_ROLE_MANAGER:
         if (s->manager) {
             if (tasks_only)
-                tide_log(TIDE_LOG_INFO, "reload: no task workers to reload");
+                tide_manager_reload_tasks(s->manager);
             else
                 tide_manager_reload(s->manager);
             return 0;
@@ -672,7 +673,7 @@ int tide_server_stop_worker(tide_server_t *s, int id)
         tide__worker_begin_stop(s);
         return 0;
     }
-    if (id < 0 || id >= s->cfg.worker_num)
+    if (id < 0 || id >= TIDE_SERVER_PROCS(s))
         return TIDE_ESTATE;
     return signal_pid(s->tab.pids->worker[id].pid, SIGTERM);
 }

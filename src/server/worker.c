@@ -614,7 +614,17 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
     sigaddset(&unblock, SIGUSR1);
     sigaddset(&unblock, SIGUSR2);
     sigprocmask(SIG_UNBLOCK, &unblock, NULL);
-    if (s->cfg.mode == TIDE_MODE_BASE && base_setup(w) < 0) {
+    if (TIDE_SERVER_IS_TASK(s, id)) {
+        /* A task worker serves no connections: in MODE_BASE the manager's reservations of
+         * the stream ports are not its to keep (datagram sockets stay, for sendto()). */
+        for (int i = 0; s->cfg.mode == TIDE_MODE_BASE && i < s->nports; i++) {
+            tide_port_t *p = s->ports[i];
+            if (!tide_sock_is_dgram(p->type) && p->fd >= 0) {
+                close(p->fd);
+                p->fd = -1;
+            }
+        }
+    } else if (s->cfg.mode == TIDE_MODE_BASE && base_setup(w) < 0) {
         worker_free(s);
         return TIDE_SERVER_LEAVE;
     }

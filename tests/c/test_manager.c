@@ -33,7 +33,7 @@ typedef struct shared {
     int plan[MAXW][4]; /* per worker id, per incarnation (the last one repeats) */
 } shared_t;
 
-enum { ACT_SHUTDOWN = 0, ACT_SIGTERM, ACT_SIGUSR1 };
+enum { ACT_SHUTDOWN = 0, ACT_SIGTERM, ACT_SIGUSR1, ACT_SIGUSR2 };
 
 typedef struct ev {
     int id;
@@ -49,6 +49,7 @@ typedef struct mgr {
     tide_conntab_t tab;
     shared_t *sh;
     int worker_num;
+    int task_worker_num; /* the last ones of worker_num */
     /* forked hook */
     ev_t forks[MAXEV];
     int nforks;
@@ -127,6 +128,14 @@ static void on_shutdown_timer(tide_reactor_t *r, void *udata, uint64_t id)
         kill(getpid(), SIGTERM);
     else if (g->action == ACT_SIGUSR1)
         kill(getpid(), SIGUSR1);
+    else if (g->action == ACT_SIGUSR2 && g->task_worker_num)
+        kill(getpid(), SIGUSR2); /* reload_end shuts the manager down */
+    else if (g->action == ACT_SIGUSR2) {
+        /* Nothing to reload: then a shutdown, once the signal had time to do harm. */
+        kill(getpid(), SIGUSR2);
+        g->action = ACT_SHUTDOWN;
+        tide_timer_add(r, 100, 0, on_shutdown_timer, g);
+    }
     else
         tide_manager_shutdown(g->m);
 }
@@ -200,7 +209,9 @@ static void mgr_init(mgr_t *g, tide_backend_t backend, int worker_num)
 /* Runs the manager; in a worker, never returns. */
 static void mgr_run(mgr_t *g, uint64_t max_wait_ms)
 {
-    tide_manager_opts_t o = {.worker_num = g->worker_num, .max_wait_ms = max_wait_ms};
+    tide_manager_opts_t o = {.worker_num = g->worker_num,
+                             .task_worker_num = g->task_worker_num,
+                             .max_wait_ms = max_wait_ms};
     g->m = tide_manager_create(g->r, &o, &hooks, g, g->tab.pids);
     CHECK(g->m != NULL);
     g->t0 = tide_time_ns();
@@ -395,6 +406,45 @@ REACTOR_TEST(manager_reload_replaces_every_worker_one_at_a_time)
     CHECK(exit_of(&g, g.forks[2].pid)->expected);
     CHECK(exit_of(&g, g.forks[3].pid)->expected);
     check_hellos(&g);
+    mgr_done(&g);
+}
+
+/* SIGUSR2 reloads the task workers (the last task_worker_num) one at a time, and only
+ * them. */
+REACTOR_TEST(manager_sigusr2_reloads_only_the_task_workers)
+{
+    mgr_t g;
+    mgr_init(&g, backend, 3);
+    g.task_worker_num = 1;
+    g.shutdown_after = 3;
+    g.shutdown_delay_ms = 50;
+    g.action = ACT_SIGUSR2;
+    mgr_run(&g, 0);
+    CHECK_EQ(g.reload_begin, 1);
+    CHECK_EQ(g.reload_end, 1);
+    CHECK_EQ(g.nforks, 4);
+    /* The task worker (#2) alone was stopped and replaced. */
+    CHECK_EQ(g.exits[0].pid, g.forks[2].pid);
+    CHECK(g.exits[0].expected);
+    CHECK_EQ(g.forks[3].id, 2);
+    CHECK(g.forks[3].at >= g.exits[0].at);
+    for (int i = 1; i < g.nexits; i++)
+        CHECK(g.exits[i].at >= g.forks[3].at); /* the rest only at the shutdown */
+    check_hellos(&g);
+    mgr_done(&g);
+}
+
+/* Without task workers SIGUSR2 changes nothing. */
+REACTOR_TEST(manager_sigusr2_without_task_workers_reloads_nothing)
+{
+    mgr_t g;
+    mgr_init(&g, backend, 2);
+    g.shutdown_after = 2;
+    g.shutdown_delay_ms = 50;
+    g.action = ACT_SIGUSR2;
+    mgr_run(&g, 0);
+    CHECK_EQ(g.reload_begin, 0);
+    CHECK_EQ(g.nforks, 2);
     mgr_done(&g);
 }
 

@@ -33,7 +33,8 @@ attempt('connection_max_inflight -1', fn() => $s->set(['connection_max_inflight'
 attempt('io_uring_entries 0', fn() => $s->set(['io_uring_entries' => 0]));
 attempt('socket_buffer_size "1M"', fn() => $s->set(['socket_buffer_size' => '1M']));
 attempt('hook_flags', fn() => $s->set(['hook_flags' => 0]));
-attempt('task_worker_num 2', fn() => $s->set(['task_worker_num' => 2]));
+attempt('task_worker_num -1', fn() => $s->set(['task_worker_num' => -1]));
+attempt('task_enable_coroutine', fn() => $s->set(['task_enable_coroutine' => true]));
 attempt('io_uring_sqpoll', fn() => $s->set(['io_uring_sqpoll' => true]));
 attempt('reactor_num "x"', fn() => $s->set(['reactor_num' => 'x']));
 echo 'nothing refused was kept: ', json_encode($s->setting), "\n";
@@ -75,7 +76,8 @@ connection_max_inflight -1: ValueError: Setting 'connection_max_inflight' must b
 io_uring_entries 0: ValueError: Setting 'io_uring_entries' must be between 1 and 32768, 0 given
 socket_buffer_size "1M": ValueError: Setting 'socket_buffer_size' must be an integer, string given
 hook_flags: Tide\Exception: Setting 'hook_flags': runtime hooks are not available in this version of Tide
-task_worker_num 2: Tide\Exception: Setting 'task_worker_num': task workers are not available in this version of Tide yet
+task_worker_num -1: ValueError: Setting 'task_worker_num' must be between 0 and 1024, -1 given
+task_enable_coroutine: Tide\Exception: Setting 'task_enable_coroutine': tasks (task(), finish()) are not available in this version of Tide
 io_uring_sqpoll: Tide\Exception: Setting 'io_uring_sqpoll': an SQPOLL ring is not available in this version of Tide
 reactor_num "x": ValueError: Setting 'reactor_num' must be an integer, string given
 nothing refused was kept: {"worker_num":2,"daemonize":false}
