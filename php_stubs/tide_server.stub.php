@@ -103,6 +103,16 @@ namespace Tide {
 
         public function sendMessage(mixed $message, int $dstWorkerId): bool {}
 
+        public function task(mixed $data, int $dstWorkerId = -1, ?callable $finishCallback = null): int|false {}
+
+        public function taskwait(mixed $data, float $timeout = 0.5, int $dstWorkerId = -1): mixed {}
+
+        public function taskWaitMulti(array $tasks, float $timeout = 0.5): array|false {}
+
+        public function taskCo(array $tasks, float $timeout = 0.5): array|false {}
+
+        public function finish(mixed $data): bool {}
+
         public function getWorkerId(): int|false {}
 
         public function getWorkerPid(int $workerId = -1): int|false {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 7b79a4369bf0ecc1bb3a36e2edbf3a54882260e9 */
+ * Stub hash: 1f29416189a33b29081c71bc673d5dd89c17f36e */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"0.0.0.0\"")
@@ -87,6 +87,29 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_sendMessage, 0
 	ZEND_ARG_TYPE_INFO(0, dstWorkerId, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_task, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, data, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dstWorkerId, IS_LONG, 0, "-1")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, finishCallback, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_taskwait, 0, 1, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "0.5")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, dstWorkerId, IS_LONG, 0, "-1")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_taskWaitMulti, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, tasks, IS_ARRAY, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "0.5")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Tide_Server_taskCo arginfo_class_Tide_Server_taskWaitMulti
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_finish, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_getWorkerId, 0, 0, MAY_BE_LONG|MAY_BE_FALSE)
 ZEND_END_ARG_INFO()
 
@@ -126,6 +149,11 @@ ZEND_METHOD(Tide_Server, getClientInfo);
 ZEND_METHOD(Tide_Server, getClientList);
 ZEND_METHOD(Tide_Server, stats);
 ZEND_METHOD(Tide_Server, sendMessage);
+ZEND_METHOD(Tide_Server, task);
+ZEND_METHOD(Tide_Server, taskwait);
+ZEND_METHOD(Tide_Server, taskWaitMulti);
+ZEND_METHOD(Tide_Server, taskCo);
+ZEND_METHOD(Tide_Server, finish);
 ZEND_METHOD(Tide_Server, getWorkerId);
 ZEND_METHOD(Tide_Server, getWorkerPid);
 ZEND_METHOD(Tide_Server, getMasterPid);
@@ -156,6 +184,11 @@ static const zend_function_entry class_Tide_Server_methods[] = {
 	ZEND_ME(Tide_Server, getClientList, arginfo_class_Tide_Server_getClientList, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, stats, arginfo_class_Tide_Server_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, sendMessage, arginfo_class_Tide_Server_sendMessage, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, task, arginfo_class_Tide_Server_task, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, taskwait, arginfo_class_Tide_Server_taskwait, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, taskWaitMulti, arginfo_class_Tide_Server_taskWaitMulti, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, taskCo, arginfo_class_Tide_Server_taskCo, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, finish, arginfo_class_Tide_Server_finish, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getWorkerId, arginfo_class_Tide_Server_getWorkerId, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getWorkerPid, arginfo_class_Tide_Server_getWorkerPid, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getMasterPid, arginfo_class_Tide_Server_getMasterPid, ZEND_ACC_PUBLIC)

@@ -25,6 +25,11 @@ typedef enum tide_msg_type {
     TIDE_MSG_PACKET,      /* field: port index; payload: tide_msg_peer_t, then the datagram */
     TIDE_MSG_PIPE,        /* session: source worker id; payload: the message */
     TIDE_MSG_ACK,         /* the hub sends this worker nothing more */
+    TIDE_MSG_TASK,        /* to a task worker; session: the task's id; field: the worker that
+                           * sent it; payload: tide_msg_task_t, then the task's data */
+    TIDE_MSG_FINISH,      /* to the worker that sent a task; session: its id; field: the task
+                           * worker; payload: tide_msg_task_t (RESULT, END, LOST), then the
+                           * result */
     /* to the owner of a connection (the master, or a MODE_BASE worker through its hub) */
     TIDE_MSG_SEND,        /* session; payload: bytes */
     TIDE_MSG_CLOSE_REQ,   /* session; field: 1 to reset */
@@ -39,6 +44,12 @@ typedef enum tide_msg_type {
                            * tide_msg_relay_t + the inner request's payload */
     TIDE_MSG_SHUTDOWN,    /* shutdown() from a worker (which may not signal a root master) */
     TIDE_MSG_RELOAD,      /* reload() from a worker; field: 1 for task workers only */
+    TIDE_MSG_TASK_REQ,    /* a worker's task; session: its id (> 0); field: the task worker
+                           * (an index among them) or TIDE_TASK_ANY; payload:
+                           * tide_msg_task_t, then the data */
+    TIDE_MSG_TASK_END,    /* from a task worker; session: the task's id; field: the worker
+                           * that sent it; payload: the tide_msg_task_t it got (flags
+                           * changed: RESULT, END), then the result */
     TIDE_MSG_COUNT
 } tide_msg_type_t;
 
@@ -73,6 +84,22 @@ typedef struct tide_msg_datafile {
     uint64_t ticket;   /* the body file's ticket on the fd channel */
     uint64_t body_len;
 } tide_msg_datafile_t;
+
+/* The head of a task and of its answers. The hub sets `gen` and `dispatch_us` when it
+ * hands a task out; a task worker sends the head back unchanged but for `flags`. */
+typedef struct tide_msg_task {
+    uint32_t flags;       /* TIDE_TASK_* */
+    uint32_t gen;         /* the incarnation of the sending worker (the hub's) */
+    uint64_t dispatch_us; /* when the hub handed it out (Unix time, microseconds) */
+} tide_msg_task_t;
+
+enum {
+    TIDE_TASK_SERIALIZED = 1 << 0, /* the data (or result) is serialize()d, not a string */
+    TIDE_TASK_RESULT = 1 << 1,     /* a result follows the head */
+    TIDE_TASK_END = 1 << 2,        /* the task worker is done with the task */
+    TIDE_TASK_LOST = 1 << 3,       /* the task worker died with it: no result will come */
+};
+#define TIDE_TASK_ANY UINT32_MAX
 
 /* The head of a relayed request (MODE_BASE: a worker asks for a connection another owns). */
 typedef struct tide_msg_relay {

@@ -125,6 +125,8 @@ uint64_t tide_time_ns(void);
  * lags CLOCK_REALTIME by up to a tick: a connect_time taken with it could precede a time()
  * the application read before connecting. */
 uint64_t tide_unix_time(void);
+/* The same in microseconds. */
+uint64_t tide_unix_time_us(void);
 
 /* ---- I/O ---- */
 

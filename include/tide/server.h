@@ -107,6 +107,14 @@ typedef struct tide_server_hooks {
     void (*packet)(tide_server_t *s, int port, const tide_msg_peer_t *from, const char *data,
                    size_t len);
     void (*pipe_message)(tide_server_t *s, int src_worker, const char *data, size_t len);
+    /* A task worker: a task from worker src (head->flags says how data is encoded). The
+     * binding answers with tide_server_task_end() (with END exactly once per task). */
+    void (*task)(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
+                 const char *data, size_t len);
+    /* The worker that sent task id: its result (RESULT), its end (END), or its loss with
+     * the task worker that had it (END | LOST). */
+    void (*finish)(tide_server_t *s, int task_worker, uint64_t id, const tide_msg_task_t *head,
+                   const char *data, size_t len);
 } tide_server_hooks_t;
 
 struct tide_server {
@@ -175,6 +183,15 @@ int tide_server_send_message(tide_server_t *s, int dst, const void *data, size_t
 int tide_server_shutdown(tide_server_t *s);
 /* Replaces the workers one at a time, from any process. */
 int tide_server_reload(tide_server_t *s, bool tasks_only);
+/* From a worker: task id (> 0, < 2^40, unique in this worker) with head (flags only) and
+ * data, to task worker `dst` (an index among them) or TIDE_TASK_ANY. 0 or a negative code. */
+int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg_task_t *head,
+                     const char *data, size_t len);
+/* From a task worker: the answer to task id of worker src (head as it came, flags set). */
+int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
+                         const char *data, size_t len);
+/* Bytes this worker sent over its link that are not written yet (back-pressure). */
+size_t tide_server_link_queued(tide_server_t *s);
 /* Stops worker id (this worker when id is its own: it finishes what it has, then is
  * replaced). */
 int tide_server_stop_worker(tide_server_t *s, int id);

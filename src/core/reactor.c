@@ -78,6 +78,13 @@ uint64_t tide_unix_time(void)
     return (uint64_t)ts.tv_sec;
 }
 
+uint64_t tide_unix_time_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 uint64_t tide_reactor_now(const tide_reactor_t *r)
 {
     return r->now;

@@ -78,6 +78,7 @@ typedef struct php_tide_port {
 typedef struct php_tide_server_opts {
     bool enable_coroutine;
     zend_long log_level;
+    size_t task_max_length; /* package_max_length: the most a task or a result may carry */
     zend_long max_coroutine, coroutine_stack_size; /* 0: unchanged */
     zend_long io_uring_entries;
     const char *reactor_backend; /* NULL: as TIDE_REACTOR / tide.reactor_backend say */
@@ -168,6 +169,18 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
                            const char *data, size_t len, int body_fd, uint64_t body_len);
 /* Calls a callback in the current context; an exception is logged. */
 void php_tide_call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc);
+/* The same, with the callback's return value in *rv (the caller's to release; UNDEF when it
+ * threw). */
+void php_tide_call_direct_rv(php_tide_cb_t *cb, zval *args, uint32_t argc, zval *rv);
+/* A worker event's callback: in a coroutine of its own with enable_coroutine, else at once. */
+void php_tide_event_call(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc);
+/* Tasks (server_task.c): the core's hooks in a task worker and in the worker that sent. */
+void php_tide_task_run(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
+                       const char *data, size_t len);
+void php_tide_task_finish(tide_server_t *s, int task_worker, uint64_t id,
+                          const tide_msg_task_t *head, const char *data, size_t len);
+/* Frees what the tasks of this process hold (at the end of the request). */
+void php_tide_task_rshutdown(void);
 
 /* ---- ports (server_port.c) ---- */
 

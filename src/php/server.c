@@ -276,6 +276,11 @@ static bool prepare_ports(php_tide_server_t *srv)
             return false;
         }
     }
+    if (s->cfg.task_worker_num && !php_tide_port_cb(srv, -1, EV_TASK)) {
+        php_tide_throw(0, "Tide\\Server::start(): task_worker_num is %d: the server needs a "
+                          "'task' callback", s->cfg.task_worker_num);
+        return false;
+    }
     return true;
 }
 
@@ -434,6 +439,7 @@ int php_tide_server_minit(INIT_FUNC_ARGS)
 void php_tide_server_rshutdown(void)
 {
     php_tide_requests_free();
+    php_tide_task_rshutdown();
     if (php_tide_running) {
         php_tide_running->core.role = TIDE_ROLE_NONE;
         stop_running(php_tide_running);

@@ -34,8 +34,8 @@ static const struct event {
     [EV_RECEIVE] = {"receive", true, NULL},
     [EV_PACKET] = {"packet", true, NULL},
     [EV_CLOSE] = {"close", true, NULL},
-    [EV_TASK] = {"task", false, "tasks (task(), finish())"},
-    [EV_FINISH] = {"finish", false, "tasks (task(), finish())"},
+    [EV_TASK] = {"task", false, NULL},
+    [EV_FINISH] = {"finish", false, NULL},
     [EV_PIPE_MESSAGE] = {"pipeMessage", false, NULL},
     [EV_BEFORE_RELOAD] = {"beforeReload", false, NULL},
     [EV_AFTER_RELOAD] = {"afterReload", false, NULL},
@@ -134,14 +134,19 @@ void php_tide_log_uncaught(zend_object *ex)
 void php_tide_call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc)
 {
     zval rv;
+    php_tide_call_direct_rv(cb, args, argc, &rv);
+    zval_ptr_dtor(&rv);
+}
+
+void php_tide_call_direct_rv(php_tide_cb_t *cb, zval *args, uint32_t argc, zval *rv)
+{
     zend_fcall_info fci = {
-        .size = sizeof(fci), .retval = &rv, .params = args, .param_count = argc,
+        .size = sizeof(fci), .retval = rv, .params = args, .param_count = argc,
     };
     ZVAL_COPY_VALUE(&fci.function_name, &cb->fn);
-    ZVAL_UNDEF(&rv);
+    ZVAL_UNDEF(rv);
     zend_fcall_info_cache fcc = cb->fcc;
     zend_call_function(&fci, &fcc);
-    zval_ptr_dtor(&rv);
     if (EG(exception) && !zend_is_unwind_exit(EG(exception)) &&
         !zend_is_graceful_exit(EG(exception))) {
         zend_object *ex = EG(exception);
@@ -208,6 +213,11 @@ static void call_event_req(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args
 }
 
 static void call_event(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc)
+{
+    call_event_req(srv, cb, args, argc, NULL);
+}
+
+void php_tide_event_call(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc)
 {
     call_event_req(srv, cb, args, argc, NULL);
 }
@@ -521,4 +531,6 @@ const tide_server_hooks_t php_tide_server_hooks = {
     .close = on_close,
     .packet = on_packet,
     .pipe_message = on_pipe_message,
+    .task = php_tide_task_run,
+    .finish = php_tide_task_finish,
 };

@@ -39,7 +39,10 @@ ZEND_METHOD(Tide_Server, stats)
     add_assoc_long(return_value, "worker_num", s->cfg.worker_num);
     add_assoc_long(return_value, "idle_worker_num", idle);
     add_assoc_long(return_value, "task_worker_num", s->cfg.task_worker_num);
-    add_assoc_long(return_value, "tasking_num", 0);
+    zend_long tasking = 0; /* tasks handed to task workers and not ended (the hub's count) */
+    for (int t = s->cfg.worker_num; t < TIDE_SERVER_PROCS(s); t++)
+        tasking += __atomic_load_n(&s->tab.pids->worker[t].inflight, __ATOMIC_RELAXED);
+    add_assoc_long(return_value, "tasking_num", tasking);
     add_assoc_long(return_value, "request_count", (zend_long)st.request_count);
     add_assoc_long(return_value, "dispatch_count", (zend_long)st.dispatch_count);
     if (s->role == TIDE_ROLE_WORKER) {

@@ -325,6 +325,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     cfg->heartbeat_idle_ms = (uint64_t)hb_idle * 1000;
     cfg->connection_max_inflight = (uint32_t)conn_inflight;
     cfg->worker_max_inflight = (uint32_t)worker_inflight;
+    o->task_max_length = (size_t)max_length;
     /* A worker holds at most this much of what it was handed: room for the largest
      * package twice over, and never less than 64 MiB. */
     uint64_t bytes = 2 * (uint64_t)max_length;

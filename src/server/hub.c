@@ -108,12 +108,108 @@ tide_link_t *tide_hub_link(tide_hub_t *h, int w)
 }
 
 /* The incarnation on slot w died without saying it stops. */
+/* ---- tasks ---- */
+
+static void publish_tasking(tide_hub_t *h, int t)
+{
+    if (h->s->tab.pids)
+        __atomic_store_n(&h->s->tab.pids->worker[t].inflight, (uint32_t)h->slots[t].tasks.len,
+                         __ATOMIC_RELAXED);
+}
+
+/* The task worker for a task: the one asked for, or the up one with the fewest tasks. */
+static int pick_task_worker(tide_hub_t *h, uint32_t want)
+{
+    int first = h->s->cfg.worker_num, n = h->s->cfg.task_worker_num;
+    if (want != TIDE_TASK_ANY)
+        return want < (uint32_t)n ? first + (int)want : -1;
+    int best = -1;
+    for (int k = 0; k < n; k++) {
+        int t = first + (h->task_rr + k) % n;
+        if (!takes(&h->slots[t]))
+            continue;
+        if (best < 0 || h->slots[t].tasks.len < h->slots[best].tasks.len)
+            best = t;
+    }
+    h->task_rr = (h->task_rr + 1) % n;
+    /* None takes tasks now (all being replaced): held for the next one. */
+    return best >= 0 ? best : first + h->task_rr;
+}
+
+static void relay_task(tide_hub_t *h, int src, uint64_t id, uint32_t want, const char *payload,
+                       size_t len)
+{
+    int t = TIDE_SERVER_IS_TASK(h->s, src) ? -1 : pick_task_worker(h, want);
+    if (t < 0) {
+        tide_log_limited(&h->rl, TIDE_LOG_WARNING,
+                         "task %llu from worker #%d dropped: %s", (unsigned long long)id, src,
+                         TIDE_SERVER_IS_TASK(h->s, src) ? "a task worker may not send tasks"
+                                                        : "no such task worker");
+        return;
+    }
+    tide_msg_task_t head;
+    memcpy(&head, payload, sizeof(head));
+    head.gen = h->slots[src].gen;
+    head.dispatch_us = tide_unix_time_us();
+    tide_idmap_put(&h->slots[t].tasks, tide__task_key(src, id), (void *)(uintptr_t)(head.gen + 1u));
+    publish_tasking(h, t);
+    tide_hub_send(h, t, TIDE_MSG_TASK, id, (uint32_t)src, &head, sizeof(head),
+                  payload + sizeof(head), len - sizeof(head));
+}
+
+/* A task's answer goes to the incarnation that sent it, or nowhere (a result for a worker
+ * that died is not handed to its successor, which has tasks of the same ids). */
+static void to_sender(tide_hub_t *h, int dst, uint64_t id, int t, const tide_msg_task_t *head,
+                      const char *data, size_t len)
+{
+    if (dst < 0 || dst >= h->n || TIDE_SERVER_IS_TASK(h->s, dst))
+        return;
+    hub_slot_t *s = &h->slots[dst];
+    if (!s->cur || s->gen != head->gen)
+        return;
+    tide_link_send2(&s->cur->l, TIDE_MSG_FINISH, id, (uint32_t)t, head, sizeof(*head), data,
+                    len);
+}
+
+static void task_end(tide_hub_t *h, int t, uint64_t id, uint32_t dst, const char *payload,
+                     size_t len)
+{
+    if (!TIDE_SERVER_IS_TASK(h->s, t))
+        return;
+    tide_msg_task_t head;
+    memcpy(&head, payload, sizeof(head));
+    if (head.flags & TIDE_TASK_END) {
+        tide_idmap_del(&h->slots[t].tasks, tide__task_key((int)dst, id));
+        publish_tasking(h, t);
+    }
+    to_sender(h, (int)dst, id, t, &head, payload + sizeof(head), len - sizeof(head));
+}
+
+/* Task worker t died: each task it had is reported lost to its sender. */
+static void tasks_lost(tide_hub_t *h, int t)
+{
+    tide_idmap_t *m = &h->slots[t].tasks;
+    for (size_t i = 0; i < m->cap; i++) {
+        uint64_t key = m->slots[i].id;
+        if (!key)
+            continue;
+        tide_msg_task_t head = {TIDE_TASK_END | TIDE_TASK_LOST,
+                                (uint32_t)((uintptr_t)m->slots[i].value - 1u), 0};
+        to_sender(h, (int)(key >> 40), key & ((1ull << 40) - 1), t, &head, NULL, 0);
+    }
+    tide_idmap_destroy(m);
+    tide_idmap_init(m);
+    publish_tasking(h, t);
+}
+
 static void crashed(tide_hub_t *h, int w)
 {
     hub_slot_t *s = &h->slots[w];
     if (h->s->stopping)
         return;
     drop_held(s);
+    if (TIDE_SERVER_IS_TASK(h->s, w))
+        tasks_lost(h, w);
     s->dying = true;
     if (h->ops.crashed)
         h->ops.crashed(h, w);
@@ -181,6 +277,12 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
         return;
     case TIDE_MSG_RELOAD:
         tide_server_reload(h->s, field != 0);
+        return;
+    case TIDE_MSG_TASK_REQ:
+        relay_task(h, hl->id, session, field, payload, len);
+        return;
+    case TIDE_MSG_TASK_END:
+        task_end(h, hl->id, session, field, payload, len);
         return;
     }
     if (h->ops.msg)
@@ -252,6 +354,7 @@ void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2])
     }
     s->cur = hl;
     s->pid = pid;
+    s->gen++;
     if (h->ops.up)
         h->ops.up(h, w, true);
     flush_held(h, w);
@@ -268,6 +371,8 @@ void tide_hub_init(tide_hub_t *h, tide_server_t *s, tide_reactor_t *r, int n, un
     h->ops = *ops;
     h->udata = udata;
     h->slots = tide_calloc((size_t)n, sizeof(hub_slot_t));
+    for (int i = 0; i < n; i++)
+        tide_idmap_init(&h->slots[i].tasks);
 }
 
 static void free_all(tide_hub_t *h, bool forked)
@@ -289,6 +394,7 @@ static void free_all(tide_hub_t *h, bool forked)
     for (int i = 0; i < h->n; i++) {
         h->slots[i].cur = NULL;
         drop_held(&h->slots[i]);
+        tide_idmap_destroy(&h->slots[i].tasks);
     }
     tide_free(h->slots);
     h->slots = NULL;

@@ -14,6 +14,7 @@ enum {
     PEER,  /* a tide_msg_peer_t, then any bytes */
     FILE_, /* exactly a tide_msg_sendfile_t */
     DFILE, /* a tide_msg_datafile_t, then any bytes */
+    TASK,  /* a tide_msg_task_t, then any bytes; the session (a task id) is not 0 */
     RELAY, /* a tide_msg_relay_t, then the inner payload */
     DONES, /* one or more tide_msg_done_t */
 };
@@ -30,6 +31,8 @@ static const struct desc {
     [TIDE_MSG_PACKET] = {"PACKET", TIDE_MSG_TO_WORKER, PEER},
     [TIDE_MSG_PIPE] = {"PIPE", TIDE_MSG_TO_WORKER, BYTES},
     [TIDE_MSG_ACK] = {"ACK", TIDE_MSG_TO_WORKER, NONE},
+    [TIDE_MSG_TASK] = {"TASK", TIDE_MSG_TO_WORKER, TASK},
+    [TIDE_MSG_FINISH] = {"FINISH", TIDE_MSG_TO_WORKER, TASK},
     [TIDE_MSG_SEND] = {"SEND", TIDE_MSG_TO_OWNER, BYTES},
     [TIDE_MSG_CLOSE_REQ] = {"CLOSE_REQ", TIDE_MSG_TO_OWNER, NONE},
     [TIDE_MSG_PAUSE] = {"PAUSE", TIDE_MSG_TO_OWNER, NONE},
@@ -41,6 +44,8 @@ static const struct desc {
     [TIDE_MSG_RELAY] = {"RELAY", TIDE_MSG_TO_HUB, RELAY},
     [TIDE_MSG_SHUTDOWN] = {"SHUTDOWN", TIDE_MSG_TO_HUB, NONE},
     [TIDE_MSG_RELOAD] = {"RELOAD", TIDE_MSG_TO_HUB, NONE},
+    [TIDE_MSG_TASK_REQ] = {"TASK_REQ", TIDE_MSG_TO_HUB, TASK},
+    [TIDE_MSG_TASK_END] = {"TASK_END", TIDE_MSG_TO_HUB, TASK},
 };
 
 static const struct desc *desc_of(int type)
@@ -76,6 +81,8 @@ static int check_payload(unsigned kind, uint64_t session, size_t len)
         return len == sizeof(tide_msg_sendfile_t) && session ? 0 : TIDE_EPROTO;
     case DFILE:
         return len >= sizeof(tide_msg_datafile_t) ? 0 : TIDE_EPROTO;
+    case TASK:
+        return len >= sizeof(tide_msg_task_t) && session ? 0 : TIDE_EPROTO;
     case RELAY:
         return len >= sizeof(tide_msg_relay_t) ? 0 : TIDE_EPROTO;
     case DONES:

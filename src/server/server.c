@@ -665,6 +665,31 @@ int tide_server_reload(tide_server_t *s, bool tasks_only)
     }
 }
 
+int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg_task_t *head,
+                     const char *data, size_t len)
+{
+    tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
+    if (!l || !id || id >= (1ull << 40))
+        return TIDE_ESTATE;
+    return tide_link_send2(l, TIDE_MSG_TASK_REQ, id, dst, head, sizeof(*head), data, len);
+}
+
+int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
+                         const char *data, size_t len)
+{
+    tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
+    if (!l)
+        return TIDE_ESTATE;
+    return tide_link_send2(l, TIDE_MSG_TASK_END, id, (uint32_t)src, head, sizeof(*head), data,
+                           len);
+}
+
+size_t tide_server_link_queued(tide_server_t *s)
+{
+    tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
+    return l ? tide_link_queued(l) : 0;
+}
+
 int tide_server_stop_worker(tide_server_t *s, int id)
 {
     if (!running(s))

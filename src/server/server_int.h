@@ -34,7 +34,17 @@ typedef struct hub_slot {
     bool dying;        /* its connections are being closed after a crash: nobody to tell */
     held_msg_t *head, *tail; /* messages held until the next incarnation takes the slot */
     size_t held_bytes;
+    uint32_t gen;      /* incarnations attached so far: a task names the one that sent it */
+    /* A task worker's: the tasks handed to it and not ended, by tide__task_key(), each with
+     * the gen of its sender (+1) as value; reported lost to their senders if it dies. */
+    tide_idmap_t tasks;
 } hub_slot_t;
+
+/* A task's key in the hub: its sender and its id (ids stay below 2^40). */
+static inline uint64_t tide__task_key(int src, uint64_t id)
+{
+    return (uint64_t)src << 40 | (id & ((1ull << 40) - 1));
+}
 
 typedef struct tide_hub_ops {
     /* A message from a worker that the hub does not handle itself (checked already). */
@@ -54,6 +64,7 @@ struct tide_hub {
     unsigned accept;   /* what it takes from workers: TIDE_MSG_TO_HUB, maybe TO_OWNER */
     hub_slot_t *slots;
     hub_link_t *links; /* every incarnation's link, current or draining */
+    int task_rr;       /* where the next idle-first choice among equals starts */
     tide_hub_ops_t ops;
     void *udata;
     tide_ratelimit_t rl;

@@ -299,11 +299,36 @@ static void msg_owner(tide_worker_t *w, int type, uint64_t session, uint32_t fie
         tide__owner_request(w->s, w->e, &w->link, type, session, field, payload, len);
 }
 
+static void msg_task(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                     size_t len)
+{
+    tide_server_t *s = w->s;
+    tide_msg_task_t head;
+    memcpy(&head, payload, sizeof(head)); /* checked: at least that long */
+    if (s->h.task && TIDE_SERVER_IS_TASK(s, s->worker_id)) {
+        s->h.task(s, (int)field, session, &head, payload + sizeof(head), len - sizeof(head));
+    } else {
+        head.flags = TIDE_TASK_END;
+        tide_server_task_end(s, (int)field, session, &head, NULL, 0);
+    }
+}
+
+static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                       size_t len)
+{
+    tide_server_t *s = w->s;
+    tide_msg_task_t head;
+    memcpy(&head, payload, sizeof(head));
+    if (s->h.finish)
+        s->h.finish(s, (int)field, session, &head, payload + sizeof(head), len - sizeof(head));
+}
+
 static const msg_fn handlers[TIDE_MSG_COUNT] = {
     [TIDE_MSG_CONNECT] = msg_connect, [TIDE_MSG_DATA] = msg_data,
     [TIDE_MSG_DATA_FILE] = msg_data_file,
     [TIDE_MSG_CLOSE] = msg_close,     [TIDE_MSG_PACKET] = msg_packet,
     [TIDE_MSG_PIPE] = msg_pipe,       [TIDE_MSG_ACK] = msg_ack,
+    [TIDE_MSG_TASK] = msg_task,       [TIDE_MSG_FINISH] = msg_finish,
 };
 
 static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint32_t field,

@@ -12,7 +12,7 @@
 #include "tide/common.h"
 #include "tide/msg.h"
 
-enum { NONE, BYTES, PEER, FILE_, DFILE, RELAY, DONES };
+enum { NONE, BYTES, PEER, FILE_, DFILE, TASK, RELAY, DONES };
 
 /* The spec, written from the comments in tide/msg.h (not from msg.c's table). */
 static const struct spec {
@@ -29,6 +29,9 @@ static const struct spec {
     {TIDE_MSG_PACKET, "PACKET", TIDE_MSG_TO_WORKER, false, PEER},
     {TIDE_MSG_PIPE, "PIPE", TIDE_MSG_TO_WORKER, false, BYTES}, /* session: worker 0 is one */
     {TIDE_MSG_ACK, "ACK", TIDE_MSG_TO_WORKER, false, NONE},
+    /* A task's messages name it by its id (never 0), as others name a connection. */
+    {TIDE_MSG_TASK, "TASK", TIDE_MSG_TO_WORKER, true, TASK},
+    {TIDE_MSG_FINISH, "FINISH", TIDE_MSG_TO_WORKER, true, TASK},
     {TIDE_MSG_SEND, "SEND", TIDE_MSG_TO_OWNER, true, BYTES},
     {TIDE_MSG_CLOSE_REQ, "CLOSE_REQ", TIDE_MSG_TO_OWNER, true, NONE},
     {TIDE_MSG_PAUSE, "PAUSE", TIDE_MSG_TO_OWNER, true, NONE},
@@ -41,6 +44,8 @@ static const struct spec {
     {TIDE_MSG_RELAY, "RELAY", TIDE_MSG_TO_HUB, true, RELAY},
     {TIDE_MSG_SHUTDOWN, "SHUTDOWN", TIDE_MSG_TO_HUB, false, NONE},
     {TIDE_MSG_RELOAD, "RELOAD", TIDE_MSG_TO_HUB, false, NONE},
+    {TIDE_MSG_TASK_REQ, "TASK_REQ", TIDE_MSG_TO_HUB, true, TASK},
+    {TIDE_MSG_TASK_END, "TASK_END", TIDE_MSG_TO_HUB, true, TASK},
 };
 #define NSPEC (sizeof(spec) / sizeof(spec[0]))
 
@@ -79,6 +84,8 @@ static size_t good_len(int payload)
         return sizeof(tide_msg_sendfile_t);
     case DFILE:
         return sizeof(tide_msg_datafile_t) + 4;
+    case TASK:
+        return sizeof(tide_msg_task_t) + 3;
     case RELAY:
         return sizeof(tide_msg_relay_t);
     case DONES:
@@ -153,6 +160,12 @@ TEST(msg_check_refuses_a_payload_of_the_wrong_shape)
             bad[nbad++] = sizeof(tide_msg_datafile_t) - 1;
             ok[nok++] = sizeof(tide_msg_datafile_t);
             ok[nok++] = sizeof(tide_msg_datafile_t) + 8192;
+            break;
+        case TASK:
+            bad[nbad++] = 0;
+            bad[nbad++] = sizeof(tide_msg_task_t) - 1;
+            ok[nok++] = sizeof(tide_msg_task_t);
+            ok[nok++] = sizeof(tide_msg_task_t) + (16 << 20);
             break;
         case RELAY:
             bad[nbad++] = 0;

@@ -41,6 +41,7 @@ foreach (TIDE_MODES as $mode => $name) {
                 break;
             }
         });
+        $s->on('task', fn() => null); /* (a server with task workers needs one) */
         $s->on('pipeMessage', function ($s, $src, $msg) {
             if ($s->taskworker) {
                 /* Back to the worker that asked, which answers the client. */

@@ -1,0 +1,100 @@
+--TEST--
+Tasks: a task worker that dies mid-task is replaced and its waiting caller gets false at once (not after its timeout); stats() shows tasking_num while tasks run; reload(true) lets a running task finish and deliver its result; a burst of 100,000 task() calls from one coroutine, faster than the task worker drains them, waits for room instead of growing (the worker's memory stays near idle), loses nothing and keeps the sender's order; in both modes
+--FILE--
+<?php
+require __DIR__ . '/../inc/server.inc';
+
+foreach (TIDE_MODES as $mode => $name) {
+    $srv = new TideServerProc(<<<'PHP'
+        $s = new Tide\Server('127.0.0.1', 0, TIDE_TEST_MODE);
+        $s->set(['worker_num' => 1, 'task_worker_num' => 1, 'open_eof_split' => true,
+                 'package_eof' => "\n", 'log_level' => 4]);
+        $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
+        $seen = ['n' => 0, 'last' => 0, 'out_of_order' => 0];
+        $s->on('task', function ($s, $id, $src, $data) use (&$seen) {
+            if ($data === 'die') {
+                exec('kill -9 ' . getmypid());
+            }
+            if (is_array($data) && isset($data['sleep'])) {
+                usleep((int) ($data['sleep'] * 1e6));
+                return 'slept';
+            }
+            if (is_int($data)) {
+                $seen['n']++;
+                if ($data !== $seen['last'] + 1) {
+                    $seen['out_of_order']++;
+                }
+                $seen['last'] = $data;
+                return null;
+            }
+            if ($data === 'count') {
+                return $seen;
+            }
+            return 'ok';
+        });
+        $s->on('finish', fn() => null);
+        $s->on('receive', function ($s, $fd, $rid, $line) {
+            $say = fn($what) => $s->send($fd, $what . "\n");
+            switch (trim($line)) {
+            case 'die':
+                $t = microtime(true);
+                $r = $s->taskwait('die', 10.0);
+                $say('a task worker died mid-task: ' . var_export($r, true) . ', before the timeout: ' . var_export(microtime(true) - $t < 5, true));
+                break;
+            case 'after':
+                $say('the replacement answers: ' . $s->taskwait('x', 5.0));
+                break;
+            case 'tasking':
+                $s->task(['sleep' => 0.5]);
+                Tide\Coroutine::sleep(0.1);
+                $say('tasking_num while one runs: ' . $s->stats()['tasking_num']);
+                break;
+            case 'reload':
+                Tide\Coroutine::create(function () use ($s) {
+                    Tide\Coroutine::sleep(0.1);
+                    $s->reload(true);
+                });
+                $say('a task running across reload(true): ' . var_export($s->taskwait(['sleep' => 0.5], 5.0), true));
+                break;
+            case 'burst':
+                gc_collect_cycles();
+                $before = memory_get_usage();
+                $peak0 = memory_get_peak_usage();
+                $t = microtime(true);
+                $ok = 0;
+                for ($i = 1; $i <= 100000; $i++) {
+                    $ok += $s->task($i) ? 1 : 0;
+                }
+                $took = microtime(true) - $t;
+                $count = $s->taskwait('count', 30.0);
+                $grew = memory_get_peak_usage() - $peak0;
+                $say("burst: task() accepted $ok, the task worker saw {$count['n']}, out of order {$count['out_of_order']}, "
+                     . 'peak memory grew ' . ($grew < 4 << 20 ? 'less than 4 MiB' : "$grew bytes"));
+                break;
+            }
+        });
+        $s->start();
+    PHP, $mode);
+    $srv->waitReady(2);
+    $c = tide_connect($srv->port, '127.0.0.1', 60.0);
+    foreach (['die', 'after', 'tasking', 'reload', 'burst'] as $cmd) {
+        fwrite($c, "$cmd\n");
+        echo "$name: ", trim((string) fgets($c)), "\n";
+    }
+    $srv->stop();
+    echo "$name: log names the dead task worker: ", preg_match('/task worker #1 \(pid \d+\) was killed by signal 9/', $srv->err() . $srv->out()) ? 'yes' : 'no', "\n";
+}
+?>
+--EXPECT--
+process: a task worker died mid-task: false, before the timeout: true
+process: the replacement answers: ok
+process: tasking_num while one runs: 1
+process: a task running across reload(true): 'slept'
+process: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
+process: log names the dead task worker: yes
+base: a task worker died mid-task: false, before the timeout: true
+base: the replacement answers: ok
+base: tasking_num while one runs: 1
+base: a task running across reload(true): 'slept'
+base: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
+base: log names the dead task worker: yes
