@@ -121,6 +121,20 @@ namespace Tide {
 
         public function getManagerPid(): int {}
     }
+
+    /** A task, as a task worker with task_enable_coroutine gets it. */
+    final class Task
+    {
+        public int $id;
+        /** The worker that sent it. */
+        public int $worker_id;
+        public int $flags;
+        public mixed $data;
+        /** When the task was handed out (Unix time). */
+        public float $dispatch_time;
+
+        public function finish(mixed $data): bool {}
+    }
 }
 
 namespace Tide\Server {

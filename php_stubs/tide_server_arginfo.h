@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 1f29416189a33b29081c71bc673d5dd89c17f36e */
+ * Stub hash: 470ee42c22dfad2b80cf03bcb12be1dc7e12e6ea */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"0.0.0.0\"")
@@ -122,6 +122,8 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Server_getManagerPid arginfo_class_Tide_Server_getMasterPid
 
+#define arginfo_class_Tide_Task_finish arginfo_class_Tide_Server_finish
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server_Port___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
 
@@ -158,6 +160,7 @@ ZEND_METHOD(Tide_Server, getWorkerId);
 ZEND_METHOD(Tide_Server, getWorkerPid);
 ZEND_METHOD(Tide_Server, getMasterPid);
 ZEND_METHOD(Tide_Server, getManagerPid);
+ZEND_METHOD(Tide_Task, finish);
 ZEND_METHOD(Tide_Server_Port, __construct);
 ZEND_METHOD(Tide_Server_Port, set);
 ZEND_METHOD(Tide_Server_Port, on);
@@ -193,6 +196,12 @@ static const zend_function_entry class_Tide_Server_methods[] = {
 	ZEND_ME(Tide_Server, getWorkerPid, arginfo_class_Tide_Server_getWorkerPid, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getMasterPid, arginfo_class_Tide_Server_getMasterPid, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getManagerPid, arginfo_class_Tide_Server_getManagerPid, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Tide_Task_methods[] = {
+	ZEND_ME(Tide_Task, finish, arginfo_class_Tide_Task_finish, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -272,6 +281,47 @@ static zend_class_entry *register_class_Tide_Server(void)
 	zend_string *property_mode_name = zend_string_init("mode", sizeof("mode") - 1, 1);
 	zend_declare_typed_property(class_entry, property_mode_name, &property_mode_default_value, ZEND_ACC_PUBLIC|ZEND_ACC_READONLY, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
 	zend_string_release(property_mode_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Tide_Task(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Tide", "Task", class_Tide_Task_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_FINAL;
+
+	zval property_id_default_value;
+	ZVAL_UNDEF(&property_id_default_value);
+	zend_string *property_id_name = zend_string_init("id", sizeof("id") - 1, 1);
+	zend_declare_typed_property(class_entry, property_id_name, &property_id_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_id_name);
+
+	zval property_worker_id_default_value;
+	ZVAL_UNDEF(&property_worker_id_default_value);
+	zend_string *property_worker_id_name = zend_string_init("worker_id", sizeof("worker_id") - 1, 1);
+	zend_declare_typed_property(class_entry, property_worker_id_name, &property_worker_id_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_worker_id_name);
+
+	zval property_flags_default_value;
+	ZVAL_UNDEF(&property_flags_default_value);
+	zend_string *property_flags_name = zend_string_init("flags", sizeof("flags") - 1, 1);
+	zend_declare_typed_property(class_entry, property_flags_name, &property_flags_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
+	zend_string_release(property_flags_name);
+
+	zval property_data_default_value;
+	ZVAL_UNDEF(&property_data_default_value);
+	zend_string *property_data_name = zend_string_init("data", sizeof("data") - 1, 1);
+	zend_declare_typed_property(class_entry, property_data_name, &property_data_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_ANY));
+	zend_string_release(property_data_name);
+
+	zval property_dispatch_time_default_value;
+	ZVAL_UNDEF(&property_dispatch_time_default_value);
+	zend_string *property_dispatch_time_name = zend_string_init("dispatch_time", sizeof("dispatch_time") - 1, 1);
+	zend_declare_typed_property(class_entry, property_dispatch_time_name, &property_dispatch_time_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_DOUBLE));
+	zend_string_release(property_dispatch_time_name);
 
 	return class_entry;
 }

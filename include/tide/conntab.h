@@ -98,7 +98,10 @@ typedef struct tide_server_pids {
     int32_t master, manager;
     struct {
         int32_t pid;       /* 0 while the worker is being replaced */
-        uint32_t inflight; /* requests handed to it and not finished (its owner writes it) */
+        uint32_t inflight; /* requests handed to it and not finished (its owner writes it);
+                            * a task worker's: tasks handed to it and not ended (the hub's) */
+        uint32_t running;  /* a task worker's: tasks in its callbacks now (its own) */
+        uint64_t task_count; /* a task worker's slot: tasks it ended, every incarnation */
     } worker[];
 } tide_server_pids_t;
 

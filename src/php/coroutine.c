@@ -82,6 +82,7 @@ typedef struct php_tide_coro {
     /* Called when the coroutine is gone (php_tide_coro_spawn_done). */
     void (*done)(void *arg);
     void *done_arg;
+    zval *result; /* where its return value goes (php_tide_coro_spawn_result), or NULL */
 } php_tide_coro_t;
 
 static void set_active_buffer(void)
@@ -270,6 +271,7 @@ typedef struct spawn_request {
      * it, so a request left holding it never started. */
     void (*done)(void *arg);
     void *done_arg;
+    zval *result;
 } spawn_request_t;
 
 /* Sets up a new coroutine's state in its slot, before it first runs. */
@@ -282,6 +284,7 @@ static void on_coro_start(tide_coro_t *co, void *arg, void *udata)
     memset(pc, 0, sizeof(*pc));
     pc->done = req->done;
     pc->done_arg = req->done_arg;
+    pc->result = req->result;
     req->done = NULL;
     ZVAL_COPY(&pc->callable, req->callable);
     pc->fcc = *req->fcc;
@@ -404,8 +407,12 @@ static void coro_main(tide_coro_t *co, void *arg)
             .param_count = pc->argc,
         };
         ZVAL_COPY_VALUE(&fci.function_name, &pc->callable);
+        ZVAL_UNDEF(&retval);
         zend_call_function(&fci, pc->fcc.function_handler ? &pc->fcc : NULL);
-        zval_ptr_dtor(&retval);
+        if (pc->result)
+            ZVAL_COPY_VALUE(pc->result, &retval); /* the spawner's now */
+        else
+            zval_ptr_dtor(&retval);
         run_defers(pc);
         /* Buffers it left open are flushed to the level below, as PHP does at exit. */
         while (zend_stack_count(&OG(handlers)) > pc->og_base && php_output_end() == SUCCESS)
@@ -461,14 +468,26 @@ static zend_long spawn(spawn_request_t *req)
 zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                               uint32_t argc)
 {
-    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), NULL, NULL};
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), NULL, NULL, NULL};
     return spawn(&req);
+}
+
+zend_long php_tide_coro_spawn_result(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                                     uint32_t argc, zval *result, void (*done)(void *arg),
+                                     void *arg)
+{
+    ZVAL_UNDEF(result);
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), done, arg, result};
+    zend_long id = spawn(&req);
+    if (req.done) /* never started: nothing will call it, so it is called now */
+        done(arg);
+    return id;
 }
 
 zend_long php_tide_coro_spawn_done(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                                    uint32_t argc, void (*done)(void *arg), void *arg)
 {
-    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), done, arg};
+    spawn_request_t req = {callable, fcc, argv, argc, EG(error_reporting), done, arg, NULL};
     zend_long id = spawn(&req);
     if (req.done) /* never started: nothing will call it, so it is called now */
         done(arg);

@@ -85,6 +85,11 @@ zend_long php_tide_coro_spawn(zval *callable, zend_fcall_info_cache *fcc, zval *
  * start): a server worker counts the requests it has finished. */
 zend_long php_tide_coro_spawn_done(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
                                    uint32_t argc, void (*done)(void *arg), void *arg);
+/* The same, with the callable's return value left in *result (UNDEF until it returns, and
+ * if it threw) for done() to take. */
+zend_long php_tide_coro_spawn_result(zval *callable, zend_fcall_info_cache *fcc, zval *argv,
+                                     uint32_t argc, zval *result, void (*done)(void *arg),
+                                     void *arg);
 /*
  * What happens to an exception a coroutine leaves uncaught. By default (NULL) it stops
  * the scheduler and propagates out of Tide\run(). A server worker installs a handler that

@@ -79,6 +79,7 @@ typedef struct php_tide_server_opts {
     bool enable_coroutine;
     zend_long log_level;
     size_t task_max_length; /* package_max_length: the most a task or a result may carry */
+    bool task_coroutine;    /* task_enable_coroutine: each task in a coroutine, as a Tide\Task */
     zend_long max_coroutine, coroutine_stack_size; /* 0: unchanged */
     zend_long io_uring_entries;
     const char *reactor_backend; /* NULL: as TIDE_REACTOR / tide.reactor_backend say */
@@ -179,6 +180,7 @@ void php_tide_task_run(tide_server_t *s, int src, uint64_t id, const tide_msg_ta
                        const char *data, size_t len);
 void php_tide_task_finish(tide_server_t *s, int task_worker, uint64_t id,
                           const tide_msg_task_t *head, const char *data, size_t len);
+void php_tide_task_minit(zend_class_entry *ce);
 /* Frees what the tasks of this process hold (at the end of the request). */
 void php_tide_task_rshutdown(void);
 

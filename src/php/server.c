@@ -431,6 +431,7 @@ int php_tide_server_minit(INIT_FUNC_ARGS)
     server_handlers.get_gc = server_get_gc;
     server_handlers.clone_obj = NULL;
     php_tide_port_minit(register_class_Tide_Server_Port());
+    php_tide_task_minit(register_class_Tide_Task());
     php_tide_http_minit();
     ZVAL_UNDEF(&php_tide_running_zv);
     return SUCCESS;

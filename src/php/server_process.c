@@ -39,10 +39,32 @@ ZEND_METHOD(Tide_Server, stats)
     add_assoc_long(return_value, "worker_num", s->cfg.worker_num);
     add_assoc_long(return_value, "idle_worker_num", idle);
     add_assoc_long(return_value, "task_worker_num", s->cfg.task_worker_num);
-    zend_long tasking = 0; /* tasks handed to task workers and not ended (the hub's count) */
-    for (int t = s->cfg.worker_num; t < TIDE_SERVER_PROCS(s); t++)
-        tasking += __atomic_load_n(&s->tab.pids->worker[t].inflight, __ATOMIC_RELAXED);
+    /* Tasks: handed to task workers and not ended (the hub's count), of which not begun
+     * yet (queued), and per task worker. */
+    zend_long tasking = 0, queued = 0, idle_tasks = 0;
+    zval per;
+    array_init(&per);
+    for (int t = s->cfg.worker_num; t < TIDE_SERVER_PROCS(s); t++) {
+        uint32_t n = __atomic_load_n(&s->tab.pids->worker[t].inflight, __ATOMIC_RELAXED);
+        uint32_t run = __atomic_load_n(&s->tab.pids->worker[t].running, __ATOMIC_RELAXED);
+        int32_t pid = __atomic_load_n(&s->tab.pids->worker[t].pid, __ATOMIC_RELAXED);
+        tasking += n;
+        queued += n > run ? n - run : 0;
+        idle_tasks += pid && !n;
+        zval one;
+        array_init(&one);
+        add_assoc_long(&one, "pid", pid);
+        add_assoc_long(&one, "tasking", n);
+        add_assoc_long(&one, "running", run);
+        add_assoc_long(&one, "task_count",
+                       (zend_long)__atomic_load_n(&s->tab.pids->worker[t].task_count,
+                                                  __ATOMIC_RELAXED));
+        add_index_zval(&per, t, &one);
+    }
     add_assoc_long(return_value, "tasking_num", tasking);
+    add_assoc_long(return_value, "task_queue_num", queued);
+    add_assoc_long(return_value, "task_idle_worker_num", idle_tasks);
+    add_assoc_zval(return_value, "task_workers", &per);
     add_assoc_long(return_value, "request_count", (zend_long)st.request_count);
     add_assoc_long(return_value, "dispatch_count", (zend_long)st.dispatch_count);
     if (s->role == TIDE_ROLE_WORKER) {

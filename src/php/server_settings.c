@@ -43,6 +43,7 @@ static const setting_t settings[] = {
     /* the process model */
     INT("worker_num", SERVER, 1, 1024),
     INT("task_worker_num", SERVER, 0, 1024),
+    BOOL("task_enable_coroutine", SERVER),
     INT("max_request", SERVER, 0, 9.2e18),
     {"max_wait_time", SERVER, T_DOUBLE, 0.001, 86400, NULL},
     BOOL("daemonize", SERVER),
@@ -91,8 +92,6 @@ static const setting_t settings[] = {
     {"static_handler_locations", PORT, T_ARRAY, 0, 0, NULL},
     /* features of later versions */
     LATER_("hook_flags", "runtime hooks"),
-    LATER_("task_enable_coroutine", "tasks (task(), finish())"),
-    LATER_("task_ipc_mode", "tasks (task(), finish())"),
     LATER_("io_uring_sqpoll", "an SQPOLL ring"),
     LATER_("open_http2_protocol", "HTTP/2"),
     LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
@@ -107,6 +106,8 @@ static const setting_t settings[] = {
     LATER_("ssl_sni_certs", "TLS"),
     /* Swoole keys whose subject does not exist in Tide */
     {"reactor_num", IGNORED, T_INT, 1, 1024, "one reactor per process, no reactor threads"},
+    {"task_ipc_mode", IGNORED, T_INT, 1, 3,
+     "tasks always go over Unix sockets (mode 1), idle task worker first"},
     {"single_thread", IGNORED, T_BOOL, 0, 1, "no reactor threads"},
     {"reload_async", IGNORED, T_BOOL, 0, 1, "a reload always lets workers finish"},
     {"enable_reuse_port", IGNORED, T_BOOL, 0, 1,
@@ -290,7 +291,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     zend_long hb_check = 0, hb_idle = 0, conn_inflight = 64, worker_inflight = 1024;
     zend_long max_length = 2 << 20, ignored_int;
     double max_wait = 3;
-    bool daemonize = false, coro = true, ignored_bool;
+    bool daemonize = false, coro = true, task_coro = false, ignored_bool;
     zend_string *pid_file = NULL, *log_file = NULL, *user = NULL, *group = NULL;
     const char *backend = NULL;
     if (!get(ht, "worker_num", &worker_num) || !get(ht, "task_worker_num", &tasks) ||
@@ -308,6 +309,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
         !get(ht, "worker_max_inflight", &worker_inflight) ||
         !get(ht, "package_max_length", &max_length) ||
         !get(ht, "reactor_num", &ignored_int) || !get(ht, "single_thread", &ignored_bool) ||
+        !get(ht, "task_ipc_mode", &ignored_int) || !get(ht, "task_enable_coroutine", &task_coro) ||
         !get(ht, "reload_async", &ignored_bool) || !get(ht, "enable_reuse_port", &ignored_bool))
         return false;
     if (hb_check && !hb_idle)
@@ -326,6 +328,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     cfg->connection_max_inflight = (uint32_t)conn_inflight;
     cfg->worker_max_inflight = (uint32_t)worker_inflight;
     o->task_max_length = (size_t)max_length;
+    o->task_coroutine = task_coro;
     /* A worker holds at most this much of what it was handed: room for the largest
      * package twice over, and never less than 64 MiB. */
     uint64_t bytes = 2 * (uint64_t)max_length;

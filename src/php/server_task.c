@@ -16,6 +16,10 @@
  * coroutine it returns false with a warning. So a burst of any size holds a bounded amount
  * of memory in every process, loses nothing it accepted, and keeps each sender's order.
  *
+ * In a task worker the `task` callback runs one task at a time, outside any coroutine; with
+ * task_enable_coroutine each task runs in a coroutine of its own and the callback gets a
+ * Tide\Task, so a task worker has as many tasks in flight as it has coroutines waiting.
+ *
  * A waiting call (taskwait, taskCo, taskWaitMulti inside a coroutine) suspends only its
  * coroutine. A result that comes after its waiter gave up is dropped; it never reaches the
  * finish event or a later waiter.
@@ -48,6 +52,26 @@ typedef struct pending {
     bool answered;
 } pending_t;
 
+/* A task handed to a task worker: where its answer goes. */
+typedef struct task_ref {
+    int src;
+    uint64_t id;
+    tide_msg_task_t head;
+    bool finished; /* its result went back */
+} task_ref_t;
+
+/* Tide\Task */
+typedef struct php_tide_task {
+    task_ref_t ref;
+    bool live; /* made by a task worker for a task, not by new */
+    zend_object std;
+} php_tide_task_t;
+
+enum { P_ID, P_WORKER_ID, P_FLAGS, P_DATA, P_DISPATCH_TIME };
+
+static zend_class_entry *task_ce;
+static zend_object_handlers task_handlers;
+
 static struct {
     uint64_t next_id;
     HashTable *pending; /* id => pending_t */
@@ -56,12 +80,9 @@ static struct {
     /* coroutines waiting for room in the window */
     tide_coro_t **room;
     size_t nroom, caproom;
-    /* a task worker: the task whose callback runs now */
+    /* a task worker: the task whose callback runs now (without task_enable_coroutine) */
     bool in_task;
-    int cur_src;
-    uint64_t cur_id;
-    tide_msg_task_t cur_head;
-    bool cur_finished;
+    task_ref_t cur;
     bool warned_no_finish;
 } T;
 
@@ -521,8 +542,9 @@ ZEND_METHOD(Tide_Server, taskCo)
 
 /* ---- the task worker ---- */
 
-/* Sends the answer to the running task: a result (RESULT) and/or its end (END). */
-static bool answer(tide_server_t *s, uint32_t flags, zval *result, size_t max)
+/* Sends the answer to a task: a result (RESULT) and/or its end (END). */
+static bool answer(tide_server_t *s, const task_ref_t *t, uint32_t flags, zval *result,
+                   size_t max)
 {
     smart_str buf = {0};
     const char *bytes = NULL;
@@ -532,23 +554,92 @@ static bool answer(tide_server_t *s, uint32_t flags, zval *result, size_t max)
         smart_str_free(&buf);
         return false;
     }
-    tide_msg_task_t head = T.cur_head;
+    tide_msg_task_t head = t->head;
     head.flags = flags | enc | (result ? TIDE_TASK_RESULT : 0);
-    tide_server_task_end(s, T.cur_src, T.cur_id, &head, bytes, len);
+    tide_server_task_end(s, t->src, t->id, &head, bytes, len);
     smart_str_free(&buf);
     return true;
+}
+
+/* A task's callback returned rv (UNDEF if it threw): its result unless it had one, and its
+ * end. */
+static void task_ended(tide_server_t *s, task_ref_t *t, zval *rv)
+{
+    php_tide_server_t *srv = s->udata;
+    bool result = !t->finished && !Z_ISUNDEF_P(rv) && Z_TYPE_P(rv) != IS_NULL;
+    if (!result || !answer(s, t, TIDE_TASK_END, rv, srv->o.task_max_length)) {
+        if (EG(exception) && !zend_is_unwind_exit(EG(exception))) {
+            zend_object *ex = EG(exception);
+            GC_ADDREF(ex);
+            zend_clear_exception();
+            php_tide_log_uncaught(ex);
+            OBJ_RELEASE(ex);
+        }
+        answer(s, t, TIDE_TASK_END, NULL, 0);
+    }
+    t->finished = true;
+    __atomic_sub_fetch(&s->tab.pids->worker[s->worker_id].running, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&s->tab.pids->worker[s->worker_id].task_count, 1, __ATOMIC_RELAXED);
+}
+
+typedef struct co_task {
+    tide_server_t *s;
+    zend_object *obj; /* its Tide\Task */
+    zval rv;
+} co_task_t;
+
+static void co_task_done(void *arg)
+{
+    co_task_t *ct = arg;
+    php_tide_task_t *t = (php_tide_task_t *)((char *)ct->obj - XtOffsetOf(php_tide_task_t, std));
+    task_ended(ct->s, &t->ref, &ct->rv);
+    zval_ptr_dtor(&ct->rv);
+    OBJ_RELEASE(ct->obj);
+    efree(ct);
+}
+
+/* task_enable_coroutine: the task in a coroutine of its own, as a Tide\Task. */
+static void run_in_coroutine(tide_server_t *s, php_tide_cb_t *cb, int src, uint64_t id,
+                             const tide_msg_task_t *head, const char *data, size_t len)
+{
+    zval task;
+    object_init_ex(&task, task_ce);
+    php_tide_task_t *t = (php_tide_task_t *)((char *)Z_OBJ(task) - XtOffsetOf(php_tide_task_t, std));
+    t->ref = (task_ref_t){src, id, *head, false};
+    t->live = true;
+    zend_object *obj = Z_OBJ(task);
+    ZVAL_LONG(OBJ_PROP_NUM(obj, P_ID), (zend_long)id);
+    ZVAL_LONG(OBJ_PROP_NUM(obj, P_WORKER_ID), src);
+    ZVAL_LONG(OBJ_PROP_NUM(obj, P_FLAGS), (zend_long)head->flags);
+    decode(head->flags, data, len, OBJ_PROP_NUM(obj, P_DATA), "a task's data");
+    ZVAL_DOUBLE(OBJ_PROP_NUM(obj, P_DISPATCH_TIME), (double)head->dispatch_us / 1e6);
+    co_task_t *ct = emalloc(sizeof(*ct));
+    ct->s = s;
+    ct->obj = obj;
+    GC_ADDREF(obj);
+    zval args[2];
+    ZVAL_COPY(&args[0], &php_tide_running_zv);
+    ZVAL_COPY_VALUE(&args[1], &task);
+    zend_fcall_info_cache fcc = cb->fcc;
+    php_tide_coro_spawn_result(&cb->fn, &fcc, args, 2, &ct->rv, co_task_done, ct);
+    if (EG(exception) && !zend_is_unwind_exit(EG(exception)))
+        zend_clear_exception();
+    zval_ptr_dtor(&args[0]);
+    zval_ptr_dtor(&args[1]);
 }
 
 void php_tide_task_run(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
                        const char *data, size_t len)
 {
     php_tide_server_t *srv = s->udata;
-    T.in_task = true;
-    T.cur_src = src;
-    T.cur_id = id;
-    T.cur_head = *head;
-    T.cur_finished = false;
     php_tide_cb_t *cb = php_tide_port_cb(srv, -1, EV_TASK);
+    __atomic_add_fetch(&s->tab.pids->worker[s->worker_id].running, 1, __ATOMIC_RELAXED);
+    if (cb && srv->o.task_coroutine) {
+        run_in_coroutine(s, cb, src, id, head, data, len);
+        return;
+    }
+    T.in_task = true;
+    T.cur = (task_ref_t){src, id, *head, false};
     zval rv;
     ZVAL_UNDEF(&rv);
     if (cb) {
@@ -562,17 +653,7 @@ void php_tide_task_run(tide_server_t *s, int src, uint64_t id, const tide_msg_ta
         zval_ptr_dtor(&args[3]);
     }
     /* The return value, when not null, is the result (unless finish() gave one). */
-    bool result = !T.cur_finished && !Z_ISUNDEF(rv) && Z_TYPE(rv) != IS_NULL;
-    if (!result || !answer(s, TIDE_TASK_END, &rv, srv->o.task_max_length)) {
-        if (EG(exception) && !zend_is_unwind_exit(EG(exception))) {
-            zend_object *ex = EG(exception);
-            GC_ADDREF(ex);
-            zend_clear_exception();
-            php_tide_log_uncaught(ex);
-            OBJ_RELEASE(ex);
-        }
-        answer(s, TIDE_TASK_END, NULL, 0);
-    }
+    task_ended(s, &T.cur, &rv);
     zval_ptr_dtor(&rv);
     T.in_task = false;
 }
@@ -594,15 +675,60 @@ ZEND_METHOD(Tide_Server, finish)
                        s->role == TIDE_ROLE_WORKER ? "a worker" : tide_role_name(s->role, "php"));
         RETURN_THROWS();
     }
-    if (!T.in_task || T.cur_finished) {
-        php_error_docref(NULL, E_WARNING, "%s", T.in_task ? "The task has its result already"
-                                                          : "No task is running: finish() "
-                                                            "answers the task whose callback "
-                                                            "calls it");
+    if (!T.in_task || T.cur.finished) {
+        php_error_docref(NULL, E_WARNING, "%s",
+                         T.in_task ? "The task has its result already"
+                         : srv->o.task_coroutine
+                             ? "With task_enable_coroutine, answer with Tide\\Task::finish()"
+                             : "No task is running: finish() answers the task whose callback "
+                               "calls it");
         RETURN_FALSE;
     }
-    if (!answer(s, 0, data, srv->o.task_max_length))
+    if (!answer(s, &T.cur, 0, data, srv->o.task_max_length))
         RETURN_THROWS();
-    T.cur_finished = true;
+    T.cur.finished = true;
     RETURN_TRUE;
+}
+
+/* ---- Tide\Task ---- */
+
+static zend_object *task_create(zend_class_entry *ce)
+{
+    php_tide_task_t *t = zend_object_alloc(sizeof(php_tide_task_t), ce);
+    zend_object_std_init(&t->std, ce);
+    object_properties_init(&t->std, ce);
+    t->std.handlers = &task_handlers;
+    return &t->std;
+}
+
+ZEND_METHOD(Tide_Task, finish)
+{
+    zval *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ZVAL(data)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_task_t *t =
+        (php_tide_task_t *)((char *)Z_OBJ_P(ZEND_THIS) - XtOffsetOf(php_tide_task_t, std));
+    php_tide_server_t *srv = php_tide_running;
+    if (!t->live || !srv || srv->core.role != TIDE_ROLE_WORKER) {
+        php_tide_throw(0, "Tide\\Task::finish(): this task was not handed to this process");
+        RETURN_THROWS();
+    }
+    if (t->ref.finished) {
+        php_error_docref(NULL, E_WARNING, "The task has its result already");
+        RETURN_FALSE;
+    }
+    if (!answer(&srv->core, &t->ref, 0, data, srv->o.task_max_length))
+        RETURN_THROWS();
+    t->ref.finished = true;
+    RETURN_TRUE;
+}
+
+void php_tide_task_minit(zend_class_entry *ce)
+{
+    task_ce = ce;
+    ce->create_object = task_create;
+    memcpy(&task_handlers, zend_get_std_object_handlers(), sizeof(task_handlers));
+    task_handlers.offset = XtOffsetOf(php_tide_task_t, std);
+    task_handlers.clone_obj = NULL;
 }

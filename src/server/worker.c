@@ -640,6 +640,8 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
     sigaddset(&unblock, SIGUSR2);
     sigprocmask(SIG_UNBLOCK, &unblock, NULL);
     if (TIDE_SERVER_IS_TASK(s, id)) {
+        /* A predecessor killed inside a task left its count behind. */
+        __atomic_store_n(&s->tab.pids->worker[id].running, 0, __ATOMIC_RELAXED);
         /* A task worker serves no connections: in MODE_BASE the manager's reservations of
          * the stream ports are not its to keep (datagram sockets stay, for sendto()). */
         for (int i = 0; s->cfg.mode == TIDE_MODE_BASE && i < s->nports; i++) {

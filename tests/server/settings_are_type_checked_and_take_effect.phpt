@@ -34,7 +34,8 @@ attempt('io_uring_entries 0', fn() => $s->set(['io_uring_entries' => 0]));
 attempt('socket_buffer_size "1M"', fn() => $s->set(['socket_buffer_size' => '1M']));
 attempt('hook_flags', fn() => $s->set(['hook_flags' => 0]));
 attempt('task_worker_num -1', fn() => $s->set(['task_worker_num' => -1]));
-attempt('task_enable_coroutine', fn() => $s->set(['task_enable_coroutine' => true]));
+attempt('task_enable_coroutine "yes"', fn() => $s->set(['task_enable_coroutine' => 'yes']));
+attempt('task_ipc_mode 4', fn() => $s->set(['task_ipc_mode' => 4]));
 attempt('io_uring_sqpoll', fn() => $s->set(['io_uring_sqpoll' => true]));
 attempt('reactor_num "x"', fn() => $s->set(['reactor_num' => 'x']));
 echo 'nothing refused was kept: ', json_encode($s->setting), "\n";
@@ -77,7 +78,8 @@ io_uring_entries 0: ValueError: Setting 'io_uring_entries' must be between 1 and
 socket_buffer_size "1M": ValueError: Setting 'socket_buffer_size' must be an integer, string given
 hook_flags: Tide\Exception: Setting 'hook_flags': runtime hooks are not available in this version of Tide
 task_worker_num -1: ValueError: Setting 'task_worker_num' must be between 0 and 1024, -1 given
-task_enable_coroutine: Tide\Exception: Setting 'task_enable_coroutine': tasks (task(), finish()) are not available in this version of Tide
+task_enable_coroutine "yes": ValueError: Setting 'task_enable_coroutine' must be a bool, string given
+task_ipc_mode 4: ValueError: Setting 'task_ipc_mode' must be between 1 and 3, 4 given
 io_uring_sqpoll: Tide\Exception: Setting 'io_uring_sqpoll': an SQPOLL ring is not available in this version of Tide
 reactor_num "x": ValueError: Setting 'reactor_num' must be an integer, string given
 nothing refused was kept: {"worker_num":2,"daemonize":false}

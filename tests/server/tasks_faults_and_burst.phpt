@@ -1,5 +1,5 @@
 --TEST--
-Tasks: a task worker that dies mid-task is replaced and its waiting caller gets false at once (not after its timeout); stats() shows tasking_num while tasks run; reload(true) lets a running task finish and deliver its result; a burst of 100,000 task() calls from one coroutine, faster than the task worker drains them, waits for room instead of growing (the worker's memory stays near idle), loses nothing and keeps the sender's order; in both modes
+Tasks: a task worker that dies mid-task is replaced and its waiting caller gets false at once (not after its timeout); stats() shows tasking_num, task_queue_num, task_idle_worker_num and per task worker counters while tasks run; reload(true) lets a running task finish and deliver its result; a burst of 100,000 task() calls from one coroutine, faster than the task worker drains them, waits for room instead of growing (the worker's memory stays near idle), loses nothing and keeps the sender's order; in both modes
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -45,9 +45,14 @@ foreach (TIDE_MODES as $mode => $name) {
                 $say('the replacement answers: ' . $s->taskwait('x', 5.0));
                 break;
             case 'tasking':
-                $s->task(['sleep' => 0.5]);
+                $s->task(['sleep' => 0.3]);
+                $s->task(['sleep' => 0.3]);
                 Tide\Coroutine::sleep(0.1);
-                $say('tasking_num while one runs: ' . $s->stats()['tasking_num']);
+                $st = $s->stats();
+                $one = $st['task_workers'][1];
+                $say("while one runs and one waits: tasking_num {$st['tasking_num']}, task_queue_num {$st['task_queue_num']}, "
+                     . "task_idle_worker_num {$st['task_idle_worker_num']}, task worker #1: tasking {$one['tasking']}, running {$one['running']}, "
+                     . 'pid ' . var_export($one['pid'] === $s->getWorkerPid(1), true));
                 break;
             case 'reload':
                 Tide\Coroutine::create(function () use ($s) {
@@ -88,13 +93,13 @@ foreach (TIDE_MODES as $mode => $name) {
 --EXPECT--
 process: a task worker died mid-task: false, before the timeout: true
 process: the replacement answers: ok
-process: tasking_num while one runs: 1
+process: while one runs and one waits: tasking_num 2, task_queue_num 1, task_idle_worker_num 0, task worker #1: tasking 2, running 1, pid true
 process: a task running across reload(true): 'slept'
 process: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
 process: log names the dead task worker: yes
 base: a task worker died mid-task: false, before the timeout: true
 base: the replacement answers: ok
-base: tasking_num while one runs: 1
+base: while one runs and one waits: tasking_num 2, task_queue_num 1, task_idle_worker_num 0, task worker #1: tasking 2, running 1, pid true
 base: a task running across reload(true): 'slept'
 base: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
 base: log names the dead task worker: yes
