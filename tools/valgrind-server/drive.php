@@ -5,7 +5,7 @@ for ($i = 0; $i < 400; $i++) {
     $c = @stream_socket_client("tcp://127.0.0.1:$port", $e, $es, 5);
     if (!$c) { usleep(100000); continue; }
     stream_set_timeout($c, 5);
-    foreach (['hello', 'pipe', 'x' . str_repeat('y', 30000), $i % 50 == 0 ? 'throw' : 'ok', $i % 7 == 0 ? 'file' : 'z', 'close'] as $m) {
+    foreach (['hello', 'pipe', 'x' . str_repeat('y', 30000), $i % 50 == 0 ? 'throw' : 'ok', $i % 7 == 0 ? 'file' : 'z', $i % 5 == 0 ? 'task' : 'y', 'close'] as $m) {
         fwrite($c, pack('N', strlen($m)) . $m);
     }
     while (!feof($c) && ($r = fread($c, 65536)) !== '' && $r !== false);

@@ -8,7 +8,13 @@ $s = new Tide\Server('127.0.0.1', (int)$argv[2], $mode);
 /* Recycling needs SIGCHLD in the manager: see tools/valgrind-server.sh for io_uring. */
 $maxRequest = getenv('TIDE_VG_MAX_REQUEST') !== false ? (int) getenv('TIDE_VG_MAX_REQUEST') : 300;
 $s->set(['worker_num' => 2, 'max_request' => $maxRequest, 'open_length_check' => true, 'package_length_type' => 'N', 'package_body_offset' => 4,
-         'connection_max_inflight' => 4, 'worker_max_inflight' => 16]);
+         'connection_max_inflight' => 4, 'worker_max_inflight' => 16, 'task_worker_num' => 1]);
+/* Tasks: taskwait, a task with its own callback, taskCo, a result that comes too late. */
+$s->on('task', function ($s, $id, $src, $data) {
+    if ($data === 'slow') { usleep(30000); return 'late'; }
+    return is_array($data) ? $data + ['seen' => true] : strtoupper($data);
+});
+$s->on('finish', function ($s, $id, $data) {});
 $p = $s->listen('127.0.0.1', (int)$argv[2] + 1, Tide\SOCK_UDP);
 $s->on('workerStart', function ($s, $id) { echo "READY $id\n"; Tide\Timer::tick(50, fn() => null); });
 $s->on('connect', function ($s, $fd) { $s->getClientInfo($fd); });
@@ -17,6 +23,12 @@ $s->on('receive', function ($s, $fd, $rid, $data) {
     if ($body === 'pipe') { $s->sendMessage(['from' => $s->worker_id, 'fd' => $fd], 1 - $s->worker_id); return; }
     if ($body === 'file') { $s->sendfile($fd, __FILE__); return; }
     if ($body === 'throw') throw new RuntimeException('boom');
+    if ($body === 'task') {
+        $s->taskwait(['x' => str_repeat('t', 5000)], 1.0);
+        $s->task('abc', -1, function ($s, $id, $d) {});
+        $s->task('def');
+        $s->taskCo(['a', 'b', 'slow'], 0.01);
+    }
     Tide\Coroutine::sleep(0.001);
     $s->send($fd, pack('N', strlen($body)) . $body);
     if ($body === 'close') $s->close($fd);
