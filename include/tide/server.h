@@ -183,7 +183,7 @@ int tide_server_send_message(tide_server_t *s, int dst, const void *data, size_t
 int tide_server_shutdown(tide_server_t *s);
 /* Replaces the workers one at a time, from any process. */
 int tide_server_reload(tide_server_t *s, bool tasks_only);
-/* From a worker: task id (> 0, < 2^40, unique in this worker) with head (flags only) and
+/* From a worker: task id (> 0, < 2^37, unique in this worker) with head (flags only) and
  * data, to task worker `dst` (an index among them) or TIDE_TASK_ANY. 0 or a negative code. */
 int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg_task_t *head,
                      const char *data, size_t len);

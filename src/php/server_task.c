@@ -178,13 +178,23 @@ static void decode(uint32_t flags, const char *data, size_t len, zval *out, cons
     }
     const unsigned char *p = (const unsigned char *)data;
     php_unserialize_data_t vh;
+    ZVAL_UNDEF(out);
     PHP_VAR_UNSERIALIZE_INIT(vh);
-    if (!php_var_unserialize(out, &p, p + len, &vh)) {
+    bool ok = php_var_unserialize(out, &p, p + len, &vh);
+    PHP_VAR_UNSERIALIZE_DESTROY(vh);
+    if (EG(exception)) { /* __wakeup() or __unserialize() threw */
+        zend_object *ex = EG(exception);
+        GC_ADDREF(ex);
+        zend_clear_exception();
+        php_tide_log_uncaught(ex);
+        OBJ_RELEASE(ex);
+        ok = false;
+    }
+    if (!ok) {
         zval_ptr_dtor(out);
         ZVAL_NULL(out);
         tide_log(TIDE_LOG_WARNING, "%s could not be unserialized", what);
     }
-    PHP_VAR_UNSERIALIZE_DESTROY(vh);
 }
 
 /* ---- the worker that sends ---- */
@@ -310,8 +320,11 @@ static void deliver(php_tide_server_t *srv, pending_t *p, uint64_t id, zval *res
     if (!Z_ISUNDEF(p->on_finish)) {
         memset(&own, 0, sizeof(own));
         ZVAL_COPY_VALUE(&own.fn, &p->on_finish);
-        if (!zend_is_callable_ex(&own.fn, NULL, 0, NULL, &own.fcc, NULL))
+        if (!zend_is_callable_ex(&own.fn, NULL, 0, NULL, &own.fcc, NULL)) {
+            tide_log(TIDE_LOG_WARNING, "task %llu: the callback given to task() cannot be "
+                     "called any more; its result is dropped", (unsigned long long)id);
             return;
+        }
         cb = &own;
     } else {
         cb = php_tide_port_cb(srv, -1, EV_FINISH);
@@ -588,6 +601,8 @@ typedef struct co_task {
     zval rv;
 } co_task_t;
 
+/* Runs once the task's coroutine is gone (not on its stack: what PHP code runs from here,
+ * a result's __serialize() or a destructor, may not suspend; what it throws is logged). */
 static void co_task_done(void *arg)
 {
     co_task_t *ct = arg;
@@ -596,6 +611,13 @@ static void co_task_done(void *arg)
     zval_ptr_dtor(&ct->rv);
     OBJ_RELEASE(ct->obj);
     efree(ct);
+    if (EG(exception) && !zend_is_unwind_exit(EG(exception))) {
+        zend_object *ex = EG(exception);
+        GC_ADDREF(ex);
+        zend_clear_exception();
+        php_tide_log_uncaught(ex);
+        OBJ_RELEASE(ex);
+    }
 }
 
 /* task_enable_coroutine: the task in a coroutine of its own, as a Tide\Task. */

@@ -136,69 +136,83 @@ static int pick_task_worker(tide_hub_t *h, uint32_t want)
     return best >= 0 ? best : first + h->task_rr;
 }
 
-static void relay_task(tide_hub_t *h, int src, uint64_t id, uint32_t want, const char *payload,
-                       size_t len)
+static void relay_task(tide_hub_t *h, const hub_link_t *from, uint64_t id, uint32_t want,
+                       const char *payload, size_t len)
 {
-    int t = TIDE_SERVER_IS_TASK(h->s, src) ? -1 : pick_task_worker(h, want);
+    int src = from->id;
+    int t = TIDE_SERVER_IS_TASK(h->s, src) || id >= TIDE__TASK_ID_MAX
+                ? -1
+                : pick_task_worker(h, want);
     if (t < 0) {
         tide_log_limited(&h->rl, TIDE_LOG_WARNING,
                          "task %llu from worker #%d dropped: %s", (unsigned long long)id, src,
                          TIDE_SERVER_IS_TASK(h->s, src) ? "a task worker may not send tasks"
+                         : id >= TIDE__TASK_ID_MAX      ? "its id is out of range"
                                                         : "no such task worker");
         return;
     }
     tide_msg_task_t head;
     memcpy(&head, payload, sizeof(head));
-    head.gen = h->slots[src].gen;
+    head.gen = from->gen; /* the incarnation that sent it (an old one may still be read) */
     head.dispatch_us = tide_unix_time_us();
-    tide_idmap_put(&h->slots[t].tasks, tide__task_key(src, id), (void *)(uintptr_t)(head.gen + 1u));
+    hub_slot_t *ts = &h->slots[t];
+    uint32_t holder = takes(ts) ? ts->cur->gen : ts->gen + 1; /* held: the next one's */
+    tide_idmap_put(&ts->tasks, tide__task_key(src, head.gen, id), (void *)(uintptr_t)holder);
     publish_tasking(h, t);
     tide_hub_send(h, t, TIDE_MSG_TASK, id, (uint32_t)src, &head, sizeof(head),
                   payload + sizeof(head), len - sizeof(head));
 }
 
-/* A task's answer goes to the incarnation that sent it, or nowhere (a result for a worker
- * that died is not handed to its successor, which has tasks of the same ids). */
-static void to_sender(tide_hub_t *h, int dst, uint64_t id, int t, const tide_msg_task_t *head,
-                      const char *data, size_t len)
+/* A task's answer goes to the incarnation that sent it (still read while it stops), or
+ * nowhere: a result for a worker that is gone is not handed to its successor. */
+static void to_sender(tide_hub_t *h, int dst, uint32_t gen16, uint64_t id, int t,
+                      const tide_msg_task_t *head, const char *data, size_t len)
 {
-    if (dst < 0 || dst >= h->n || TIDE_SERVER_IS_TASK(h->s, dst))
-        return;
-    hub_slot_t *s = &h->slots[dst];
-    if (!s->cur || s->gen != head->gen)
-        return;
-    tide_link_send2(&s->cur->l, TIDE_MSG_FINISH, id, (uint32_t)t, head, sizeof(*head), data,
-                    len);
+    for (hub_link_t *hl = h->links; hl; hl = hl->next)
+        if (hl->id == dst && (hl->gen & 0xffff) == gen16) {
+            tide_link_send2(&hl->l, TIDE_MSG_FINISH, id, (uint32_t)t, head, sizeof(*head),
+                            data, len);
+            return;
+        }
 }
 
 static void task_end(tide_hub_t *h, int t, uint64_t id, uint32_t dst, const char *payload,
                      size_t len)
 {
-    if (!TIDE_SERVER_IS_TASK(h->s, t))
-        return;
     tide_msg_task_t head;
     memcpy(&head, payload, sizeof(head));
+    if (!TIDE_SERVER_IS_TASK(h->s, t) || dst >= (uint32_t)h->n || id >= TIDE__TASK_ID_MAX)
+        return;
+    /* Only a task this task worker has: what it says of others is not believed. */
+    uint64_t key = tide__task_key((int)dst, head.gen, id);
+    if (!tide_idmap_get(&h->slots[t].tasks, key))
+        return;
     if (head.flags & TIDE_TASK_END) {
-        tide_idmap_del(&h->slots[t].tasks, tide__task_key((int)dst, id));
+        tide_idmap_del(&h->slots[t].tasks, key);
         publish_tasking(h, t);
     }
-    to_sender(h, (int)dst, id, t, &head, payload + sizeof(head), len - sizeof(head));
+    to_sender(h, (int)dst, head.gen & 0xffff, id, t, &head, payload + sizeof(head),
+              len - sizeof(head));
 }
 
-/* Task worker t died: each task it had is reported lost to its sender. */
-static void tasks_lost(tide_hub_t *h, int t)
+/* The tasks of task worker t held by incarnation `holder` (0: every one) are reported
+ * lost to their senders: that incarnation is gone without ending them. */
+static void tasks_lost(tide_hub_t *h, int t, uint32_t holder)
 {
     tide_idmap_t *m = &h->slots[t].tasks;
-    for (size_t i = 0; i < m->cap; i++) {
-        uint64_t key = m->slots[i].id;
-        if (!key)
-            continue;
-        tide_msg_task_t head = {TIDE_TASK_END | TIDE_TASK_LOST,
-                                (uint32_t)((uintptr_t)m->slots[i].value - 1u), 0};
-        to_sender(h, (int)(key >> 40), key & ((1ull << 40) - 1), t, &head, NULL, 0);
+    size_t n = 0;
+    uint64_t *keys = m->len ? tide_malloc(m->len * sizeof(*keys)) : NULL;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].id && (!holder || (uintptr_t)m->slots[i].value == holder))
+            keys[n++] = m->slots[i].id;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = keys[i];
+        tide_idmap_del(m, key);
+        uint32_t gen16 = (uint32_t)(key >> 37) & 0xffff;
+        tide_msg_task_t head = {TIDE_TASK_END | TIDE_TASK_LOST, gen16, 0};
+        to_sender(h, (int)(key >> 53), gen16, key & (TIDE__TASK_ID_MAX - 1), t, &head, NULL, 0);
     }
-    tide_idmap_destroy(m);
-    tide_idmap_init(m);
+    tide_free(keys);
     publish_tasking(h, t);
 }
 
@@ -209,7 +223,7 @@ static void crashed(tide_hub_t *h, int w)
         return;
     drop_held(s);
     if (TIDE_SERVER_IS_TASK(h->s, w))
-        tasks_lost(h, w);
+        tasks_lost(h, w, 0); /* its own, and those held for its successor (just dropped) */
     s->dying = true;
     if (h->ops.crashed)
         h->ops.crashed(h, w);
@@ -279,7 +293,7 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
         tide_server_reload(h->s, field != 0);
         return;
     case TIDE_MSG_TASK_REQ:
-        relay_task(h, hl->id, session, field, payload, len);
+        relay_task(h, hl, session, field, payload, len);
         return;
     case TIDE_MSG_TASK_END:
         task_end(h, hl->id, session, field, payload, len);
@@ -314,6 +328,10 @@ static void on_gone(tide_link_t *l, void *udata, int err)
         s->cur = NULL;
         s->pid = 0;
     }
+    /* A task worker that stopped (or an older incarnation) with tasks it never ended:
+     * lost (a crash of the current one loses every task of the slot, below). */
+    if (TIDE_SERVER_IS_TASK(h->s, w) && !(was_current && crash))
+        tasks_lost(h, w, hl->gen);
     unlist(h, hl);
     tide_link_close(&hl->l);
     tide_free(hl);
@@ -354,7 +372,7 @@ void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2])
     }
     s->cur = hl;
     s->pid = pid;
-    s->gen++;
+    hl->gen = ++s->gen;
     if (h->ops.up)
         h->ops.up(h, w, true);
     flush_held(h, w);

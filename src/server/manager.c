@@ -48,12 +48,14 @@ struct tide_manager {
     int reloading; /* the next worker to reload, -1 when no reload runs */
     int reload_from; /* where the reload under way began (0, or the first task worker) */
     bool reload_again;
+    int again_from;  /* the widest reload asked for while one ran */
     /* In a forked child: */
     int child_id;
     int child_fds[2];
 };
 
 static void spawn(tide_manager_t *m, int id);
+static void reload_from(tide_manager_t *m, int from);
 
 /* "worker" or "task worker", for the log. */
 static const char *kind(const tide_manager_t *m, int id)
@@ -108,7 +110,7 @@ static void reload_next(tide_manager_t *m)
             m->h.reload_end(m->udata);
         if (m->reload_again) {
             m->reload_again = false;
-            tide_manager_reload(m);
+            reload_from(m, m->again_from);
         }
     }
 }
@@ -385,7 +387,9 @@ static void reload_from(tide_manager_t *m, int from)
     if (m->shutting_down)
         return;
     if (m->reloading >= 0) {
-        m->reload_again = true; /* code changed again during the reload: once more after */
+        /* Code changed again during the reload: once more after, as wide as asked. */
+        m->again_from = m->reload_again && m->again_from < from ? m->again_from : from;
+        m->reload_again = true;
         return;
     }
     tide_log(TIDE_LOG_INFO, "reloading %d %s", m->o.worker_num - from,

@@ -669,9 +669,12 @@ int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg
                      const char *data, size_t len)
 {
     tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
-    if (!l || !id || id >= (1ull << 40))
+    if (!l || !id || id >= TIDE__TASK_ID_MAX)
         return TIDE_ESTATE;
-    return tide_link_send2(l, TIDE_MSG_TASK_REQ, id, dst, head, sizeof(*head), data, len);
+    int rc = tide_link_send2(l, TIDE_MSG_TASK_REQ, id, dst, head, sizeof(*head), data, len);
+    if (rc == 0)
+        tide__worker_task_sent(s);
+    return rc;
 }
 
 int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,

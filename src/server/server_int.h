@@ -22,6 +22,7 @@ typedef struct hub_link {
     tide_hub_t *hub;
     int id;
     bool draining; /* it said EXITING: it finishes what it has, and takes nothing new */
+    uint32_t gen;  /* which incarnation of its slot (1, 2, ...): tasks name their sender's */
     struct hub_link *prev, *next; /* every incarnation still read */
     tide_defer_t drop;             /* a broken link is dropped from the loop, not a callback */
 } hub_link_t;
@@ -34,16 +35,19 @@ typedef struct hub_slot {
     bool dying;        /* its connections are being closed after a crash: nobody to tell */
     held_msg_t *head, *tail; /* messages held until the next incarnation takes the slot */
     size_t held_bytes;
-    uint32_t gen;      /* incarnations attached so far: a task names the one that sent it */
+    uint32_t gen;      /* incarnations attached so far */
     /* A task worker's: the tasks handed to it and not ended, by tide__task_key(), each with
-     * the gen of its sender (+1) as value; reported lost to their senders if it dies. */
+     * the gen of the incarnation of this task worker that has it (or will get it, when it
+     * is held) as value; reported lost to their senders if that incarnation goes. */
     tide_idmap_t tasks;
 } hub_slot_t;
 
-/* A task's key in the hub: its sender and its id (ids stay below 2^40). */
-static inline uint64_t tide__task_key(int src, uint64_t id)
+/* A task's key in the hub: its sender, the sender's incarnation (16 bits of it) and its id
+ * (ids below 2^37; senders below 2^11, TIDE_SERVER_PROCS at most 2048). */
+#define TIDE__TASK_ID_MAX (1ull << 37)
+static inline uint64_t tide__task_key(int src, uint32_t gen, uint64_t id)
 {
-    return (uint64_t)src << 40 | (id & ((1ull << 40) - 1));
+    return (uint64_t)src << 53 | (uint64_t)(gen & 0xffff) << 37 | (id & (TIDE__TASK_ID_MAX - 1));
 }
 
 typedef struct tide_hub_ops {
@@ -122,5 +126,7 @@ void tide__worker_inflight_add(tide_server_t *s, const tide_conninfo_t *c, uint6
                                size_t len);
 void tide__worker_inflight_forget(tide_server_t *s, uint64_t session);
 void tide__worker_done(tide_server_t *s, uint64_t session, size_t len);
+/* A task went out: the worker reads its link until it has ended (a stopping one too). */
+void tide__worker_task_sent(tide_server_t *s);
 
 #endif

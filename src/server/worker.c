@@ -38,7 +38,26 @@ typedef struct tide_worker {
     tide_msg_done_t *dones;
     size_t ndones, cap_dones;
     tide_defer_t done_flush;
+    /* Tasks this worker sent that have not ended: a stopping worker reads its link until
+     * their answers came (stop_reading set: then it stops). */
+    uint64_t tasks_out;
+    bool stop_reading;
 } tide_worker_t;
+
+/* Stops reading the link now, or once the tasks out have ended. */
+static void stop_reading(tide_worker_t *w)
+{
+    if (w->tasks_out)
+        w->stop_reading = true;
+    else
+        tide_link_stop_reading(&w->link);
+}
+
+void tide__worker_task_sent(tide_server_t *s)
+{
+    if (s->worker)
+        s->worker->tasks_out++;
+}
 
 /* ---- requests in flight to an owner ---- */
 
@@ -288,7 +307,7 @@ static void msg_ack(tide_worker_t *w, uint64_t session, uint32_t field, const ch
     TIDE_UNUSED(payload);
     TIDE_UNUSED(len);
     w->link_done = true;
-    tide_link_stop_reading(&w->link);
+    stop_reading(w);
 }
 
 /* MODE_BASE: requests another worker made of a connection this one owns. */
@@ -321,6 +340,10 @@ static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const
     memcpy(&head, payload, sizeof(head));
     if (s->h.finish)
         s->h.finish(s, (int)field, session, &head, payload + sizeof(head), len - sizeof(head));
+    if ((head.flags & TIDE_TASK_END) && w->tasks_out && !--w->tasks_out && w->stop_reading) {
+        w->stop_reading = false;
+        tide_link_stop_reading(&w->link);
+    }
 }
 
 static const msg_fn handlers[TIDE_MSG_COUNT] = {
@@ -531,8 +554,9 @@ void tide__worker_begin_stop(tide_server_t *s)
                 w->listen_fds[i] = 0;
                 s->ports[i]->fd = -1;
             }
-        /* Relays to this worker are no longer read; the manager sees it leave. */
-        tide_link_stop_reading(&w->link);
+        /* Relays to this worker are no longer read (once its tasks have answered); the
+         * manager sees it leave. */
+        stop_reading(w);
         w->link_done = true;
     }
     if (s->h.worker_exit)

@@ -607,3 +607,92 @@ TEST(role_names_are_those_messages_and_logs_print)
     CHECK_STR(tide_role_name(TIDE_ROLE_WORKER, "x"), "worker");
     CHECK_STR(tide_role_name(TIDE_ROLE_NONE, "calling"), "calling");
 }
+
+/* ---- tasks ---- */
+
+static int send_task(wk_t *w, uint64_t id, uint32_t dst, const char *data)
+{
+    tide_msg_task_t head = {0, 0, 0};
+    return tide_link_send2(&w->l, TIDE_MSG_TASK_REQ, id, dst, &head, sizeof(head), data,
+                           strlen(data));
+}
+
+/* A task worker's answer to the task whose TASK it got last (its head sent back). */
+static int send_end(wk_t *t, uint64_t id, uint32_t src, uint32_t flags, const char *result)
+{
+    tide_msg_task_t head;
+    memcpy(&head, t->last, sizeof(head));
+    head.flags = flags | (result ? TIDE_TASK_RESULT : 0);
+    return tide_link_send2(&t->l, TIDE_MSG_TASK_END, id, src, &head, sizeof(head), result,
+                           result ? strlen(result) : 0);
+}
+
+static uint32_t last_flags(const wk_t *w)
+{
+    tide_msg_task_t head;
+    memcpy(&head, w->last, sizeof(head));
+    return head.flags;
+}
+
+/* Tasks go to the task worker asked for, or to the one with the fewest not ended; answers
+ * go back to the incarnation that sent the task and to no other; a task worker is believed
+ * only about its own tasks; a crashed one has its tasks reported lost. */
+REACTOR_TEST(hub_hands_out_tasks_idle_first_and_routes_their_answers)
+{
+    fix_t f;
+    wk_t w[4]; /* w[0] a worker, w[1] and w[2] task workers, w[3] w[0]'s successor */
+    fix_init(&f, backend, 3, TIDE_MSG_TO_HUB);
+    f.srv.cfg.worker_num = 1;
+    f.srv.cfg.task_worker_num = 2;
+    attach(&f, &w[0], 0, 0, true);
+    attach(&f, &w[1], 1, 0, true);
+    attach(&f, &w[2], 2, 0, true);
+    /* Two tasks to any: one each (the fewest first); a third to index 0 (worker #1). */
+    CHECK_EQ(send_task(&w[0], 1, TIDE_TASK_ANY, "a"), 0);
+    CHECK_EQ(send_task(&w[0], 2, TIDE_TASK_ANY, "b"), 0);
+    PUMP_UNTIL(&f, w[1].got == 1 && w[2].got == 1);
+    wk_t *first = strstr(w[1].log, "TASK 1 0") ? &w[1] : &w[2];
+    wk_t *second = first == &w[1] ? &w[2] : &w[1];
+    CHECK(strstr(first->log, "TASK 1 0 ") != NULL);
+    CHECK(strstr(second->log, "TASK 2 0 ") != NULL);
+    CHECK_EQ(f.hub.slots[1].tasks.len + f.hub.slots[2].tasks.len, 2);
+    CHECK_EQ(send_task(&w[0], 3, 0, "c"), 0);
+    PUMP_UNTIL(&f, w[1].got == 2);
+    CHECK(strstr(w[1].log, "TASK 3 0 ") != NULL);
+    CHECK_EQ(w[1].last_len, sizeof(tide_msg_task_t) + 1);
+    CHECK_EQ(w[1].last[sizeof(tide_msg_task_t)], 'c');
+
+    /* An answer with a result reaches the sender as FINISH from that task worker. */
+    CHECK_EQ(send_end(&w[1], 3, 0, TIDE_TASK_END, "done"), 0);
+    PUMP_UNTIL(&f, w[0].got == 1);
+    CHECK(strstr(w[0].log, "FINISH 3 1 ") != NULL);
+    CHECK_EQ(last_flags(&w[0]), TIDE_TASK_END | TIDE_TASK_RESULT);
+    CHECK_STR(w[0].last + sizeof(tide_msg_task_t), "done");
+    CHECK_EQ(f.hub.slots[1].tasks.len, first == &w[1] ? 1 : 0);
+    /* The same task ended twice, or a task the task worker never had: not passed on. */
+    CHECK_EQ(send_end(&w[1], 3, 0, TIDE_TASK_END, "again"), 0);
+    CHECK_EQ(send_end(&w[1], 99, 0, TIDE_TASK_END, "lie"), 0);
+    settle(&f);
+    CHECK_EQ(w[0].got, 1);
+
+    /* The second task worker crashes (its link ends without EXITING): its task is lost. */
+    wk_close(second);
+    PUMP_UNTIL(&f, w[0].got == 2);
+    CHECK_EQ(last_flags(&w[0]), TIDE_TASK_END | TIDE_TASK_LOST);
+    CHECK(strstr(w[0].log, second == &w[2] ? "FINISH 2 2 " : "FINISH 2 1 ") != NULL);
+
+    /* The worker goes and a successor attaches: an answer to the old one's task goes to
+     * nobody (the successor has tasks of the same ids). */
+    wk_close(&w[0]);
+    PUMP_UNTIL(&f, f.crashes >= 2);
+    attach(&f, &w[3], 0, 0, true);
+    CHECK_EQ(send_end(first, 1, 0, TIDE_TASK_END, "late"), 0);
+    settle(&f);
+    PUMP_UNTIL(&f, f.hub.slots[first == &w[1] ? 1 : 2].tasks.len == 0);
+    CHECK_EQ(w[3].got, 0);
+    /* A task worker may not send tasks. */
+    CHECK_EQ(send_task(first, 4, TIDE_TASK_ANY, "x"), 0);
+    PUMP_UNTIL(&f, f.warnings >= 1);
+    CHECK(strstr(f.logged, "a task worker may not send tasks") != NULL);
+    fix_done(&f, w, 4);
+}

@@ -1,5 +1,5 @@
 --TEST--
-Tasks: a task worker that dies mid-task is replaced and its waiting caller gets false at once (not after its timeout); stats() shows tasking_num, task_queue_num, task_idle_worker_num and per task worker counters while tasks run; reload(true) lets a running task finish and deliver its result; a burst of 100,000 task() calls from one coroutine, faster than the task worker drains them, waits for room instead of growing (the worker's memory stays near idle), loses nothing and keeps the sender's order; in both modes
+Tasks: a task worker that dies mid-task is replaced and its waiting caller gets false at once (not after its timeout); stats() shows tasking_num, task_queue_num, task_idle_worker_num and per task worker counters while tasks run; reload(true) lets a running task finish and deliver its result; a burst of 100,000 task() calls from one coroutine, faster than the task worker drains them, waits for room instead of growing (the worker's memory stays near idle), loses nothing and keeps the sender's order; a worker that stops while it waits for a task still gets the result; in both modes
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -61,6 +61,15 @@ foreach (TIDE_MODES as $mode => $name) {
                 });
                 $say('a task running across reload(true): ' . var_export($s->taskwait(['sleep' => 0.5], 5.0), true));
                 break;
+            case 'stopwait':
+                /* This worker stops (gracefully) while its taskwait() runs: the result still
+                 * comes, and the answer goes out before it exits. */
+                Tide\Coroutine::create(function () use ($s) {
+                    Tide\Coroutine::sleep(0.05);
+                    $s->stop();
+                });
+                $say('a stopping worker still gets its task result: ' . var_export($s->taskwait(['sleep' => 0.3], 5.0), true));
+                break;
             case 'burst':
                 gc_collect_cycles();
                 $before = memory_get_usage();
@@ -82,7 +91,7 @@ foreach (TIDE_MODES as $mode => $name) {
     PHP, $mode);
     $srv->waitReady(2);
     $c = tide_connect($srv->port, '127.0.0.1', 60.0);
-    foreach (['die', 'after', 'tasking', 'reload', 'burst'] as $cmd) {
+    foreach (['die', 'after', 'tasking', 'reload', 'burst', 'stopwait'] as $cmd) {
         fwrite($c, "$cmd\n");
         echo "$name: ", trim((string) fgets($c)), "\n";
     }
@@ -96,10 +105,12 @@ process: the replacement answers: ok
 process: while one runs and one waits: tasking_num 2, task_queue_num 1, task_idle_worker_num 0, task worker #1: tasking 2, running 1, pid true
 process: a task running across reload(true): 'slept'
 process: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
+process: a stopping worker still gets its task result: 'slept'
 process: log names the dead task worker: yes
 base: a task worker died mid-task: false, before the timeout: true
 base: the replacement answers: ok
 base: while one runs and one waits: tasking_num 2, task_queue_num 1, task_idle_worker_num 0, task worker #1: tasking 2, running 1, pid true
 base: a task running across reload(true): 'slept'
 base: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
+base: a stopping worker still gets its task result: 'slept'
 base: log names the dead task worker: yes

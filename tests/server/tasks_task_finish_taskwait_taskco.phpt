@@ -113,7 +113,10 @@ foreach (TIDE_MODES as $mode => $name) {
                 $say('nested: ' . $s->taskwait(['nested' => true], 2.0));
                 break;
             case 'stats':
-                $st = $s->stats();
+                /* Every task above has ended (a late one a moment after its waiter gave up). */
+                for ($i = 0; $i < 100 && ($st = $s->stats())['tasking_num'] > 0; $i++) {
+                    Tide\Coroutine::sleep(0.02);
+                }
                 $say("stats: task_worker_num {$st['task_worker_num']}, tasking_num {$st['tasking_num']}");
                 break;
             }
