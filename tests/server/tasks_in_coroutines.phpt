@@ -1,5 +1,5 @@
 --TEST--
-Tasks with task_enable_coroutine: the task callback gets a Tide\Task (id, worker_id, flags, data, dispatch_time) in a coroutine of its own, so one task worker runs several tasks at once; Task::finish() before the return wins; Server::finish() there warns; a Task made with new cannot finish; in both modes
+Tasks with task_enable_coroutine: the task callback gets a Tide\Task (id, worker_id, flags, data, dispatch_time) in a coroutine of its own, so one task worker runs several tasks at once; Task::finish() before the return wins; Server::finish() there warns; a Task made with new cannot finish; a task worker killed after max_wait_time while it stops has its tasks reported lost at once; in both modes
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -8,7 +8,8 @@ foreach (TIDE_MODES as $mode => $name) {
     $srv = new TideServerProc(<<<'PHP'
         $s = new Tide\Server('127.0.0.1', 0, TIDE_TEST_MODE);
         $s->set(['worker_num' => 1, 'task_worker_num' => 1, 'task_enable_coroutine' => true,
-                 'open_eof_split' => true, 'package_eof' => "\n", 'log_level' => 4]);
+                 'open_eof_split' => true, 'package_eof' => "\n", 'log_level' => 4,
+                 'max_wait_time' => 0.3]);
         $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
         $s->on('task', function ($s, Tide\Task $t) {
             if ($t->data === 'finish') {
@@ -18,6 +19,10 @@ foreach (TIDE_MODES as $mode => $name) {
             }
             if ($t->data === 'server finish') {
                 return 'server finish: ' . var_export(@$s->finish('x'), true) . ' (' . error_get_last()['message'] . ')';
+            }
+            if ($t->data === 'long') {
+                Tide\Coroutine::sleep(5);
+                return 'too late';
             }
             Tide\Coroutine::sleep(0.2);
             return ['id' => $t->id, 'worker_id' => $t->worker_id, 'data' => $t->data,
@@ -38,6 +43,19 @@ foreach (TIDE_MODES as $mode => $name) {
                 $took = microtime(true) - $t;
                 $say('5 tasks of 0.2 s on one task worker: ' . count($r) . ' results, ' . ($took < 0.6 ? 'at once' : "one after the other ($took s)"));
                 break;
+            case 'reload':
+                /* reload(true) while a task runs longer than max_wait_time: the task worker is
+                 * killed after it said it stops, and the waiter hears of it at once. */
+                Tide\Coroutine::create(function () use ($s) {
+                    Tide\Coroutine::sleep(0.1);
+                    $s->reload(true);
+                });
+                $t = microtime(true);
+                $r = $s->taskwait('long', 4.0);
+                $say('a task killed with its stopping task worker: ' . var_export($r, true) . ', after '
+                     . (microtime(true) - $t < 2 ? 'max_wait_time, not the timeout' : 'the timeout'));
+                $say('the new task worker answers: ' . count($s->taskCo(['nap'], 2.0)));
+                break;
             case 'finish':
                 $say('Task::finish() then return: ' . $s->taskwait('finish', 2.0));
                 $say($s->taskwait('server finish', 2.0));
@@ -53,7 +71,7 @@ foreach (TIDE_MODES as $mode => $name) {
     PHP, $mode);
     $srv->waitReady(2);
     $c = tide_connect($srv->port, '127.0.0.1', 10.0);
-    foreach (['one' => 1, 'many' => 1, 'finish' => 3] as $cmd => $n) {
+    foreach (['one' => 1, 'many' => 1, 'finish' => 3, 'reload' => 2] as $cmd => $n) {
         fwrite($c, "$cmd\n");
         for ($i = 0; $i < $n; $i++) {
             echo "$name: ", trim((string) fgets($c)), "\n";
@@ -68,8 +86,12 @@ process: 5 tasks of 0.2 s on one task worker: 5 results, at once
 process: Task::finish() then return: first
 process: server finish: false (Tide\Server::finish(): With task_enable_coroutine, answer with Tide\Task::finish())
 process: Tide\Task::finish(): this task was not handed to this process
+process: a task killed with its stopping task worker: false, after max_wait_time, not the timeout
+process: the new task worker answers: 1
 base: task: id true, worker_id 0, data {"k":"v"}, dispatch_time true, in a coroutine true
 base: 5 tasks of 0.2 s on one task worker: 5 results, at once
 base: Task::finish() then return: first
 base: server finish: false (Tide\Server::finish(): With task_enable_coroutine, answer with Tide\Task::finish())
 base: Tide\Task::finish(): this task was not handed to this process
+base: a task killed with its stopping task worker: false, after max_wait_time, not the timeout
+base: the new task worker answers: 1
