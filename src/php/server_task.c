@@ -238,9 +238,17 @@ static void wake_room(void)
 
 /* Waits for room for a task of len bytes: true when there is, false (with a warning or an
  * exception) when there is none and cannot be. */
+static bool no_room(size_t len)
+{
+    return T.out >= TASK_WINDOW || (T.out && T.out_bytes + len > TASK_WINDOW_BYTES);
+}
+
 static bool wait_room(size_t len)
 {
-    while (T.out >= TASK_WINDOW || (T.out && T.out_bytes + len > TASK_WINDOW_BYTES)) {
+    /* In line: a coroutine that finds others waiting waits behind them, and one woken
+     * without room (a larger task) keeps its place at the front. */
+    bool first = true;
+    while (no_room(len) || (first && T.nroom && php_tide_coro_can_suspend())) {
         if (!php_tide_coro_can_suspend()) {
             php_error_docref(NULL, E_WARNING, "%u tasks (%zu bytes) of this worker are not done "
                              "yet, the most it may have out: the task workers do not keep up "
@@ -252,9 +260,15 @@ static bool wait_room(size_t len)
             T.room = erealloc(T.room, T.caproom * sizeof(*T.room));
         }
         tide_sched_t *sc = php_tide_sched();
-        T.room[T.nroom++] = tide_coro_current(sc);
-        php_tide_coro_waits_on("room for a task");
         tide_coro_t *me = tide_coro_current(sc);
+        if (first) {
+            T.room[T.nroom++] = me;
+        } else {
+            memmove(T.room + 1, T.room, T.nroom++ * sizeof(*T.room));
+            T.room[0] = me;
+        }
+        first = false;
+        php_tide_coro_waits_on("room for a task");
         int rc = tide_coro_wait(sc, -1, false);
         for (size_t i = 0; i < T.nroom; i++) /* still listed if woken by something else */
             if (T.room[i] == me) {
@@ -266,6 +280,9 @@ static bool wait_room(size_t len)
             return false;
         }
     }
+    /* One task's end may make room for several: the next in line looks too. */
+    if (T.nroom && !no_room(0))
+        wake_room();
     return true;
 }
 

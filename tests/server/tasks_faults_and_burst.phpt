@@ -27,6 +27,15 @@ foreach (TIDE_MODES as $mode => $name) {
                 $seen['last'] = $data;
                 return null;
             }
+            if (is_array($data) && isset($data['k'])) {
+                $k = $data['k'];
+                $seen['per'][$k] = $seen['per'][$k] ?? 0;
+                if ($data['i'] !== $seen['per'][$k] + 1) {
+                    $seen['out_of_order']++;
+                }
+                $seen['per'][$k] = $data['i'];
+                return null;
+            }
             if ($data === 'count') {
                 return $seen;
             }
@@ -61,6 +70,26 @@ foreach (TIDE_MODES as $mode => $name) {
                 });
                 $say('a task running across reload(true): ' . var_export($s->taskwait(['sleep' => 0.5], 5.0), true));
                 break;
+            case 'burst3':
+                /* Three coroutines at once, 20,000 tasks each: each one's order is kept. */
+                $wg = new Tide\Coroutine\Channel(3);
+                for ($k = 0; $k < 3; $k++) {
+                    Tide\Coroutine::create(function () use ($s, $k, $wg) {
+                        for ($i = 1; $i <= 20000; $i++) {
+                            $s->task(['k' => $k, 'i' => $i]);
+                        }
+                        $wg->push(true);
+                    });
+                }
+                for ($k = 0; $k < 3; $k++) {
+                    $wg->pop();
+                }
+                $count = $s->taskwait('count', 30.0);
+                $per = $count['per'];
+                ksort($per);
+                $say('three bursting coroutines: each sent 20000, the task worker saw ' . json_encode(array_values($per))
+                     . ", out of order {$count['out_of_order']}");
+                break;
             case 'stopwait':
                 /* This worker stops (gracefully) while its taskwait() runs: the result still
                  * comes, and the answer goes out before it exits. */
@@ -91,7 +120,7 @@ foreach (TIDE_MODES as $mode => $name) {
     PHP, $mode);
     $srv->waitReady(2);
     $c = tide_connect($srv->port, '127.0.0.1', 60.0);
-    foreach (['die', 'after', 'tasking', 'reload', 'burst', 'stopwait'] as $cmd) {
+    foreach (['die', 'after', 'tasking', 'reload', 'burst', 'burst3', 'stopwait'] as $cmd) {
         fwrite($c, "$cmd\n");
         echo "$name: ", trim((string) fgets($c)), "\n";
     }
@@ -105,6 +134,7 @@ process: the replacement answers: ok
 process: while one runs and one waits: tasking_num 2, task_queue_num 1, task_idle_worker_num 0, task worker #1: tasking 2, running 1, pid true
 process: a task running across reload(true): 'slept'
 process: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
+process: three bursting coroutines: each sent 20000, the task worker saw [20000,20000,20000], out of order 0
 process: a stopping worker still gets its task result: 'slept'
 process: log names the dead task worker: yes
 base: a task worker died mid-task: false, before the timeout: true
@@ -112,5 +142,6 @@ base: the replacement answers: ok
 base: while one runs and one waits: tasking_num 2, task_queue_num 1, task_idle_worker_num 0, task worker #1: tasking 2, running 1, pid true
 base: a task running across reload(true): 'slept'
 base: burst: task() accepted 100000, the task worker saw 100000, out of order 0, peak memory grew less than 4 MiB
+base: three bursting coroutines: each sent 20000, the task worker saw [20000,20000,20000], out of order 0
 base: a stopping worker still gets its task result: 'slept'
 base: log names the dead task worker: yes
