@@ -59,6 +59,9 @@ int tide_link_send(tide_link_t *l, int type, uint64_t session, uint32_t field,
 /* The same with the payload in two pieces (a small head and the data). */
 int tide_link_send2(tide_link_t *l, int type, uint64_t session, uint32_t field,
                     const void *a, size_t alen, const void *b, size_t blen);
+/* Hands what this turn batched to the reactor now (tide_reactor_submit() then sends it
+ * before the loop waits: for a caller about to block the loop). */
+void tide_link_flush(tide_link_t *l);
 /* Bytes sent (batched or on the reactor) and not written to the socket yet. */
 size_t tide_link_queued(const tide_link_t *l);
 /* Sends descriptor fd with a ticket on the descriptor channel (before the message that

@@ -16,10 +16,15 @@
 
 typedef struct tide_manager tide_manager_t;
 
+/* The descriptors between a worker and its hub: its link, the link's descriptor channel,
+ * and the channel a caller that blocks outside the loop uses (tasks waited for outside a
+ * coroutine). The hub's ends go to the forked hook, the worker's to tide_manager_run(). */
+#define TIDE_WORKER_FDS 3
+
 typedef struct tide_manager_hooks {
     /* In the manager, after worker `id` was forked as `pid`: fds are the manager's ends of
      * the worker's new link and descriptor channel (the hook owns them). */
-    void (*forked)(void *udata, int id, pid_t pid, const int fds[2]);
+    void (*forked)(void *udata, int id, pid_t pid, const int fds[TIDE_WORKER_FDS]);
     /* A worker ended (status as waitpid gives it); expected: it had been asked to stop. */
     void (*exited)(void *udata, int id, pid_t pid, int status, bool expected);
     void (*reload_begin)(void *udata);
@@ -51,7 +56,7 @@ void tide_manager_watch_signals(tide_manager_t *m);
  * is lost or acted on by default before it is ready: its own tide_reactor_signal() watches
  * unblock theirs; it unblocks the others itself.
  */
-int tide_manager_run(tide_manager_t *m, int fds[2]);
+int tide_manager_run(tide_manager_t *m, int fds[TIDE_WORKER_FDS]);
 /* From inside the manager (e.g. a PHP callback): the same as the signals. */
 void tide_manager_shutdown(tide_manager_t *m);
 void tide_manager_reload(tide_manager_t *m);

@@ -98,6 +98,8 @@ enum {
     TIDE_TASK_RESULT = 1 << 1,     /* a result follows the head */
     TIDE_TASK_END = 1 << 2,        /* the task worker is done with the task */
     TIDE_TASK_LOST = 1 << 3,       /* the task worker died with it: no result will come */
+    TIDE_TASK_SYNC = 1 << 4,       /* its sender blocks for it: answers go over the blocking
+                                    * channel (set by the hub) */
 };
 #define TIDE_TASK_ANY UINT32_MAX
 

@@ -128,6 +128,10 @@ uint64_t tide_unix_time(void);
 /* The same in microseconds. */
 uint64_t tide_unix_time_us(void);
 
+/* Hands the kernel the operations queued so far (io_uring: submits the ring) without
+ * waiting: for a caller about to block the loop that wants its writes to go out first. */
+void tide_reactor_submit(tide_reactor_t *r);
+
 /* ---- I/O ---- */
 
 /* fd is >= 0 on success, or a negative errno (EMFILE, ENFILE...). -ECANCELED comes only

@@ -132,6 +132,9 @@ struct tide_server {
     tide_conntab_t tab;
     tide_reactor_t *r;
     uint64_t requests;  /* messages this worker was handed */
+    /* A task worker whose task callbacks block (they run outside coroutines): each answer
+     * is written before the next task runs. */
+    bool tasks_block;
     struct tide_master *master;
     struct tide_worker *worker;
     struct tide_manager *manager;
@@ -190,6 +193,16 @@ int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg
 /* From a task worker: the answer to task id of worker src (head as it came, flags set). */
 int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
                          const char *data, size_t len);
+/* The same for a caller that blocks outside the loop: sent now, synchronously, over the
+ * worker's blocking channel (waiting for room until deadline_ns); its answers come back on
+ * that channel, read by tide_server_sync_wait() (or by the loop, when nobody waits). */
+int tide_server_task_sync(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg_task_t *head,
+                          const char *data, size_t len, uint64_t deadline_ns);
+/* Blocks (the loop does not run) reading answers from the blocking channel, handed to the
+ * finish hook as they come, until done(arg) is true or deadline_ns: 0, -ETIMEDOUT, or
+ * TIDE_ECLOSED when the channel broke. */
+int tide_server_sync_wait(tide_server_t *s, uint64_t deadline_ns, bool (*done)(void *arg),
+                          void *arg);
 /* Bytes this worker sent over its link that are not written yet (back-pressure). */
 size_t tide_server_link_queued(tide_server_t *s);
 /* Stops worker id (this worker when id is its own: it finishes what it has, then is

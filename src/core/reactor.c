@@ -78,6 +78,12 @@ uint64_t tide_unix_time(void)
     return (uint64_t)ts.tv_sec;
 }
 
+void tide_reactor_submit(tide_reactor_t *r)
+{
+    if (r->ops->submit)
+        r->ops->submit(r);
+}
+
 uint64_t tide_unix_time_us(void)
 {
     struct timespec ts;

@@ -121,6 +121,8 @@ typedef struct tide_backend_ops {
     void (*start_write)(tide_reactor_t *r, tide_op_t *op);
     /* Waits up to timeout_ns (-1: no limit, 0: do not block) and dispatches completions. */
     int (*poll)(tide_reactor_t *r, int64_t timeout_ns);
+    /* Hands the kernel what was queued, without waiting (NULL: nothing is ever queued). */
+    void (*submit)(tide_reactor_t *r);
 } tide_backend_ops_t;
 
 struct tide_reactor {

@@ -602,6 +602,12 @@ static int ur_poll(tide_reactor_t *r, int64_t timeout_ns)
     return (int)handled;
 }
 
+static void ur_submit(tide_reactor_t *r)
+{
+    uring_impl_t *u = r->impl;
+    io_uring_submit(&u->ring);
+}
+
 const tide_backend_ops_t tide__uring_ops = {
     .name = "io_uring",
     .init = ur_init,
@@ -612,4 +618,5 @@ const tide_backend_ops_t tide__uring_ops = {
     .read_file = ur_read_file,
     .start_write = ur_start_write,
     .poll = ur_poll,
+    .submit = ur_submit,
 };

@@ -329,6 +329,9 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     cfg->worker_max_inflight = (uint32_t)worker_inflight;
     o->task_max_length = (size_t)max_length;
     o->task_coroutine = task_coro;
+    /* Task callbacks outside coroutines block their loop: each answer goes out before the
+     * next task starts. */
+    srv->core.tasks_block = !task_coro;
     /* A worker holds at most this much of what it was handed: room for the largest
      * package twice over, and never less than 64 MiB. */
     uint64_t bytes = 2 * (uint64_t)max_length;

@@ -288,7 +288,7 @@ static bool wait_room(size_t len)
 
 /* Sends one task: its id, or 0 (with a warning or an exception). */
 static uint64_t send_task(php_tide_server_t *srv, zval *data, zend_long dst, zval *on_finish,
-                          waiter_t *w, zval *key)
+                          waiter_t *w, zval *key, uint64_t sync_deadline)
 {
     smart_str buf = {0};
     const char *bytes;
@@ -304,8 +304,12 @@ static uint64_t send_task(php_tide_server_t *srv, zval *data, zend_long dst, zva
     }
     uint64_t id = ++T.next_id;
     tide_msg_task_t head = {flags, 0, 0};
-    int rc = tide_server_task(&srv->core, id, dst < 0 ? TIDE_TASK_ANY : (uint32_t)dst, &head,
-                              bytes, len);
+    uint32_t to = dst < 0 ? TIDE_TASK_ANY : (uint32_t)dst;
+    /* A caller that blocks sends over the blocking channel (the link's writes wait for the
+     * loop, which does not turn while it blocks). */
+    int rc = sync_deadline ? tide_server_task_sync(&srv->core, id, to, &head, bytes, len,
+                                                   sync_deadline)
+                           : tide_server_task(&srv->core, id, to, &head, bytes, len);
     smart_str_free(&buf);
     if (rc < 0) {
         php_error_docref(NULL, E_WARNING, "The task could not be sent: %s", tide_strerror(rc));
@@ -413,7 +417,7 @@ ZEND_METHOD(Tide_Server, task)
     if (!srv)
         RETURN_THROWS();
     uint64_t id = send_task(srv, data, dst, ZEND_FCI_INITIALIZED(fci) ? &fci.function_name : NULL,
-                            NULL, NULL);
+                            NULL, NULL, 0);
     if (!id) {
         if (EG(exception))
             RETURN_THROWS();
@@ -425,21 +429,22 @@ ZEND_METHOD(Tide_Server, task)
 /* Sends every task of `tasks` (dst: any) and waits, in this coroutine, up to timeout for
  * their results: an array keyed like tasks (a task that did not answer in time, or ended
  * without a result, has no key). NULL with an exception when it cannot wait. */
+static bool all_answered(void *arg)
+{
+    return !((waiter_t *)arg)->left;
+}
+
 static bool wait_all(php_tide_server_t *srv, HashTable *tasks, zend_long dst, double timeout,
                      const char *method, zval *out)
 {
-    if (!php_tide_coro_can_suspend()) {
-        php_tide_throw(0, "Tide\\Server::%s() outside a coroutine is not available in this "
-                          "version of Tide (inside one, only the calling coroutine waits)",
-                       method);
-        return false;
-    }
     if (!(timeout > 0) || timeout > 9.2e9) {
         zend_argument_value_error(2, "must be a timeout in seconds above 0");
         return false;
     }
+    /* Outside a coroutine the worker blocks: nothing else runs until the answers came. */
+    bool block = !php_tide_coro_can_suspend();
     waiter_t *w = ecalloc(1, sizeof(*w));
-    w->co = tide_coro_current(php_tide_sched());
+    w->co = block ? NULL : tide_coro_current(php_tide_sched());
     array_init(&w->results);
     uint64_t deadline = tide_time_ns() + (uint64_t)(timeout * 1e9);
     uint64_t *ids = safe_emalloc(zend_hash_num_elements(tasks) + 1, sizeof(uint64_t), 0);
@@ -453,7 +458,7 @@ static bool wait_all(php_tide_server_t *srv, HashTable *tasks, zend_long dst, do
             ZVAL_STR_COPY(&key, skey);
         else
             ZVAL_STR(&key, zend_long_to_str((zend_long)idx));
-        uint64_t id = send_task(srv, v, dst, NULL, w, &key);
+        uint64_t id = send_task(srv, v, dst, NULL, w, &key, block ? deadline : 0);
         zval_ptr_dtor(&key);
         if (!id)
             break;
@@ -461,7 +466,9 @@ static bool wait_all(php_tide_server_t *srv, HashTable *tasks, zend_long dst, do
         w->left++;
     } ZEND_HASH_FOREACH_END();
     bool ok = !EG(exception);
-    while (ok && w->left) {
+    if (block && ok && w->left)
+        tide_server_sync_wait(&srv->core, deadline, all_answered, w);
+    while (!block && ok && w->left) {
         uint64_t now = tide_time_ns();
         if (now >= deadline)
             break;
@@ -585,7 +592,7 @@ static bool answer(tide_server_t *s, const task_ref_t *t, uint32_t flags, zval *
         return false;
     }
     tide_msg_task_t head = t->head;
-    head.flags = flags | enc | (result ? TIDE_TASK_RESULT : 0);
+    head.flags = (t->head.flags & TIDE_TASK_SYNC) | flags | enc | (result ? TIDE_TASK_RESULT : 0);
     tide_server_task_end(s, t->src, t->id, &head, bytes, len);
     smart_str_free(&buf);
     return true;

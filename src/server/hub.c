@@ -136,8 +136,11 @@ static int pick_task_worker(tide_hub_t *h, uint32_t want)
     return best >= 0 ? best : first + h->task_rr;
 }
 
+/* A holder's tag in a slot's task map: the incarnation, and whether the sender blocks. */
+#define TASK_SYNC_TAG (1u << 31)
+
 static void relay_task(tide_hub_t *h, const hub_link_t *from, uint64_t id, uint32_t want,
-                       const char *payload, size_t len)
+                       const char *payload, size_t len, bool sync)
 {
     int src = from->id;
     int t = TIDE_SERVER_IS_TASK(h->s, src) || id >= TIDE__TASK_ID_MAX
@@ -153,11 +156,13 @@ static void relay_task(tide_hub_t *h, const hub_link_t *from, uint64_t id, uint3
     }
     tide_msg_task_t head;
     memcpy(&head, payload, sizeof(head));
+    head.flags = (head.flags & ~(uint32_t)TIDE_TASK_SYNC) | (sync ? TIDE_TASK_SYNC : 0);
     head.gen = from->gen; /* the incarnation that sent it (an old one may still be read) */
     head.dispatch_us = tide_unix_time_us();
     hub_slot_t *ts = &h->slots[t];
     uint32_t holder = takes(ts) ? ts->cur->gen : ts->gen + 1; /* held: the next one's */
-    tide_idmap_put(&ts->tasks, tide__task_key(src, head.gen, id), (void *)(uintptr_t)holder);
+    tide_idmap_put(&ts->tasks, tide__task_key(src, head.gen, id),
+                   (void *)(uintptr_t)(holder | (sync ? TASK_SYNC_TAG : 0)));
     publish_tasking(h, t);
     tide_hub_send(h, t, TIDE_MSG_TASK, id, (uint32_t)src, &head, sizeof(head),
                   payload + sizeof(head), len - sizeof(head));
@@ -166,12 +171,13 @@ static void relay_task(tide_hub_t *h, const hub_link_t *from, uint64_t id, uint3
 /* A task's answer goes to the incarnation that sent it (still read while it stops), or
  * nowhere: a result for a worker that is gone is not handed to its successor. */
 static void to_sender(tide_hub_t *h, int dst, uint32_t gen16, uint64_t id, int t,
-                      const tide_msg_task_t *head, const char *data, size_t len)
+                      const tide_msg_task_t *head, const char *data, size_t len, bool sync)
 {
     for (hub_link_t *hl = h->links; hl; hl = hl->next)
         if (hl->id == dst && (hl->gen & 0xffff) == gen16) {
-            tide_link_send2(&hl->l, TIDE_MSG_FINISH, id, (uint32_t)t, head, sizeof(*head),
-                            data, len);
+            tide_link_t *l = sync && hl->sync_up ? &hl->sync : &hl->l;
+            tide_link_send2(l, TIDE_MSG_FINISH, id, (uint32_t)t, head, sizeof(*head), data,
+                            len);
             return;
         }
 }
@@ -185,14 +191,15 @@ static void task_end(tide_hub_t *h, int t, uint64_t id, uint32_t dst, const char
         return;
     /* Only a task this task worker has: what it says of others is not believed. */
     uint64_t key = tide__task_key((int)dst, head.gen, id);
-    if (!tide_idmap_get(&h->slots[t].tasks, key))
+    uintptr_t tag = (uintptr_t)tide_idmap_get(&h->slots[t].tasks, key);
+    if (!tag)
         return;
     if (head.flags & TIDE_TASK_END) {
         tide_idmap_del(&h->slots[t].tasks, key);
         publish_tasking(h, t);
     }
     to_sender(h, (int)dst, head.gen & 0xffff, id, t, &head, payload + sizeof(head),
-              len - sizeof(head));
+              len - sizeof(head), tag & TASK_SYNC_TAG);
 }
 
 /* The tasks of task worker t held by incarnation `holder` (0: every one) are reported
@@ -203,14 +210,17 @@ static void tasks_lost(tide_hub_t *h, int t, uint32_t holder)
     size_t n = 0;
     uint64_t *keys = m->len ? tide_malloc(m->len * sizeof(*keys)) : NULL;
     for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].id && (!holder || (uintptr_t)m->slots[i].value == holder))
+        if (m->slots[i].id &&
+            (!holder || ((uintptr_t)m->slots[i].value & ~(uintptr_t)TASK_SYNC_TAG) == holder))
             keys[n++] = m->slots[i].id;
     for (size_t i = 0; i < n; i++) {
         uint64_t key = keys[i];
-        tide_idmap_del(m, key);
+        bool sync = (uintptr_t)tide_idmap_del(m, key) & TASK_SYNC_TAG;
         uint32_t gen16 = (uint32_t)(key >> 37) & 0xffff;
-        tide_msg_task_t head = {TIDE_TASK_END | TIDE_TASK_LOST, gen16, 0};
-        to_sender(h, (int)(key >> 53), gen16, key & (TIDE__TASK_ID_MAX - 1), t, &head, NULL, 0);
+        tide_msg_task_t head = {TIDE_TASK_END | TIDE_TASK_LOST | (sync ? TIDE_TASK_SYNC : 0),
+                                gen16, 0};
+        to_sender(h, (int)(key >> 53), gen16, key & (TIDE__TASK_ID_MAX - 1), t, &head, NULL, 0,
+                  sync);
     }
     tide_free(keys);
     publish_tasking(h, t);
@@ -293,7 +303,7 @@ static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
         tide_server_reload(h->s, field != 0);
         return;
     case TIDE_MSG_TASK_REQ:
-        relay_task(h, hl, session, field, payload, len);
+        relay_task(h, hl, session, field, payload, len, false);
         return;
     case TIDE_MSG_TASK_END:
         task_end(h, hl->id, session, field, payload, len);
@@ -334,6 +344,8 @@ static void on_gone(tide_link_t *l, void *udata, int err)
         tasks_lost(h, w, hl->gen);
     unlist(h, hl);
     tide_link_close(&hl->l);
+    if (hl->has_sync)
+        tide_link_close(&hl->sync);
     tide_free(hl);
     if (!was_current)
         return; /* an older incarnation: its successor took over already */
@@ -345,7 +357,26 @@ static void on_gone(tide_link_t *l, void *udata, int err)
         crashed(h, w);
 }
 
-void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2])
+/* The blocking channel: a task its worker waits for outside a coroutine (its answers go
+ * back the same way). Anything else on it is ignored. */
+static void on_sync_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint32_t field,
+                        const char *payload, size_t len)
+{
+    TIDE_UNUSED(l);
+    hub_link_t *hl = udata;
+    if (type == TIDE_MSG_TASK_REQ &&
+        tide_msg_check(type, session, field, payload, len, TIDE_MSG_TO_HUB) == 0)
+        relay_task(hl->hub, hl, session, field, payload, len, true);
+}
+
+static void on_sync_gone(tide_link_t *l, void *udata, int err)
+{
+    TIDE_UNUSED(l);
+    TIDE_UNUSED(err);
+    ((hub_link_t *)udata)->sync_up = false;
+}
+
+void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[TIDE_WORKER_FDS])
 {
     hub_slot_t *s = &h->slots[w];
     hub_link_t *hl = tide_calloc(1, sizeof(*hl));
@@ -354,10 +385,16 @@ void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2])
     hl->drop.cb = drop_now;
     hl->drop.udata = hl;
     if (tide_link_open(&hl->l, h->r, fds[0], fds[1], on_msg, on_gone, hl) < 0) {
-        close(fds[0]);
-        close(fds[1]);
+        for (int i = 0; i < TIDE_WORKER_FDS; i++)
+            close(fds[i]);
         tide_free(hl);
         return;
+    }
+    if (fds[2] >= 0) {
+        if (tide_link_open(&hl->sync, h->r, fds[2], -1, on_sync_msg, on_sync_gone, hl) == 0)
+            hl->has_sync = hl->sync_up = true;
+        else
+            close(fds[2]);
     }
     hl->next = h->links;
     if (h->links)
@@ -403,9 +440,13 @@ static void free_all(tide_hub_t *h, bool forked)
         if (forked) {
             hl->drop.queued = false; /* the node sat on the parent's reactor: not ours */
             tide_link_forget(&hl->l);
+            if (hl->has_sync)
+                tide_link_forget(&hl->sync);
         } else {
             tide_reactor_undefer(h->r, &hl->drop);
             tide_link_close(&hl->l);
+            if (hl->has_sync)
+                tide_link_close(&hl->sync);
         }
         tide_free(hl);
     }

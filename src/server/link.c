@@ -79,6 +79,12 @@ static void flush_batch(tide_reactor_t *r, void *udata)
     }
 }
 
+void tide_link_flush(tide_link_t *l)
+{
+    tide_reactor_undefer(l->r, &l->flush);
+    flush_batch(l->r, l);
+}
+
 static void link_gone(tide_link_t *l, int err)
 {
     if (l->watch) {

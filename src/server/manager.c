@@ -51,7 +51,7 @@ struct tide_manager {
     int again_from;  /* the widest reload asked for while one ran */
     /* In a forked child: */
     int child_id;
-    int child_fds[2];
+    int child_fds[TIDE_WORKER_FDS];
 };
 
 static void spawn(tide_manager_t *m, int id);
@@ -215,8 +215,8 @@ static void on_signal(tide_reactor_t *r, void *udata, int signo)
 
 static void spawn(tide_manager_t *m, int id)
 {
-    /* The worker's link and its descriptor channel (tide/link.h). */
-    int sv[2], fv[2];
+    /* The worker's link, its descriptor channel (tide/link.h), and its blocking channel. */
+    int sv[2], fv[2], yv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: socketpair: %s", id, strerror(errno));
         m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
@@ -226,6 +226,15 @@ static void spawn(tide_manager_t *m, int id)
         tide_log(TIDE_LOG_ERROR, "worker #%d: socketpair: %s", id, strerror(errno));
         close(sv[0]);
         close(sv[1]);
+        m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
+        return;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, yv) < 0) {
+        tide_log(TIDE_LOG_ERROR, "worker #%d: socketpair: %s", id, strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        close(fv[0]);
+        close(fv[1]);
         m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         return;
     }
@@ -252,32 +261,37 @@ static void spawn(tide_manager_t *m, int id)
         close(sv[1]);
         close(fv[0]);
         close(fv[1]);
+        close(yv[0]);
+        close(yv[1]);
         m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         return;
     }
     if (pid == 0) {
         close(sv[0]);
         close(fv[0]);
+        close(yv[0]);
         if (!tide_die_with_parent(parent))
             _exit(1); /* the manager died before we could ask to follow it */
         m->child_id = id;
         m->child_fds[0] = sv[1];
         m->child_fds[1] = fv[1];
+        m->child_fds[2] = yv[1];
         return;
     }
     close(sv[1]);
     close(fv[1]);
+    close(yv[1]);
     m->w[id].pid = pid;
     m->w[id].started = tide_time_ns();
     m->w[id].stopping = false;
     if (m->pids)
         m->pids->worker[id].pid = pid;
-    int fds[2] = {sv[0], fv[0]};
+    int fds[TIDE_WORKER_FDS] = {sv[0], fv[0], yv[0]};
     if (m->h.forked) {
         m->h.forked(m->udata, id, pid, fds);
     } else {
-        close(sv[0]);
-        close(fv[0]);
+        for (int i = 0; i < TIDE_WORKER_FDS; i++)
+            close(fds[i]);
     }
 }
 
@@ -296,7 +310,7 @@ tide_manager_t *tide_manager_create(tide_reactor_t *r, const tide_manager_opts_t
     m->w = tide_calloc((size_t)o->worker_num, sizeof(mworker_t));
     m->reloading = -1;
     m->child_id = -1;
-    m->child_fds[0] = m->child_fds[1] = -1;
+    m->child_fds[0] = m->child_fds[1] = m->child_fds[2] = -1;
     return m;
 }
 
@@ -333,7 +347,7 @@ void tide_manager_watch_signals(tide_manager_t *m)
     }
 }
 
-int tide_manager_run(tide_manager_t *m, int fds[2])
+int tide_manager_run(tide_manager_t *m, int fds[TIDE_WORKER_FDS])
 {
     tide_manager_watch_signals(m);
     /* The signal watches are unreferenced (they must not keep other runs of the loop
@@ -360,8 +374,8 @@ int tide_manager_run(tide_manager_t *m, int fds[2])
         }
     }
     if (m->child_id >= 0) {
-        fds[0] = m->child_fds[0];
-        fds[1] = m->child_fds[1];
+        for (int i = 0; i < TIDE_WORKER_FDS; i++)
+            fds[i] = m->child_fds[i];
         return m->child_id;
     }
     tide_timer_cancel(m->r, keepalive);

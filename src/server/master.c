@@ -280,8 +280,8 @@ static void on_ctl(tide_reactor_t *r, void *udata, int fd)
     tide_master_t *m = udata;
     for (;;) {
         ctl_msg_t msg;
-        int fds[2] = {-1, -1}, nfds = 0;
-        ssize_t n = tide_recv_fds(fd, fds, 2, &nfds, &msg, sizeof(msg));
+        int fds[TIDE_WORKER_FDS] = {-1, -1, -1}, nfds = 0;
+        ssize_t n = tide_recv_fds(fd, fds, TIDE_WORKER_FDS, &nfds, &msg, sizeof(msg));
         if (n == -EAGAIN || n == -EWOULDBLOCK)
             return;
         if (n <= 0) {
@@ -298,7 +298,7 @@ static void on_ctl(tide_reactor_t *r, void *udata, int fd)
             tide_reactor_stop(m->s->r);
             return;
         }
-        if (nfds != 2 || (size_t)n != sizeof(msg) || msg.id < 0 ||
+        if (nfds != TIDE_WORKER_FDS || (size_t)n != sizeof(msg) || msg.id < 0 ||
             msg.id >= TIDE_SERVER_PROCS(m->s)) {
             for (int i = 0; i < nfds; i++)
                 close(fds[i]);

@@ -188,18 +188,18 @@ typedef struct mgr_ctx {
     int ctl_fd;
 } mgr_ctx_t;
 
-static void mgr_forked(void *udata, int id, pid_t pid, const int fds[2])
+static void mgr_forked(void *udata, int id, pid_t pid, const int fds[TIDE_WORKER_FDS])
 {
     mgr_ctx_t *mc = udata;
     tide_server_t *s = mc->s;
     if (s->cfg.mode == TIDE_MODE_PROCESS) {
         ctl_msg_t m = {id, (int32_t)pid};
-        int rc = tide_send_fds(mc->ctl_fd, fds, 2, &m, sizeof(m));
+        int rc = tide_send_fds(mc->ctl_fd, fds, TIDE_WORKER_FDS, &m, sizeof(m));
         if (rc < 0)
             tide_log(TIDE_LOG_ERROR, "cannot hand worker #%d to the master: %s", id,
                      tide_strerror(rc));
-        close(fds[0]);
-        close(fds[1]);
+        for (int i = 0; i < TIDE_WORKER_FDS; i++)
+            close(fds[i]);
         return;
     }
     /* MODE_BASE: the manager is the hub that relays between workers. */
@@ -302,7 +302,7 @@ int tide__manager_main(tide_server_t *s, int ctl_fd, int *exit_status)
         s->h.start(s);
     if (s->h.manager_start)
         s->h.manager_start(s);
-    int fds[2] = {-1, -1};
+    int fds[TIDE_WORKER_FDS] = {-1, -1, -1};
     int id = tide_manager_run(s->manager, fds);
     if (id >= 0) {
         /* A worker: what the manager had is not ours. */

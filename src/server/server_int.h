@@ -23,6 +23,11 @@ typedef struct hub_link {
     int id;
     bool draining; /* it said EXITING: it finishes what it has, and takes nothing new */
     uint32_t gen;  /* which incarnation of its slot (1, 2, ...): tasks name their sender's */
+    /* Its blocking channel: tasks a caller waits for outside a coroutine come over it,
+     * their answers go back over it (the worker writes and reads it synchronously). */
+    tide_link_t sync;
+    bool has_sync; /* opened (closed with the link) */
+    bool sync_up;  /* still there (no EOF yet) */
     struct hub_link *prev, *next; /* every incarnation still read */
     tide_defer_t drop;             /* a broken link is dropped from the loop, not a callback */
 } hub_link_t;
@@ -81,7 +86,7 @@ void tide_hub_destroy(tide_hub_t *h);
 /* In a forked child: drops the parent's links without touching its reactor. */
 void tide_hub_forget(tide_hub_t *h);
 /* A new incarnation of worker w, on its link and descriptor channel (the hub owns them). */
-void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[2]);
+void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[TIDE_WORKER_FDS]);
 /* Sends to worker w now, or holds it for its next incarnation. 0 or -errno. */
 int tide_hub_send(tide_hub_t *h, int w, int type, uint64_t session, uint32_t field,
                   const void *a, size_t alen, const void *b, size_t blen);
@@ -116,7 +121,7 @@ void tide__master_free(tide_server_t *s);
 int tide__manager_main(tide_server_t *s, int ctl_fd, int *exit_status);
 /* A worker, forked by the manager: fds are its link and descriptor channel. Returns
  * TIDE_SERVER_LEAVE with *exit_status. */
-int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_status);
+int tide__worker_main(tide_server_t *s, int id, const int fds[TIDE_WORKER_FDS], int *exit_status);
 void tide__worker_begin_stop(tide_server_t *s);
 tide_link_t *tide__worker_link(tide_server_t *s);
 tide_engine_t *tide__worker_engine(tide_server_t *s);

@@ -9,7 +9,9 @@
  * exits. One that exit()s in a callback leaves without a word, as a crashed one would.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,6 +44,11 @@ typedef struct tide_worker {
      * their answers came (stop_reading set: then it stops). */
     uint64_t tasks_out;
     bool stop_reading;
+    /* The blocking channel (tide/manager.h): written and read here synchronously by a
+     * caller that waits outside the loop, read on readiness by the loop otherwise. */
+    int sync_fd;
+    tide_op_t *sync_watch;
+    tide_ipc_reader_t sync_reader;
 } tide_worker_t;
 
 /* Stops reading the link now, or once the tasks out have ended. */
@@ -326,6 +333,12 @@ static void msg_task(tide_worker_t *w, uint64_t session, uint32_t field, const c
     memcpy(&head, payload, sizeof(head)); /* checked: at least that long */
     if (s->h.task && TIDE_SERVER_IS_TASK(s, s->worker_id)) {
         s->h.task(s, (int)field, session, &head, payload + sizeof(head), len - sizeof(head));
+        if (s->tasks_block) {
+            /* Its answer goes out now: the next task (maybe in this very packet) may
+             * block the loop for long. */
+            tide_link_flush(&w->link);
+            tide_reactor_submit(s->r);
+        }
     } else {
         head.flags = TIDE_TASK_END;
         tide_server_task_end(s, (int)field, session, &head, NULL, 0);
@@ -343,6 +356,125 @@ static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const
     if ((head.flags & TIDE_TASK_END) && w->tasks_out && !--w->tasks_out && w->stop_reading) {
         w->stop_reading = false;
         tide_link_stop_reading(&w->link);
+    }
+}
+
+/* ---- the blocking channel ---- */
+
+static int sync_deliver(void *udata, const tide_ipc_hdr_t *hdr, const char *payload)
+{
+    tide_worker_t *w = udata;
+    if (hdr->type == TIDE_MSG_FINISH &&
+        tide_msg_check(hdr->type, hdr->session, hdr->worker, payload, hdr->len,
+                       TIDE_MSG_TO_WORKER) == 0)
+        msg_finish(w, hdr->session, hdr->worker, payload, hdr->len);
+    return 0;
+}
+
+/* Reads what the channel holds now. false when it is broken (EOF or a bad packet). */
+static bool sync_drain(tide_worker_t *w)
+{
+    static char packet[TIDE_IPC_PACKET];
+    for (;;) {
+        ssize_t n = recv(w->sync_fd, packet, sizeof(packet), 0);
+        if (n > 0) {
+            if (tide_ipc_read(&w->sync_reader, packet, (size_t)n, sync_deliver, w) < 0)
+                return false;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+}
+
+static void on_sync_ready(tide_reactor_t *r, void *udata, int fd)
+{
+    TIDE_UNUSED(fd);
+    tide_worker_t *w = udata;
+    if (!sync_drain(w) && w->sync_watch) {
+        tide_reactor_cancel(r, w->sync_watch);
+        w->sync_watch = NULL;
+    }
+}
+
+static void sync_open(tide_worker_t *w, int fd)
+{
+    if (fd < 0)
+        return;
+    w->sync_fd = fd;
+    tide_ipc_reader_init(&w->sync_reader, 0);
+    int err = 0;
+    /* Answers that come while nobody blocks (a waiter that gave up) still end their tasks. */
+    w->sync_watch = tide_reactor_poll(w->s->r, fd, on_sync_ready, w, &err);
+    if (w->sync_watch)
+        tide_reactor_unref(w->s->r, w->sync_watch);
+}
+
+/* Writes all of buf to the channel, waiting for room until deadline. */
+static int sync_write(int fd, const struct iovec *iov, int n, uint64_t deadline_ns)
+{
+    struct msghdr mh = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+    for (;;) {
+        ssize_t k = sendmsg(fd, &mh, MSG_NOSIGNAL);
+        if (k >= 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return -errno;
+        uint64_t now = tide_time_ns();
+        if (now >= deadline_ns)
+            return -ETIMEDOUT;
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
+    }
+}
+
+int tide_server_task_sync(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg_task_t *head,
+                          const char *data, size_t len, uint64_t deadline_ns)
+{
+    tide_worker_t *w = s->role == TIDE_ROLE_WORKER ? s->worker : NULL;
+    if (!w || w->sync_fd < 0 || !id || id >= TIDE__TASK_ID_MAX)
+        return TIDE_ESTATE;
+    size_t total = sizeof(*head) + len;
+    if (total > UINT32_MAX)
+        return -EMSGSIZE;
+    char *payload = tide_malloc(total);
+    memcpy(payload, head, sizeof(*head));
+    if (len)
+        memcpy(payload + sizeof(*head), data, len);
+    tide_ipc_hdr_t msg = {.len = (uint32_t)total, .type = TIDE_MSG_TASK_REQ, .session = id,
+                          .worker = dst};
+    int rc = 0;
+    for (size_t i = 0, n = tide_ipc_packets(total); i < n && rc == 0; i++) {
+        tide_ipc_hdr_t hdr;
+        struct iovec iov[2];
+        tide_ipc_packet(&msg, payload, i, &hdr, iov);
+        rc = sync_write(w->sync_fd, iov, 2, deadline_ns);
+    }
+    tide_free(payload);
+    if (rc == 0)
+        w->tasks_out++;
+    return rc;
+}
+
+int tide_server_sync_wait(tide_server_t *s, uint64_t deadline_ns, bool (*done)(void *arg),
+                          void *arg)
+{
+    tide_worker_t *w = s->role == TIDE_ROLE_WORKER ? s->worker : NULL;
+    if (!w || w->sync_fd < 0)
+        return TIDE_ESTATE;
+    for (;;) {
+        if (!sync_drain(w))
+            return TIDE_ECLOSED;
+        if (done(arg))
+            return 0;
+        uint64_t now = tide_time_ns();
+        if (now >= deadline_ns)
+            return -ETIMEDOUT;
+        struct pollfd p = {.fd = w->sync_fd, .events = POLLIN};
+        poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
     }
 }
 
@@ -590,6 +722,12 @@ static void worker_free(tide_server_t *s)
     if (!w->link_done)
         flush_dones(s->r, w); /* the master counts what ended in the last turn */
     tide_free(w->dones);
+    if (w->sync_watch)
+        tide_reactor_cancel(s->r, w->sync_watch);
+    if (w->sync_fd >= 0) {
+        close(w->sync_fd);
+        tide_ipc_reader_destroy(&w->sync_reader);
+    }
     tide_link_close(&w->link);
     for (size_t i = 0; i < w->inflight.cap; i++)
         if (w->inflight.slots[i].id)
@@ -599,7 +737,14 @@ static void worker_free(tide_server_t *s)
     s->worker = NULL;
 }
 
-int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_status)
+static void close_fds(const int fds[TIDE_WORKER_FDS])
+{
+    for (int i = 0; i < TIDE_WORKER_FDS; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
+int tide__worker_main(tide_server_t *s, int id, const int fds[TIDE_WORKER_FDS], int *exit_status)
 {
     *exit_status = 1;
     s->role = TIDE_ROLE_WORKER;
@@ -610,25 +755,23 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
         char why[256];
         if (tide_user_switch(s->cfg.user, s->cfg.group, why, sizeof(why)) < 0) {
             tide_log(TIDE_LOG_ERROR, "worker #%d: %s", id, why);
-            close(fds[0]);
-            close(fds[1]);
+            close_fds(fds);
             return TIDE_SERVER_LEAVE;
         }
         /* The kernel forgets PR_SET_PDEATHSIG when the credentials change (prctl(2)). */
         if (!tide_die_with_parent(s->tab.pids->manager)) {
-            close(fds[0]);
-            close(fds[1]);
+            close_fds(fds);
             return TIDE_SERVER_LEAVE;
         }
     }
     s->r = s->h.reactor(s);
     if (!s->r) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: %s", id, s->error);
-        close(fds[0]);
-        close(fds[1]);
+        close_fds(fds);
         return TIDE_SERVER_LEAVE;
     }
     tide_worker_t *w = tide_calloc(1, sizeof(*w));
+    w->sync_fd = -1;
     w->s = s;
     tide_idmap_init(&w->inflight);
     w->sweep_at = 64;
@@ -639,14 +782,14 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[2], int *exit_stat
         s->h.process_start(s);
     if (tide_link_open(&w->link, s->r, fds[0], fds[1], on_msg, on_gone, w) < 0) {
         tide_log(TIDE_LOG_ERROR, "worker #%d: cannot read its link", id);
-        close(fds[0]);
-        close(fds[1]);
+        close_fds(fds);
         w->link_done = true;
         worker_free(s);
         return TIDE_SERVER_LEAVE;
     }
     w->link.before_flush = dones_before_flush;
     w->link.before_flush_arg = w;
+    sync_open(w, fds[2]);
     static const int sigs[] = {SIGTERM, SIGINT};
     for (size_t i = 0; i < 2; i++) {
         int err = 0;

@@ -138,7 +138,7 @@ static void attach(fix_t *f, wk_t *w, int id, pid_t pid, bool reads)
     CHECK_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, c), 0);
     memset(w, 0, sizeof(*w));
     CHECK_EQ(tide_link_open(&w->l, f->r, l[1], c[1], reads ? wk_msg : NULL, wk_gone, w), 0);
-    int fds[2] = {l[0], c[0]};
+    int fds[TIDE_WORKER_FDS] = {l[0], c[0], -1}; /* no blocking channel here */
     tide_hub_attach(&f->hub, id, pid, fds);
 }
 

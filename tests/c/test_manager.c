@@ -140,18 +140,19 @@ static void on_shutdown_timer(tide_reactor_t *r, void *udata, uint64_t id)
         tide_manager_shutdown(g->m);
 }
 
-static void hook_forked(void *udata, int id, pid_t pid, const int fds[2])
+static void hook_forked(void *udata, int id, pid_t pid, const int fds[TIDE_WORKER_FDS])
 {
     mgr_t *g = udata;
     CHECK(g->nforks < MAXEV);
     CHECK(id >= 0 && id < g->worker_num);
     CHECK(pid > 0);
-    CHECK(fds[0] >= 0 && fds[1] >= 0);
+    CHECK(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0);
     /* The pids block knows it already. */
     CHECK_EQ(g->tab.pids->worker[id].pid, pid);
     g->forks[g->nforks] = (ev_t){id, pid, 0, false, tide_time_ns()};
     g->fds[g->nforks] = fds[0];
-    close(fds[1]); /* the descriptor channel: not used here */
+    close(fds[1]); /* the descriptor channel and the blocking one: not used here */
+    close(fds[2]);
     g->nforks++;
 }
 
@@ -216,12 +217,12 @@ static void mgr_run(mgr_t *g, uint64_t max_wait_ms)
     CHECK(g->m != NULL);
     g->t0 = tide_time_ns();
     uint64_t check = g->shutdown_after ? tide_timer_add(g->r, 5, 5, on_check, g) : 0;
-    int fds[2] = {-1, -1};
+    int fds[TIDE_WORKER_FDS] = {-1, -1, -1};
     int id = tide_manager_run(g->m, fds);
     if (id >= 0) {
         /* A worker: the manager's state is the parent's; leave it be. */
         CHECK(id < g->worker_num);
-        CHECK(fds[1] >= 0);
+        CHECK(fds[1] >= 0 && fds[2] >= 0);
         worker_main(g->sh, id, fds[0]);
     }
     CHECK_EQ(id, -1);
