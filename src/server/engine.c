@@ -31,115 +31,8 @@
 #include "tide/engine.h"
 #include "tide/log.h"
 
-#define DEFAULT_OUTPUT_SIZE (2u * 1024 * 1024)
-/* sendfile: how much of a file is handed to the reactor ahead of the socket. */
-#define FILE_WINDOW (256u * 1024)
-#define FILE_CHUNK (64u * 1024)
-/* sendfile: files queued on one connection at most (each holds an open fd); past it
- * sendfile is refused (TIDE_EFULL). */
-#define MAX_FILES 64
-#define DGRAM_MAX 65536
+#include "engine_int.h"
 
-typedef struct file_read file_read_t;
-
-typedef struct conn {
-    tide_engine_t *e;
-    tide_conninfo_t *info;
-    uint64_t session;
-    int fd;
-    tide_port_t *port;
-    const tide_proto_t *proto;
-    tide_op_t *recv;
-    uint64_t last_recv_ns; /* monotonic: when the last byte came (or the accept) */
-    uint64_t queued;      /* bytes ever queued for the peer (send and sendfile) */
-    uint64_t queued_mark; /* queued when the last message was handed out */
-    bool closing;
-    bool close_queued; /* the close of fd is on the reactor (or done) */
-    bool eof;        /* the peer closed its side: closed once what it asked for is done */
-    bool holding;    /* the owner refused a message (HOLD): not read until proceed */
-    bool stalled;    /* delivery stopped with bytes or messages held back: hand them over
-                      * when it may go on (a drain), and only then */
-    struct conn *prev, *next;
-    /* What send() gathered this loop turn: written as one op before the loop waits. */
-    tide_defer_t flush;
-    struct out_buf *out;
-    size_t out_cap;
-    /* Hands out what reading stopped for (held bytes, messages the protocol kept). */
-    tide_defer_t drain;
-    /* Reactor operations that name c (writes, the close, a file read). */
-    unsigned ops;
-    bool orphan;
-    /* sendfile: the file parts, and what is sent after them, wait here in order and go
-     * out a window at a time as the socket takes them (a file is never read whole). */
-    struct pend *pend, *pend_tail;
-    size_t wire;         /* bytes in c->out and in writes on the reactor */
-    file_read_t *reading; /* the one file read in flight */
-    uint32_t files;      /* file parts in pend */
-    bool close_pending;  /* a graceful close waits until the queue is out */
-    /* Read after reading was asked to stop (another process paused c, or a bound was
-     * reached within a read): kept, not handed out, until reading resumes. */
-    char *held;
-    size_t held_len;
-    /* The body of the message being read, spooled to an unnamed file (-1: none). */
-    int spool_fd;
-    /* The protocol's state follows (proto->state_size bytes). */
-    _Alignas(16) char state[];
-} conn_t;
-
-/* Something queued behind a file: a part of a file (fd >= 0), or bytes. */
-typedef struct pend {
-    struct pend *next;
-    int fd;
-    uint64_t off, left;
-    size_t len;
-    char data[];
-} pend_t;
-
-/* A datagram the owner did not take yet (HOLD). */
-typedef struct tide_dgram {
-    struct sockaddr_storage from;
-    socklen_t from_len;
-    size_t len;
-    char data[];
-} dgram_t;
-
-struct tide_engine {
-    tide_reactor_t *r;
-    tide_conntab_t *tab;
-    unsigned part;
-    tide_engine_opts_t opts;
-    tide_engine_handlers_t h;
-    void *udata;
-    conn_t **conns; /* by slot index in the partition */
-    conn_t *head;   /* every live connection */
-    size_t count;
-    tide_port_t *ports[64];
-    int nports;
-    uint64_t heartbeat;
-    uint64_t deadlines; /* the timer that checks protocol deadlines (0: no port has one) */
-    char *dgram; /* receive buffer for datagrams */
-    tide_ratelimit_t rl_refused, rl_bad;
-    bool paused_all; /* tide_engine_pause_all(): a connection that comes after is paused too */
-};
-
-/* A queued write: the bytes follow the header. */
-typedef struct out_buf {
-    conn_t *c;
-    size_t len;
-    char data[];
-} out_buf_t;
-
-/* A read of a file part on its way (tide_reactor_read_file): its buffer becomes the
- * write of that part. */
-struct file_read {
-    conn_t *c;
-    int fd;         /* the file; closed here when the part was dropped meanwhile */
-    bool dropped;   /* the connection no longer wants it */
-    out_buf_t *b;
-};
-
-static void flush_out(tide_reactor_t *r, void *udata);
-static void pump(conn_t *c);
 static void sync_reading(conn_t *c);
 static void settle(conn_t *c);
 
@@ -153,34 +46,12 @@ static const void *proto_opts_of(const tide_port_t *p)
     return p->proto ? p->proto_opts : &p->frame;
 }
 
-static void drop_pend(conn_t *c)
-{
-    while (c->pend) {
-        pend_t *p = c->pend;
-        c->pend = p->next;
-        if (p->fd >= 0) {
-            if (c->reading && c->reading->fd == p->fd) {
-                /* Its read is on the reactor still: the file is closed when it ends. */
-                c->reading->dropped = true;
-                c->reading = NULL;
-            } else {
-                close(p->fd);
-            }
-        } else {
-            tide_conninfo_add(&c->info->out_bytes, -(int64_t)p->len);
-        }
-        tide_free(p);
-    }
-    c->pend_tail = NULL;
-    c->files = 0;
-}
-
 static size_t slot_index(const tide_engine_t *e, const tide_conninfo_t *info)
 {
     return (size_t)(info - e->tab->slots) - (size_t)e->part * e->tab->cap;
 }
 
-static conn_t *conn_of(const tide_engine_t *e, uint64_t session)
+conn_t *tide__conn_of(const tide_engine_t *e, uint64_t session)
 {
     if (session == 0 || tide_conntab_part(e->tab, session) != e->part)
         return NULL;
@@ -203,7 +74,7 @@ static void release_conn(conn_t *c)
     e->conns[slot_index(e, c->info)] = NULL;
     tide_reactor_undefer(e->r, &c->flush);
     tide_reactor_undefer(e->r, &c->drain);
-    drop_pend(c);
+    tide__drop_pend(c);
     if (c->spool_fd >= 0)
         close(c->spool_fd);
     c->spool_fd = -1;
@@ -220,7 +91,7 @@ static void release_conn(conn_t *c)
 }
 
 /* An operation that named c has ended; false when c is an orphan (and maybe freed now). */
-static bool op_ended(conn_t *c)
+bool tide__op_ended(conn_t *c)
 {
     c->ops--;
     if (!c->orphan)
@@ -235,14 +106,13 @@ static void on_closed(tide_reactor_t *r, void *udata, ssize_t res)
     TIDE_UNUSED(r);
     TIDE_UNUSED(res);
     conn_t *c = udata;
-    if (op_ended(c))
+    if (tide__op_ended(c))
         release_conn(c);
 }
 
-static void finish_close(conn_t *c);
 
 /* The one way a connection ends. */
-static void conn_close(conn_t *c, bool reset)
+void tide__conn_close(conn_t *c, bool reset)
 {
     tide_engine_t *e = c->e;
     if (c->closing)
@@ -267,7 +137,7 @@ static void conn_close(conn_t *c, bool reset)
             tide_free(c->out);
             c->out = NULL;
         }
-        drop_pend(c);
+        tide__drop_pend(c);
     }
     if (e->h.close)
         e->h.close(e->udata, c->info);
@@ -276,16 +146,16 @@ static void conn_close(conn_t *c, bool reset)
         c->close_pending = true;
         return;
     }
-    finish_close(c);
+    tide__finish_close(c);
 }
 
 /* Queues the close of c behind its writes. */
-static void finish_close(conn_t *c)
+void tide__finish_close(conn_t *c)
 {
     tide_engine_t *e = c->e;
     /* What the close handler (or anyone before) sent goes out before the close. */
     tide_reactor_undefer(e->r, &c->flush);
-    flush_out(e->r, c);
+    tide__flush_out(e->r, c);
     c->close_queued = true;
     if (tide_reactor_close(e->r, c->fd, on_closed, c) < 0) {
         close(c->fd);
@@ -440,7 +310,7 @@ static void feed(conn_t *c, const char *data, size_t n)
                          (unsigned long long)c->session, c->info->remote_ip,
                          c->port->frame.max_length ? c->port->frame.max_length
                                                    : (size_t)2 << 20);
-        conn_close(c, false);
+        tide__conn_close(c, false);
     } else if (rc < 0 && rc != TIDE_PROTO_HOLD) {
         tide_log_limited(&c->e->rl_bad, TIDE_LOG_WARNING,
                          "connection #%llu from %s: bytes that break the %s protocol (%s); "
@@ -448,7 +318,7 @@ static void feed(conn_t *c, const char *data, size_t n)
                          (unsigned long long)c->session, c->info->remote_ip, c->proto->name,
                          rc == TIDE_EPROTO && c->proto->why ? c->proto->why(c->state)
                                                             : tide_strerror(rc));
-        conn_close(c, false);
+        tide__conn_close(c, false);
     }
 }
 
@@ -490,7 +360,7 @@ static void on_recv(tide_reactor_t *r, void *udata, const char *data, ssize_t n)
         if (n != -ECONNRESET)
             tide_log(TIDE_LOG_DEBUG, "connection #%llu: %s", (unsigned long long)c->session,
                      tide_strerror((int)n));
-        conn_close(c, false);
+        tide__conn_close(c, false);
         return;
     }
     tide_conninfo_begin(c->info);
@@ -558,7 +428,7 @@ static void sync_reading(conn_t *c)
         if (!c->recv) {
             tide_log(TIDE_LOG_ERROR, "connection #%llu: cannot read: %s",
                      (unsigned long long)c->session, tide_strerror(err));
-            conn_close(c, false);
+            tide__conn_close(c, false);
         }
     }
 }
@@ -574,7 +444,7 @@ static void settle(conn_t *c)
             return;
     }
     if (c->info->inflight == 0)
-        conn_close(c, false);
+        tide__conn_close(c, false);
 }
 
 static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
@@ -599,7 +469,7 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
     c->fd = fd;
     c->port = p;
     c->proto = proto;
-    c->flush.cb = flush_out;
+    c->flush.cb = tide__flush_out;
     c->flush.udata = c;
     c->drain.cb = on_drain;
     c->drain.udata = c;
@@ -642,7 +512,7 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
     if (!c->recv && !c->closing) {
         tide_log(TIDE_LOG_ERROR, "connection #%llu: cannot read: %s",
                  (unsigned long long)c->session, tide_strerror(err));
-        conn_close(c, false);
+        tide__conn_close(c, false);
     } else if (!c->closing) {
         /* Accepted by the kernel before stop_ports (see there), reaped after pause_all. */
         if (e->paused_all)
@@ -733,7 +603,7 @@ static void on_deadlines(tide_reactor_t *r, void *udata, uint64_t id)
                              "connection #%llu from %s: %s; closing it",
                              (unsigned long long)c->session, c->info->remote_ip,
                              c->proto->why ? c->proto->why(c->state) : "a deadline passed");
-            conn_close(c, false);
+            tide__conn_close(c, false);
         }
     }
 }
@@ -754,7 +624,7 @@ static void on_heartbeat(tide_reactor_t *r, void *udata, uint64_t id)
                      "connection #%llu from %s: idle for %.3f s (heartbeat_idle_time); closing it",
                      (unsigned long long)c->session, c->info->remote_ip,
                      (double)(now - c->last_recv_ns) / 1e9);
-            conn_close(c, false);
+            tide__conn_close(c, false);
         }
     }
 }
@@ -898,266 +768,18 @@ size_t tide_engine_connections(const tide_engine_t *e)
     return e->count;
 }
 
-static void on_written(tide_reactor_t *r, void *udata, ssize_t res)
-{
-    TIDE_UNUSED(r);
-    out_buf_t *b = udata;
-    conn_t *c = b->c;
-    size_t len = b->len;
-    tide_free(b);
-    if (!op_ended(c))
-        return;
-    tide_conninfo_begin(c->info);
-    c->info->out_bytes -= len;
-    if (res >= 0)
-        c->info->sent_bytes += (uint64_t)res;
-    tide_conninfo_end(c->info);
-    c->wire -= len;
-    if (res < 0) {
-        drop_pend(c); /* nothing more can go out */
-        if (!c->closing) {
-            tide_log(TIDE_LOG_DEBUG, "connection #%llu: send: %s", (unsigned long long)c->session,
-                     tide_strerror((int)res));
-            conn_close(c, false);
-            return;
-        }
-    }
-    pump(c);
-}
-
-/* Hands b to the reactor as c's next write; false (b freed) when that fails. */
-static bool write_out(conn_t *c, out_buf_t *b)
-{
-    if (tide_reactor_send(c->e->r, c->fd, b->data, b->len, on_written, b) < 0) {
-        tide_conninfo_add(&c->info->out_bytes, -(int64_t)b->len);
-        c->wire -= b->len;
-        tide_free(b);
-        return false;
-    }
-    c->ops++;
-    return true;
-}
-
-static void flush_out(tide_reactor_t *r, void *udata)
-{
-    TIDE_UNUSED(r);
-    conn_t *c = udata;
-    out_buf_t *b = c->out;
-    if (!b)
-        return;
-    c->out = NULL;
-    c->out_cap = 0;
-    write_out(c, b);
-}
-
-/* Room for len more bytes at the end of c->out (written before the loop waits). */
-static char *out_room(conn_t *c, size_t len)
-{
-    size_t have = c->out ? c->out->len : 0;
-    if (have + len > c->out_cap) {
-        size_t cap = c->out_cap ? c->out_cap * 2 : 512;
-        while (cap < have + len)
-            cap *= 2;
-        c->out = tide_realloc(c->out, sizeof(out_buf_t) + cap);
-        c->out_cap = cap;
-        if (!have) {
-            c->out->c = c;
-            c->out->len = 0;
-        }
-    }
-    return c->out->data + have;
-}
-
-/* Counts n bytes put at out_room() as queued. */
-static void out_commit(conn_t *c, size_t n)
-{
-    c->out->len += n;
-    c->wire += n;
-    tide_reactor_defer(c->e->r, &c->flush);
-}
-
-static void go_on(conn_t *c);
-
-static void pend_pop(conn_t *c)
-{
-    pend_t *p = c->pend;
-    c->pend = p->next;
-    if (!c->pend)
-        c->pend_tail = NULL;
-    if (p->fd >= 0) {
-        close(p->fd);
-        if (--c->files == 0 && c->stalled && !c->closing)
-            go_on(c); /* delivery waited for this file (files_pending) */
-    }
-    tide_free(p);
-}
-
-static void on_file_read(tide_reactor_t *r, void *udata, ssize_t res)
-{
-    TIDE_UNUSED(r);
-    file_read_t *fr = udata;
-    conn_t *c = fr->c;
-    out_buf_t *b = fr->b;
-    if (fr->dropped) {
-        close(fr->fd);
-        tide_free(b);
-        tide_free(fr);
-        op_ended(c);
-        return;
-    }
-    tide_free(fr);
-    if (!op_ended(c)) {
-        tide_free(b);
-        return;
-    }
-    c->reading = NULL;
-    pend_t *p = c->pend; /* the file part this read was for */
-    if (res > 0) {
-        /* The buffer goes out as it is. */
-        size_t n = (size_t)res;
-        b->len = n;
-        tide_conninfo_add(&c->info->out_bytes, (int64_t)n);
-        c->wire += n;
-        /* What was gathered before goes first. */
-        tide_reactor_undefer(c->e->r, &c->flush);
-        flush_out(c->e->r, c);
-        write_out(c, b);
-        p->off += n;
-        p->left -= n;
-        if (!p->left)
-            pend_pop(c);
-    } else {
-        tide_free(b);
-        tide_log(TIDE_LOG_WARNING, "connection #%llu: sendfile: %s; %llu bytes not sent",
-                 (unsigned long long)c->session,
-                 res < 0 ? tide_strerror((int)res) : "the file got shorter",
-                 (unsigned long long)p->left);
-        pend_pop(c);
-    }
-    pump(c);
-}
-
-/* Moves what waits behind files to the reactor while less than a window is on it. */
-static void pump(conn_t *c)
-{
-    while (c->pend && c->wire < FILE_WINDOW && !c->reading) {
-        pend_t *p = c->pend;
-        if (p->fd < 0) {
-            memcpy(out_room(c, p->len), p->data, p->len); /* counted in out_bytes already */
-            out_commit(c, p->len);
-            pend_pop(c);
-            continue;
-        }
-        size_t want = FILE_WINDOW - c->wire;
-        if (want > FILE_CHUNK)
-            want = FILE_CHUNK;
-        if (want > p->left)
-            want = (size_t)p->left;
-        file_read_t *fr = tide_malloc(sizeof(*fr));
-        fr->c = c;
-        fr->fd = p->fd;
-        fr->dropped = false;
-        fr->b = tide_malloc(sizeof(out_buf_t) + want);
-        fr->b->c = c;
-        fr->b->len = 0;
-        int rc = tide_reactor_read_file(c->e->r, p->fd, fr->b->data, want, p->off,
-                                        on_file_read, fr);
-        if (rc < 0) {
-            tide_free(fr->b);
-            tide_free(fr);
-            tide_log(TIDE_LOG_WARNING, "connection #%llu: sendfile: %s; %llu bytes not sent",
-                     (unsigned long long)c->session, tide_strerror(rc),
-                     (unsigned long long)p->left);
-            pend_pop(c);
-            continue;
-        }
-        c->reading = fr;
-        c->ops++;
-        return;
-    }
-    if (!c->pend && c->close_pending) {
-        c->close_pending = false;
-        finish_close(c);
-    }
-}
-
-static void pend_add(conn_t *c, pend_t *p)
-{
-    p->next = NULL;
-    if (c->pend_tail)
-        c->pend_tail->next = p;
-    else
-        c->pend = p;
-    c->pend_tail = p;
-}
-
-int tide_engine_send(tide_engine_t *e, uint64_t session, const void *data, size_t len)
-{
-    conn_t *c = conn_of(e, session);
-    if (!c || c->closing)
-        return TIDE_ECLOSED;
-    size_t limit = c->port->buffer_output_size ? c->port->buffer_output_size : DEFAULT_OUTPUT_SIZE;
-    if (c->info->out_bytes + len > limit)
-        return TIDE_EFULL;
-    if (len == 0)
-        return 0;
-    tide_conninfo_add(&c->info->out_bytes, (int64_t)len);
-    c->queued += len;
-    if (c->pend) {
-        /* Behind a file still going out. */
-        pend_t *p = tide_malloc(sizeof(*p) + len);
-        p->fd = -1;
-        p->len = len;
-        memcpy(p->data, data, len);
-        pend_add(c, p);
-        return 0;
-    }
-    /* Gathered with what else this turn sends to c: one write per connection per turn. */
-    memcpy(out_room(c, len), data, len);
-    out_commit(c, len);
-    return 0;
-}
-
-int tide_engine_sendfile(tide_engine_t *e, uint64_t session, int fd, uint64_t offset,
-                         uint64_t length)
-{
-    conn_t *c = conn_of(e, session);
-    if (!c || c->closing) {
-        close(fd);
-        return TIDE_ECLOSED;
-    }
-    if (length == 0) {
-        close(fd);
-        return 0;
-    }
-    if (c->files >= MAX_FILES) {
-        close(fd);
-        return TIDE_EFULL;
-    }
-    c->files++;
-    c->queued += length;
-    pend_t *p = tide_malloc(sizeof(*p));
-    p->fd = fd;
-    p->off = offset;
-    p->left = length;
-    p->len = 0;
-    pend_add(c, p);
-    pump(c);
-    return 0;
-}
-
 int tide_engine_close(tide_engine_t *e, uint64_t session, bool reset)
 {
-    conn_t *c = conn_of(e, session);
+    conn_t *c = tide__conn_of(e, session);
     if (!c || c->closing)
         return TIDE_ECLOSED;
-    conn_close(c, reset);
+    tide__conn_close(c, reset);
     return 0;
 }
 
 int tide_engine_pause(tide_engine_t *e, uint64_t session)
 {
-    conn_t *c = conn_of(e, session);
+    conn_t *c = tide__conn_of(e, session);
     if (!c || c->closing)
         return TIDE_ECLOSED;
     tide_conninfo_set(c->info, TIDE_CONN_PAUSED);
@@ -1167,7 +789,7 @@ int tide_engine_pause(tide_engine_t *e, uint64_t session)
 
 int tide_engine_resume(tide_engine_t *e, uint64_t session)
 {
-    conn_t *c = conn_of(e, session);
+    conn_t *c = tide__conn_of(e, session);
     if (!c || c->closing)
         return TIDE_ECLOSED;
     tide_conninfo_clear(c->info, TIDE_CONN_PAUSED);
@@ -1181,7 +803,7 @@ int tide_engine_resume(tide_engine_t *e, uint64_t session)
 
 /* Delivery may go on (a bound was left): reading resumes, or after EOF what is held is
  * handed out from the loop (the owner may be inside a callback of this connection). */
-static void go_on(conn_t *c)
+void tide__go_on(conn_t *c)
 {
     if (c->eof)
         tide_reactor_defer(c->e->r, &c->drain);
@@ -1191,16 +813,16 @@ static void go_on(conn_t *c)
 
 void tide_engine_done(tide_engine_t *e, uint64_t session, uint32_t n)
 {
-    conn_t *c = conn_of(e, session);
+    conn_t *c = tide__conn_of(e, session);
     if (!c || c->closing)
         return;
     c->info->inflight = c->info->inflight > n ? c->info->inflight - n : 0;
-    go_on(c);
+    tide__go_on(c);
 }
 
 void tide_engine_proceed(tide_engine_t *e, uint64_t session)
 {
-    conn_t *c = conn_of(e, session);
+    conn_t *c = tide__conn_of(e, session);
     if (!c || c->closing || !c->holding)
         return;
     c->holding = false;
@@ -1238,7 +860,7 @@ static void lost(conn_t *c)
         tide_proto_io_t io = io_of(c, tide_reactor_now(c->e->r));
         c->proto->abort(c->state, &io);
     }
-    conn_close(c, false);
+    tide__conn_close(c, false);
 }
 
 void tide_engine_close_worker(tide_engine_t *e, int worker)
@@ -1252,7 +874,7 @@ void tide_engine_close_worker(tide_engine_t *e, int worker)
 
 void tide_engine_lost(tide_engine_t *e, uint64_t session, uint32_t n)
 {
-    conn_t *c = conn_of(e, session);
+    conn_t *c = tide__conn_of(e, session);
     if (c && !c->closing && c->proto->abort)
         lost(c);
     else
@@ -1263,6 +885,6 @@ void tide_engine_close_all(tide_engine_t *e)
 {
     for (conn_t *c = e->head, *next; c; c = next) {
         next = c->next;
-        conn_close(c, false);
+        tide__conn_close(c, false);
     }
 }
