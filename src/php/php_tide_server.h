@@ -173,6 +173,9 @@ void php_tide_call_direct(php_tide_cb_t *cb, zval *args, uint32_t argc);
 /* The same, with the callback's return value in *rv (the caller's to release; UNDEF when it
  * threw). */
 void php_tide_call_direct_rv(php_tide_cb_t *cb, zval *args, uint32_t argc, zval *rv);
+/* Logs the exception PHP code left pending (with its trace) and clears it; exit() is left
+ * alone. Whether there was one. */
+bool php_tide_log_pending(void);
 /* A worker event's callback: in a coroutine of its own with enable_coroutine, else at once. */
 void php_tide_event_call(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc);
 /* Tasks (server_task.c): the core's hooks in a task worker and in the worker that sent. */

@@ -147,14 +147,20 @@ void php_tide_call_direct_rv(php_tide_cb_t *cb, zval *args, uint32_t argc, zval 
     ZVAL_UNDEF(rv);
     zend_fcall_info_cache fcc = cb->fcc;
     zend_call_function(&fci, &fcc);
-    if (EG(exception) && !zend_is_unwind_exit(EG(exception)) &&
-        !zend_is_graceful_exit(EG(exception))) {
-        zend_object *ex = EG(exception);
-        GC_ADDREF(ex);
-        zend_clear_exception();
-        php_tide_log_uncaught(ex);
-        OBJ_RELEASE(ex);
-    }
+    php_tide_log_pending();
+}
+
+bool php_tide_log_pending(void)
+{
+    if (!EG(exception) || zend_is_unwind_exit(EG(exception)) ||
+        zend_is_graceful_exit(EG(exception)))
+        return false;
+    zend_object *ex = EG(exception);
+    GC_ADDREF(ex);
+    zend_clear_exception();
+    php_tide_log_uncaught(ex);
+    OBJ_RELEASE(ex);
+    return true;
 }
 
 /* A request the core handed this worker, to report done when its callback ends. Kept on a

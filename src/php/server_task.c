@@ -182,14 +182,8 @@ static void decode(uint32_t flags, const char *data, size_t len, zval *out, cons
     PHP_VAR_UNSERIALIZE_INIT(vh);
     bool ok = php_var_unserialize(out, &p, p + len, &vh);
     PHP_VAR_UNSERIALIZE_DESTROY(vh);
-    if (EG(exception)) { /* __wakeup() or __unserialize() threw */
-        zend_object *ex = EG(exception);
-        GC_ADDREF(ex);
-        zend_clear_exception();
-        php_tide_log_uncaught(ex);
-        OBJ_RELEASE(ex);
+    if (php_tide_log_pending()) /* __wakeup() or __unserialize() threw */
         ok = false;
-    }
     if (!ok) {
         zval_ptr_dtor(out);
         ZVAL_NULL(out);
@@ -605,13 +599,7 @@ static void task_ended(tide_server_t *s, task_ref_t *t, zval *rv)
     php_tide_server_t *srv = s->udata;
     bool result = !t->finished && !Z_ISUNDEF_P(rv) && Z_TYPE_P(rv) != IS_NULL;
     if (!result || !answer(s, t, TIDE_TASK_END, rv, srv->o.task_max_length)) {
-        if (EG(exception) && !zend_is_unwind_exit(EG(exception))) {
-            zend_object *ex = EG(exception);
-            GC_ADDREF(ex);
-            zend_clear_exception();
-            php_tide_log_uncaught(ex);
-            OBJ_RELEASE(ex);
-        }
+        php_tide_log_pending(); /* a result that could not be encoded */
         answer(s, t, TIDE_TASK_END, NULL, 0);
     }
     t->finished = true;
@@ -635,13 +623,7 @@ static void co_task_done(void *arg)
     zval_ptr_dtor(&ct->rv);
     OBJ_RELEASE(ct->obj);
     efree(ct);
-    if (EG(exception) && !zend_is_unwind_exit(EG(exception))) {
-        zend_object *ex = EG(exception);
-        GC_ADDREF(ex);
-        zend_clear_exception();
-        php_tide_log_uncaught(ex);
-        OBJ_RELEASE(ex);
-    }
+    php_tide_log_pending();
 }
 
 /* task_enable_coroutine: the task in a coroutine of its own, as a Tide\Task. */

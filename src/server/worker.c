@@ -533,19 +533,28 @@ static void publish_base_load(tide_worker_t *w)
                      __ATOMIC_RELAXED);
 }
 
-static int base_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
+/* Whether this worker takes a message of len bytes now (counted as in flight if so);
+ * false: the connection waits until it does. */
+static bool base_take(tide_worker_t *w, tide_conninfo_t *c, size_t len)
 {
-    tide_worker_t *w = udata;
-    tide_server_t *s = w->s;
     if (tide_dispatch_full(&w->d, 0, len)) {
         tide_dispatch_wait(&w->d, 0, c->session);
-        return TIDE_ENGINE_HOLD;
+        return false;
     }
     tide_dispatch_add(&w->d, 0, len);
     publish_base_load(w);
     tide_conninfo_begin(c);
     c->last_dispatch_time = c->last_time;
     tide_conninfo_end(c);
+    return true;
+}
+
+static int base_receive(void *udata, tide_conninfo_t *c, const char *data, size_t len)
+{
+    tide_worker_t *w = udata;
+    tide_server_t *s = w->s;
+    if (!base_take(w, c, len))
+        return TIDE_ENGINE_HOLD;
     if (s->h.receive)
         s->h.receive(s, c->port, c->session, data, len);
     else
@@ -558,18 +567,10 @@ static int base_receive_spooled(void *udata, tide_conninfo_t *c, const char *dat
                                 int fd, uint64_t body_len)
 {
     tide_worker_t *w = udata;
-    tide_server_t *s = w->s;
-    if (tide_dispatch_full(&w->d, 0, len)) {
-        tide_dispatch_wait(&w->d, 0, c->session);
+    if (!base_take(w, c, len))
         return TIDE_ENGINE_HOLD;
-    }
-    tide_dispatch_add(&w->d, 0, len);
-    publish_base_load(w);
-    tide_conninfo_begin(c);
-    c->last_dispatch_time = c->last_time;
-    tide_conninfo_end(c);
-    receive_file(s, c->port, c->session, data, len, fd, body_len);
-    count_request(s);
+    receive_file(w->s, c->port, c->session, data, len, fd, body_len);
+    count_request(w->s);
     return TIDE_ENGINE_TAKEN;
 }
 
