@@ -6,6 +6,17 @@ require __DIR__ . '/../inc/server.inc';
 
 foreach (TIDE_MODES as $mode => $name) {
     $srv = new TideServerProc(<<<'PHP'
+        /* Waits (in this coroutine, up to 5 s) until the server's stats satisfy $ok. */
+        function until_stats(Tide\Server $s, callable $ok): bool
+        {
+            for ($i = 0; $i < 500; $i++) {
+                if ($ok($s->stats())) {
+                    return true;
+                }
+                Tide\Coroutine::sleep(0.01);
+            }
+            return false;
+        }
         $s = new Tide\Server('127.0.0.1', 0, TIDE_TEST_MODE);
         $s->set(['worker_num' => 1, 'task_worker_num' => 1, 'open_eof_split' => true,
                  'package_eof' => "\n", 'log_level' => 4]);
@@ -56,7 +67,7 @@ foreach (TIDE_MODES as $mode => $name) {
             case 'tasking':
                 $s->task(['sleep' => 0.3]);
                 $s->task(['sleep' => 0.3]);
-                Tide\Coroutine::sleep(0.1);
+                until_stats($s, fn($st) => $st['task_workers'][1]['running'] === 1 && $st['tasking_num'] === 2);
                 $st = $s->stats();
                 $one = $st['task_workers'][1];
                 $say("while one runs and one waits: tasking_num {$st['tasking_num']}, task_queue_num {$st['task_queue_num']}, "
@@ -65,7 +76,7 @@ foreach (TIDE_MODES as $mode => $name) {
                 break;
             case 'reload':
                 Tide\Coroutine::create(function () use ($s) {
-                    Tide\Coroutine::sleep(0.1);
+                    until_stats($s, fn($st) => $st['task_workers'][1]['running'] === 1); /* it runs */
                     $s->reload(true);
                 });
                 $say('a task running across reload(true): ' . var_export($s->taskwait(['sleep' => 0.5], 5.0), true));
@@ -94,7 +105,7 @@ foreach (TIDE_MODES as $mode => $name) {
                 /* This worker stops (gracefully) while its taskwait() runs: the result still
                  * comes, and the answer goes out before it exits. */
                 Tide\Coroutine::create(function () use ($s) {
-                    Tide\Coroutine::sleep(0.05);
+                    until_stats($s, fn($st) => $st['task_workers'][1]['running'] === 1);
                     $s->stop();
                 });
                 $say('a stopping worker still gets its task result: ' . var_export($s->taskwait(['sleep' => 0.3], 5.0), true));

@@ -6,6 +6,17 @@ require __DIR__ . '/../inc/server.inc';
 
 foreach (TIDE_MODES as $mode => $name) {
     $srv = new TideServerProc(<<<'PHP'
+        /* Waits (in this coroutine, up to 5 s) until the server's stats satisfy $ok. */
+        function until_stats(Tide\Server $s, callable $ok): bool
+        {
+            for ($i = 0; $i < 500; $i++) {
+                if ($ok($s->stats())) {
+                    return true;
+                }
+                Tide\Coroutine::sleep(0.01);
+            }
+            return false;
+        }
         $s = new Tide\Server('127.0.0.1', 0, TIDE_TEST_MODE);
         $s->set(['worker_num' => 1, 'task_worker_num' => 1, 'task_enable_coroutine' => true,
                  'open_eof_split' => true, 'package_eof' => "\n", 'log_level' => 4,
@@ -47,7 +58,7 @@ foreach (TIDE_MODES as $mode => $name) {
                 /* reload(true) while a task runs longer than max_wait_time: the task worker is
                  * killed after it said it stops, and the waiter hears of it at once. */
                 Tide\Coroutine::create(function () use ($s) {
-                    Tide\Coroutine::sleep(0.1);
+                    until_stats($s, fn($st) => $st['task_workers'][1]['running'] === 1); /* it runs */
                     $s->reload(true);
                 });
                 $t = microtime(true);
