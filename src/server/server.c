@@ -521,10 +521,13 @@ int tide_server_send(tide_server_t *s, uint64_t session, const void *data, size_
         tide_engine_t *e = local_engine(s, session);
         return e ? tide_engine_send(e, session, data, len) : TIDE_ESTATE;
     }
+    /* Counted before it goes: a long message may be written at once, and the owner may
+     * have taken it before link_request() returns. (session, not c->session: the owner
+     * may have closed it, and zeroed its slot, since.) */
+    tide__worker_inflight_add(s, c, session, len);
     int rc = link_request(s, TIDE_MSG_SEND, session, 0, data, len, NULL, 0);
-    /* session, not c->session: the owner may have closed it (and zeroed its slot) since. */
-    if (rc == 0)
-        tide__worker_inflight_add(s, c, session, len);
+    if (rc < 0)
+        tide__worker_inflight_forget(s, session); /* the link is broken: nothing will come */
     return rc;
 }
 

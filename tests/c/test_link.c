@@ -295,6 +295,58 @@ REACTOR_TEST(link_keeps_order_between_batched_and_long_messages)
     tide_reactor_destroy(r);
 }
 
+/* A long message on a link with nothing on its way out is written at once, from the
+ * caller's buffers; what does not fit the socket (a small SO_SNDBUF) is queued, and every
+ * message still arrives whole and in order, a long one sent behind the queued rest too. */
+REACTOR_TEST(link_writes_a_long_message_at_once_when_nothing_waits)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    seqpacket_pair(sv);
+    tide_link_t w, rd;
+    mixed_t m = {.lens = {200000, 3, 1 << 20, 100000, 0, 0, 0, 0}};
+    CHECK_EQ(tide_link_open(&w, r, sv[0], -1, NULL, NULL, NULL), 0);
+    CHECK_EQ(tide_link_open(&rd, r, sv[1], -1, mixed_msg, no_gone, &m), 0);
+    int big = 4 << 20;
+    CHECK_EQ(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big)), 0);
+    char *p = pattern(m.lens[0], 0);
+    CHECK_EQ(tide_link_send2(&w, 0, 0, 0, p, 10, p + 10, m.lens[0] - 10), 0);
+    free(p);
+    CHECK_EQ(tide_link_queued(&w), 0); /* in the socket already */
+    p = pattern(m.lens[1], 1);
+    CHECK_EQ(tide_link_send(&w, 1, 1, 0, p, m.lens[1]), 0);
+    free(p);
+    CHECK_EQ(tide_link_queued(&w), sizeof(tide_ipc_hdr_t) + 3); /* batched for the turn */
+    /* Behind a batch: queued, not written ahead of it. */
+    p = pattern(m.lens[2], 2);
+    CHECK_EQ(tide_link_send(&w, 2, 2, 0, p, m.lens[2]), 0);
+    free(p);
+    CHECK(tide_link_queued(&w) >= m.lens[2]);
+    /* A socket that is nearly full takes what fits; the rest is queued. (The kernel doubles
+     * the size, and refuses a packet longer than it.) */
+    int small = 40000;
+    CHECK_EQ(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+    p = pattern(m.lens[3], 3);
+    CHECK_EQ(tide_link_send(&w, 3, 3, 0, p, m.lens[3]), 0);
+    free(p);
+    guard(r, 10000, "long messages written at once");
+    while (m.got < 4)
+        CHECK(tide_reactor_run(r, TIDE_RUN_ONCE) >= 0);
+    CHECK_EQ(tide_link_queued(&w), 0);
+    /* Now idle again, with the small buffer: part at once, the rest queued. */
+    p = pattern(m.lens[3], 3);
+    m.got = 3;
+    CHECK_EQ(tide_link_send(&w, 3, 3, 0, p, m.lens[3]), 0);
+    free(p);
+    CHECK(tide_link_queued(&w) > 0);
+    while (m.got < 4)
+        CHECK(tide_reactor_run(r, TIDE_RUN_ONCE) >= 0);
+    tide_link_close(&w);
+    tide_link_close(&rd);
+    CHECK(tide_reactor_run(r, TIDE_RUN_DEFAULT) >= 0);
+    tide_reactor_destroy(r);
+}
+
 /* ---- the peer going away ---- */
 
 typedef struct gone_end {
