@@ -52,7 +52,7 @@ if test "$PHP_TIDE" != "no"; then
     src/proto/http_static.c"
   TIDE_SERVER="src/server/ipc.c src/server/msg.c src/server/conntab.c src/server/engine.c src/server/engine_out.c \
     src/server/sock.c src/server/link.c src/server/manager.c src/server/dispatch.c \
-    src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c \
+    src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c src/server/direct.c \
     src/server/server.c"
   TIDE_PHP="src/php/module.c src/php/error.c src/php/loop.c src/php/timer.c \
     src/php/coroutine.c src/php/channel.c src/php/server.c src/php/server_port.c \

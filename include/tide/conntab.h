@@ -101,6 +101,7 @@ typedef struct tide_server_pids {
         uint32_t inflight; /* requests handed to it and not finished (its owner writes it);
                             * a task worker's: tasks handed to it and not ended (the hub's) */
         uint32_t running;  /* a task worker's: tasks in its callbacks now (its own) */
+        uint32_t direct;   /* a task worker's: tasks read from direct links, not ended */
         uint64_t task_count; /* a task worker's slot: tasks it ended, every incarnation */
     } worker[];
 } tide_server_pids_t;

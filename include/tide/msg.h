@@ -30,6 +30,8 @@ typedef enum tide_msg_type {
     TIDE_MSG_FINISH,      /* to the worker that sent a task; session: its id; field: the task
                            * worker; payload: tide_msg_task_t (RESULT, END, LOST), then the
                            * result */
+    TIDE_MSG_DIRECT,      /* a direct link (server_int.h) to worker `field`; session: the
+                           * ticket of its end on the descriptor channel */
     /* to the owner of a connection (the master, or a MODE_BASE worker through its hub) */
     TIDE_MSG_SEND,        /* session; payload: bytes */
     TIDE_MSG_CLOSE_REQ,   /* session; field: 1 to reset */

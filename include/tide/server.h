@@ -130,6 +130,10 @@ struct tide_server {
     bool started;
     bool stopping;
     tide_conntab_t tab;
+    /* Shared: per worker w and task worker t, at [w * task_worker_num + (t - worker_num)],
+     * what their direct link carries (tide_task_pair_t). */
+    struct tide_task_pair *task_pairs;
+    size_t task_pairs_len;
     tide_reactor_t *r;
     uint64_t requests;  /* messages this worker was handed */
     /* A task worker whose task callbacks block (they run outside coroutines): each answer
@@ -140,6 +144,24 @@ struct tide_server {
     struct tide_manager *manager;
     struct tide_hub *hub;
 };
+
+/* In shared memory, per worker and task worker (tide_server_t.task_pairs), for their
+ * direct link (src/server/direct.c). The gate closes the link without a race: a worker
+ * counts a task in before it sends it, unless the gate is shut; a task worker that stops
+ * shuts it once it has read as many tasks as were counted in. Then nothing more can come,
+ * and it need not wait for that worker (which may be busy, or blocked) to close the link. */
+#define TIDE_GATE_SHUT (1ull << 63)
+typedef struct tide_task_pair {
+    uint64_t gate; /* tasks counted in over the current link, and TIDE_GATE_SHUT */
+    uint32_t open; /* the worker's: its direct tasks that have not ended (stats() sums) */
+    uint32_t reserved;
+} tide_task_pair_t;
+
+static inline tide_task_pair_t *tide_task_pair(const tide_server_t *s, int w, int t)
+{
+    return &s->task_pairs[(size_t)w * (size_t)s->cfg.task_worker_num +
+                          (size_t)(t - s->cfg.worker_num)];
+}
 
 /* tide_server_start(): the caller's server ended (0), or this forked process must end now. */
 enum { TIDE_SERVER_LEAVE = 1 };

@@ -39,13 +39,15 @@ ZEND_METHOD(Tide_Server, stats)
     add_assoc_long(return_value, "worker_num", s->cfg.worker_num);
     add_assoc_long(return_value, "idle_worker_num", idle);
     add_assoc_long(return_value, "task_worker_num", s->cfg.task_worker_num);
-    /* Tasks: handed to task workers and not ended (the hub's count), of which not begun
-     * yet (queued), and per task worker. */
+    /* Tasks: handed to task workers and not ended (the hub's count, and each worker's of
+     * its direct tasks), of which not begun yet (queued), and per task worker. */
     zend_long tasking = 0, queued = 0, idle_tasks = 0;
     zval per;
     array_init(&per);
     for (int t = s->cfg.worker_num; t < TIDE_SERVER_PROCS(s); t++) {
         uint32_t n = __atomic_load_n(&s->tab.pids->worker[t].inflight, __ATOMIC_RELAXED);
+        for (int w = 0; s->task_pairs && w < s->cfg.worker_num; w++)
+            n += __atomic_load_n(&tide_task_pair(s, w, t)->open, __ATOMIC_RELAXED);
         uint32_t run = __atomic_load_n(&s->tab.pids->worker[t].running, __ATOMIC_RELAXED);
         int32_t pid = __atomic_load_n(&s->tab.pids->worker[t].pid, __ATOMIC_RELAXED);
         tasking += n;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "server_int.h"
@@ -376,6 +377,49 @@ static void on_sync_gone(tide_link_t *l, void *udata, int err)
     ((hub_link_t *)udata)->sync_up = false;
 }
 
+/* ---- direct links (direct.c): the hub introduces every worker to every task worker ---- */
+
+static void introduce(tide_hub_t *h, int w, int t)
+{
+    tide_link_t *wl = tide_hub_link(h, w), *tl = tide_hub_link(h, t);
+    if (!wl || !tl)
+        return;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        tide_log_limited(&h->rl, TIDE_LOG_WARNING, "no direct link between worker #%d and "
+                         "task worker #%d (%s): tasks take the hub's way", w, t,
+                         strerror(errno));
+        return;
+    }
+    /* As deep as a link to the hub: a burst of tasks or answers does not wait. */
+    int sz = 4 << 20;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+    /* A new link: its gate opens (the processes that used the last one have exited). */
+    if (h->s->task_pairs)
+        __atomic_store_n(&tide_task_pair(h->s, w, t)->gate, 0, __ATOMIC_RELEASE);
+    uint64_t ticket = tide__hub_ticket(h);
+    if (tide_link_send_fd(wl, ticket, sv[0]) == 0 && tide_link_send_fd(tl, ticket, sv[1]) == 0) {
+        tide_link_send(wl, TIDE_MSG_DIRECT, ticket, (uint32_t)t, NULL, 0);
+        tide_link_send(tl, TIDE_MSG_DIRECT, ticket, (uint32_t)w, NULL, 0);
+    }
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void introduce_all(tide_hub_t *h, int w)
+{
+    int first = h->s->cfg.worker_num, n = TIDE_SERVER_PROCS(h->s);
+    if (first >= n)
+        return;
+    if (TIDE_SERVER_IS_TASK(h->s, w))
+        for (int i = 0; i < first; i++)
+            introduce(h, i, w);
+    else
+        for (int t = first; t < n; t++)
+            introduce(h, w, t);
+}
+
 void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[TIDE_WORKER_FDS])
 {
     hub_slot_t *s = &h->slots[w];
@@ -413,6 +457,7 @@ void tide_hub_attach(tide_hub_t *h, int w, pid_t pid, const int fds[TIDE_WORKER_
     if (h->ops.up)
         h->ops.up(h, w, true);
     flush_held(h, w);
+    introduce_all(h, w);
 }
 
 void tide_hub_init(tide_hub_t *h, tide_server_t *s, tide_reactor_t *r, int n, unsigned accept,

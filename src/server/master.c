@@ -127,8 +127,7 @@ static int on_receive_spooled(void *udata, tide_conninfo_t *c, const char *data,
     int w = pick(m, c, len);
     if (w < 0)
         return TIDE_ENGINE_HOLD;
-    static uint64_t tickets;
-    tide_msg_datafile_t df = {++tickets, body_len};
+    tide_msg_datafile_t df = {tide__hub_ticket(&m->hub), body_len};
     tide_link_t *l = tide_hub_link(&m->hub, w);
     if (l && tide_link_send_fd(l, df.ticket, fd) == 0) {
         close(fd);

@@ -33,6 +33,7 @@ static const struct desc {
     [TIDE_MSG_ACK] = {"ACK", TIDE_MSG_TO_WORKER, NONE},
     [TIDE_MSG_TASK] = {"TASK", TIDE_MSG_TO_WORKER, TASK},
     [TIDE_MSG_FINISH] = {"FINISH", TIDE_MSG_TO_WORKER, TASK},
+    [TIDE_MSG_DIRECT] = {"DIRECT", TIDE_MSG_TO_WORKER, NONE},
     [TIDE_MSG_SEND] = {"SEND", TIDE_MSG_TO_OWNER, BYTES},
     [TIDE_MSG_CLOSE_REQ] = {"CLOSE_REQ", TIDE_MSG_TO_OWNER, NONE},
     [TIDE_MSG_PAUSE] = {"PAUSE", TIDE_MSG_TO_OWNER, NONE},
@@ -103,7 +104,7 @@ int tide_msg_check(int type, uint64_t session, uint32_t field, const char *paylo
     if ((d->to & TIDE_MSG_TO_OWNER) && session == 0)
         return TIDE_EPROTO;
     if ((type == TIDE_MSG_CONNECT || type == TIDE_MSG_DATA || type == TIDE_MSG_DATA_FILE ||
-         type == TIDE_MSG_CLOSE ||
+         type == TIDE_MSG_CLOSE || type == TIDE_MSG_DIRECT ||
          type == TIDE_MSG_RELAY) &&
         session == 0)
         return TIDE_EPROTO;

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,6 +48,9 @@ void tide_server_destroy(tide_server_t *s)
 {
     if (s->tab.mem)
         tide_conntab_destroy(&s->tab);
+    if (s->task_pairs)
+        munmap(s->task_pairs, s->task_pairs_len);
+    s->task_pairs = NULL;
 }
 
 tide_port_t *tide_server_port_of(const tide_server_t *s, const tide_conninfo_t *c)
@@ -361,6 +365,18 @@ int tide_server_start(tide_server_t *s, int *exit_status)
         fail(s, "cannot map the connection table: %s", strerror(-rc));
         return rc;
     }
+    if (cfg->task_worker_num) {
+        s->task_pairs_len = (size_t)cfg->worker_num * (size_t)cfg->task_worker_num *
+                            sizeof(tide_task_pair_t);
+        void *mem = mmap(NULL, s->task_pairs_len, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED) {
+            rc = -errno;
+            fail(s, "cannot map the task counters: %s", strerror(-rc));
+            return rc;
+        }
+        s->task_pairs = mem;
+    }
     s->started = true;
     if (cfg->daemonize) {
         rc = tide_daemonize(cfg->log_fd);
@@ -674,10 +690,18 @@ int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg
     tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
     if (!l || !id || id >= TIDE__TASK_ID_MAX)
         return TIDE_ESTATE;
-    int rc = tide_link_send2(l, TIDE_MSG_TASK_REQ, id, dst, head, sizeof(*head), data, len);
-    if (rc == 0)
-        tide__worker_task_sent(s);
-    return rc;
+    /* Straight to the task worker when it may, or the hub's way (direct.c). */
+    tide_directs_t *d = tide__worker_directs(s);
+    int rc = tide__directs_task(d, id, dst, head, data, len);
+    if (rc == 0) {
+        rc = tide_link_send2(l, TIDE_MSG_TASK_REQ, id, dst, head, sizeof(*head), data, len);
+        if (rc == 0)
+            d->hub_out++;
+    }
+    if (rc < 0)
+        return rc;
+    tide__worker_task_sent(s);
+    return 0;
 }
 
 int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
@@ -686,6 +710,8 @@ int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_
     tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
     if (!l)
         return TIDE_ESTATE;
+    if (head->gen & TIDE__TASK_DIRECT)
+        return tide__directs_task_end(tide__worker_directs(s), src, id, head, data, len);
     return tide_link_send2(l, TIDE_MSG_TASK_END, id, (uint32_t)src, head, sizeof(*head), data,
                            len);
 }

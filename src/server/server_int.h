@@ -55,6 +55,10 @@ static inline uint64_t tide__task_key(int src, uint32_t gen, uint64_t id)
     return (uint64_t)src << 53 | (uint64_t)(gen & 0xffff) << 37 | (id & (TIDE__TASK_ID_MAX - 1));
 }
 
+/* A direct task's head.gen in the task worker: this bit and the number of the link it came
+ * over (its answers go back over that link). */
+#define TIDE__TASK_DIRECT (1u << 31)
+
 typedef struct tide_hub_ops {
     /* A message from a worker that the hub does not handle itself (checked already). */
     void (*msg)(tide_hub_t *h, hub_link_t *from, int type, uint64_t session, uint32_t field,
@@ -74,10 +78,18 @@ struct tide_hub {
     hub_slot_t *slots;
     hub_link_t *links; /* every incarnation's link, current or draining */
     int task_rr;       /* where the next idle-first choice among equals starts */
+    uint64_t tickets;  /* the last ticket of a descriptor sent to a worker */
     tide_hub_ops_t ops;
     void *udata;
     tide_ratelimit_t rl;
 };
+
+/* A ticket for a descriptor the hub sends a worker: never one a worker's own sendfile
+ * tickets (relayed in MODE_BASE, on the same channel) can be. */
+static inline uint64_t tide__hub_ticket(tide_hub_t *h)
+{
+    return 1ull << 63 | ++h->tickets;
+}
 
 void tide_hub_init(tide_hub_t *h, tide_server_t *s, tide_reactor_t *r, int n, unsigned accept,
                    const tide_hub_ops_t *ops, void *udata);
@@ -92,6 +104,39 @@ int tide_hub_send(tide_hub_t *h, int w, int type, uint64_t session, uint32_t fie
                   const void *a, size_t alen, const void *b, size_t blen);
 /* Worker w's link while it takes messages, or NULL. */
 tide_link_t *tide_hub_link(tide_hub_t *h, int w);
+
+/* ---- direct links between workers and task workers (direct.c) ---- */
+
+typedef struct tide_direct tide_direct_t;
+typedef struct tide_directs {
+    tide_server_t *s;
+    tide_direct_t *list; /* every link still open */
+    tide_direct_t **cur; /* a worker's: by task worker index, the link new tasks take */
+    tide_idmap_t out;    /* a worker's: task id -> the link it went over (until it ends) */
+    uint64_t hub_out;    /* a worker's: its tasks on the hub's way that have not ended */
+    uint32_t next_num;   /* a task worker's: the number of its last link */
+    unsigned rr;         /* where the next idle-first choice among equals starts */
+    bool exiting;        /* a task worker that stops: its links were told */
+} tide_directs_t;
+
+void tide__directs_init(tide_directs_t *d, tide_server_t *s);
+void tide__directs_free(tide_directs_t *d);
+/* The hub introduced a link (fd, owned from here) to worker or task worker `other`. */
+void tide__directs_add(tide_directs_t *d, int fd, int other);
+/* A worker: sends task id directly when it may. 1 sent, 0 not (it takes the hub's way),
+ * or a negative code. */
+int tide__directs_task(tide_directs_t *d, uint64_t id, uint32_t dst, const tide_msg_task_t *head,
+                       const char *data, size_t len);
+/* A task worker: the answer to a direct task (head.gen names its link). */
+int tide__directs_task_end(tide_directs_t *d, int src, uint64_t id, const tide_msg_task_t *head,
+                           const char *data, size_t len);
+/* A task worker that stops: tells its senders (who close their links when done). */
+void tide__directs_exiting(tide_directs_t *d);
+/* The worker's, or NULL. */
+tide_directs_t *tide__worker_directs(tide_server_t *s);
+/* A worker: an answer to one of its tasks, from wherever it came. */
+void tide__worker_finish(tide_server_t *s, uint64_t id, uint32_t t, const char *payload,
+                         size_t len);
 
 /* ---- the owner of connections: requests about them (send, close...) ---- */
 

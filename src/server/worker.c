@@ -49,6 +49,8 @@ typedef struct tide_worker {
     int sync_fd;
     tide_op_t *sync_watch;
     tide_ipc_reader_t sync_reader;
+    /* Its direct links: a worker's to the task workers, a task worker's to the workers. */
+    tide_directs_t directs;
 } tide_worker_t;
 
 /* Stops reading the link now, or once the tasks out have ended. */
@@ -345,8 +347,9 @@ static void msg_task(tide_worker_t *w, uint64_t session, uint32_t field, const c
     }
 }
 
-static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
-                       size_t len)
+/* An answer to one of this worker's tasks, over the hub's way or a direct link. */
+static void finish(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                   size_t len)
 {
     tide_server_t *s = w->s;
     tide_msg_task_t head;
@@ -357,6 +360,38 @@ static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const
         w->stop_reading = false;
         tide_link_stop_reading(&w->link);
     }
+}
+
+void tide__worker_finish(tide_server_t *s, uint64_t id, uint32_t t, const char *payload,
+                         size_t len)
+{
+    if (s->worker)
+        finish(s->worker, id, t, payload, len);
+}
+
+static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                       size_t len)
+{
+    tide_msg_task_t head;
+    memcpy(&head, payload, sizeof(head));
+    if ((head.flags & TIDE_TASK_END) && w->directs.hub_out)
+        w->directs.hub_out--;
+    finish(w, session, field, payload, len);
+}
+
+/* The hub introduces a direct link: its end is on the descriptor channel. */
+static void msg_direct(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
+                       size_t len)
+{
+    TIDE_UNUSED(payload);
+    TIDE_UNUSED(len);
+    int fd = tide_link_take_fd(&w->link, session);
+    if (fd < 0) {
+        tide_log(TIDE_LOG_WARNING, "worker #%d: its direct link to #%u did not arrive (%s); "
+                 "tasks take the hub's way", w->s->worker_id, field, tide_strerror(fd));
+        return;
+    }
+    tide__directs_add(&w->directs, fd, (int)field);
 }
 
 /* ---- the blocking channel ---- */
@@ -454,8 +489,10 @@ int tide_server_task_sync(tide_server_t *s, uint64_t id, uint32_t dst, const tid
         rc = sync_write(w->sync_fd, iov, 2, deadline_ns);
     }
     tide_free(payload);
-    if (rc == 0)
+    if (rc == 0) {
         w->tasks_out++;
+        w->directs.hub_out++;
+    }
     return rc;
 }
 
@@ -484,6 +521,7 @@ static const msg_fn handlers[TIDE_MSG_COUNT] = {
     [TIDE_MSG_CLOSE] = msg_close,     [TIDE_MSG_PACKET] = msg_packet,
     [TIDE_MSG_PIPE] = msg_pipe,       [TIDE_MSG_ACK] = msg_ack,
     [TIDE_MSG_TASK] = msg_task,       [TIDE_MSG_FINISH] = msg_finish,
+    [TIDE_MSG_DIRECT] = msg_direct,
 };
 
 static void on_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint32_t field,
@@ -661,6 +699,11 @@ tide_link_t *tide__worker_link(tide_server_t *s)
     return s->worker && s->worker->link.fd >= 0 ? &s->worker->link : NULL;
 }
 
+tide_directs_t *tide__worker_directs(tide_server_t *s)
+{
+    return s->worker ? &s->worker->directs : NULL;
+}
+
 tide_engine_t *tide__worker_engine(tide_server_t *s)
 {
     return s->worker ? s->worker->e : NULL;
@@ -672,6 +715,7 @@ void tide__worker_begin_stop(tide_server_t *s)
     if (!w || s->stopping)
         return;
     s->stopping = true;
+    tide__directs_exiting(&w->directs); /* a task worker's senders send nothing more */
     if (!w->e) {
         if (!w->link_done &&
             tide_link_send(&w->link, TIDE_MSG_EXITING, 0, (uint32_t)s->worker_id, NULL, 0) < 0) {
@@ -729,6 +773,7 @@ static void worker_free(tide_server_t *s)
         close(w->sync_fd);
         tide_ipc_reader_destroy(&w->sync_reader);
     }
+    tide__directs_free(&w->directs);
     tide_link_close(&w->link);
     for (size_t i = 0; i < w->inflight.cap; i++)
         if (w->inflight.slots[i].id)
@@ -778,6 +823,7 @@ int tide__worker_main(tide_server_t *s, int id, const int fds[TIDE_WORKER_FDS], 
     w->sweep_at = 64;
     w->done_flush.cb = flush_dones;
     w->done_flush.udata = w;
+    tide__directs_init(&w->directs, s);
     s->worker = w;
     if (s->h.process_start)
         s->h.process_start(s);

@@ -27,6 +27,10 @@ typedef struct wk {
     bool gone;
     char *last; /* the last payload */
     size_t last_len;
+    /* Direct links the hub introduced (not in log or got): their fds, and who is at the
+     * other end. */
+    int ndirect;
+    int direct_fd[8], direct_to[8];
 } wk_t;
 
 typedef struct fix {
@@ -112,6 +116,18 @@ static void wk_msg(tide_link_t *l, void *udata, int type, uint64_t session, uint
 {
     TIDE_UNUSED(l);
     wk_t *w = udata;
+    if (type == TIDE_MSG_DIRECT) {
+        CHECK(session >> 63); /* a hub's ticket */
+        int fd = tide_link_take_fd(&w->l, session);
+        CHECK(fd >= 0);
+        if (w->ndirect < 8) {
+            w->direct_fd[w->ndirect] = fd;
+            w->direct_to[w->ndirect++] = (int)field;
+        } else {
+            close(fd);
+        }
+        return;
+    }
     add(w->log, sizeof(w->log), "%s %llu %u %zu;", tide_msg_name(type),
         (unsigned long long)session, field, len);
     w->got++;
@@ -146,6 +162,9 @@ static void wk_close(wk_t *w)
 {
     if (w->l.fd >= 0 || w->l.count)
         tide_link_close(&w->l);
+    for (int i = 0; i < w->ndirect; i++)
+        close(w->direct_fd[i]);
+    w->ndirect = 0;
     free(w->last);
     w->last = NULL;
 }
@@ -695,4 +714,53 @@ REACTOR_TEST(hub_hands_out_tasks_idle_first_and_routes_their_answers)
     PUMP_UNTIL(&f, f.warnings >= 1);
     CHECK(strstr(f.logged, "a task worker may not send tasks") != NULL);
     fix_done(&f, w, 4);
+}
+
+/* The end of w's direct link to `other`, or -1. */
+static int direct_fd(const wk_t *w, int other)
+{
+    int fd = -1;
+    for (int i = 0; i < w->ndirect; i++)
+        if (w->direct_to[i] == other)
+            fd = w->direct_fd[i]; /* the latest */
+    return fd;
+}
+
+/* Whether a and b hold the two ends of one pair. */
+static bool linked(const wk_t *a, int a_id, const wk_t *b, int b_id)
+{
+    int x = direct_fd(a, b_id), y = direct_fd(b, a_id);
+    if (x < 0 || y < 0 || send(x, "ping", 4, MSG_DONTWAIT) != 4)
+        return false;
+    char buf[8];
+    return recv(y, buf, sizeof(buf), MSG_DONTWAIT) == 4 && memcmp(buf, "ping", 4) == 0;
+}
+
+/* Every worker gets a direct link to every task worker (one pair, an end each), when
+ * either of the two takes its slot; workers among themselves get none. */
+REACTOR_TEST(hub_introduces_every_worker_to_every_task_worker)
+{
+    fix_t f;
+    wk_t w[5]; /* w[0], w[1] workers, w[2], w[3] task workers, w[4] w[2]'s successor */
+    fix_init(&f, backend, 4, TIDE_MSG_TO_HUB);
+    f.srv.cfg.worker_num = 2;
+    f.srv.cfg.task_worker_num = 2;
+    attach(&f, &w[0], 0, 0, true);
+    attach(&f, &w[2], 2, 0, true);
+    attach(&f, &w[1], 1, 0, true);
+    attach(&f, &w[3], 3, 0, true);
+    PUMP_UNTIL(&f, w[0].ndirect == 2 && w[1].ndirect == 2 && w[2].ndirect == 2 &&
+                       w[3].ndirect == 2);
+    for (int a = 0; a < 2; a++)
+        for (int t = 2; t < 4; t++)
+            CHECK(linked(&w[a], a, &w[t], t) && linked(&w[t], t, &w[a], a));
+    CHECK_EQ(direct_fd(&w[0], 1), -1);
+    /* A task worker's next incarnation is introduced to both workers again. */
+    wk_close(&w[2]);
+    PUMP_UNTIL(&f, f.crashes >= 1);
+    attach(&f, &w[4], 2, 0, true);
+    PUMP_UNTIL(&f, w[4].ndirect == 2 && w[0].ndirect == 3 && w[1].ndirect == 3);
+    CHECK(linked(&w[0], 0, &w[4], 2) && linked(&w[4], 2, &w[1], 1));
+    CHECK_EQ(w[0].got + w[1].got + w[3].got + w[4].got, 0);
+    fix_done(&f, w, 5);
 }

@@ -32,6 +32,8 @@ static const struct spec {
     /* A task's messages name it by its id (never 0), as others name a connection. */
     {TIDE_MSG_TASK, "TASK", TIDE_MSG_TO_WORKER, true, TASK},
     {TIDE_MSG_FINISH, "FINISH", TIDE_MSG_TO_WORKER, true, TASK},
+    /* (its session is the ticket of a descriptor) */
+    {TIDE_MSG_DIRECT, "DIRECT", TIDE_MSG_TO_WORKER, true, NONE},
     {TIDE_MSG_SEND, "SEND", TIDE_MSG_TO_OWNER, true, BYTES},
     {TIDE_MSG_CLOSE_REQ, "CLOSE_REQ", TIDE_MSG_TO_OWNER, true, NONE},
     {TIDE_MSG_PAUSE, "PAUSE", TIDE_MSG_TO_OWNER, true, NONE},
