@@ -40,6 +40,10 @@ foreach (TIDE_MODES as $mode => $name) {
                 $s->send($fd, 'after SIGCONT, task worker #1 answers: ' . json_encode($rtt(50, 0)) . "\n");
                 return;
             }
+            /* One answer from each task worker first: the hub introduced the worker to a task
+             * worker (on the same link, before) when that task worker took its slot. */
+            $s->taskwait('warm', 10.0, 0);
+            $s->taskwait('warm', 10.0, 1);
             exec("kill -STOP $hub");
             try {
                 $out = ['round trips to each' => [$rtt(100, 0), $rtt(100, 1)]];
