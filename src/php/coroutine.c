@@ -1012,6 +1012,8 @@ ZEND_METHOD(Tide_Coroutine, set)
             if (TIDE_G(sched))
                 tide_sched_set_stack_size(TIDE_G(sched), (size_t)n);
         } else if (zend_string_equals_literal(key, "hook_flags")) {
+            if (!php_tide_hook_flags_valid(zval_get_long(value), 1, "hook_flags"))
+                RETURN_THROWS();
             TIDE_G(hook_flags) = zval_get_long(value);
         } else if (zend_string_equals_literal(key, "deadlock_check")) {
             TIDE_G(deadlock_check) = zend_is_true(value);
@@ -1082,7 +1084,7 @@ void php_tide_coro_rinit(void)
     TIDE_G(deadlock_check) = true;
     TIDE_G(max_coroutine) = 0;
     TIDE_G(stack_size) = 0;
-    TIDE_G(hook_flags) = 0;
+    TIDE_G(hook_flags) = PHP_TIDE_HOOK_ALL;
     TIDE_G(coro_exception) = NULL;
     TIDE_G(coro_exit) = TIDE_G(coro_bailout) = TIDE_G(loop_abandoned) = false;
 }

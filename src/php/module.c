@@ -48,6 +48,7 @@ static PHP_MINIT_FUNCTION(tide)
         php_tide_timer_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
         php_tide_coro_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
         php_tide_channel_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
+        php_tide_runtime_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
         php_tide_server_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
         return FAILURE;
     return SUCCESS;
@@ -57,6 +58,7 @@ static PHP_MSHUTDOWN_FUNCTION(tide)
 {
     TIDE_UNUSED(type);
     php_tide_coro_mshutdown();
+    php_tide_runtime_mshutdown();
     php_tide_response_mshutdown();
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;

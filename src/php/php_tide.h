@@ -44,6 +44,22 @@ ZEND_END_MODULE_GLOBALS(tide)
 ZEND_EXTERN_MODULE_GLOBALS(tide)
 #define TIDE_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(tide, v)
 
+/* Runtime hooks (runtime.c): which blocking calls suspend only their coroutine. The values
+ * are Swoole's where Swoole has the name. */
+#define PHP_TIDE_HOOK_TCP (1 << 1)
+#define PHP_TIDE_HOOK_UDP (1 << 2)
+#define PHP_TIDE_HOOK_UNIX (1 << 3)
+#define PHP_TIDE_HOOK_UDG (1 << 4)
+#define PHP_TIDE_HOOK_SSL (1 << 5)
+#define PHP_TIDE_HOOK_TLS (1 << 6)
+#define PHP_TIDE_HOOK_STREAM_FUNCTION (1 << 7)
+#define PHP_TIDE_HOOK_FILE (1 << 8)
+#define PHP_TIDE_HOOK_SLEEP (1 << 9)
+#define PHP_TIDE_HOOK_PROC (1 << 10)
+#define PHP_TIDE_HOOK_DNS (1 << 11)
+#define PHP_TIDE_HOOK_CURL (1 << 12)
+#define PHP_TIDE_HOOK_ALL 0x1ffe
+
 extern zend_class_entry *php_tide_exception_ce;
 
 /* Throws Tide\Exception with the message; its code is -rc for a failure (rc < 0: an errno
@@ -122,6 +138,11 @@ void php_tide_coro_mshutdown(void);
 void php_tide_coro_rinit(void);
 void php_tide_coro_rshutdown(void);
 int php_tide_channel_minit(INIT_FUNC_ARGS);
+int php_tide_runtime_minit(INIT_FUNC_ARGS);
+void php_tide_runtime_mshutdown(void);
+/* Checks a set of Tide\HOOK_* flags given as argument `arg` of the running function (as
+ * its option `option`, when not NULL); false after a ValueError. */
+bool php_tide_hook_flags_valid(zend_long flags, uint32_t arg, const char *option);
 
 int php_tide_loop_minit(INIT_FUNC_ARGS);
 void php_tide_loop_rshutdown(void);

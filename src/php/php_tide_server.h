@@ -81,6 +81,7 @@ typedef struct php_tide_server_opts {
     size_t task_max_length; /* package_max_length: the most a task or a result may carry */
     bool task_coroutine;    /* task_enable_coroutine: each task in a coroutine, as a Tide\Task */
     zend_long max_coroutine, coroutine_stack_size; /* 0: unchanged */
+    zend_long hook_flags;   /* -1: unchanged (Tide\Runtime's, HOOK_ALL by default) */
     zend_long io_uring_entries;
     const char *reactor_backend; /* NULL: as TIDE_REACTOR / tide.reactor_backend say */
     zend_string *log_file;

@@ -98,6 +98,7 @@ static zend_object *server_create(zend_class_entry *ce)
     array_init(&s->setting_all);
     tide_server_init(&s->core, &php_tide_server_hooks, s);
     s->o.enable_coroutine = true;
+    s->o.hook_flags = -1;
     s->o.log_level = TIDE_LOG_INFO;
     s->log_fd = -1;
     return &s->std;
@@ -362,6 +363,8 @@ ZEND_METHOD(Tide_Server, start)
         TIDE_G(stack_size) = srv->o.coroutine_stack_size;
     if (srv->o.max_coroutine)
         TIDE_G(max_coroutine) = srv->o.max_coroutine;
+    if (srv->o.hook_flags >= 0)
+        TIDE_G(hook_flags) = srv->o.hook_flags; /* in every process forked from here */
     /* The server's reactor_backend wins over TIDE_REACTOR and tide.reactor_backend. */
     tide_backend_t backend = TIDE_BACKEND_AUTO;
     if (srv->o.reactor_backend)

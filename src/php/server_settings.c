@@ -56,6 +56,7 @@ static const setting_t settings[] = {
     BOOL("enable_coroutine", SERVER),
     INT("coroutine_stack_size", SERVER, 16384, 1 << 30),
     INT("max_coroutine", SERVER, 1, 9.2e18),
+    INT("hook_flags", SERVER, 0, PHP_TIDE_HOOK_ALL),
     {"reactor_backend", SERVER, T_BACKEND, 0, 0, NULL},
     INT("io_uring_entries", SERVER, 1, 32768),
     INT("max_connection", SERVER, 1, 1 << 24),
@@ -91,7 +92,6 @@ static const setting_t settings[] = {
     BOOL("enable_static_handler", PORT),
     {"static_handler_locations", PORT, T_ARRAY, 0, 0, NULL},
     /* features of later versions */
-    LATER_("hook_flags", "runtime hooks"),
     LATER_("io_uring_sqpoll", "an SQPOLL ring"),
     LATER_("open_http2_protocol", "HTTP/2"),
     LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
@@ -289,7 +289,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     zend_long worker_num = cpus > 0 ? cpus : 1, tasks = 0, max_request = 0, log_level = 2;
     zend_long dispatch = 2, stack = 0, maxco = 0, entries = 0, max_conn = default_max_connection();
     zend_long hb_check = 0, hb_idle = 0, conn_inflight = 64, worker_inflight = 1024;
-    zend_long max_length = 2 << 20, ignored_int;
+    zend_long max_length = 2 << 20, ignored_int, hook_flags = -1;
     double max_wait = 3;
     bool daemonize = false, coro = true, task_coro = false, ignored_bool;
     zend_string *pid_file = NULL, *log_file = NULL, *user = NULL, *group = NULL;
@@ -301,6 +301,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
         !get(ht, "user", &user) || !get(ht, "group", &group) ||
         !get(ht, "dispatch_mode", &dispatch) || !get(ht, "enable_coroutine", &coro) ||
         !get(ht, "coroutine_stack_size", &stack) || !get(ht, "max_coroutine", &maxco) ||
+        !get(ht, "hook_flags", &hook_flags) ||
         !get(ht, "reactor_backend", &backend) || !get(ht, "io_uring_entries", &entries) ||
         !get(ht, "max_connection", &max_conn) ||
         !get(ht, "heartbeat_check_interval", &hb_check) ||
@@ -312,6 +313,11 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
         !get(ht, "task_ipc_mode", &ignored_int) || !get(ht, "task_enable_coroutine", &task_coro) ||
         !get(ht, "reload_async", &ignored_bool) || !get(ht, "enable_reuse_port", &ignored_bool))
         return false;
+    if (hook_flags >= 0 && (hook_flags & ~(zend_long)PHP_TIDE_HOOK_ALL)) {
+        zend_value_error("Setting 'hook_flags' must be a set of Tide\\HOOK_* flags (0 for none, "
+                         "Tide\\HOOK_ALL for all), " ZEND_LONG_FMT " has others", hook_flags);
+        return false;
+    }
     if (hb_check && !hb_idle)
         hb_idle = 2 * hb_check;
     if (hb_idle && !hb_check)
@@ -349,6 +355,7 @@ bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht)
     o->enable_coroutine = coro;
     o->log_level = log_level;
     o->max_coroutine = maxco;
+    o->hook_flags = hook_flags;
     o->coroutine_stack_size = stack;
     o->io_uring_entries = entries;
     o->reactor_backend = backend;
