@@ -31,7 +31,8 @@ typedef enum tide_msg_type {
                            * worker; payload: tide_msg_task_t (RESULT, END, LOST), then the
                            * result */
     TIDE_MSG_DIRECT,      /* a direct link (server_int.h) to worker `field`; session: the
-                           * ticket of its end on the descriptor channel */
+                           * ticket of its end on the descriptor channel; payload: the
+                           * epoch of its gate (a uint32_t) */
     /* to the owner of a connection (the master, or a MODE_BASE worker through its hub) */
     TIDE_MSG_SEND,        /* session; payload: bytes */
     TIDE_MSG_CLOSE_REQ,   /* session; field: 1 to reset */

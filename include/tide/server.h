@@ -149,10 +149,19 @@ struct tide_server {
  * direct link (src/server/direct.c). The gate closes the link without a race: a worker
  * counts a task in before it sends it, unless the gate is shut; a task worker that stops
  * shuts it once it has read as many tasks as were counted in. Then nothing more can come,
- * and it need not wait for that worker (which may be busy, or blocked) to close the link. */
+ * and it need not wait for that worker (which may be busy, or blocked) to close the link.
+ * Each link the hub makes for the pair has a new epoch; both ends know it, and a gate of
+ * another epoch is not theirs (as good as shut for a worker, left alone by a task worker). */
 #define TIDE_GATE_SHUT (1ull << 63)
+#define TIDE_GATE_EPOCH_SHIFT 40
+#define TIDE_GATE_EPOCH_MASK ((1u << 23) - 1)
+#define TIDE_GATE_COUNT_MASK ((1ull << TIDE_GATE_EPOCH_SHIFT) - 1)
+static inline uint32_t tide_gate_epoch(uint64_t gate)
+{
+    return (uint32_t)(gate >> TIDE_GATE_EPOCH_SHIFT) & TIDE_GATE_EPOCH_MASK;
+}
 typedef struct tide_task_pair {
-    uint64_t gate; /* tasks counted in over the current link, and TIDE_GATE_SHUT */
+    uint64_t gate; /* TIDE_GATE_SHUT, the epoch, and the tasks counted in at it */
     uint32_t open; /* the worker's: its direct tasks that have not ended (stats() sums) */
     uint32_t reserved;
 } tide_task_pair_t;

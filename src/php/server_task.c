@@ -598,13 +598,15 @@ static void task_ended(tide_server_t *s, task_ref_t *t, zval *rv)
 {
     php_tide_server_t *srv = s->udata;
     bool result = !t->finished && !Z_ISUNDEF_P(rv) && Z_TYPE_P(rv) != IS_NULL;
+    /* Counted first: the sender may read stats() as soon as the answer reaches it, and a
+     * long answer may be written before answer() returns. */
+    __atomic_sub_fetch(&s->tab.pids->worker[s->worker_id].running, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&s->tab.pids->worker[s->worker_id].task_count, 1, __ATOMIC_RELAXED);
     if (!result || !answer(s, t, TIDE_TASK_END, rv, srv->o.task_max_length)) {
         php_tide_log_pending(); /* a result that could not be encoded */
         answer(s, t, TIDE_TASK_END, NULL, 0);
     }
     t->finished = true;
-    __atomic_sub_fetch(&s->tab.pids->worker[s->worker_id].running, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&s->tab.pids->worker[s->worker_id].task_count, 1, __ATOMIC_RELAXED);
 }
 
 typedef struct co_task {

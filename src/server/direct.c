@@ -32,6 +32,7 @@ struct tide_direct {
     tide_direct_t *prev, *next;
     int other;         /* the worker or task worker at the other end */
     uint32_t num;      /* a task worker's number for it: answers name it in head.gen */
+    uint32_t epoch;    /* its gate's (tide_task_pair_t) */
     uint32_t out;      /* a worker's: tasks sent over it that have not ended */
     bool draining;     /* a worker's: its task worker stops; nothing new goes over it */
     uint64_t read;     /* a task worker's: tasks read from it */
@@ -76,22 +77,30 @@ static void unlist(tide_direct_t *x)
         *cur_of(d, x) = NULL;
 }
 
+static void report_lost(tide_direct_t *x);
+
 static void drop_now(tide_reactor_t *r, void *udata)
 {
     TIDE_UNUSED(r);
     tide_direct_t *x = udata;
     unlist(x);
+    if (!is_task(x->set) && x->out)
+        report_lost(x); /* (dropped for a message that did not fit) */
     tide_link_close(&x->l);
     tide_free(x);
 }
 
-/* Closed once this turn is over: its link may be inside its own callback now. */
+/* Closed once this turn is over: its link may be inside its own callback now. A worker
+ * sends nothing more over it meanwhile. */
 static void drop_later(tide_direct_t *x)
 {
     if (x->drop.queued)
         return;
+    tide_directs_t *d = x->set;
+    if (d->cur && *cur_of(d, x) == x)
+        *cur_of(d, x) = NULL;
     tide_link_stop_reading(&x->l);
-    tide_reactor_defer(x->set->s->r, &x->drop);
+    tide_reactor_defer(d->s->r, &x->drop);
 }
 
 /* A worker: x's task worker stops. Nothing new goes over x, which is closed once the tasks
@@ -119,8 +128,11 @@ static void try_shut(tide_direct_t *x)
             return;
     uint64_t *gate = &tide_task_pair(d->s, x->other, d->s->worker_id)->gate;
     uint64_t v = __atomic_load_n(gate, __ATOMIC_ACQUIRE);
-    if (v == x->read && __atomic_compare_exchange_n(gate, &v, v | TIDE_GATE_SHUT, false,
-                                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    /* (a gate of another epoch belongs to a newer link: this one ends with its EOF) */
+    if (!(v & TIDE_GATE_SHUT) && tide_gate_epoch(v) == x->epoch &&
+        (v & TIDE_GATE_COUNT_MASK) == x->read &&
+        __atomic_compare_exchange_n(gate, &v, v | TIDE_GATE_SHUT, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
         x->shut = true;
         tide_link_stop_reading(&x->l);
     }
@@ -242,7 +254,7 @@ void tide__directs_init(tide_directs_t *d, tide_server_t *s)
     }
 }
 
-void tide__directs_add(tide_directs_t *d, int fd, int other)
+void tide__directs_add(tide_directs_t *d, int fd, int other, uint32_t epoch)
 {
     bool task = is_task(d);
     int first = d->s->cfg.worker_num;
@@ -257,6 +269,7 @@ void tide__directs_add(tide_directs_t *d, int fd, int other)
     x->set = d;
     x->other = other;
     x->num = ++d->next_num & ~TIDE__TASK_DIRECT;
+    x->epoch = epoch;
     x->drop.cb = drop_now;
     x->drop.udata = x;
     if (tide_link_open(&x->l, d->s->r, fd, -1, on_msg, on_gone, x) < 0) {
@@ -317,16 +330,17 @@ static tide_direct_t *pick(tide_directs_t *d, uint32_t dst)
     return best;
 }
 
-/* Counts a task in at x's gate; false when the gate is shut (its task worker stops). */
-static bool gate_enter(tide_directs_t *d, tide_direct_t *x)
+/* Counts a task in at x's gate (delta 1), or takes one back (-1); false when the gate is
+ * shut (its task worker stops) or of another epoch (a newer link replaced x). */
+static bool gate_count(tide_directs_t *d, tide_direct_t *x, int delta)
 {
     uint64_t *gate = &tide_task_pair(d->s, d->s->worker_id, x->other)->gate;
     uint64_t v = __atomic_load_n(gate, __ATOMIC_ACQUIRE);
     do {
-        if (v & TIDE_GATE_SHUT)
+        if ((v & TIDE_GATE_SHUT) || tide_gate_epoch(v) != x->epoch)
             return false;
-    } while (!__atomic_compare_exchange_n(gate, &v, v + 1, true, __ATOMIC_ACQ_REL,
-                                          __ATOMIC_ACQUIRE));
+    } while (!__atomic_compare_exchange_n(gate, &v, v + (uint64_t)(int64_t)delta, true,
+                                          __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
     return true;
 }
 
@@ -336,7 +350,7 @@ int tide__directs_task(tide_directs_t *d, uint64_t id, uint32_t dst, const tide_
     if (!d->cur || d->hub_out)
         return 0;
     tide_direct_t *x;
-    while ((x = pick(d, dst)) && !gate_enter(d, x))
+    while ((x = pick(d, dst)) && !gate_count(d, x, 1))
         draining(x);
     if (!x)
         return 0;
@@ -346,8 +360,7 @@ int tide__directs_task(tide_directs_t *d, uint64_t id, uint32_t dst, const tide_
     int rc = tide_link_send2(&x->l, TIDE_MSG_TASK, id, (uint32_t)d->s->worker_id, &h,
                              sizeof(h), data, len);
     if (rc < 0) {
-        __atomic_sub_fetch(&tide_task_pair(d->s, d->s->worker_id, x->other)->gate, 1,
-                           __ATOMIC_ACQ_REL);
+        gate_count(d, x, -1);
         return rc;
     }
     tide_idmap_put(&d->out, id, x);
@@ -370,6 +383,18 @@ int tide__directs_task_end(tide_directs_t *d, int src, uint64_t id, const tide_m
                                    sizeof(*head), data, len);
         }
     return 0; /* its sender is gone: nobody to tell */
+}
+
+void tide__directs_flush(tide_directs_t *d)
+{
+    bool any = false;
+    for (tide_direct_t *x = d->list; x; x = x->next)
+        if (x->l.batch) {
+            tide_link_flush(&x->l);
+            any = true;
+        }
+    if (any)
+        tide_reactor_submit(d->s->r);
 }
 
 void tide__directs_exiting(tide_directs_t *d)

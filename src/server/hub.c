@@ -395,13 +395,19 @@ static void introduce(tide_hub_t *h, int w, int t)
     int sz = 4 << 20;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
     setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-    /* A new link: its gate opens (the processes that used the last one have exited). */
-    if (h->s->task_pairs)
-        __atomic_store_n(&tide_task_pair(h->s, w, t)->gate, 0, __ATOMIC_RELEASE);
+    /* A new link: a new epoch of the pair's gate, open. (An end still holding the last
+     * link sees the epoch change: that link takes no more.) */
+    uint32_t epoch = 0;
+    if (h->s->task_pairs) {
+        uint64_t *gate = &tide_task_pair(h->s, w, t)->gate;
+        epoch = (tide_gate_epoch(__atomic_load_n(gate, __ATOMIC_ACQUIRE)) + 1) &
+                TIDE_GATE_EPOCH_MASK;
+        __atomic_store_n(gate, (uint64_t)epoch << TIDE_GATE_EPOCH_SHIFT, __ATOMIC_RELEASE);
+    }
     uint64_t ticket = tide__hub_ticket(h);
     if (tide_link_send_fd(wl, ticket, sv[0]) == 0 && tide_link_send_fd(tl, ticket, sv[1]) == 0) {
-        tide_link_send(wl, TIDE_MSG_DIRECT, ticket, (uint32_t)t, NULL, 0);
-        tide_link_send(tl, TIDE_MSG_DIRECT, ticket, (uint32_t)w, NULL, 0);
+        tide_link_send(wl, TIDE_MSG_DIRECT, ticket, (uint32_t)t, &epoch, sizeof(epoch));
+        tide_link_send(tl, TIDE_MSG_DIRECT, ticket, (uint32_t)w, &epoch, sizeof(epoch));
     }
     close(sv[0]);
     close(sv[1]);

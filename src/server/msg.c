@@ -17,6 +17,7 @@ enum {
     TASK,  /* a tide_msg_task_t, then any bytes; the session (a task id) is not 0 */
     RELAY, /* a tide_msg_relay_t, then the inner payload */
     DONES, /* one or more tide_msg_done_t */
+    EPOCH, /* exactly a uint32_t */
 };
 
 static const struct desc {
@@ -33,7 +34,7 @@ static const struct desc {
     [TIDE_MSG_ACK] = {"ACK", TIDE_MSG_TO_WORKER, NONE},
     [TIDE_MSG_TASK] = {"TASK", TIDE_MSG_TO_WORKER, TASK},
     [TIDE_MSG_FINISH] = {"FINISH", TIDE_MSG_TO_WORKER, TASK},
-    [TIDE_MSG_DIRECT] = {"DIRECT", TIDE_MSG_TO_WORKER, NONE},
+    [TIDE_MSG_DIRECT] = {"DIRECT", TIDE_MSG_TO_WORKER, EPOCH},
     [TIDE_MSG_SEND] = {"SEND", TIDE_MSG_TO_OWNER, BYTES},
     [TIDE_MSG_CLOSE_REQ] = {"CLOSE_REQ", TIDE_MSG_TO_OWNER, NONE},
     [TIDE_MSG_PAUSE] = {"PAUSE", TIDE_MSG_TO_OWNER, NONE},
@@ -88,6 +89,8 @@ static int check_payload(unsigned kind, uint64_t session, size_t len)
         return len >= sizeof(tide_msg_relay_t) ? 0 : TIDE_EPROTO;
     case DONES:
         return len && len % sizeof(tide_msg_done_t) == 0 ? 0 : TIDE_EPROTO;
+    case EPOCH:
+        return len == sizeof(uint32_t) ? 0 : TIDE_EPROTO;
     }
     return TIDE_EPROTO;
 }

@@ -707,11 +707,12 @@ int tide_server_task(tide_server_t *s, uint64_t id, uint32_t dst, const tide_msg
 int tide_server_task_end(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
                          const char *data, size_t len)
 {
+    /* A direct task's answer goes back over its link, whatever became of the hub's. */
+    if (s->role == TIDE_ROLE_WORKER && s->worker && (head->gen & TIDE__TASK_DIRECT))
+        return tide__directs_task_end(tide__worker_directs(s), src, id, head, data, len);
     tide_link_t *l = s->role == TIDE_ROLE_WORKER ? tide__worker_link(s) : NULL;
     if (!l)
         return TIDE_ESTATE;
-    if (head->gen & TIDE__TASK_DIRECT)
-        return tide__directs_task_end(tide__worker_directs(s), src, id, head, data, len);
     return tide_link_send2(l, TIDE_MSG_TASK_END, id, (uint32_t)src, head, sizeof(*head), data,
                            len);
 }

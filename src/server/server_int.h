@@ -122,7 +122,9 @@ typedef struct tide_directs {
 void tide__directs_init(tide_directs_t *d, tide_server_t *s);
 void tide__directs_free(tide_directs_t *d);
 /* The hub introduced a link (fd, owned from here) to worker or task worker `other`. */
-void tide__directs_add(tide_directs_t *d, int fd, int other);
+void tide__directs_add(tide_directs_t *d, int fd, int other, uint32_t epoch);
+/* Hands every link's batch to the reactor and submits (a worker about to block). */
+void tide__directs_flush(tide_directs_t *d);
 /* A worker: sends task id directly when it may. 1 sent, 0 not (it takes the hub's way),
  * or a negative code. */
 int tide__directs_task(tide_directs_t *d, uint64_t id, uint32_t dst, const tide_msg_task_t *head,

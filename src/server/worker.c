@@ -383,7 +383,8 @@ static void msg_finish(tide_worker_t *w, uint64_t session, uint32_t field, const
 static void msg_direct(tide_worker_t *w, uint64_t session, uint32_t field, const char *payload,
                        size_t len)
 {
-    TIDE_UNUSED(payload);
+    uint32_t epoch;
+    memcpy(&epoch, payload, sizeof(epoch)); /* checked: exactly that long */
     TIDE_UNUSED(len);
     int fd = tide_link_take_fd(&w->link, session);
     if (fd < 0) {
@@ -391,7 +392,7 @@ static void msg_direct(tide_worker_t *w, uint64_t session, uint32_t field, const
                  "tasks take the hub's way", w->s->worker_id, field, tide_strerror(fd));
         return;
     }
-    tide__directs_add(&w->directs, fd, (int)field);
+    tide__directs_add(&w->directs, fd, (int)field, epoch);
 }
 
 /* ---- the blocking channel ---- */
@@ -475,6 +476,9 @@ int tide_server_task_sync(tide_server_t *s, uint64_t id, uint32_t dst, const tid
     size_t total = sizeof(*head) + len;
     if (total > UINT32_MAX)
         return -EMSGSIZE;
+    /* Direct tasks sent this turn go out before the worker blocks (a task worker that
+     * stops waits for every task counted in at its gate). */
+    tide__directs_flush(&w->directs);
     char *payload = tide_malloc(total);
     memcpy(payload, head, sizeof(*head));
     if (len)

@@ -12,7 +12,7 @@
 #include "tide/common.h"
 #include "tide/msg.h"
 
-enum { NONE, BYTES, PEER, FILE_, DFILE, TASK, RELAY, DONES };
+enum { NONE, BYTES, PEER, FILE_, DFILE, TASK, RELAY, DONES, EPOCH };
 
 /* The spec, written from the comments in tide/msg.h (not from msg.c's table). */
 static const struct spec {
@@ -33,7 +33,7 @@ static const struct spec {
     {TIDE_MSG_TASK, "TASK", TIDE_MSG_TO_WORKER, true, TASK},
     {TIDE_MSG_FINISH, "FINISH", TIDE_MSG_TO_WORKER, true, TASK},
     /* (its session is the ticket of a descriptor) */
-    {TIDE_MSG_DIRECT, "DIRECT", TIDE_MSG_TO_WORKER, true, NONE},
+    {TIDE_MSG_DIRECT, "DIRECT", TIDE_MSG_TO_WORKER, true, EPOCH},
     {TIDE_MSG_SEND, "SEND", TIDE_MSG_TO_OWNER, true, BYTES},
     {TIDE_MSG_CLOSE_REQ, "CLOSE_REQ", TIDE_MSG_TO_OWNER, true, NONE},
     {TIDE_MSG_PAUSE, "PAUSE", TIDE_MSG_TO_OWNER, true, NONE},
@@ -92,6 +92,8 @@ static size_t good_len(int payload)
         return sizeof(tide_msg_relay_t);
     case DONES:
         return sizeof(tide_msg_done_t);
+    case EPOCH:
+        return sizeof(uint32_t);
     default:
         return 0;
     }
@@ -181,6 +183,12 @@ TEST(msg_check_refuses_a_payload_of_the_wrong_shape)
             bad[nbad++] = sizeof(tide_msg_done_t) + 1;
             ok[nok++] = sizeof(tide_msg_done_t);
             ok[nok++] = 100 * sizeof(tide_msg_done_t);
+            break;
+        case EPOCH:
+            bad[nbad++] = 0;
+            bad[nbad++] = 3;
+            bad[nbad++] = 5;
+            ok[nok++] = 4;
             break;
         }
         for (int k = 0; k < nok; k++)

@@ -1,5 +1,5 @@
 --TEST--
-Tasks: a task worker reloaded (SIGUSR2) while a worker that has a direct link to it is busy (its loop not running) leaves at once, without waiting for that worker to come back, and without killing (max_wait_time 60 s); the worker's next task goes to the replacement; in both modes
+Tasks: a task worker reloaded (SIGUSR2) while a worker that has a direct link to it is busy (its loop not running) leaves at once, without waiting for that worker to come back, and without killing (max_wait_time 60 s); a task the worker sends right after, before its loop has seen the old one go, and its next ones, reach the replacement; in both modes
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -21,7 +21,10 @@ foreach (TIDE_MODES as $mode => $name) {
             $end = microtime(true) + 3;
             while (microtime(true) < $end) {
             }
-            $s->send($fd, "done\n");
+            /* A task at once, before the loop has read that the old one is gone: it must
+             * reach the replacement, not the old link. */
+            $r = $s->taskwait('pid', 5.0);
+            $s->send($fd, 'done; a task sent right after is answered: ' . var_export(is_int($r), true) . "\n");
         });
         $s->start();
     PHP, $mode);
@@ -49,8 +52,8 @@ foreach (TIDE_MODES as $mode => $name) {
 ?>
 --EXPECT--
 process: the old task worker left while the worker was busy: true
-process: the worker: done
+process: the worker: done; a task sent right after is answered: true
 process: the next task is answered by the replacement: true
 base: the old task worker left while the worker was busy: true
-base: the worker: done
+base: the worker: done; a task sent right after is answered: true
 base: the next task is answered by the replacement: true
