@@ -713,12 +713,28 @@ tide_engine_t *tide__worker_engine(tide_server_t *s)
     return s->worker ? s->worker->e : NULL;
 }
 
+/* An orphan that did not finish in time: nobody else will end it. */
+static void orphan_deadline(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(id);
+    tide_server_t *s = udata;
+    tide_log(TIDE_LOG_WARNING, "worker #%d: its manager is gone and it did not finish within "
+             "max_wait_time; leaving now", s->worker_id);
+    _exit(1);
+}
+
 void tide__worker_begin_stop(tide_server_t *s)
 {
     tide_worker_t *w = s->worker;
     if (!w || s->stopping)
         return;
     s->stopping = true;
+    /* Told to stop by its parent's death (PR_SET_PDEATHSIG): the manager that would kill
+     * it after max_wait_time is gone, so it keeps that deadline itself (a coroutine asleep
+     * for long would keep it alive). */
+    if (getppid() != s->tab.pids->manager && s->cfg.max_wait_ms)
+        tide_timer_unref(s->r, tide_timer_add(s->r, s->cfg.max_wait_ms, 0, orphan_deadline, s));
     tide__directs_exiting(&w->directs); /* a task worker's senders send nothing more */
     if (!w->e) {
         if (!w->link_done &&

@@ -11,7 +11,11 @@ foreach (TIDE_MODES as $mode => $name) {
     $cases["$name"] = [$mode, '[]'];
     $cases["$name, workers as nobody"] = [$mode, $asRoot ? "['user' => 'nobody']" : '[]'];
 }
+/* Asleep in a coroutine (a hooked sleep()): it stops on the signal, and leaves after
+ * max_wait_time on its own, since the manager that would kill it is gone. */
+$cases['process, asleep in a coroutine'] = [Tide\MODE_PROCESS, "['max_wait_time' => 1]", true];
 foreach ($cases as $name => [$mode, $user]) {
+    $hooked = $cases[$name][2] ?? false;
     $srv = new TideServerProc(<<<PHP
         \$s = new Tide\\Server('127.0.0.1', 0, TIDE_TEST_MODE);
         \$s->set(['worker_num' => 1] + $user);
@@ -20,12 +24,15 @@ foreach ($cases as $name => [$mode, $user]) {
         $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
         $s->on('managerStart', fn($s) => print("MANAGER " . getmypid() . "\n"));
         $s->on('receive', function ($s, $fd, $r, $d) {
+            if (!getenv('HOOKED')) {
+                Tide\Runtime::setHookFlags(0); /* sleep() blocks the whole worker */
+            }
             echo "STUCK\n";
             sleep(30); /* blocking: the worker does not run its loop, only a signal ends it */
         });
         $s->start();
         echo "start() returned\n";
-    PHP, $mode);
+    PHP, $mode, ['HOOKED' => $hooked ? '1' : '0']);
     $srv->waitReady(1);
     $c = tide_connect($srv->port);
     fwrite($c, 'x');
@@ -39,7 +46,8 @@ foreach ($cases as $name => [$mode, $user]) {
         usleep(10000);
     }
     /* Workers leave on their own (their parent-death signal), within a few seconds. */
-    $alive = fn() => array_filter($workers, fn($p) => is_dir("/proc/$p") && !str_contains((string) @file_get_contents("/proc/$p/stat"), ') Z '));
+    /* (not is_dir(): PHP caches the last stat) */
+    $alive = fn() => array_filter($workers, fn($p) => ($st = @file_get_contents("/proc/$p/stat")) !== false && !str_contains($st, ') Z '));
     $deadline = microtime(true) + 5;
     while ($alive() && microtime(true) < $deadline) {
         usleep(20000);
@@ -57,3 +65,4 @@ process: exit status non-zero, says the manager was killed, caller code after st
 process, workers as nobody: exit status non-zero, says the manager was killed, caller code after start(): did not run, workers left: 0
 base: exit status non-zero, killed itself, caller code after start(): did not run, workers left: 0
 base, workers as nobody: exit status non-zero, killed itself, caller code after start(): did not run, workers left: 0
+process, asleep in a coroutine: exit status non-zero, says the manager was killed, caller code after start(): did not run, workers left: 0

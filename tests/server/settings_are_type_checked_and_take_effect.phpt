@@ -32,7 +32,7 @@ attempt('reactor_backend "kqueue"', fn() => $s->set(['reactor_backend' => 'kqueu
 attempt('connection_max_inflight -1', fn() => $s->set(['connection_max_inflight' => -1]));
 attempt('io_uring_entries 0', fn() => $s->set(['io_uring_entries' => 0]));
 attempt('socket_buffer_size "1M"', fn() => $s->set(['socket_buffer_size' => '1M']));
-attempt('hook_flags', fn() => $s->set(['hook_flags' => 0]));
+attempt('hook_flags 1 << 20', fn() => $s->set(['hook_flags' => 1 << 20]));
 attempt('task_worker_num -1', fn() => $s->set(['task_worker_num' => -1]));
 attempt('task_enable_coroutine "yes"', fn() => $s->set(['task_enable_coroutine' => 'yes']));
 attempt('task_ipc_mode 4', fn() => $s->set(['task_ipc_mode' => 4]));
@@ -76,7 +76,7 @@ reactor_backend "kqueue": ValueError: Setting 'reactor_backend' must be 'auto', 
 connection_max_inflight -1: ValueError: Setting 'connection_max_inflight' must be between 0 and 1048576, -1 given
 io_uring_entries 0: ValueError: Setting 'io_uring_entries' must be between 1 and 32768, 0 given
 socket_buffer_size "1M": ValueError: Setting 'socket_buffer_size' must be an integer, string given
-hook_flags: Tide\Exception: Setting 'hook_flags': runtime hooks are not available in this version of Tide
+hook_flags 1 << 20: ValueError: Setting 'hook_flags' must be between 0 and 8190, 1048576 given
 task_worker_num -1: ValueError: Setting 'task_worker_num' must be between 0 and 1024, -1 given
 task_enable_coroutine "yes": ValueError: Setting 'task_enable_coroutine' must be a bool, string given
 task_ipc_mode 4: ValueError: Setting 'task_ipc_mode' must be between 1 and 3, 4 given
