@@ -203,6 +203,13 @@ void tide_reactor_undefer(tide_reactor_t *r, tide_defer_t *d);
  * level-triggered. fd must be non-blocking. It is the fd's one reader.
  */
 tide_op_t *tide_reactor_poll(tide_reactor_t *r, int fd, tide_poll_cb cb, void *udata, int *err);
+/*
+ * The same for writability: cb whenever fd can be written to, until cancelled (a socket
+ * its owner writes itself, and waits for room in). It takes the fd's reader place: the fd
+ * has no other reader, and no writes queued on the reactor.
+ */
+tide_op_t *tide_reactor_poll_out(tide_reactor_t *r, int fd, tide_poll_cb cb, void *udata,
+                                 int *err);
 
 /*
  * Writes all of buf (retrying short writes) after every write queued before it on fd.

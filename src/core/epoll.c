@@ -48,6 +48,12 @@ static void ep_destroy(tide_reactor_t *r)
     r->impl = NULL;
 }
 
+/* What a reader waits for: readability, or writability (tide_reactor_poll_out). */
+static uint32_t reader_events(const tide_op_t *op)
+{
+    return (op->flags & OPF_POLLOUT) ? EPOLLOUT : EPOLLIN;
+}
+
 /* Makes the epoll set match what fd's entry needs now. */
 static void update_interest(tide_reactor_t *r, int fd)
 {
@@ -55,7 +61,7 @@ static void update_interest(tide_reactor_t *r, int fd)
     tide_fdent_t *e = tide__fdent(r, fd);
     uint32_t want = 0;
     if (e->reader && !(e->reader->flags & OPF_BACKOFF))
-        want |= EPOLLIN;
+        want |= reader_events(e->reader);
     if (e->wq_head && (e->wq_head->flags & OPF_INFLIGHT))
         want |= EPOLLOUT;
     if (want == e->ep_events)
@@ -74,7 +80,7 @@ static int ep_start_reader(tide_reactor_t *r, tide_op_t *op)
 {
     epoll_impl_t *ep = r->impl;
     tide_fdent_t *e = tide__fdent(r, op->fd);
-    uint32_t want = EPOLLIN | (e->ep_events & EPOLLOUT);
+    uint32_t want = reader_events(op) | (e->ep_events & EPOLLOUT);
     struct epoll_event ev = {.events = want, .data.fd = op->fd};
     if (epoll_ctl(ep->epfd, e->ep_events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, op->fd, &ev) < 0)
         return -errno;
@@ -220,7 +226,7 @@ static int ep_poll(tide_reactor_t *r, int64_t timeout_ns)
         uint32_t ev = ep->events[i].events;
         /* Look the entry up again after every callback: the table may have grown. */
         tide_fdent_t *e = tide__fdent(r, fd);
-        if ((ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) && e->reader)
+        if (e->reader && (ev & (reader_events(e->reader) | EPOLLHUP | EPOLLERR)))
             on_readable(r, e->reader);
         if (TIDE_FORKED(r))
             break; /* the callback forked: the epoll set is the parent's too */

@@ -181,7 +181,7 @@ static void drop_stash(tide_fdent_t *e);
 static bool same_file(const uint64_t a[2], const uint64_t b[2]);
 
 static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, void *udata,
-                               int *err)
+                               uint16_t flags, int *err)
 {
     int rc;
     if (fd < 0) {
@@ -193,6 +193,7 @@ static tide_op_t *start_reader(tide_reactor_t *r, int kind, int fd, void *cb, vo
         goto fail;
     }
     tide_op_t *op = tide__op_new(r, kind, fd, udata);
+    op->flags |= flags;
     if (kind == OP_ACCEPT)
         op->cb.accept = (tide_accept_cb)cb;
     else if (kind == OP_READ)
@@ -239,22 +240,28 @@ fail:
 tide_op_t *tide_reactor_accept(tide_reactor_t *r, int lfd, tide_accept_cb cb, void *udata,
                                int *err)
 {
-    return start_reader(r, OP_ACCEPT, lfd, (void *)cb, udata, err);
+    return start_reader(r, OP_ACCEPT, lfd, (void *)cb, udata, 0, err);
 }
 
 tide_op_t *tide_reactor_recv(tide_reactor_t *r, int fd, tide_recv_cb cb, void *udata, int *err)
 {
-    return start_reader(r, OP_RECV, fd, (void *)cb, udata, err);
+    return start_reader(r, OP_RECV, fd, (void *)cb, udata, 0, err);
 }
 
 tide_op_t *tide_reactor_poll(tide_reactor_t *r, int fd, tide_poll_cb cb, void *udata, int *err)
 {
-    return start_reader(r, OP_POLL, fd, (void *)cb, udata, err);
+    return start_reader(r, OP_POLL, fd, (void *)cb, udata, 0, err);
+}
+
+tide_op_t *tide_reactor_poll_out(tide_reactor_t *r, int fd, tide_poll_cb cb, void *udata,
+                                 int *err)
+{
+    return start_reader(r, OP_POLL, fd, (void *)cb, udata, OPF_POLLOUT, err);
 }
 
 tide_op_t *tide__start_internal_reader(tide_reactor_t *r, int fd, tide__read_cb cb, int *err)
 {
-    tide_op_t *op = start_reader(r, OP_READ, fd, (void *)cb, NULL, err);
+    tide_op_t *op = start_reader(r, OP_READ, fd, (void *)cb, NULL, 0, err);
     if (op)
         op_unref(r, op);
     return op;

@@ -36,6 +36,7 @@ enum op_flag {
     OPF_BACKOFF = 1 << 6,  /* accept: out of descriptors or memory, waiting before retrying */
     OPF_STOPPING = 1 << 7, /* accept: tide_reactor_accept_stop(), its -ECANCELED is to come */
     OPF_READY = 1 << 8,    /* a stopped accept whose -ECANCELED waits on the ready list */
+    OPF_POLLOUT = 1 << 9,  /* OP_POLL: for writability (tide_reactor_poll_out) */
 };
 
 /* Internal reader callback for OP_READ: the bytes read from the eventfd. */

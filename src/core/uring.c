@@ -245,7 +245,7 @@ static void arm_reader(tide_reactor_t *r, tide_op_t *op)
         }
         break;
     case OP_POLL:
-        io_uring_prep_poll_multishot(sqe, op->fd, POLLIN);
+        io_uring_prep_poll_multishot(sqe, op->fd, (op->flags & OPF_POLLOUT) ? POLLOUT : POLLIN);
         break;
     default: /* OP_READ */
         if (!op->buf)

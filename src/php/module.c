@@ -78,6 +78,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
     php_tide_server_rshutdown();
+    php_tide_stream_hooks_rshutdown();
     php_tide_response_rshutdown();
     php_tide_coro_rshutdown();
     php_tide_timer_rshutdown();

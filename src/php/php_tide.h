@@ -140,6 +140,17 @@ void php_tide_coro_rshutdown(void);
 int php_tide_channel_minit(INIT_FUNC_ARGS);
 int php_tide_runtime_minit(INIT_FUNC_ARGS);
 void php_tide_runtime_mshutdown(void);
+/* Whether a hooked call runs its hook: inside a coroutine that may switch, with `flag` on
+ * (one of PHP_TIDE_HOOK_*). */
+bool php_tide_hooked(int flag);
+/* The socket transports under HOOK_TCP/UDP/UNIX/UDG (runtime_stream.c). */
+void php_tide_stream_hooks_minit(void);
+void php_tide_stream_hooks_mshutdown(void);
+void php_tide_stream_hooks_rshutdown(void);
+/* Suspends the running coroutine until fd is readable (writable: out), timeout_ns (< 0:
+ * none), a cancel or a kill. 0, -ETIMEDOUT, -ECANCELED, TIDE_EKILLED (exit thrown), or
+ * another negative code with a Tide\Exception thrown (another coroutine waits on fd). */
+int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what);
 /* Checks a set of Tide\HOOK_* flags given as argument `arg` of the running function (as
  * its option `option`, when not NULL); false after a ValueError. */
 bool php_tide_hook_flags_valid(zend_long flags, uint32_t arg, const char *option);

@@ -51,8 +51,7 @@ bool php_tide_hook_flags_valid(zend_long flags, uint32_t arg, const char *option
     return true;
 }
 
-/* Whether the call runs its hook: inside a coroutine that may switch, with `flag` on. */
-static bool hooked(int flag)
+bool php_tide_hooked(int flag)
 {
     return (TIDE_G(hook_flags) & flag) && php_tide_coro_can_suspend();
 }
@@ -84,7 +83,7 @@ static ZEND_NAMED_FUNCTION(hook_sleep)
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_LONG(seconds)
     ZEND_PARSE_PARAMETERS_END();
-    if (seconds < 0 || !hooked(PHP_TIDE_HOOK_SLEEP)) {
+    if (seconds < 0 || !php_tide_hooked(PHP_TIDE_HOOK_SLEEP)) {
         stock[H_SLEEP](execute_data, return_value);
         return;
     }
@@ -102,7 +101,7 @@ static ZEND_NAMED_FUNCTION(hook_usleep)
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_LONG(us)
     ZEND_PARSE_PARAMETERS_END();
-    if (us < 0 || !hooked(PHP_TIDE_HOOK_SLEEP)) {
+    if (us < 0 || !php_tide_hooked(PHP_TIDE_HOOK_SLEEP)) {
         stock[H_USLEEP](execute_data, return_value);
         return;
     }
@@ -117,7 +116,7 @@ static ZEND_NAMED_FUNCTION(hook_time_nanosleep)
         Z_PARAM_LONG(sec)
         Z_PARAM_LONG(nsec)
     ZEND_PARSE_PARAMETERS_END();
-    if (sec < 0 || nsec < 0 || nsec > 999999999 || !hooked(PHP_TIDE_HOOK_SLEEP)) {
+    if (sec < 0 || nsec < 0 || nsec > 999999999 || !php_tide_hooked(PHP_TIDE_HOOK_SLEEP)) {
         stock[H_NANOSLEEP](execute_data, return_value);
         return;
     }
@@ -142,7 +141,7 @@ static ZEND_NAMED_FUNCTION(hook_time_sleep_until)
     ZEND_PARSE_PARAMETERS_END();
     struct timeval tv;
     /* A time in the past (or an unreadable clock) is the stock function's to refuse. */
-    if (!hooked(PHP_TIDE_HOOK_SLEEP) || gettimeofday(&tv, NULL) != 0 || !(target >= 0) ||
+    if (!php_tide_hooked(PHP_TIDE_HOOK_SLEEP) || gettimeofday(&tv, NULL) != 0 || !(target >= 0) ||
         target >= 9.2e9) {
         stock[H_SLEEP_UNTIL](execute_data, return_value);
         return;
@@ -218,11 +217,13 @@ int php_tide_runtime_minit(INIT_FUNC_ARGS)
         stock[i] = f->internal_function.handler;
         f->internal_function.handler = hooks[i].handler;
     }
+    php_tide_stream_hooks_minit();
     return SUCCESS;
 }
 
 void php_tide_runtime_mshutdown(void)
 {
+    php_tide_stream_hooks_mshutdown();
     for (size_t i = 0; i < H_COUNT; i++) {
         zend_function *f = stock[i] ? zend_hash_str_find_ptr(CG(function_table), hooks[i].name,
                                                              strlen(hooks[i].name))

@@ -843,3 +843,82 @@ REACTOR_TEST(undefer_from_a_deferred_callback_takes_the_node_out_of_the_running_
     CHECK_EQ(d.ran_c, 1); /* the rest of the batch still runs */
     tide_reactor_destroy(r);
 }
+
+/* ---- waiting for room to write ---- */
+
+typedef struct room {
+    int calls;
+    tide_op_t *op;
+} room_t;
+
+static void on_room(tide_reactor_t *r, void *udata, int fd)
+{
+    room_t *w = udata;
+    TIDE_UNUSED(fd);
+    w->calls++;
+    tide_reactor_cancel(r, w->op); /* once is enough */
+    w->op = NULL;
+}
+
+/* poll_out calls back when a full socket has room again (not before), takes the reader
+ * place of the fd, and a cancelled one never calls back. */
+REACTOR_TEST(poll_out_calls_back_when_a_full_socket_has_room)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int sv[2];
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+    int small = 4096;
+    CHECK_EQ(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+    static char chunk[65536];
+    size_t filled = 0;
+    for (;;) {
+        ssize_t n = send(sv[0], chunk, sizeof(chunk), MSG_DONTWAIT);
+        if (n < 0) {
+            CHECK(errno == EAGAIN || errno == EWOULDBLOCK);
+            break;
+        }
+        filled += (size_t)n;
+    }
+    CHECK(filled > 0);
+    room_t w = {0};
+    int err = 0;
+    w.op = tide_reactor_poll_out(r, sv[0], on_room, &w, &err);
+    CHECK(w.op != NULL);
+    /* The reader place is taken. */
+    CHECK(tide_reactor_poll(r, sv[0], on_room, &w, &err) == NULL);
+    CHECK_EQ(err, -EBUSY);
+    CHECK(tide_reactor_run(r, TIDE_RUN_NOWAIT) >= 0);
+    CHECK_EQ(w.calls, 0); /* still full */
+    /* The peer reads it all: room. */
+    size_t drained = 0;
+    while (drained < filled) {
+        ssize_t n = recv(sv[1], chunk, sizeof(chunk), MSG_DONTWAIT);
+        if (n <= 0)
+            break;
+        drained += (size_t)n;
+    }
+    CHECK_EQ(drained, filled);
+    uint64_t deadline = tide_time_ns() + 5000000000ull;
+    while (w.calls == 0 && tide_time_ns() < deadline)
+        CHECK(tide_reactor_run(r, TIDE_RUN_ONCE) >= 0);
+    CHECK_EQ(w.calls, 1);
+    /* A writable socket calls back at once; one cancelled first never does. */
+    room_t again = {0};
+    again.op = tide_reactor_poll_out(r, sv[0], on_room, &again, &err);
+    CHECK(again.op != NULL);
+    deadline = tide_time_ns() + 5000000000ull;
+    while (again.calls == 0 && tide_time_ns() < deadline)
+        CHECK(tide_reactor_run(r, TIDE_RUN_ONCE) >= 0);
+    CHECK_EQ(again.calls, 1);
+    room_t never = {0};
+    never.op = tide_reactor_poll_out(r, sv[0], on_room, &never, &err);
+    CHECK(never.op != NULL);
+    tide_reactor_cancel(r, never.op);
+    CHECK(tide_reactor_run(r, TIDE_RUN_NOWAIT) >= 0);
+    CHECK(tide_reactor_run(r, TIDE_RUN_NOWAIT) >= 0);
+    CHECK_EQ(never.calls, 0);
+    close(sv[0]);
+    close(sv[1]);
+    CHECK(tide_reactor_run(r, TIDE_RUN_DEFAULT) >= 0);
+    tide_reactor_destroy(r);
+}

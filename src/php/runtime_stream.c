@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The socket transports under runtime hooks (runtime.c): HOOK_TCP, HOOK_UDP, HOOK_UNIX and
+ * HOOK_UDG. Every stream PHP's own factory makes for tcp://, udp://, unix:// and udg://
+ * gets a copy of its stock operations in which reading, writing, connecting and accepting
+ * wait on the reactor, in the calling coroutine, instead of in poll(): so
+ * stream_socket_client(), fsockopen(), stream_socket_accept(), fread(), fwrite(), fgets()
+ * and every client library built on PHP streams (mysqlnd, phpredis) suspend only the
+ * calling coroutine. Outside a coroutine, with the hook off, or on a non-blocking stream,
+ * each operation is the stock one.
+ *
+ * What stays PHP's own: the address parsing, context options and socket options of
+ * connect and bind (the stock code runs, asked for an asynchronous connect), timeouts
+ * (stream_set_timeout, default_socket_timeout, the connect timeout) and what a timeout
+ * does (meta data "timed_out", an empty read), errors and their messages.
+ *
+ * One coroutine at a time waits on a socket: a second one that would wait on it (to read
+ * or to write) gets a Tide\Exception naming both. A coroutine canceled or killed while it
+ * waits gets false from the call; nothing stays pending on the reactor, and the stream is
+ * usable (what it had read or written so far stays read or written).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "php.h"
+#include "php_network.h"
+#include "php_tide.h"
+#include "tide/coro.h"
+#include "tide/idmap.h"
+#include "tide/reactor.h"
+
+typedef struct xport {
+    const char *proto;
+    int flag;
+    php_stream_transport_factory stock_factory;
+    const php_stream_ops *stock_ops; /* learned from the first stream the factory makes */
+    php_stream_ops ops;              /* the stock ones, with the hooks */
+} xport_t;
+
+static xport_t xports[] = {
+    {"tcp", PHP_TIDE_HOOK_TCP, NULL, NULL, {0}},
+    {"udp", PHP_TIDE_HOOK_UDP, NULL, NULL, {0}},
+    {"unix", PHP_TIDE_HOOK_UNIX, NULL, NULL, {0}},
+    {"udg", PHP_TIDE_HOOK_UDG, NULL, NULL, {0}},
+};
+#define NXPORTS (sizeof(xports) / sizeof(xports[0]))
+
+static xport_t *xport_of(const php_stream *stream)
+{
+    for (size_t i = 0; i < NXPORTS; i++)
+        if (stream->ops == &xports[i].ops)
+            return &xports[i];
+    return NULL;
+}
+
+static int64_t tv_ns(const struct timeval *tv)
+{
+    if (!tv || tv->tv_sec < 0)
+        return -1; /* no timeout */
+    return (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000;
+}
+
+/* ---- waiting on a socket in a coroutine ---- */
+
+/* Which coroutine waits on which socket (fd + 1 -> its id), to name both when a second
+ * one would wait. */
+static tide_idmap_t waiting;
+
+typedef struct fd_wait {
+    tide_coro_t *co;
+    tide_op_t *op;
+    bool ready;
+} fd_wait_t;
+
+static void on_fd_ready(tide_reactor_t *r, void *udata, int fd)
+{
+    TIDE_UNUSED(fd);
+    fd_wait_t *w = udata;
+    if (w->op) {
+        tide_reactor_cancel(r, w->op);
+        w->op = NULL;
+    }
+    if (!w->ready) {
+        w->ready = true;
+        tide_coro_wake(TIDE_G(sched), w->co);
+    }
+}
+
+int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
+{
+    struct pollfd p = {.fd = fd, .events = out ? POLLOUT : POLLIN};
+    if (poll(&p, 1, 0) > 0)
+        return 0; /* ready already (or failed: the call finds out) */
+    tide_reactor_t *r = php_tide_reactor();
+    fd_wait_t w = {tide_coro_current(TIDE_G(sched)), NULL, false};
+    int err = 0;
+    w.op = out ? tide_reactor_poll_out(r, fd, on_fd_ready, &w, &err)
+               : tide_reactor_poll(r, fd, on_fd_ready, &w, &err);
+    if (!w.op) {
+        uintptr_t other = (uintptr_t)tide_idmap_get(&waiting, (uint64_t)fd + 1);
+        if (err == -EBUSY && other)
+            php_tide_throw(0, "%s: coroutine #%lld cannot wait on socket #%d: coroutine #%llu "
+                           "is waiting on it (one coroutine at a time reads or writes a socket)",
+                           what, (long long)tide_coro_id(w.co), fd, (unsigned long long)other);
+        else
+            php_tide_throw(err, "%s: cannot wait on socket #%d", what, fd);
+        return err;
+    }
+    tide_idmap_put(&waiting, (uint64_t)fd + 1, (void *)(uintptr_t)tide_coro_id(w.co));
+    php_tide_coro_waits_on(what);
+    int rc = tide_coro_wait(TIDE_G(sched), timeout_ns, true);
+    tide_idmap_del(&waiting, (uint64_t)fd + 1);
+    if (w.op)
+        tide_reactor_cancel(r, w.op); /* timed out, canceled or killed: nothing stays */
+    if (rc == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        return rc;
+    }
+    return w.ready ? 0 : rc;
+}
+
+/* ---- the hooked operations ---- */
+
+static bool use_hook(const xport_t *x, const php_netstream_data_t *sock)
+{
+    return x && sock && sock->socket >= 0 && sock->is_blocked && php_tide_hooked(x->flag);
+}
+
+static ssize_t hook_read(php_stream *stream, char *buf, size_t count)
+{
+    xport_t *x = xport_of(stream);
+    php_netstream_data_t *sock = stream->abstract;
+    if (!use_hook(x, sock))
+        return x ? x->stock_ops->read(stream, buf, count) : -1;
+    sock->timeout_event = 0;
+    for (;;) {
+        ssize_t n = recv(sock->socket, buf, count, MSG_DONTWAIT);
+        if (n > 0) {
+            php_stream_notify_progress_increment(PHP_STREAM_CONTEXT(stream), n, 0);
+            return n;
+        }
+        if (n == 0) {
+            stream->eof = 1;
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            stream->eof = 1;
+            return -1;
+        }
+        int rc = php_tide_wait_fd(sock->socket, false, tv_ns(&sock->timeout), "fread()");
+        if (rc == -ETIMEDOUT) {
+            sock->timeout_event = 1;
+            return 0;
+        }
+        if (rc < 0)
+            return -1;
+    }
+}
+
+static ssize_t hook_write(php_stream *stream, const char *buf, size_t count)
+{
+    xport_t *x = xport_of(stream);
+    php_netstream_data_t *sock = stream->abstract;
+    if (!use_hook(x, sock))
+        return x ? x->stock_ops->write(stream, buf, count) : -1;
+    int err;
+    for (;;) {
+        ssize_t n = send(sock->socket, buf, count, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) {
+            if (n > 0)
+                php_stream_notify_progress_increment(PHP_STREAM_CONTEXT(stream), n, 0);
+            return n;
+        }
+        err = errno;
+        if (err == EINTR)
+            continue;
+        if (err != EAGAIN && err != EWOULDBLOCK)
+            break;
+        sock->timeout_event = 0;
+        int rc = php_tide_wait_fd(sock->socket, true, tv_ns(&sock->timeout), "fwrite()");
+        if (rc == -ETIMEDOUT) {
+            sock->timeout_event = 1;
+            break; /* as the stock write: a notice naming EAGAIN */
+        }
+        if (rc < 0)
+            return -1;
+    }
+    char *estr = php_socket_strerror(err, NULL, 0);
+    php_error_docref(NULL, E_NOTICE, "Send of " ZEND_LONG_FMT " bytes failed with errno=%d %s",
+                     (zend_long)count, err, estr);
+    efree(estr);
+    return -1;
+}
+
+/* The stock set_option, with the stock operations in place (the stock code tells a unix
+ * socket from a TCP one, and a datagram one, by them). */
+static int stock_set_option(xport_t *x, php_stream *stream, int option, int value, void *ptr)
+{
+    stream->ops = x->stock_ops;
+    int rc = x->stock_ops->set_option(stream, option, value, ptr);
+    stream->ops = &x->ops;
+    return rc;
+}
+
+static void adopt(xport_t *x, php_stream *stream);
+
+static void connect_failed(php_stream_xport_param *xp, php_netstream_data_t *sock, int err)
+{
+    closesocket(sock->socket);
+    sock->socket = -1;
+    xp->outputs.returncode = -1;
+    xp->outputs.error_code = err;
+    if (xp->want_errortext)
+        xp->outputs.error_text = php_socket_error_str(err);
+}
+
+/* The stock connect, asked not to wait; then the wait here, in the coroutine. */
+static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param *xp)
+{
+    xp->op = STREAM_XPORT_OP_CONNECT_ASYNC;
+    int rc = stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
+    xp->op = STREAM_XPORT_OP_CONNECT;
+    php_netstream_data_t *sock = stream->abstract;
+    if (rc != PHP_STREAM_OPTION_RETURN_OK || xp->outputs.returncode != 1 || !sock ||
+        sock->socket < 0)
+        return rc; /* connected at once, or failed (with PHP's error) */
+    int err = 0;
+    int w = php_tide_wait_fd(sock->socket, true, tv_ns(xp->inputs.timeout),
+                             "stream_socket_client()");
+    if (w == 0) {
+        socklen_t len = sizeof(err);
+        if (getsockopt(sock->socket, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+            err = errno;
+    } else {
+        err = w == -ETIMEDOUT ? ETIMEDOUT : ECANCELED;
+    }
+    if (err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH) {
+        /* The first address refused: the stock connect tries every address the name has
+         * (localhost: ::1, then 127.0.0.1), as PHP does. */
+        closesocket(sock->socket);
+        sock->socket = -1;
+        if (xp->outputs.error_text) {
+            zend_string_release(xp->outputs.error_text);
+            xp->outputs.error_text = NULL;
+        }
+        return stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
+    }
+    if (err) {
+        connect_failed(xp, sock, err);
+        return PHP_STREAM_OPTION_RETURN_OK;
+    }
+    /* Connected. The socket is as blocking as the stream says (the stock asynchronous
+     * connect leaves it non-blocking), so that it behaves as stock PHP outside coroutines. */
+    php_set_sock_blocking(sock->socket, sock->is_blocked);
+    xp->outputs.returncode = 0;
+    return PHP_STREAM_OPTION_RETURN_OK;
+}
+
+static int hooked_accept(xport_t *x, php_stream *stream, php_stream_xport_param *xp)
+{
+    php_netstream_data_t *sock = stream->abstract;
+    int w = php_tide_wait_fd(sock->socket, false, tv_ns(xp->inputs.timeout),
+                             "stream_socket_accept()");
+    if (w < 0) {
+        int err = w == -ETIMEDOUT ? ETIMEDOUT : ECANCELED;
+        xp->outputs.client = NULL;
+        xp->outputs.returncode = -1;
+        xp->outputs.error_code = err;
+        if (xp->want_errortext)
+            xp->outputs.error_text = php_socket_error_str(err);
+        return PHP_STREAM_OPTION_RETURN_OK;
+    }
+    /* A connection waits: the stock accept takes it without waiting. */
+    struct timeval zero = {0, 0}, *timeout = xp->inputs.timeout;
+    xp->inputs.timeout = &zero;
+    int rc = stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
+    xp->inputs.timeout = timeout;
+    if (xp->outputs.client)
+        adopt(x, xp->outputs.client);
+    return rc;
+}
+
+static int hook_set_option(php_stream *stream, int option, int value, void *ptr)
+{
+    xport_t *x = xport_of(stream);
+    if (!x)
+        return PHP_STREAM_OPTION_RETURN_ERR;
+    php_netstream_data_t *sock = stream->abstract;
+    if (option == PHP_STREAM_OPTION_XPORT_API && sock && php_tide_hooked(x->flag)) {
+        php_stream_xport_param *xp = ptr;
+        if (xp->op == STREAM_XPORT_OP_CONNECT)
+            return hooked_connect(x, stream, xp);
+        if (xp->op == STREAM_XPORT_OP_ACCEPT && sock->socket >= 0)
+            return hooked_accept(x, stream, xp);
+        if (xp->op == STREAM_XPORT_OP_RECV && sock->socket >= 0 && sock->is_blocked) {
+            /* stream_socket_recvfrom(): waits for data here, then the stock one reads. */
+            int w = php_tide_wait_fd(sock->socket, false, tv_ns(&sock->timeout),
+                                     "stream_socket_recvfrom()");
+            if (w < 0) {
+                sock->timeout_event = w == -ETIMEDOUT;
+                xp->outputs.returncode = -1;
+                return PHP_STREAM_OPTION_RETURN_OK;
+            }
+        }
+    }
+    int rc = stock_set_option(x, stream, option, value, ptr);
+    if (option == PHP_STREAM_OPTION_XPORT_API && ((php_stream_xport_param *)ptr)->op ==
+                                                     STREAM_XPORT_OP_ACCEPT &&
+        ((php_stream_xport_param *)ptr)->outputs.client)
+        adopt(x, ((php_stream_xport_param *)ptr)->outputs.client);
+    return rc;
+}
+
+/* ---- the transports ---- */
+
+static void adopt(xport_t *x, php_stream *stream)
+{
+    if (!x->stock_ops) {
+        x->stock_ops = stream->ops;
+        x->ops = *stream->ops; /* its label too: stream_get_meta_data() says the same */
+        x->ops.read = hook_read;
+        x->ops.write = hook_write;
+        x->ops.set_option = hook_set_option;
+    }
+    if (stream->ops == x->stock_ops)
+        stream->ops = &x->ops;
+}
+
+static php_stream *hook_factory(const char *proto, size_t protolen, const char *resourcename,
+                                size_t resourcenamelen, const char *persistent_id, int options,
+                                int flags, struct timeval *timeout,
+                                php_stream_context *context STREAMS_DC)
+{
+    xport_t *x = NULL;
+    for (size_t i = 0; i < NXPORTS; i++)
+        if (strlen(xports[i].proto) == protolen && !strncasecmp(proto, xports[i].proto, protolen))
+            x = &xports[i];
+    if (!x || !x->stock_factory)
+        return NULL;
+    php_stream *stream = x->stock_factory(proto, protolen, resourcename, resourcenamelen,
+                                          persistent_id, options, flags, timeout,
+                                          context STREAMS_CC);
+    if (stream)
+        adopt(x, stream);
+    return stream;
+}
+
+void php_tide_stream_hooks_minit(void)
+{
+    HashTable *h = php_stream_xport_get_hash();
+    for (size_t i = 0; i < NXPORTS; i++) {
+        php_stream_transport_factory f =
+            zend_hash_str_find_ptr(h, xports[i].proto, strlen(xports[i].proto));
+        if (!f)
+            continue; /* not in this build (unix:// without AF_UNIX) */
+        xports[i].stock_factory = f;
+        php_stream_xport_register(xports[i].proto, hook_factory);
+    }
+}
+
+void php_tide_stream_hooks_mshutdown(void)
+{
+    HashTable *h = php_stream_xport_get_hash();
+    for (size_t i = 0; i < NXPORTS; i++) {
+        if (xports[i].stock_factory &&
+            zend_hash_str_find_ptr(h, xports[i].proto, strlen(xports[i].proto)) == hook_factory)
+            php_stream_xport_register(xports[i].proto, xports[i].stock_factory);
+        xports[i].stock_factory = NULL;
+    }
+}
+
+void php_tide_stream_hooks_rshutdown(void)
+{
+    tide_idmap_destroy(&waiting);
+    tide_idmap_init(&waiting);
+}
