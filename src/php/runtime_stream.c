@@ -47,7 +47,10 @@ static xport_t xports[] = {
     {"udp", PHP_TIDE_HOOK_UDP, NULL, NULL, {0}},
     {"unix", PHP_TIDE_HOOK_UNIX, NULL, NULL, {0}},
     {"udg", PHP_TIDE_HOOK_UDG, NULL, NULL, {0}},
+    /* stream_socket_pair(): PHP's generic socket streams, not made by a transport */
+    {"(pair)", PHP_TIDE_HOOK_UNIX, NULL, NULL, {0}},
 };
+enum { X_PAIR = 4 };
 #define NXPORTS (sizeof(xports) / sizeof(xports[0]))
 
 static xport_t *xport_of(const php_stream *stream)
@@ -91,11 +94,9 @@ static void on_fd_ready(tide_reactor_t *r, void *udata, int fd)
     }
 }
 
-int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
+/* The wait itself, for a caller that just found fd not ready (EAGAIN). */
+static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
 {
-    struct pollfd p = {.fd = fd, .events = out ? POLLOUT : POLLIN};
-    if (poll(&p, 1, 0) > 0)
-        return 0; /* ready already (or failed: the call finds out) */
     tide_reactor_t *r = php_tide_reactor();
     fd_wait_t w = {tide_coro_current(TIDE_G(sched)), NULL, false};
     int err = 0;
@@ -122,6 +123,14 @@ int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
         return rc;
     }
     return w.ready ? 0 : rc;
+}
+
+int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
+{
+    struct pollfd p = {.fd = fd, .events = out ? POLLOUT : POLLIN};
+    if (poll(&p, 1, 0) > 0)
+        return 0; /* ready already (or failed: the call finds out) */
+    return wait_fd(fd, out, timeout_ns, what);
 }
 
 /* ---- the hooked operations ---- */
@@ -154,7 +163,7 @@ static ssize_t hook_read(php_stream *stream, char *buf, size_t count)
             stream->eof = 1;
             return -1;
         }
-        int rc = php_tide_wait_fd(sock->socket, false, tv_ns(&sock->timeout), "fread()");
+        int rc = wait_fd(sock->socket, false, tv_ns(&sock->timeout), "fread()");
         if (rc == -ETIMEDOUT) {
             sock->timeout_event = 1;
             return 0;
@@ -184,7 +193,7 @@ static ssize_t hook_write(php_stream *stream, const char *buf, size_t count)
         if (err != EAGAIN && err != EWOULDBLOCK)
             break;
         sock->timeout_event = 0;
-        int rc = php_tide_wait_fd(sock->socket, true, tv_ns(&sock->timeout), "fwrite()");
+        int rc = wait_fd(sock->socket, true, tv_ns(&sock->timeout), "fwrite()");
         if (rc == -ETIMEDOUT) {
             sock->timeout_event = 1;
             break; /* as the stock write: a notice naming EAGAIN */
@@ -352,21 +361,52 @@ static php_stream *hook_factory(const char *proto, size_t protolen, const char *
     return stream;
 }
 
+static zif_handler stock_pair;
+
+/* stream_socket_pair(): the stock one, then both its streams are hooked streams. */
+static ZEND_NAMED_FUNCTION(hook_stream_socket_pair)
+{
+    stock_pair(execute_data, return_value);
+    if (Z_TYPE_P(return_value) != IS_ARRAY)
+        return;
+    zval *z;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(return_value), z) {
+        php_stream *stream = Z_TYPE_P(z) == IS_RESOURCE
+                                 ? zend_fetch_resource2(Z_RES_P(z), "stream", php_file_le_stream(),
+                                                        php_file_le_pstream())
+                                 : NULL;
+        if (stream)
+            adopt(&xports[X_PAIR], stream);
+    } ZEND_HASH_FOREACH_END();
+}
+
 void php_tide_stream_hooks_minit(void)
 {
+    zend_function *f = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("stream_socket_pair"));
+    if (f && f->type == ZEND_INTERNAL_FUNCTION) {
+        stock_pair = f->internal_function.handler;
+        f->internal_function.handler = hook_stream_socket_pair;
+    }
     HashTable *h = php_stream_xport_get_hash();
     for (size_t i = 0; i < NXPORTS; i++) {
-        php_stream_transport_factory f =
-            zend_hash_str_find_ptr(h, xports[i].proto, strlen(xports[i].proto));
-        if (!f)
+        php_stream_transport_factory xf =
+            i == X_PAIR ? NULL
+                        : zend_hash_str_find_ptr(h, xports[i].proto, strlen(xports[i].proto));
+        if (!xf)
             continue; /* not in this build (unix:// without AF_UNIX) */
-        xports[i].stock_factory = f;
+        xports[i].stock_factory = xf;
         php_stream_xport_register(xports[i].proto, hook_factory);
     }
 }
 
 void php_tide_stream_hooks_mshutdown(void)
 {
+    zend_function *f = stock_pair ? zend_hash_str_find_ptr(CG(function_table),
+                                                           ZEND_STRL("stream_socket_pair"))
+                                  : NULL;
+    if (f && f->internal_function.handler == hook_stream_socket_pair)
+        f->internal_function.handler = stock_pair;
+    stock_pair = NULL;
     HashTable *h = php_stream_xport_get_hash();
     for (size_t i = 0; i < NXPORTS; i++) {
         if (xports[i].stock_factory &&

@@ -1,5 +1,5 @@
 --TEST--
-Runtime hooks, HOOK_TCP and HOOK_UNIX: stream_socket_client, fwrite and fgets against a server that answers each line after 0.3 s run concurrently in 10 coroutines (about 0.3 s, not 3 s), over TCP and a Unix socket; stream_socket_server + stream_socket_accept in one coroutine while others connect in the same process; a read timeout (stream_set_timeout) gives an empty read and timed_out while other coroutines run; a refused connect fails as stock PHP does; a second coroutine reading a socket another waits on gets a Tide\Exception naming both; a canceled read returns false and leaves the stream usable; with the hooks off the calls block again
+Runtime hooks, HOOK_TCP and HOOK_UNIX: stream_socket_client, fwrite and fgets against a server that answers each line after 0.3 s run concurrently in 10 coroutines (about 0.3 s, not 3 s), over TCP and a Unix socket; stream_socket_server + stream_socket_accept in one coroutine while others connect in the same process; a read timeout (stream_set_timeout) gives an empty read and timed_out while other coroutines run; a refused connect fails as stock PHP does; a second coroutine reading a socket another waits on gets a Tide\Exception naming both; a canceled read returns false and leaves the stream usable; stream_socket_pair() streams are hooked too; with the hooks off the calls block again
 --FILE--
 <?php
 require __DIR__ . '/../inc/server.inc';
@@ -125,6 +125,24 @@ Tide\run(function () use ($port) {
     echo "the stream is still usable: ", trim((string) fgets($c)), "\n";
 });
 
+/* stream_socket_pair(): its streams are hooked too. */
+Tide\run(function () {
+    [$a, $b] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+    $ticks = 0;
+    go(function () use (&$ticks) {
+        for ($i = 0; $i < 5; $i++) {
+            Coroutine::sleep(0.02);
+            $ticks++;
+        }
+    });
+    go(function () use ($b) {
+        Coroutine::sleep(0.2);
+        fwrite($b, "late\n");
+    });
+    $line = fgets($a);
+    echo "stream_socket_pair: read '", trim($line), "', the other coroutines ran meanwhile: ", var_export($ticks === 5, true), "\n";
+});
+
 /* Hooks off: blocking again. */
 Tide\Runtime::setHookFlags(Tide\HOOK_ALL & ~Tide\HOOK_TCP);
 $t = timed(function () use ($port) {
@@ -150,4 +168,5 @@ fread(): coroutine #N cannot wait on socket #N: coroutine #N is waiting on it (o
 names both: true
 the canceled read returned false
 the stream is still usable: AFTER CANCEL
+stream_socket_pair: read 'late', the other coroutines ran meanwhile: true
 HOOK_TCP off: 3 clients take their sum
