@@ -51,6 +51,7 @@ static PHP_MINIT_FUNCTION(tide)
         php_tide_runtime_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE ||
         php_tide_server_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
         return FAILURE;
+    php_tide_autoload_minit();
     return SUCCESS;
 }
 
@@ -59,6 +60,7 @@ static PHP_MSHUTDOWN_FUNCTION(tide)
     TIDE_UNUSED(type);
     php_tide_coro_mshutdown();
     php_tide_runtime_mshutdown();
+    php_tide_autoload_mshutdown();
     php_tide_response_mshutdown();
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;
@@ -79,6 +81,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
     TIDE_UNUSED(module_number);
     php_tide_server_rshutdown();
     php_tide_stream_hooks_rshutdown();
+    php_tide_autoload_rshutdown();
     php_tide_response_rshutdown();
     php_tide_coro_rshutdown();
     php_tide_timer_rshutdown();

@@ -147,6 +147,10 @@ bool php_tide_hooked(int flag);
 void php_tide_stream_hooks_minit(void);
 void php_tide_stream_hooks_mshutdown(void);
 void php_tide_stream_hooks_rshutdown(void);
+/* Class autoloading across coroutines (autoload.c). */
+void php_tide_autoload_minit(void);
+void php_tide_autoload_mshutdown(void);
+void php_tide_autoload_rshutdown(void);
 /* Suspends the running coroutine until fd is readable (writable: out), timeout_ns (< 0:
  * none), a cancel or a kill. 0, -ETIMEDOUT, -ECANCELED, TIDE_EKILLED (exit thrown), or
  * another negative code with a Tide\Exception thrown (another coroutine waits on fd). */
