@@ -380,8 +380,188 @@ static ZEND_NAMED_FUNCTION(hook_stream_socket_pair)
     } ZEND_HASH_FOREACH_END();
 }
 
+/* ---- HOOK_STREAM_FUNCTION: stream_select() ---- */
+
+static zif_handler stock_select;
+
+typedef struct select_wait {
+    tide_coro_t *co;
+    bool ready;
+} select_wait_t;
+
+static void on_select_ready(tide_reactor_t *r, void *udata, int fd)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(fd);
+    select_wait_t *w = udata;
+    if (!w->ready) {
+        w->ready = true;
+        tide_coro_wake(TIDE_G(sched), w->co);
+    }
+}
+
+/* The descriptors of the streams in array a (or NULL), appended to fds; false when one
+ * has none (not a stream that can be selected). */
+static bool select_fds(zval *a, int **fds, size_t *n, size_t *cap)
+{
+    if (!a || Z_TYPE_P(a) != IS_ARRAY)
+        return true;
+    zval *z;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(a), z) {
+        php_stream *stream;
+        php_socket_t fd;
+        ZVAL_DEREF(z);
+        if (Z_TYPE_P(z) != IS_RESOURCE ||
+            !(stream = zend_fetch_resource2(Z_RES_P(z), "stream", php_file_le_stream(),
+                                            php_file_le_pstream())) ||
+            php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
+                            (void **)&fd, 1) != SUCCESS ||
+            fd < 0)
+            return false;
+        if (*n == *cap) {
+            *cap = *cap ? 2 * *cap : 8;
+            *fds = erealloc(*fds, *cap * sizeof(**fds));
+        }
+        (*fds)[(*n)++] = fd;
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
+/* Waits in the coroutine until one of rfds is readable or wfds writable, or timeout_ns;
+ * false when it could not wait (a descriptor taken: another coroutine waits on it). */
+static bool select_wait(const int *rfds, size_t nr, const int *wfds, size_t nw,
+                        int64_t timeout_ns)
+{
+    tide_reactor_t *r = php_tide_reactor();
+    select_wait_t w = {tide_coro_current(TIDE_G(sched)), false};
+    size_t n = nr + nw, armed = 0;
+    tide_op_t **ops = ecalloc(n ? n : 1, sizeof(*ops));
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        int err = 0;
+        ops[i] = i < nr ? tide_reactor_poll(r, rfds[i], on_select_ready, &w, &err)
+                        : tide_reactor_poll_out(r, wfds[i - nr], on_select_ready, &w, &err);
+        ok = ops[i] != NULL;
+        armed += ok;
+    }
+    if (ok) {
+        php_tide_coro_waits_on("stream_select()");
+        if (tide_coro_wait(TIDE_G(sched), timeout_ns, true) == TIDE_EKILLED)
+            php_tide_coro_killed();
+    }
+    for (size_t i = 0; i < armed; i++)
+        tide_reactor_cancel(r, ops[i]);
+    efree(ops);
+    return ok;
+}
+
+/*
+ * stream_select() in a coroutine: the stock one is asked with a zero timeout; when
+ * nothing is ready and the caller would wait, the coroutine waits on the reactor for any
+ * of the descriptors (or the timeout), and the stock one, asked again with the arrays as
+ * they were, says which are ready. A stream in both the read and the write array, an
+ * except array, or a stream without a descriptor: the stock one, which blocks.
+ */
+static ZEND_NAMED_FUNCTION(hook_stream_select)
+{
+    zval *r_arr, *w_arr, *e_arr;
+    zend_long sec = 0, usec = 0;
+    bool sec_null = true, usec_null = true;
+    ZEND_PARSE_PARAMETERS_START(4, 5)
+        Z_PARAM_ARRAY_EX2(r_arr, 1, 1, 0)
+        Z_PARAM_ARRAY_EX2(w_arr, 1, 1, 0)
+        Z_PARAM_ARRAY_EX2(e_arr, 1, 1, 0)
+        Z_PARAM_LONG_OR_NULL(sec, sec_null)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG_OR_NULL(usec, usec_null)
+    ZEND_PARSE_PARAMETERS_END();
+    /* (the arrays are the referenced values, separated: ours to put back) */
+    zval *e_val = e_arr;
+    bool waits = sec_null || sec > 0 || (!usec_null && usec > 0);
+    if (!php_tide_hooked(PHP_TIDE_HOOK_STREAM_FUNCTION) || !waits || sec < 0 || usec < 0 ||
+        (e_val && Z_TYPE_P(e_val) == IS_ARRAY && zend_hash_num_elements(Z_ARRVAL_P(e_val)))) {
+        stock_select(execute_data, return_value);
+        return;
+    }
+    int *fds = NULL;
+    size_t nr = 0, n = 0, cap = 0;
+    bool selectable = select_fds(r_arr, &fds, &n, &cap);
+    nr = n;
+    selectable = selectable && select_fds(w_arr, &fds, &n, &cap);
+    for (size_t i = 0; selectable && i < nr; i++)
+        for (size_t k = nr; k < n; k++)
+            selectable = selectable && fds[i] != fds[k];
+    if (!selectable || !n) {
+        efree(fds);
+        stock_select(execute_data, return_value);
+        return;
+    }
+    /* What the arrays hold now: the stock call empties what is not ready. */
+    zval r_copy, w_copy;
+    ZVAL_UNDEF(&r_copy);
+    ZVAL_UNDEF(&w_copy);
+    if (r_arr)
+        ZVAL_COPY(&r_copy, r_arr);
+    if (w_arr)
+        ZVAL_COPY(&w_copy, w_arr);
+    /* The stock one, without waiting (its timeout arguments set to 0 for the call). */
+    uint32_t nargs = ZEND_NUM_ARGS();
+    zval *zsec = ZEND_CALL_ARG(execute_data, 4), *zusec = nargs > 4 ? ZEND_CALL_ARG(execute_data, 5) : NULL;
+    zval sec_saved = *zsec, usec_saved;
+    ZVAL_LONG(zsec, 0);
+    if (zusec) {
+        usec_saved = *zusec;
+        ZVAL_LONG(zusec, 0);
+    }
+    uint64_t deadline = sec_null ? 0 : tide_time_ns() + (uint64_t)sec * 1000000000u +
+                                           (uint64_t)(usec_null ? 0 : usec) * 1000u;
+    stock_select(execute_data, return_value);
+    while (Z_TYPE_P(return_value) == IS_LONG && Z_LVAL_P(return_value) == 0 && !EG(exception)) {
+        int64_t left = -1;
+        if (!sec_null) {
+            uint64_t now = tide_time_ns();
+            if (now >= deadline)
+                break;
+            left = (int64_t)(deadline - now);
+        }
+        bool waited = select_wait(fds, nr, fds + nr, n - nr, left);
+        if (EG(exception))
+            break;
+        /* The arrays as they were, and the stock one again. */
+        if (r_arr) {
+            zval_ptr_dtor(r_arr);
+            ZVAL_COPY(r_arr, &r_copy);
+        }
+        if (w_arr) {
+            zval_ptr_dtor(w_arr);
+            ZVAL_COPY(w_arr, &w_copy);
+        }
+        zval_ptr_dtor(return_value);
+        if (!waited) {
+            /* A stream another coroutine waits on: the stock one, which blocks. */
+            *zsec = sec_saved;
+            if (zusec)
+                *zusec = usec_saved;
+            stock_select(execute_data, return_value);
+            break;
+        }
+        stock_select(execute_data, return_value);
+    }
+    *zsec = sec_saved;
+    if (zusec)
+        *zusec = usec_saved;
+    zval_ptr_dtor(&r_copy);
+    zval_ptr_dtor(&w_copy);
+    efree(fds);
+}
+
 void php_tide_stream_hooks_minit(void)
 {
+    zend_function *sf = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("stream_select"));
+    if (sf && sf->type == ZEND_INTERNAL_FUNCTION) {
+        stock_select = sf->internal_function.handler;
+        sf->internal_function.handler = hook_stream_select;
+    }
     zend_function *f = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("stream_socket_pair"));
     if (f && f->type == ZEND_INTERNAL_FUNCTION) {
         stock_pair = f->internal_function.handler;
@@ -401,6 +581,12 @@ void php_tide_stream_hooks_minit(void)
 
 void php_tide_stream_hooks_mshutdown(void)
 {
+    zend_function *sf = stock_select ? zend_hash_str_find_ptr(CG(function_table),
+                                                              ZEND_STRL("stream_select"))
+                                     : NULL;
+    if (sf && sf->internal_function.handler == hook_stream_select)
+        sf->internal_function.handler = stock_select;
+    stock_select = NULL;
     zend_function *f = stock_pair ? zend_hash_str_find_ptr(CG(function_table),
                                                            ZEND_STRL("stream_socket_pair"))
                                   : NULL;
