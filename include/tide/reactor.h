@@ -245,6 +245,9 @@ int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uin
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
 /* An unreferenced op does not keep tide_reactor_run() alive (a server's signal watch). */
 void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op);
+/* Undoes tide_reactor_unref(): the op keeps the loop alive again (a watch kept armed
+ * between waits, referenced while someone waits on it). */
+void tide_reactor_ref(tide_reactor_t *r, tide_op_t *op);
 
 /*
  * Calls cb on the loop thread whenever signal signo arrives. A sigaction handler (with

@@ -303,6 +303,14 @@ void tide_reactor_unref(tide_reactor_t *r, tide_op_t *op)
     op_unref(r, op);
 }
 
+void tide_reactor_ref(tide_reactor_t *r, tide_op_t *op)
+{
+    if ((op->flags & OPF_UNREF) && !(op->flags & (OPF_CANCELED | OPF_ENDED))) {
+        op->flags &= ~OPF_UNREF;
+        r->refs++;
+    }
+}
+
 void tide_reactor_accept_stop(tide_reactor_t *r, tide_op_t *op)
 {
     if (op->flags & (OPF_CANCELED | OPF_ENDED | OPF_STOPPING))

@@ -48,6 +48,7 @@ tide_reactor_t *php_tide_reactor(void)
         /* After a fatal error: the coroutines and timers the dead script left are dropped. */
         TIDE_G(loop_abandoned) = false;
         php_tide_sched_drop();
+        php_tide_stream_watches_forget();
         if (TIDE_G(reactor))
             tide_reactor_destroy(TIDE_G(reactor));
         TIDE_G(reactor) = NULL;
@@ -67,6 +68,7 @@ tide_reactor_t *php_tide_reactor(void)
             TIDE_G(sched) = NULL;
         } else {
             php_tide_sched_drop();
+            php_tide_stream_watches_forget();
             tide_reactor_destroy(TIDE_G(reactor));
         }
         TIDE_G(reactor) = NULL;
@@ -121,6 +123,7 @@ bool php_tide_loop_run(void)
             TIDE_G(reactor) = NULL;
             php_tide_timer_forget_all();
         }
+        php_tide_stream_watches_forget();
         tide_reactor_destroy(old);
         if (inherited_running == old)
             inherited_running = NULL;
@@ -272,6 +275,7 @@ int php_tide_loop_minit(INIT_FUNC_ARGS)
 void php_tide_loop_rshutdown(void)
 {
     php_tide_sched_drop();
+    php_tide_stream_watches_forget();
     /* Also a reactor inherited through fork(): freeing the copy does not touch the parent. */
     if (TIDE_G(reactor))
         tide_reactor_destroy(TIDE_G(reactor));

@@ -147,6 +147,8 @@ bool php_tide_hooked(int flag);
 void php_tide_stream_hooks_minit(void);
 void php_tide_stream_hooks_mshutdown(void);
 void php_tide_stream_hooks_rshutdown(void);
+/* The reactor the sockets' watches are on is going away: forget them (it frees them). */
+void php_tide_stream_watches_forget(void);
 /* Class autoloading across coroutines (autoload.c). */
 void php_tide_autoload_minit(void);
 void php_tide_autoload_mshutdown(void);

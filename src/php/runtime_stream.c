@@ -70,59 +70,130 @@ static int64_t tv_ns(const struct timeval *tv)
 
 /* ---- waiting on a socket in a coroutine ---- */
 
-/* Which coroutine waits on which socket (fd + 1 -> its id), to name both when a second
- * one would wait. */
-static tide_idmap_t waiting;
+/*
+ * A socket's watch on the reactor stays armed between waits (no poll armed and cancelled
+ * per wait): referenced while a coroutine waits on it, unreferenced between waits, and
+ * dropped when an event comes with nobody waiting (epoll's level trigger would report it
+ * again and again) or when the stream closes. The table also names the coroutine that
+ * waits, for the error a second one gets.
+ */
+typedef struct fd_watch {
+    tide_reactor_t *r;
+    tide_op_t *op; /* armed, or NULL */
+    bool out;      /* for writability */
+    tide_coro_t *waiter;
+    bool ready;  /* the waiter was woken by an event */
+    bool closed; /* the stream closed while a coroutine waited (it frees this) */
+} fd_watch_t;
 
-typedef struct fd_wait {
-    tide_coro_t *co;
-    tide_op_t *op;
-    bool ready;
-} fd_wait_t;
+static tide_idmap_t watches; /* fd + 1 -> fd_watch_t */
 
 static void on_fd_ready(tide_reactor_t *r, void *udata, int fd)
 {
     TIDE_UNUSED(fd);
-    fd_wait_t *w = udata;
-    if (w->op) {
-        tide_reactor_cancel(r, w->op);
+    fd_watch_t *w = udata;
+    if (w->waiter) {
+        if (!w->ready) {
+            w->ready = true;
+            tide_coro_wake(TIDE_G(sched), w->waiter);
+        }
+        return;
+    }
+    tide_reactor_cancel(r, w->op);
+    w->op = NULL;
+}
+
+/* Disarms fd's watch if nobody waits on it (its reader place is wanted elsewhere). */
+static void release_watch(int fd)
+{
+    fd_watch_t *w = tide_idmap_get(&watches, (uint64_t)fd + 1);
+    if (w && !w->waiter && w->op) {
+        tide_reactor_cancel(w->r, w->op);
         w->op = NULL;
     }
-    if (!w->ready) {
-        w->ready = true;
-        tide_coro_wake(TIDE_G(sched), w->co);
+}
+
+/* The stream of fd closes: its watch goes (a waiter is woken, and frees it). */
+static void forget_watch(int fd)
+{
+    fd_watch_t *w = tide_idmap_del(&watches, (uint64_t)fd + 1);
+    if (!w)
+        return;
+    if (w->op)
+        tide_reactor_cancel(w->r, w->op);
+    w->op = NULL;
+    if (w->waiter) {
+        w->closed = true;
+        tide_coro_wake(TIDE_G(sched), w->waiter);
+    } else {
+        tide_free(w);
     }
+}
+
+void php_tide_stream_watches_forget(void)
+{
+    for (size_t i = 0; i < watches.cap; i++)
+        if (watches.slots[i].id)
+            tide_free(watches.slots[i].value); /* (their ops go with the reactor) */
+    tide_idmap_destroy(&watches);
+    tide_idmap_init(&watches);
 }
 
 /* The wait itself, for a caller that just found fd not ready (EAGAIN). */
 static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
 {
     tide_reactor_t *r = php_tide_reactor();
-    fd_wait_t w = {tide_coro_current(TIDE_G(sched)), NULL, false};
-    int err = 0;
-    w.op = out ? tide_reactor_poll_out(r, fd, on_fd_ready, &w, &err)
-               : tide_reactor_poll(r, fd, on_fd_ready, &w, &err);
-    if (!w.op) {
-        uintptr_t other = (uintptr_t)tide_idmap_get(&waiting, (uint64_t)fd + 1);
-        if (err == -EBUSY && other)
-            php_tide_throw(0, "%s: coroutine #%lld cannot wait on socket #%d: coroutine #%llu "
-                           "is waiting on it (one coroutine at a time reads or writes a socket)",
-                           what, (long long)tide_coro_id(w.co), fd, (unsigned long long)other);
-        else
-            php_tide_throw(err, "%s: cannot wait on socket #%d", what, fd);
-        return err;
+    tide_coro_t *self = tide_coro_current(TIDE_G(sched));
+    fd_watch_t *w = tide_idmap_get(&watches, (uint64_t)fd + 1);
+    if (w && w->waiter) {
+        php_tide_throw(0, "%s: coroutine #%lld cannot wait on socket #%d: coroutine #%lld "
+                       "is waiting on it (one coroutine at a time reads or writes a socket)",
+                       what, (long long)tide_coro_id(self), fd,
+                       (long long)tide_coro_id(w->waiter));
+        return -EBUSY;
     }
-    tide_idmap_put(&waiting, (uint64_t)fd + 1, (void *)(uintptr_t)tide_coro_id(w.co));
+    if (!w) {
+        w = tide_calloc(1, sizeof(*w));
+        tide_idmap_put(&watches, (uint64_t)fd + 1, w);
+    }
+    if (w->op && (w->r != r || w->out != out)) {
+        if (w->r == r)
+            tide_reactor_cancel(r, w->op);
+        w->op = NULL;
+    }
+    if (w->op) {
+        tide_reactor_ref(r, w->op);
+    } else {
+        int err = 0;
+        w->op = out ? tide_reactor_poll_out(r, fd, on_fd_ready, w, &err)
+                    : tide_reactor_poll(r, fd, on_fd_ready, w, &err);
+        if (!w->op) {
+            php_tide_throw(err, "%s: cannot wait on socket #%d", what, fd);
+            return err;
+        }
+        w->r = r;
+        w->out = out;
+    }
+    w->waiter = self;
+    w->ready = false;
     php_tide_coro_waits_on(what);
     int rc = tide_coro_wait(TIDE_G(sched), timeout_ns, true);
-    tide_idmap_del(&waiting, (uint64_t)fd + 1);
-    if (w.op)
-        tide_reactor_cancel(r, w.op); /* timed out, canceled or killed: nothing stays */
+    bool ready = w->ready;
+    if (w->closed) {
+        tide_free(w);
+        ready = false;
+        if (rc == 0)
+            rc = -EBADF;
+    } else {
+        w->waiter = NULL;
+        if (w->op)
+            tide_reactor_unref(r, w->op); /* armed for the next wait, not keeping the loop */
+    }
     if (rc == TIDE_EKILLED) {
         php_tide_coro_killed();
         return rc;
     }
-    return w.ready ? 0 : rc;
+    return ready ? 0 : rc;
 }
 
 int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
@@ -222,6 +293,7 @@ static void adopt(xport_t *x, php_stream *stream);
 
 static void connect_failed(php_stream_xport_param *xp, php_netstream_data_t *sock, int err)
 {
+    forget_watch(sock->socket);
     closesocket(sock->socket);
     sock->socket = -1;
     xp->outputs.returncode = -1;
@@ -253,6 +325,7 @@ static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param
     if (err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH) {
         /* The first address refused: the stock connect tries every address the name has
          * (localhost: ::1, then 127.0.0.1), as PHP does. */
+        forget_watch(sock->socket);
         closesocket(sock->socket);
         sock->socket = -1;
         if (xp->outputs.error_text) {
@@ -268,6 +341,7 @@ static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param
     /* Connected. The socket is as blocking as the stream says (the stock asynchronous
      * connect leaves it non-blocking), so that it behaves as stock PHP outside coroutines. */
     php_set_sock_blocking(sock->socket, sock->is_blocked);
+    release_watch(sock->socket); /* (for writability: not what the next wait wants) */
     xp->outputs.returncode = 0;
     return PHP_STREAM_OPTION_RETURN_OK;
 }
@@ -294,6 +368,15 @@ static int hooked_accept(xport_t *x, php_stream *stream, php_stream_xport_param 
     if (xp->outputs.client)
         adopt(x, xp->outputs.client);
     return rc;
+}
+
+static int hook_close(php_stream *stream, int close_handle)
+{
+    xport_t *x = xport_of(stream);
+    php_netstream_data_t *sock = stream->abstract;
+    if (sock && sock->socket >= 0)
+        forget_watch(sock->socket); /* before the number can be handed out again */
+    return x ? x->stock_ops->close(stream, close_handle) : 0;
 }
 
 static int hook_set_option(php_stream *stream, int option, int value, void *ptr)
@@ -337,6 +420,7 @@ static void adopt(xport_t *x, php_stream *stream)
         x->ops.read = hook_read;
         x->ops.write = hook_write;
         x->ops.set_option = hook_set_option;
+        x->ops.close = hook_close;
     }
     if (stream->ops == x->stock_ops)
         stream->ops = &x->ops;
@@ -437,6 +521,8 @@ static bool select_wait(const int *rfds, size_t nr, const int *wfds, size_t nw,
     size_t n = nr + nw, armed = 0;
     tide_op_t **ops = ecalloc(n ? n : 1, sizeof(*ops));
     bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        release_watch(i < nr ? rfds[i] : wfds[i - nr]); /* (their reader place is wanted) */
     for (size_t i = 0; i < n && ok; i++) {
         int err = 0;
         ops[i] = i < nr ? tide_reactor_poll(r, rfds[i], on_select_ready, &w, &err)
@@ -604,6 +690,5 @@ void php_tide_stream_hooks_mshutdown(void)
 
 void php_tide_stream_hooks_rshutdown(void)
 {
-    tide_idmap_destroy(&waiting);
-    tide_idmap_init(&waiting);
+    php_tide_stream_watches_forget();
 }
