@@ -24,11 +24,13 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include "php.h"
 #include "php_network.h"
+#include "streams/php_stream_plain_wrapper.h"
 #include "php_tide.h"
 #include "tide/coro.h"
 #include "tide/idmap.h"
@@ -464,6 +466,113 @@ static ZEND_NAMED_FUNCTION(hook_stream_socket_pair)
     } ZEND_HASH_FOREACH_END();
 }
 
+/* ---- HOOK_PROC: the pipes of proc_open() ---- */
+
+/* php_stream_stdio_ops with read, write and close hooked, for the pipes proc_open() made. */
+static php_stream_ops pipe_ops;
+static zif_handler stock_proc_open;
+
+static int stream_fd(php_stream *stream)
+{
+    int fd = -1;
+    if (php_stream_cast(stream, PHP_STREAM_AS_FD | PHP_STREAM_CAST_INTERNAL, (void **)&fd, 0) !=
+        SUCCESS)
+        return -1;
+    return fd;
+}
+
+/* The pipe's descriptor when its hook applies (a blocking pipe, in a coroutine), or -1. */
+static int hooked_pipe(php_stream *stream)
+{
+    if (!php_tide_hooked(PHP_TIDE_HOOK_PROC))
+        return -1;
+    int fd = stream_fd(stream);
+    if (fd < 0)
+        return -1;
+    int fl = fcntl(fd, F_GETFL);
+    return fl < 0 || (fl & O_NONBLOCK) ? -1 : fd;
+}
+
+static ssize_t hook_pipe_read(php_stream *stream, char *buf, size_t count)
+{
+    int fd = hooked_pipe(stream);
+    if (fd >= 0) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 0) == 0 && wait_fd(fd, false, -1, "fread()") < 0)
+            return -1;
+    }
+    return php_stream_stdio_ops.read(stream, buf, count);
+}
+
+static ssize_t hook_pipe_write(php_stream *stream, const char *buf, size_t count)
+{
+    int fd = hooked_pipe(stream);
+    if (fd < 0)
+        return php_stream_stdio_ops.write(stream, buf, count);
+    /* All of it, as a blocking write does, waiting in the coroutine while the pipe is full
+     * (its reader may be another coroutine of this process). */
+    int fl = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    size_t done = 0;
+    int err = 0;
+    while (done < count) {
+        ssize_t n = write(fd, buf + done, count - done);
+        if (n > 0) {
+            done += (size_t)n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (wait_fd(fd, true, -1, "fwrite()") < 0)
+                break;
+        } else {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+    }
+    fcntl(fd, F_SETFL, fl);
+    if (err && !done) {
+        php_error_docref(NULL, E_NOTICE, "Write of %zu bytes failed with errno=%d %s", count, err,
+                         strerror(err));
+        return -1;
+    }
+    return (ssize_t)done;
+}
+
+static int hook_pipe_close(php_stream *stream, int close_handle)
+{
+    int fd = stream_fd(stream);
+    if (fd >= 0)
+        forget_watch(fd);
+    return php_stream_stdio_ops.close(stream, close_handle);
+}
+
+/* proc_open(): the stock one, then the pipes it made are hooked pipes. */
+static ZEND_NAMED_FUNCTION(hook_proc_open)
+{
+    stock_proc_open(execute_data, return_value);
+    if (Z_TYPE_P(return_value) != IS_RESOURCE || ZEND_NUM_ARGS() < 3)
+        return;
+    zval *pipes = ZEND_CALL_ARG(execute_data, 3);
+    ZVAL_DEREF(pipes);
+    if (Z_TYPE_P(pipes) != IS_ARRAY)
+        return;
+    if (!pipe_ops.read) {
+        pipe_ops = php_stream_stdio_ops;
+        pipe_ops.read = hook_pipe_read;
+        pipe_ops.write = hook_pipe_write;
+        pipe_ops.close = hook_pipe_close;
+    }
+    zval *z;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(pipes), z) {
+        php_stream *stream = Z_TYPE_P(z) == IS_RESOURCE
+                                 ? zend_fetch_resource2(Z_RES_P(z), "stream", php_file_le_stream(),
+                                                        php_file_le_pstream())
+                                 : NULL;
+        if (stream && stream->ops == &php_stream_stdio_ops)
+            stream->ops = &pipe_ops;
+    } ZEND_HASH_FOREACH_END();
+}
+
 /* ---- HOOK_STREAM_FUNCTION: stream_select() ---- */
 
 static zif_handler stock_select;
@@ -643,6 +752,11 @@ static ZEND_NAMED_FUNCTION(hook_stream_select)
 
 void php_tide_stream_hooks_minit(void)
 {
+    zend_function *pf = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("proc_open"));
+    if (pf && pf->type == ZEND_INTERNAL_FUNCTION) {
+        stock_proc_open = pf->internal_function.handler;
+        pf->internal_function.handler = hook_proc_open;
+    }
     zend_function *sf = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("stream_select"));
     if (sf && sf->type == ZEND_INTERNAL_FUNCTION) {
         stock_select = sf->internal_function.handler;
@@ -667,6 +781,12 @@ void php_tide_stream_hooks_minit(void)
 
 void php_tide_stream_hooks_mshutdown(void)
 {
+    zend_function *pf = stock_proc_open ? zend_hash_str_find_ptr(CG(function_table),
+                                                                 ZEND_STRL("proc_open"))
+                                        : NULL;
+    if (pf && pf->internal_function.handler == hook_proc_open)
+        pf->internal_function.handler = stock_proc_open;
+    stock_proc_open = NULL;
     zend_function *sf = stock_select ? zend_hash_str_find_ptr(CG(function_table),
                                                               ZEND_STRL("stream_select"))
                                      : NULL;
