@@ -449,6 +449,16 @@ static php_stream *hook_factory(const char *proto, size_t protolen, const char *
 
 static zif_handler stock_pair;
 
+/* The stream a zval holds, or NULL. */
+static php_stream *stream_of(zval *z)
+{
+    ZVAL_DEREF(z);
+    return Z_TYPE_P(z) == IS_RESOURCE ? zend_fetch_resource2(Z_RES_P(z), "stream",
+                                                             php_file_le_stream(),
+                                                             php_file_le_pstream())
+                                      : NULL;
+}
+
 /* stream_socket_pair(): the stock one, then both its streams are hooked streams. */
 static ZEND_NAMED_FUNCTION(hook_stream_socket_pair)
 {
@@ -457,10 +467,7 @@ static ZEND_NAMED_FUNCTION(hook_stream_socket_pair)
         return;
     zval *z;
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(return_value), z) {
-        php_stream *stream = Z_TYPE_P(z) == IS_RESOURCE
-                                 ? zend_fetch_resource2(Z_RES_P(z), "stream", php_file_le_stream(),
-                                                        php_file_le_pstream())
-                                 : NULL;
+        php_stream *stream = stream_of(z);
         if (stream)
             adopt(&xports[X_PAIR], stream);
     } ZEND_HASH_FOREACH_END();
@@ -564,10 +571,7 @@ static ZEND_NAMED_FUNCTION(hook_proc_open)
     }
     zval *z;
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(pipes), z) {
-        php_stream *stream = Z_TYPE_P(z) == IS_RESOURCE
-                                 ? zend_fetch_resource2(Z_RES_P(z), "stream", php_file_le_stream(),
-                                                        php_file_le_pstream())
-                                 : NULL;
+        php_stream *stream = stream_of(z);
         if (stream && stream->ops == &php_stream_stdio_ops)
             stream->ops = &pipe_ops;
     } ZEND_HASH_FOREACH_END();
@@ -601,12 +605,9 @@ static bool select_fds(zval *a, int **fds, size_t *n, size_t *cap)
         return true;
     zval *z;
     ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(a), z) {
-        php_stream *stream;
+        php_stream *stream = stream_of(z);
         php_socket_t fd;
-        ZVAL_DEREF(z);
-        if (Z_TYPE_P(z) != IS_RESOURCE ||
-            !(stream = zend_fetch_resource2(Z_RES_P(z), "stream", php_file_le_stream(),
-                                            php_file_le_pstream())) ||
+        if (!stream ||
             php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
                             (void **)&fd, 1) != SUCCESS ||
             fd < 0)
