@@ -143,6 +143,10 @@ void php_tide_runtime_mshutdown(void);
 /* Whether a hooked call runs its hook: inside a coroutine that may switch, with `flag` on
  * (one of PHP_TIDE_HOOK_*). */
 bool php_tide_hooked(int flag);
+/* Replaces PHP function `name`'s handler with hook (the stock one into *stock_out; left
+ * NULL when PHP has no such function), and puts it back. */
+void php_tide_hook_function(const char *name, zif_handler hook, zif_handler *stock_out);
+void php_tide_unhook_function(const char *name, zif_handler hook, zif_handler *stock_io);
 /* The socket transports under HOOK_TCP/UDP/UNIX/UDG (runtime_stream.c). */
 void php_tide_stream_hooks_minit(void);
 void php_tide_stream_hooks_mshutdown(void);

@@ -204,19 +204,31 @@ ZEND_METHOD(Tide_Runtime, getHookFlags)
     RETURN_LONG(TIDE_G(hook_flags));
 }
 
+void php_tide_hook_function(const char *name, zif_handler hook, zif_handler *stock_out)
+{
+    zend_function *f = zend_hash_str_find_ptr(CG(function_table), name, strlen(name));
+    if (!f || f->type != ZEND_INTERNAL_FUNCTION)
+        return; /* not in this build of PHP: nothing to hook */
+    *stock_out = f->internal_function.handler;
+    f->internal_function.handler = hook;
+}
+
+void php_tide_unhook_function(const char *name, zif_handler hook, zif_handler *stock_io)
+{
+    zend_function *f = *stock_io ? zend_hash_str_find_ptr(CG(function_table), name, strlen(name))
+                                 : NULL;
+    if (f && f->internal_function.handler == hook)
+        f->internal_function.handler = *stock_io;
+    *stock_io = NULL;
+}
+
 int php_tide_runtime_minit(INIT_FUNC_ARGS)
 {
     TIDE_UNUSED(type);
     register_tide_runtime_symbols(module_number);
     register_class_Tide_Runtime();
-    for (size_t i = 0; i < H_COUNT; i++) {
-        zend_function *f = zend_hash_str_find_ptr(CG(function_table), hooks[i].name,
-                                                  strlen(hooks[i].name));
-        if (!f || f->type != ZEND_INTERNAL_FUNCTION)
-            continue; /* not in this build of PHP: nothing to hook */
-        stock[i] = f->internal_function.handler;
-        f->internal_function.handler = hooks[i].handler;
-    }
+    for (size_t i = 0; i < H_COUNT; i++)
+        php_tide_hook_function(hooks[i].name, hooks[i].handler, &stock[i]);
     php_tide_stream_hooks_minit();
     return SUCCESS;
 }
@@ -224,12 +236,6 @@ int php_tide_runtime_minit(INIT_FUNC_ARGS)
 void php_tide_runtime_mshutdown(void)
 {
     php_tide_stream_hooks_mshutdown();
-    for (size_t i = 0; i < H_COUNT; i++) {
-        zend_function *f = stock[i] ? zend_hash_str_find_ptr(CG(function_table), hooks[i].name,
-                                                             strlen(hooks[i].name))
-                                    : NULL;
-        if (f && f->internal_function.handler == hooks[i].handler)
-            f->internal_function.handler = stock[i];
-        stock[i] = NULL;
-    }
+    for (size_t i = 0; i < H_COUNT; i++)
+        php_tide_unhook_function(hooks[i].name, hooks[i].handler, &stock[i]);
 }

@@ -753,21 +753,9 @@ static ZEND_NAMED_FUNCTION(hook_stream_select)
 
 void php_tide_stream_hooks_minit(void)
 {
-    zend_function *pf = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("proc_open"));
-    if (pf && pf->type == ZEND_INTERNAL_FUNCTION) {
-        stock_proc_open = pf->internal_function.handler;
-        pf->internal_function.handler = hook_proc_open;
-    }
-    zend_function *sf = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("stream_select"));
-    if (sf && sf->type == ZEND_INTERNAL_FUNCTION) {
-        stock_select = sf->internal_function.handler;
-        sf->internal_function.handler = hook_stream_select;
-    }
-    zend_function *f = zend_hash_str_find_ptr(CG(function_table), ZEND_STRL("stream_socket_pair"));
-    if (f && f->type == ZEND_INTERNAL_FUNCTION) {
-        stock_pair = f->internal_function.handler;
-        f->internal_function.handler = hook_stream_socket_pair;
-    }
+    php_tide_hook_function("proc_open", hook_proc_open, &stock_proc_open);
+    php_tide_hook_function("stream_select", hook_stream_select, &stock_select);
+    php_tide_hook_function("stream_socket_pair", hook_stream_socket_pair, &stock_pair);
     HashTable *h = php_stream_xport_get_hash();
     for (size_t i = 0; i < NXPORTS; i++) {
         php_stream_transport_factory xf =
@@ -782,24 +770,9 @@ void php_tide_stream_hooks_minit(void)
 
 void php_tide_stream_hooks_mshutdown(void)
 {
-    zend_function *pf = stock_proc_open ? zend_hash_str_find_ptr(CG(function_table),
-                                                                 ZEND_STRL("proc_open"))
-                                        : NULL;
-    if (pf && pf->internal_function.handler == hook_proc_open)
-        pf->internal_function.handler = stock_proc_open;
-    stock_proc_open = NULL;
-    zend_function *sf = stock_select ? zend_hash_str_find_ptr(CG(function_table),
-                                                              ZEND_STRL("stream_select"))
-                                     : NULL;
-    if (sf && sf->internal_function.handler == hook_stream_select)
-        sf->internal_function.handler = stock_select;
-    stock_select = NULL;
-    zend_function *f = stock_pair ? zend_hash_str_find_ptr(CG(function_table),
-                                                           ZEND_STRL("stream_socket_pair"))
-                                  : NULL;
-    if (f && f->internal_function.handler == hook_stream_socket_pair)
-        f->internal_function.handler = stock_pair;
-    stock_pair = NULL;
+    php_tide_unhook_function("proc_open", hook_proc_open, &stock_proc_open);
+    php_tide_unhook_function("stream_select", hook_stream_select, &stock_select);
+    php_tide_unhook_function("stream_socket_pair", hook_stream_socket_pair, &stock_pair);
     HashTable *h = php_stream_xport_get_hash();
     for (size_t i = 0; i < NXPORTS; i++) {
         if (xports[i].stock_factory &&
