@@ -241,6 +241,32 @@ int tide_reactor_close(tide_reactor_t *r, int fd, tide_done_cb cb, void *udata);
 int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
                            tide_done_cb cb, void *udata);
 
+/* As an offset: at the file's own position, which the read or write moves (read(2) and
+ * write(2), not pread/pwrite); a file opened with O_APPEND is written at its end. */
+#define TIDE_FILE_POS UINT64_MAX
+
+/*
+ * The same for writing len bytes of buf (one write: res may be short, as write(2)'s), and
+ * for fsync(2) (datasync: fdatasync(2); res 0). On io_uring IORING_OP_WRITE/FSYNC, on
+ * epoll a helper thread. Reads and writes accept TIDE_FILE_POS as the offset.
+ */
+int tide_reactor_write_file(tide_reactor_t *r, int fd, const void *buf, size_t len,
+                            uint64_t offset, tide_done_cb cb, void *udata);
+int tide_reactor_fsync(tide_reactor_t *r, int fd, bool datasync, tide_done_cb cb, void *udata);
+
+/*
+ * Runs fn(arg) on a helper thread of the reactor (both backends), and then cb(r, udata,
+ * fn's result) on the loop thread: blocking work that no system call of the ring does
+ * (getaddrinfo). fn runs with every signal blocked and must not touch the loop. It cannot
+ * be cancelled: tide_reactor_destroy() waits for a work that runs (so it should end by
+ * itself, as a resolver's timeouts make it) and drops queued ones without calling back;
+ * arg must stay valid until cb runs or destroy returns. 0, TIDE_EFORKED, or -errno (no
+ * helper thread).
+ */
+typedef ssize_t (*tide_work_fn)(void *arg);
+int tide_reactor_work(tide_reactor_t *r, tide_work_fn fn, void *arg, tide_done_cb cb,
+                      void *udata);
+
 /* Stops a repeating op (accept, recv, signal) at once. Safe from inside its own callback. */
 void tide_reactor_cancel(tide_reactor_t *r, tide_op_t *op);
 /* An unreferenced op does not keep tide_reactor_run() alive (a server's signal watch). */

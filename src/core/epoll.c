@@ -2,8 +2,8 @@
 /*
  * The epoll backend: readiness turned into completions. Level-triggered; EPOLLOUT is asked
  * for only while a write waits for room. Used where io_uring is refused, or when forced.
- * Regular files are always "ready" to epoll (and cannot be added to a set): their reads go
- * to helper threads (filepool.c).
+ * Regular files are always "ready" to epoll (and cannot be added to a set): their reads,
+ * writes and syncs go to helper threads (filepool.c).
  */
 #include <errno.h>
 #include <sys/epoll.h>
@@ -245,7 +245,7 @@ const tide_backend_ops_t tide__epoll_ops = {
     .start_reader = ep_start_reader,
     .cancel_reader = ep_cancel_reader,
     .stop_reader = ep_stop_reader,
-    .read_file = tide__filepool_submit,
+    .file_op = tide__filepool_submit,
     .start_write = ep_start_write,
     .poll = ep_poll,
 };

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The epoll backend's file reads: epoll cannot wait for a regular file (it is always
- * "ready", and a read that misses the page cache blocks), so the reads go to helper
- * threads, at most POOL_THREADS per reactor, started when the first read comes and when
- * every started one is busy (a slow source does not hold up the reads behind it). A
- * finished read is queued for the loop and an eventfd wakes it; the callback runs on the
+ The helper threads of a reactor. The epoll backend's file ops run here: epoll cannot
+ * wait for a regular file (it is always "ready", and a read that misses the page cache
+ * blocks). So does the work of both backends (tide_reactor_work: getaddrinfo and the like,
+ * which no ring op does). At most POOL_THREADS per reactor, started when the first op comes
+ * and when every started one is busy (a slow source does not hold up the ops behind it). A
+ * finished op is queued for the loop and an eventfd wakes it; the callback runs on the
  * loop thread.
  *
  * The helpers block every signal: a signal meant for the process (a watch's, or a
@@ -20,8 +21,8 @@
 #include "reactor_int.h"
 #include "tide/common.h"
 
-#define POOL_THREADS 2
-#define POOL_STACK (256 * 1024) /* pread needs little; room for the sanitizers */
+#define POOL_THREADS 4
+#define POOL_STACK (512 * 1024) /* getaddrinfo's NSS modules want room; so do sanitizers */
 
 /* Owned by its reactor (r->filepool); lives until tide__filepool_destroy. The lock guards
  * everything but event_fd and event_op, which are the loop thread's. */
@@ -39,12 +40,31 @@ struct tide_filepool {
     tide_op_t *event_op;
 };
 
-static ssize_t do_read(const tide_op_t *op)
+static ssize_t do_op(const tide_op_t *op)
 {
     for (;;) {
-        ssize_t n = pread(op->fd, op->file_buf, op->file_len, (off_t)op->file_off);
-        if (n < 0 && errno == ESPIPE)
-            n = read(op->fd, op->file_buf, op->file_len); /* a pipe or FIFO: no offset */
+        ssize_t n;
+        bool at_pos = op->file_off == TIDE_FILE_POS;
+        switch (op->file_kind) {
+        case FILE_READ:
+            n = at_pos ? -1 : pread(op->fd, op->file_buf, op->file_len, (off_t)op->file_off);
+            if (at_pos || (n < 0 && errno == ESPIPE)) /* a pipe or FIFO: no offset */
+                n = read(op->fd, op->file_buf, op->file_len);
+            break;
+        case FILE_WRITE:
+            n = at_pos ? -1 : pwrite(op->fd, op->file_buf, op->file_len, (off_t)op->file_off);
+            if (at_pos || (n < 0 && errno == ESPIPE))
+                n = write(op->fd, op->file_buf, op->file_len);
+            break;
+        case FILE_FSYNC:
+            n = fsync(op->fd);
+            break;
+        case FILE_FDATASYNC:
+            n = fdatasync(op->fd);
+            break;
+        default:
+            return -EINVAL;
+        }
         if (n >= 0)
             return n;
         if (errno != EINTR)
@@ -56,7 +76,7 @@ static void *helper_main(void *arg)
 {
     tide_filepool_t *p = arg;
     pthread_setname_np(pthread_self(), "tide-file");
-    /* Cancellable only inside the read (see tide__filepool_destroy), never with the lock. */
+    /* Cancellable only inside a file op (see tide__filepool_destroy), never with the lock. */
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     pthread_mutex_lock(&p->lock);
     for (;;) {
@@ -74,11 +94,17 @@ static void *helper_main(void *arg)
         p->queued--;
         pthread_mutex_unlock(&p->lock);
 
-        /* The op and its buffer stay valid: the loop does not touch a queued read, and
-         * destroy joins us before it frees anything. */
-        pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-        ssize_t res = do_read(op);
-        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+        /* The op and its buffer stay valid: the loop does not touch a queued op, and
+         * destroy joins us before it frees anything. A file op may be cancelled (see
+         * tide__filepool_destroy); a work is not (it may hold a lock of libc's). */
+        ssize_t res;
+        if (op->file_kind == FILE_WORK) {
+            res = op->work(op->file_buf);
+        } else {
+            pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+            res = do_op(op);
+            pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+        }
 
         pthread_mutex_lock(&p->lock);
         op->res = res;

@@ -2,7 +2,7 @@
 /*
  * The backend-independent half of the reactor: backend selection, the fd table with its
  * ordered write queues, timers, the wake-up eventfd and the loop itself. Signal watches are
- * in signal.c, the epoll backend's file-read threads in filepool.c.
+ * in signal.c, the helper threads (file ops on epoll, work) in filepool.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -350,32 +350,65 @@ void tide__accept_end_later(tide_reactor_t *r, tide_op_t *op)
     tide__complete_later(r, op, -ECANCELED);
 }
 
-/* ---- file reads ---- */
+/* ---- file reads, writes and syncs; work for the helper threads ---- */
 
 /* Linux never reads more than this in one read(2) (MAX_RW_COUNT); io_uring takes a u32. */
 #define FILE_READ_MAX 0x7ffff000u
+
+static int file_op(tide_reactor_t *r, int kind, int fd, void *buf, size_t len, uint64_t offset,
+                   tide_work_fn work, tide_done_cb cb, void *udata)
+{
+    if (TIDE_FORKED(r))
+        return TIDE_EFORKED; /* the kernel objects and helper threads are the parent's */
+    tide_op_t *op = tide__op_new(r, OP_FILE, fd, udata);
+    op->cb.done = cb;
+    op->file_kind = (uint8_t)kind;
+    op->file_buf = buf;
+    op->file_len = len < FILE_READ_MAX ? len : FILE_READ_MAX;
+    op->file_off = offset;
+    op->work = work;
+    r->refs++;
+    int rc = kind == FILE_WORK ? tide__filepool_submit(r, op) : r->ops->file_op(r, op);
+    if (rc < 0) {
+        r->refs--;
+        tide__op_free(op);
+    }
+    return rc;
+}
 
 int tide_reactor_read_file(tide_reactor_t *r, int fd, void *buf, size_t len, uint64_t offset,
                            tide_done_cb cb, void *udata)
 {
     if (fd < 0)
         return -EBADF;
-    if (offset > (uint64_t)INT64_MAX)
+    if (offset > (uint64_t)INT64_MAX && offset != TIDE_FILE_POS)
         return -EINVAL;
-    if (TIDE_FORKED(r))
-        return TIDE_EFORKED; /* the kernel objects and helper threads are the parent's */
-    tide_op_t *op = tide__op_new(r, OP_FILE, fd, udata);
-    op->cb.done = cb;
-    op->file_buf = buf;
-    op->file_len = len < FILE_READ_MAX ? len : FILE_READ_MAX;
-    op->file_off = offset;
-    r->refs++;
-    int rc = r->ops->read_file(r, op);
-    if (rc < 0) {
-        r->refs--;
-        tide__op_free(op);
-    }
-    return rc;
+    return file_op(r, FILE_READ, fd, buf, len, offset, NULL, cb, udata);
+}
+
+int tide_reactor_write_file(tide_reactor_t *r, int fd, const void *buf, size_t len,
+                            uint64_t offset, tide_done_cb cb, void *udata)
+{
+    if (fd < 0)
+        return -EBADF;
+    if (offset > (uint64_t)INT64_MAX && offset != TIDE_FILE_POS)
+        return -EINVAL;
+    return file_op(r, FILE_WRITE, fd, (void *)buf, len, offset, NULL, cb, udata);
+}
+
+int tide_reactor_fsync(tide_reactor_t *r, int fd, bool datasync, tide_done_cb cb, void *udata)
+{
+    if (fd < 0)
+        return -EBADF;
+    return file_op(r, datasync ? FILE_FDATASYNC : FILE_FSYNC, fd, NULL, 0, 0, NULL, cb, udata);
+}
+
+int tide_reactor_work(tide_reactor_t *r, tide_work_fn fn, void *arg, tide_done_cb cb,
+                      void *udata)
+{
+    if (!fn)
+        return -EINVAL;
+    return file_op(r, FILE_WORK, -1, arg, 0, 0, fn, cb, udata);
 }
 
 void tide__file_done(tide_reactor_t *r, tide_op_t *op, ssize_t res)

@@ -21,7 +21,7 @@ enum op_kind {
     OP_SEND,    /* writer: sendmsg() of op->iov */
     OP_CLOSE,   /* writer: close() once the writes before it are done */
     OP_SIGNAL,  /* a signal watch (no kernel operation of its own) */
-    OP_FILE,    /* a one-shot read of a file at an offset (tide_reactor_read_file) */
+    OP_FILE,    /* a one-shot file read, write or sync, or work for a helper thread */
     OP_TIMEOUT, /* io_uring only: the loop's deadline */
     OP_CANCEL,  /* io_uring only: an ASYNC_CANCEL request (user_data of its CQE) */
 };
@@ -80,11 +80,13 @@ struct tide_op {
     char *buf;
     size_t buf_len;
 
-    /* OP_FILE: the caller's buffer, how much to read and where; op->next links the
-     * epoll backend's helper-thread queues. */
+    /* OP_FILE: what to do, the caller's buffer (the work's argument), how much and where
+     * (TIDE_FILE_POS: at the file's position); op->next links the helper-thread queues. */
+    uint8_t file_kind; /* FILE_* */
     void *file_buf;
     size_t file_len;
     uint64_t file_off;
+    tide_work_fn work;
 
     int signo; /* OP_SIGNAL */
     tide_timer_t backoff; /* OP_ACCEPT: the pause after EMFILE/ENFILE/ENOBUFS/ENOMEM */
@@ -116,8 +118,9 @@ typedef struct tide_backend_ops {
      * over what the kernel accepted already, then tide__accept_end() (or
      * tide__accept_end_later()). */
     void (*stop_reader)(tide_reactor_t *r, tide_op_t *op);
-    /* Starts an OP_FILE read; tide__file_done() when it is over. 0 or -errno. */
-    int (*read_file)(tide_reactor_t *r, tide_op_t *op);
+    /* Starts an OP_FILE op (not FILE_WORK, which goes to the helper threads);
+     * tide__file_done() when it is over. 0 or -errno. */
+    int (*file_op)(tide_reactor_t *r, tide_op_t *op);
     /* Starts the head of an fd's write queue (OP_SEND or OP_CLOSE). */
     void (*start_write)(tide_reactor_t *r, tide_op_t *op);
     /* Waits up to timeout_ns (-1: no limit, 0: do not block) and dispatches completions. */
@@ -161,7 +164,7 @@ struct tide_reactor {
     tide_op_t *signal_op;
     tide_op_t *signal_watch[65];
 
-    struct tide_filepool *filepool; /* epoll: helper threads for file reads, or NULL */
+    struct tide_filepool *filepool; /* helper threads (file ops on epoll, work), or NULL */
 };
 
 /* tide__fork_gen (reactor.h) is bumped in the child by a pthread_atfork handler. */
@@ -208,7 +211,11 @@ void tide__signal_release_all(tide_reactor_t *r);
  * that does not exist here. */
 void tide__signal_atfork_child(void);
 
-/* The epoll backend's helper threads for file reads (filepool.c). */
+/* OP_FILE's kinds. */
+enum { FILE_READ, FILE_WRITE, FILE_FSYNC, FILE_FDATASYNC, FILE_WORK };
+
+/* The helper threads (filepool.c): every op of the epoll backend's file ops, and the work
+ * (tide_reactor_work) of both backends. */
 typedef struct tide_filepool tide_filepool_t;
 /* Queues op's read for a helper thread, starting one if none is idle; 0 or -errno. */
 int tide__filepool_submit(tide_reactor_t *r, tide_op_t *op);

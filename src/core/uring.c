@@ -162,10 +162,10 @@ static int ur_init(tide_reactor_t *r, char *why, size_t why_len)
     return 0;
 }
 
-/* File reads still in the kernel write into their callers' buffers until they complete,
+/* File ops still in the kernel use their callers' buffers until they complete,
  * and closing the ring does not wait for that (the kernel tears a ring down in a worker of
  * its own): cancel them and wait for their last CQEs before destroy returns. */
-static void drain_file_reads(tide_reactor_t *r, uring_impl_t *u)
+static void drain_file_ops(tide_reactor_t *r, uring_impl_t *u)
 {
     unsigned left = 0;
     for (tide_op_t *op = r->all_ops; op; op = op->all_next)
@@ -207,10 +207,11 @@ static void ur_destroy(tide_reactor_t *r)
     uring_impl_t *u = r->impl;
     if (!u)
         return;
+    tide__filepool_destroy(r); /* the work on helper threads */
     /* A close already asked for still happens; not in a forked child: the ring's queues
      * are the parent's too. */
     if (!TIDE_FORKED(r)) {
-        drain_file_reads(r, u);
+        drain_file_ops(r, u);
         io_uring_submit(&u->ring);
     }
     io_uring_queue_exit(&u->ring);
@@ -313,20 +314,32 @@ static void ur_stop_reader(tide_reactor_t *r, tide_op_t *op)
     io_uring_submit(&u->ring);
 }
 
-static void arm_file_read(tide_reactor_t *r, tide_op_t *op)
+static void arm_file_op(tide_reactor_t *r, tide_op_t *op)
 {
     struct io_uring_sqe *sqe = get_sqe(r->impl);
-    /* IORING_OP_READ (5.6, as the eventfd reads need anyway): a read that would block (a
+    /* IORING_OP_READ/WRITE (5.6, as the eventfd reads need anyway): one that would block (a
      * regular file not in the page cache) is handed to the kernel's io-wq workers, a pipe
-     * or FIFO is polled. The loop never waits for it. */
-    io_uring_prep_read(sqe, op->fd, op->file_buf, (unsigned)op->file_len, op->file_off);
+     * or FIFO is polled. The loop never waits for it. An offset of -1 (TIDE_FILE_POS) is
+     * the file's position (IORING_FEAT_RW_CUR_POS, 5.6). */
+    switch (op->file_kind) {
+    case FILE_READ:
+        io_uring_prep_read(sqe, op->fd, op->file_buf, (unsigned)op->file_len, op->file_off);
+        break;
+    case FILE_WRITE:
+        io_uring_prep_write(sqe, op->fd, op->file_buf, (unsigned)op->file_len, op->file_off);
+        break;
+    default:
+        io_uring_prep_fsync(sqe, op->fd,
+                            op->file_kind == FILE_FDATASYNC ? IORING_FSYNC_DATASYNC : 0);
+        break;
+    }
     io_uring_sqe_set_data(sqe, op);
     op->flags |= OPF_INFLIGHT;
 }
 
-static int ur_read_file(tide_reactor_t *r, tide_op_t *op)
+static int ur_file_op(tide_reactor_t *r, tide_op_t *op)
 {
-    arm_file_read(r, op);
+    arm_file_op(r, op);
     return 0;
 }
 
@@ -545,10 +558,10 @@ static void on_cqe(tide_reactor_t *r, struct io_uring_cqe *cqe)
     }
     if (op->kind == OP_FILE) {
         if (cqe->res == -EINTR) {
-            arm_file_read(r, op); /* nothing was read: ask again */
+            arm_file_op(r, op); /* nothing was done: ask again */
             return;
         }
-        if (cqe->res > 0)
+        if (cqe->res > 0 && op->file_kind == FILE_READ)
             KERNEL_WROTE(op->file_buf, (size_t)cqe->res);
         tide__file_done(r, op, cqe->res);
         return;
@@ -615,7 +628,7 @@ const tide_backend_ops_t tide__uring_ops = {
     .start_reader = ur_start_reader,
     .cancel_reader = ur_cancel_reader,
     .stop_reader = ur_stop_reader,
-    .read_file = ur_read_file,
+    .file_op = ur_file_op,
     .start_write = ur_start_write,
     .poll = ur_poll,
     .submit = ur_submit,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tide_reactor_read_file: reads of a file at an offset that do not block the loop
- * (IORING_OP_READ on io_uring, helper threads on epoll).
+ * tide_reactor_read_file/write_file/fsync and tide_reactor_work: file ops and blocking work
+ * that do not block the loop (IORING_OP_READ/WRITE/FSYNC on io_uring, helper threads).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,7 +120,7 @@ REACTOR_TEST(read_file_reports_errors)
     char buf[16];
     int done = 0;
     CHECK_EQ(tide_reactor_read_file(r, -1, buf, sizeof(buf), 0, on_piece, NULL), -EBADF);
-    CHECK_EQ(tide_reactor_read_file(r, 0, buf, sizeof(buf), UINT64_MAX, on_piece, NULL), -EINVAL);
+    CHECK_EQ(tide_reactor_read_file(r, 0, buf, sizeof(buf), UINT64_MAX - 1, on_piece, NULL), -EINVAL);
     CHECK(!tide_reactor_alive(r));
 
     /* A number that is not open: the kernel says so, through the callback. */
@@ -378,4 +378,196 @@ REACTOR_TEST(read_file_in_a_forked_child)
     check_piece(&p, 4096);
     close(fd);
     tide_reactor_destroy(r);
+}
+
+/* ---- writes, syncs, and reads at the file's position ---- */
+
+typedef struct step {
+    ssize_t res;
+    int calls;
+} step_t;
+
+static void on_step(tide_reactor_t *r, void *udata, ssize_t res)
+{
+    TIDE_UNUSED(r);
+    step_t *s = udata;
+    s->res = res;
+    s->calls++;
+}
+
+/* Runs the loop until the op with step s has called back, within 5 s. */
+static ssize_t finish(tide_reactor_t *r, step_t *s)
+{
+    uint64_t guard = tide_timer_add(r, 5000, 0, on_deadline, "a file op");
+    while (!s->calls)
+        CHECK(tide_reactor_run(r, TIDE_RUN_ONCE) >= 0);
+    tide_timer_cancel(r, guard);
+    CHECK_EQ(s->calls, 1);
+    return s->res;
+}
+
+REACTOR_TEST(write_file_at_offsets_at_the_position_and_appending)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int fd = temp_file(0);
+    step_t s = {0};
+    CHECK_EQ(tide_reactor_write_file(r, fd, "hello", 5, TIDE_FILE_POS, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), 5);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 5); /* the position moved, as write(2)'s */
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_write_file(r, fd, " world", 6, TIDE_FILE_POS, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), 6);
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_write_file(r, fd, "J", 1, 0, on_step, &s), 0); /* pwrite */
+    CHECK_EQ(finish(r, &s), 1);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 11);
+    char buf[32] = {0};
+    CHECK_EQ(pread(fd, buf, sizeof(buf), 0), 11);
+    CHECK(strcmp(buf, "Jello world") == 0);
+
+    /* Reads at the position follow it too. */
+    CHECK_EQ(lseek(fd, 6, SEEK_SET), 6);
+    memset(buf, 0, sizeof(buf));
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_read_file(r, fd, buf, 3, TIDE_FILE_POS, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), 3);
+    CHECK(strcmp(buf, "wor") == 0);
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 9);
+
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_fsync(r, fd, false, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), 0);
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_fsync(r, fd, true, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), 0);
+    close(fd);
+
+    /* O_APPEND: every write lands at the end, whatever the position. */
+    char path[] = "/tmp/tide-append-XXXXXX";
+    int w = mkstemp(path);
+    CHECK(w >= 0);
+    CHECK_EQ(write(w, "abc", 3), 3);
+    close(w);
+    int a = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    unlink(path);
+    CHECK(a >= 0);
+    CHECK_EQ(lseek(a, 0, SEEK_SET), 0);
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_write_file(r, a, "de", 2, TIDE_FILE_POS, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), 2);
+    CHECK_EQ(lseek(a, 0, SEEK_END), 5);
+
+    /* Errors are the system call's: a file opened for writing only cannot be read. */
+    s = (step_t){0};
+    CHECK_EQ(tide_reactor_read_file(r, a, buf, 4, TIDE_FILE_POS, on_step, &s), 0);
+    CHECK_EQ(finish(r, &s), -EBADF);
+    close(a);
+    CHECK_EQ(tide_reactor_write_file(r, -1, "x", 1, 0, on_step, &s), -EBADF);
+    CHECK_EQ(tide_reactor_write_file(r, 1, "x", 1, UINT64_MAX - 1, on_step, &s), -EINVAL);
+    CHECK_EQ(tide_reactor_fsync(r, -1, false, on_step, &s), -EBADF);
+    tide_reactor_destroy(r);
+}
+
+/* ---- work on the helper threads ---- */
+
+typedef struct sleeper {
+    int fd;      /* the work waits until a byte can be read here */
+    int started; /* a pipe it writes to first, or -1 */
+    int ran;
+} sleeper_t;
+
+static ssize_t wait_for_byte(void *arg)
+{
+    sleeper_t *s = arg;
+    if (s->started >= 0 && write(s->started, "s", 1) != 1)
+        return -EIO;
+    char c;
+    ssize_t n = read(s->fd, &c, 1);
+    s->ran++;
+    return n == 1 ? 40 + c - '0' : -EIO;
+}
+
+static void on_tick(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(id);
+    int *p = udata; /* the pipe's write end: the loop ran while the work waited */
+    CHECK_EQ(write(*p, "2", 1), 1);
+}
+
+/* The loop keeps running while a work blocks (here, until a timer of the loop's own
+ * unblocks it), and the work's result reaches the callback on the loop thread. */
+REACTOR_TEST(work_runs_off_the_loop_and_calls_back_on_it)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int p[2];
+    CHECK_EQ(pipe(p), 0);
+    sleeper_t sl = {.fd = p[0], .started = -1};
+    step_t s = {0};
+    CHECK_EQ(tide_reactor_work(r, wait_for_byte, &sl, on_step, &s), 0);
+    tide_timer_add(r, 20, 0, on_tick, &p[1]);
+    CHECK_EQ(finish(r, &s), 42);
+    CHECK_EQ(sl.ran, 1);
+    CHECK_EQ(tide_reactor_work(r, NULL, NULL, on_step, &s), -EINVAL);
+    close(p[0]);
+    close(p[1]);
+    tide_reactor_destroy(r);
+}
+
+static ssize_t count_up(void *arg)
+{
+    __atomic_fetch_add((int *)arg, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
+/* Many works at once all run, on at most a few threads. */
+REACTOR_TEST(work_many_at_once_all_run)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    enum { N = 200 };
+    int ran = 0;
+    step_t s[N];
+    memset(s, 0, sizeof(s));
+    for (int i = 0; i < N; i++)
+        CHECK_EQ(tide_reactor_work(r, count_up, &ran, on_step, &s[i]), 0);
+    CHECK_EQ(tide_reactor_run(r, TIDE_RUN_DEFAULT), 0); /* returns when all called back */
+    for (int i = 0; i < N; i++)
+        CHECK(s[i].calls == 1 && s[i].res == 1);
+    CHECK_EQ(__atomic_load_n(&ran, __ATOMIC_RELAXED), N);
+    tide_reactor_destroy(r);
+}
+
+/* Destroy waits for a work that runs (it is not cancelled: it may hold libc's locks) and
+ * drops queued ones without calling back. */
+REACTOR_TEST(work_destroy_waits_for_a_running_one)
+{
+    tide_reactor_t *r = test_reactor(backend);
+    int p[2];
+    CHECK_EQ(pipe(p), 0);
+    int started[2];
+    CHECK_EQ(pipe(started), 0);
+    sleeper_t sl = {.fd = p[0], .started = started[1]};
+    CHECK_EQ(tide_reactor_work(r, wait_for_byte, &sl, not_after_destroy, NULL), 0);
+    CHECK_EQ(tide_reactor_work(r, count_up, &sl.ran, not_after_destroy, NULL), 0);
+    char c;
+    CHECK_EQ(read(started[0], &c, 1), 1); /* running now */
+    /* Unblock it from another process after a moment: destroy must wait that long. */
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        usleep(100000);
+        _exit(write(p[1], "1", 1) == 1 ? 0 : 1);
+    }
+    uint64_t before = tide_time_ns();
+    destroying = 1;
+    tide_reactor_destroy(r);
+    destroying = 0;
+    CHECK(sl.ran >= 1); /* it finished before destroy returned (the count_up may have run) */
+    CHECK(tide_time_ns() - before < 5000000000ull);
+    int status;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    close(p[0]);
+    close(p[1]);
+    close(started[0]);
+    close(started[1]);
 }
