@@ -21,7 +21,7 @@
 #include "reactor_int.h"
 #include "tide/common.h"
 
-#define POOL_THREADS 4
+#define POOL_THREADS 64
 #define POOL_STACK (512 * 1024) /* getaddrinfo's NSS modules want room; so do sanitizers */
 
 /* Owned by its reactor (r->filepool); lives until tide__filepool_destroy. The lock guards

@@ -49,8 +49,10 @@ tide_reactor_t *php_tide_reactor(void)
         TIDE_G(loop_abandoned) = false;
         php_tide_sched_drop();
         php_tide_stream_watches_forget();
-        if (TIDE_G(reactor))
+        if (TIDE_G(reactor)) {
             tide_reactor_destroy(TIDE_G(reactor));
+            php_tide_ops_reactor_gone(TIDE_G(reactor));
+        }
         TIDE_G(reactor) = NULL;
         php_tide_timer_forget_all();
     }
@@ -70,6 +72,7 @@ tide_reactor_t *php_tide_reactor(void)
             php_tide_sched_drop();
             php_tide_stream_watches_forget();
             tide_reactor_destroy(TIDE_G(reactor));
+            php_tide_ops_reactor_gone(TIDE_G(reactor));
         }
         TIDE_G(reactor) = NULL;
         php_tide_timer_forget_all();
@@ -125,6 +128,7 @@ bool php_tide_loop_run(void)
         }
         php_tide_stream_watches_forget();
         tide_reactor_destroy(old);
+        php_tide_ops_reactor_gone(old);
         if (inherited_running == old)
             inherited_running = NULL;
         s = TIDE_G(reactor) ? php_tide_sched() : NULL;
@@ -277,8 +281,10 @@ void php_tide_loop_rshutdown(void)
     php_tide_sched_drop();
     php_tide_stream_watches_forget();
     /* Also a reactor inherited through fork(): freeing the copy does not touch the parent. */
-    if (TIDE_G(reactor))
+    if (TIDE_G(reactor)) {
         tide_reactor_destroy(TIDE_G(reactor));
+        php_tide_ops_reactor_gone(TIDE_G(reactor));
+    }
     TIDE_G(reactor) = NULL;
     TIDE_G(in_loop) = false;
     TIDE_G(wait_registered) = false;

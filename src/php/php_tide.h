@@ -153,6 +153,36 @@ void php_tide_stream_hooks_mshutdown(void);
 void php_tide_stream_hooks_rshutdown(void);
 /* The reactor the sockets' watches are on is going away: forget them (it frees them). */
 void php_tide_stream_watches_forget(void);
+/* HOOK_FILE: plain files on the reactor (runtime_file.c). */
+void php_tide_file_hooks_minit(void);
+void php_tide_file_hooks_mshutdown(void);
+/*
+ * A coroutine waiting for a reactor file op or work (runtime_file.c): make one with `cap`
+ * bytes of buffer of its own (what the op reads or writes, or the work's argument), start
+ * the op with php_tide_op_done and the wait as udata, then php_tide_op_await(): 0 with the
+ * op's result in *res (free the wait then), or TIDE_EKILLED (exit thrown; the wait is no
+ * longer the caller's: the op's callback, or the reactor's end, frees it). A cancel does
+ * not end the wait: the op cannot be recalled.
+ */
+typedef struct php_tide_op_wait php_tide_op_wait_t;
+php_tide_op_wait_t *php_tide_op_wait_new(size_t cap);
+void *php_tide_op_wait_buf(php_tide_op_wait_t *w);
+void php_tide_op_wait_free(php_tide_op_wait_t *w);
+void php_tide_op_done(tide_reactor_t *r, void *udata, ssize_t res);
+int php_tide_op_await(php_tide_op_wait_t *w, const char *what, ssize_t *res);
+/* Reactor r was destroyed: the waits its dropped ops left are freed. */
+void php_tide_ops_reactor_gone(tide_reactor_t *r);
+/* HOOK_DNS (runtime_dns.c): gethostbyname(l), and the lookup of a hooked connect: the
+ * addresses of host (emalloc'd; NULL when the name is not one to look up, or with *rc
+ * TIDE_EKILLED), each as a transport's "ip:port", and PHP's error text when it has none. */
+typedef struct php_tide_dns php_tide_dns_t;
+void php_tide_dns_hooks_minit(void);
+void php_tide_dns_hooks_mshutdown(void);
+php_tide_dns_t *php_tide_dns_connect_lookup(const char *host, size_t host_len, int socktype,
+                                            const char *what, int *rc);
+int php_tide_dns_count(const php_tide_dns_t *j);
+zend_string *php_tide_dns_error(const php_tide_dns_t *j);
+size_t php_tide_dns_name(const php_tide_dns_t *j, int i, unsigned port, char *out, size_t len);
 /* Class autoloading across coroutines (autoload.c). */
 void php_tide_autoload_minit(void);
 void php_tide_autoload_mshutdown(void);

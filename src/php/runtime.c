@@ -230,11 +230,15 @@ int php_tide_runtime_minit(INIT_FUNC_ARGS)
     for (size_t i = 0; i < H_COUNT; i++)
         php_tide_hook_function(hooks[i].name, hooks[i].handler, &stock[i]);
     php_tide_stream_hooks_minit();
+    php_tide_file_hooks_minit();
+    php_tide_dns_hooks_minit();
     return SUCCESS;
 }
 
 void php_tide_runtime_mshutdown(void)
 {
+    php_tide_dns_hooks_mshutdown();
+    php_tide_file_hooks_mshutdown();
     php_tide_stream_hooks_mshutdown();
     for (size_t i = 0; i < H_COUNT; i++)
         php_tide_unhook_function(hooks[i].name, hooks[i].handler, &stock[i]);

@@ -23,6 +23,7 @@
 #include "config.h"
 #endif
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -198,12 +199,26 @@ static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
     return ready ? 0 : rc;
 }
 
+/*
+ * For a caller whose next call blocks (a stock accept, recvfrom, a pipe's read, reading a
+ * connect's result): returns only when fd really is ready. A wake can be stale: the watch
+ * is edge-triggered on io_uring, and an event queued for bytes that an earlier call found
+ * and took (a poll() here, before any wait) still wakes the next waiter.
+ */
 int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
 {
-    struct pollfd p = {.fd = fd, .events = out ? POLLOUT : POLLIN};
-    if (poll(&p, 1, 0) > 0)
-        return 0; /* ready already (or failed: the call finds out) */
-    return wait_fd(fd, out, timeout_ns, what);
+    int64_t deadline = timeout_ns < 0 ? -1 : (int64_t)tide_time_ns() + timeout_ns;
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = out ? POLLOUT : POLLIN};
+        if (poll(&p, 1, 0) > 0)
+            return 0; /* ready (or failed: the call finds out) */
+        int64_t left = -1;
+        if (deadline >= 0 && (left = deadline - (int64_t)tide_time_ns()) <= 0)
+            return -ETIMEDOUT;
+        int rc = wait_fd(fd, out, left, what);
+        if (rc != 0)
+            return rc;
+    }
 }
 
 /* ---- the hooked operations ---- */
@@ -304,8 +319,14 @@ static void connect_failed(php_stream_xport_param *xp, php_netstream_data_t *soc
         xp->outputs.error_text = php_socket_error_str(err);
 }
 
-/* The stock connect, asked not to wait; then the wait here, in the coroutine. */
-static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param *xp)
+/*
+ * The stock connect, asked not to wait; then the wait here, in the coroutine. An address
+ * that refuses (or cannot be reached): with `each` the stock connect tries every address
+ * the name has (localhost: ::1, then 127.0.0.1), as PHP does; without, *refused is set and
+ * the caller tries its next address.
+ */
+static int connect_one(xport_t *x, php_stream *stream, php_stream_xport_param *xp, bool each,
+                       bool *refused)
 {
     xp->op = STREAM_XPORT_OP_CONNECT_ASYNC;
     int rc = stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
@@ -325,16 +346,17 @@ static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param
         err = w == -ETIMEDOUT ? ETIMEDOUT : ECANCELED;
     }
     if (err == ECONNREFUSED || err == ENETUNREACH || err == EHOSTUNREACH) {
-        /* The first address refused: the stock connect tries every address the name has
-         * (localhost: ::1, then 127.0.0.1), as PHP does. */
-        forget_watch(sock->socket);
-        closesocket(sock->socket);
-        sock->socket = -1;
-        if (xp->outputs.error_text) {
-            zend_string_release(xp->outputs.error_text);
-            xp->outputs.error_text = NULL;
+        if (each) {
+            forget_watch(sock->socket);
+            closesocket(sock->socket);
+            sock->socket = -1;
+            if (xp->outputs.error_text) {
+                zend_string_release(xp->outputs.error_text);
+                xp->outputs.error_text = NULL;
+            }
+            return stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
         }
-        return stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
+        *refused = true;
     }
     if (err) {
         connect_failed(xp, sock, err);
@@ -346,6 +368,90 @@ static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param
     release_watch(sock->socket); /* (for writability: not what the next wait wants) */
     xp->outputs.returncode = 0;
     return PHP_STREAM_OPTION_RETURN_OK;
+}
+
+/* The host of a tcp:// or udp:// name "host:port" when it is a name to look up (not an
+ * address), with its port; false otherwise (PHP parses and reports the rest). */
+static bool name_to_resolve(const php_stream_xport_param *xp, size_t *host_len, unsigned *port)
+{
+    const char *name = xp->inputs.name;
+    if (!name || !xp->inputs.namelen || name[0] == '[')
+        return false;
+    const char *colon = zend_memrchr(name, ':', xp->inputs.namelen);
+    if (!colon || colon == name)
+        return false;
+    char *end;
+    unsigned long p = strtoul(colon + 1, &end, 10);
+    if (end == colon + 1 || p > 65535)
+        return false;
+    size_t len = (size_t)(colon - name);
+    char host[MAXFQDNLEN + 1];
+    if (len > MAXFQDNLEN)
+        return false;
+    memcpy(host, name, len);
+    host[len] = 0;
+    struct in6_addr a;
+    if (inet_pton(AF_INET, host, &a) == 1 || inet_pton(AF_INET6, host, &a) == 1)
+        return false;
+    *host_len = len;
+    *port = (unsigned)p;
+    return true;
+}
+
+static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param *xp)
+{
+    size_t host_len;
+    unsigned port;
+    bool refused = false;
+    if ((x == &xports[0] || x == &xports[1]) && php_tide_hooked(PHP_TIDE_HOOK_DNS) &&
+        name_to_resolve(xp, &host_len, &port)) {
+        /* HOOK_DNS: the lookup PHP would make, in a helper thread; then each address in
+         * turn, as PHP tries them. */
+        int rc;
+        php_tide_dns_t *j =
+            php_tide_dns_connect_lookup(xp->inputs.name, host_len, x == &xports[0] ? SOCK_STREAM
+                                                                                  : SOCK_DGRAM,
+                                        "stream_socket_client()", &rc);
+        if (j || rc < 0) {
+            if (rc < 0 || php_tide_dns_count(j) == 0) {
+                /* Killed, or no address: PHP's warning and error text. */
+                xp->outputs.returncode = -1;
+                xp->outputs.error_code = 0;
+                if (rc == 0) {
+                    zend_string *e = php_tide_dns_error(j);
+                    php_error_docref(NULL, E_WARNING, "%s", ZSTR_VAL(e));
+                    if (xp->want_errortext)
+                        xp->outputs.error_text = e;
+                    else
+                        zend_string_release(e);
+                }
+                if (j)
+                    efree(j);
+                return PHP_STREAM_OPTION_RETURN_OK;
+            }
+            char *name = xp->inputs.name;
+            size_t namelen = xp->inputs.namelen;
+            char addr[INET6_ADDRSTRLEN + 16];
+            int n = php_tide_dns_count(j);
+            for (int i = 0; i < n; i++) {
+                xp->inputs.namelen = php_tide_dns_name(j, i, port, addr, sizeof(addr));
+                xp->inputs.name = addr;
+                refused = false;
+                rc = connect_one(x, stream, xp, false, &refused);
+                if (!refused || i == n - 1 || EG(exception))
+                    break;
+                if (xp->outputs.error_text) {
+                    zend_string_release(xp->outputs.error_text);
+                    xp->outputs.error_text = NULL;
+                }
+            }
+            xp->inputs.name = name;
+            xp->inputs.namelen = namelen;
+            efree(j);
+            return rc;
+        }
+    }
+    return connect_one(x, stream, xp, true, &refused);
 }
 
 static int hooked_accept(xport_t *x, php_stream *stream, php_stream_xport_param *xp)
@@ -504,8 +610,7 @@ static ssize_t hook_pipe_read(php_stream *stream, char *buf, size_t count)
 {
     int fd = hooked_pipe(stream);
     if (fd >= 0) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, 0) == 0 && wait_fd(fd, false, -1, "fread()") < 0)
+        if (php_tide_wait_fd(fd, false, -1, "fread()") < 0)
             return -1;
     }
     return php_stream_stdio_ops.read(stream, buf, count);
