@@ -191,6 +191,13 @@ void php_tide_autoload_rshutdown(void);
  * none), a cancel or a kill. 0, -ETIMEDOUT, -ECANCELED, TIDE_EKILLED (exit thrown), or
  * another negative code with a Tide\Exception thrown (another coroutine waits on fd). */
 int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what);
+/* The same; `cancelable` false: a cancel does not end the wait (a kill does). */
+int php_tide_wait_fd_ex(int fd, bool out, int64_t timeout_ns, const char *what, bool cancelable);
+/* fd is about to be closed by its owner: its watch goes (the reactor must not keep it). */
+void php_tide_forget_fd(int fd);
+/* HOOK_PROC's exec(), system(), passthru(), shell_exec() and proc_close() (runtime_proc.c). */
+void php_tide_proc_hooks_minit(void);
+void php_tide_proc_hooks_mshutdown(void);
 /* Checks a set of Tide\HOOK_* flags given as argument `arg` of the running function (as
  * its option `option`, when not NULL); false after a ValueError. */
 bool php_tide_hook_flags_valid(zend_long flags, uint32_t arg, const char *option);

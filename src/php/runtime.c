@@ -232,11 +232,13 @@ int php_tide_runtime_minit(INIT_FUNC_ARGS)
     php_tide_stream_hooks_minit();
     php_tide_file_hooks_minit();
     php_tide_dns_hooks_minit();
+    php_tide_proc_hooks_minit();
     return SUCCESS;
 }
 
 void php_tide_runtime_mshutdown(void)
 {
+    php_tide_proc_hooks_mshutdown();
     php_tide_dns_hooks_mshutdown();
     php_tide_file_hooks_mshutdown();
     php_tide_stream_hooks_mshutdown();

@@ -143,7 +143,7 @@ void php_tide_stream_watches_forget(void)
 }
 
 /* The wait itself, for a caller that just found fd not ready (EAGAIN). */
-static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
+static int wait_fd_ex(int fd, bool out, int64_t timeout_ns, const char *what, bool cancelable)
 {
     tide_reactor_t *r = php_tide_reactor();
     tide_coro_t *self = tide_coro_current(TIDE_G(sched));
@@ -180,7 +180,7 @@ static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
     w->waiter = self;
     w->ready = false;
     php_tide_coro_waits_on(what);
-    int rc = tide_coro_wait(TIDE_G(sched), timeout_ns, true);
+    int rc = tide_coro_wait(TIDE_G(sched), timeout_ns, cancelable);
     bool ready = w->ready;
     if (w->closed) {
         tide_free(w);
@@ -199,6 +199,16 @@ static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
     return ready ? 0 : rc;
 }
 
+static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
+{
+    return wait_fd_ex(fd, out, timeout_ns, what, true);
+}
+
+void php_tide_forget_fd(int fd)
+{
+    forget_watch(fd);
+}
+
 /*
  * For a caller whose next call blocks (a stock accept, recvfrom, a pipe's read, reading a
  * connect's result): returns only when fd really is ready. A wake can be stale: the watch
@@ -206,6 +216,11 @@ static int wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
  * and took (a poll() here, before any wait) still wakes the next waiter.
  */
 int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
+{
+    return php_tide_wait_fd_ex(fd, out, timeout_ns, what, true);
+}
+
+int php_tide_wait_fd_ex(int fd, bool out, int64_t timeout_ns, const char *what, bool cancelable)
 {
     int64_t deadline = timeout_ns < 0 ? -1 : (int64_t)tide_time_ns() + timeout_ns;
     for (;;) {
@@ -215,7 +230,7 @@ int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what)
         int64_t left = -1;
         if (deadline >= 0 && (left = deadline - (int64_t)tide_time_ns()) <= 0)
             return -ETIMEDOUT;
-        int rc = wait_fd(fd, out, left, what);
+        int rc = wait_fd_ex(fd, out, left, what, cancelable);
         if (rc != 0)
             return rc;
     }
