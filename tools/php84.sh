@@ -26,7 +26,9 @@ root=${TIDE_PHP84_ROOT:-/var/cache/tide/trixie-php84}
 root=${root%/}
 MARK=.tide-php84-chroot # in chroots this script made (only those does it ever delete)
 # What the build needs, and what the tests use (ss, from iproute2: framing_backlog.phpt).
-PACKAGES=php8.4-cli,php8.4-dev,liburing-dev,zlib1g-dev,pkg-config,make,gcc,libc6-dev,iproute2,curl,nginx
+PACKAGES=php8.4-cli,php8.4-dev,php8.4-curl,liburing-dev,zlib1g-dev,pkg-config,make,gcc,libc6-dev,iproute2,curl,nginx
+# Added since chroots were first made: installed into a cached chroot that lacks them.
+LATER_PACKAGES=(php8.4-curl)
 
 log() { printf '==> php84: %s\n' "$*" >&2; }
 die() { echo "php84: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -112,6 +114,14 @@ done
 unmount_below "$root"
 if [[ -d $root ]] && chroot_ok "$root"; then
     log "using the chroot at $root ($(chroot "$root" php -r 'echo PHP_VERSION;'))"
+    for p in "${LATER_PACKAGES[@]}"; do
+        chroot "$root" dpkg -s "$p" >/dev/null 2>&1 && continue
+        log "installing $p into the chroot"
+        cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+        chroot "$root" /bin/sh -c "apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $p" \
+            >/dev/null 2>&1 || log "could not install $p (its tests will skip)"
+    done
 elif [[ -e $root && ! -f $root/$MARK ]]; then
     die "$root exists but is not a usable chroot, and this script did not make it: move it away"
 else

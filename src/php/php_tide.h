@@ -193,8 +193,17 @@ void php_tide_autoload_rshutdown(void);
 int php_tide_wait_fd(int fd, bool out, int64_t timeout_ns, const char *what);
 /* The same; `cancelable` false: a cancel does not end the wait (a kill does). */
 int php_tide_wait_fd_ex(int fd, bool out, int64_t timeout_ns, const char *what, bool cancelable);
+/* Waits until one of rfds is readable or one of wfds writable, or timeout_ns (< 0: none),
+ * or a cancel (when cancelable); each fd in one of the two. 0, TIDE_EKILLED (exit thrown),
+ * or -errno when a descriptor cannot be watched (another coroutine waits on it). */
+int php_tide_wait_fds(const int *rfds, size_t nr, const int *wfds, size_t nw,
+                      int64_t timeout_ns, const char *what, bool cancelable);
 /* fd is about to be closed by its owner: its watch goes (the reactor must not keep it). */
 void php_tide_forget_fd(int fd);
+/* HOOK_CURL (runtime_curl.c): hooked after every extension's startup, when ext/curl is
+ * loaded. */
+void php_tide_curl_hooks_startup(void);
+void php_tide_curl_hooks_mshutdown(void);
 /* HOOK_PROC's exec(), system(), passthru(), shell_exec() and proc_close() (runtime_proc.c). */
 void php_tide_proc_hooks_minit(void);
 void php_tide_proc_hooks_mshutdown(void);

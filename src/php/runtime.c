@@ -222,6 +222,15 @@ void php_tide_unhook_function(const char *name, zif_handler hook, zif_handler *s
     *stock_io = NULL;
 }
 
+/* After every extension's MINIT: what other extensions define (ext/curl) is there now. */
+static zend_result (*next_post_startup)(void);
+
+static zend_result runtime_post_startup(void)
+{
+    php_tide_curl_hooks_startup();
+    return next_post_startup ? next_post_startup() : SUCCESS;
+}
+
 int php_tide_runtime_minit(INIT_FUNC_ARGS)
 {
     TIDE_UNUSED(type);
@@ -233,11 +242,16 @@ int php_tide_runtime_minit(INIT_FUNC_ARGS)
     php_tide_file_hooks_minit();
     php_tide_dns_hooks_minit();
     php_tide_proc_hooks_minit();
+    next_post_startup = zend_post_startup_cb;
+    zend_post_startup_cb = runtime_post_startup;
     return SUCCESS;
 }
 
 void php_tide_runtime_mshutdown(void)
 {
+    if (zend_post_startup_cb == runtime_post_startup)
+        zend_post_startup_cb = next_post_startup;
+    php_tide_curl_hooks_mshutdown();
     php_tide_proc_hooks_mshutdown();
     php_tide_dns_hooks_mshutdown();
     php_tide_file_hooks_mshutdown();

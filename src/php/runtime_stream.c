@@ -741,34 +741,35 @@ static bool select_fds(zval *a, int **fds, size_t *n, size_t *cap)
     return true;
 }
 
-/* Waits in the coroutine until one of rfds is readable or wfds writable, or timeout_ns;
- * false when it could not wait (a descriptor taken: another coroutine waits on it). */
-static bool select_wait(const int *rfds, size_t nr, const int *wfds, size_t nw,
-                        int64_t timeout_ns)
+int php_tide_wait_fds(const int *rfds, size_t nr, const int *wfds, size_t nw,
+                      int64_t timeout_ns, const char *what, bool cancelable)
 {
     tide_reactor_t *r = php_tide_reactor();
     select_wait_t w = {tide_coro_current(TIDE_G(sched)), false};
     size_t n = nr + nw, armed = 0;
     tide_op_t **ops = ecalloc(n ? n : 1, sizeof(*ops));
-    bool ok = true;
+    int rc = 0;
     for (size_t i = 0; i < n; i++)
         release_watch(i < nr ? rfds[i] : wfds[i - nr]); /* (their reader place is wanted) */
-    for (size_t i = 0; i < n && ok; i++) {
-        int err = 0;
-        ops[i] = i < nr ? tide_reactor_poll(r, rfds[i], on_select_ready, &w, &err)
-                        : tide_reactor_poll_out(r, wfds[i - nr], on_select_ready, &w, &err);
-        ok = ops[i] != NULL;
-        armed += ok;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        ops[i] = i < nr ? tide_reactor_poll(r, rfds[i], on_select_ready, &w, &rc)
+                        : tide_reactor_poll_out(r, wfds[i - nr], on_select_ready, &w, &rc);
+        if (ops[i])
+            armed++;
+        else if (rc == 0)
+            rc = -EBUSY;
     }
-    if (ok) {
-        php_tide_coro_waits_on("stream_select()");
-        if (tide_coro_wait(TIDE_G(sched), timeout_ns, true) == TIDE_EKILLED)
+    if (rc == 0) {
+        php_tide_coro_waits_on(what);
+        if (tide_coro_wait(TIDE_G(sched), timeout_ns, cancelable) == TIDE_EKILLED) {
             php_tide_coro_killed();
+            rc = TIDE_EKILLED;
+        }
     }
     for (size_t i = 0; i < armed; i++)
         tide_reactor_cancel(r, ops[i]);
     efree(ops);
-    return ok;
+    return rc;
 }
 
 /*
@@ -840,7 +841,8 @@ static ZEND_NAMED_FUNCTION(hook_stream_select)
                 break;
             left = (int64_t)(deadline - now);
         }
-        bool waited = select_wait(fds, nr, fds + nr, n - nr, left);
+        bool waited =
+            php_tide_wait_fds(fds, nr, fds + nr, n - nr, left, "stream_select()", true) == 0;
         if (EG(exception))
             break;
         /* The arrays as they were, and the stock one again. */

@@ -103,7 +103,7 @@ unlink($pidfile);
 echo trim($r['stdout']), ", status ", $r['status'], "; its command had a pid: ", var_export($pid > 0, true), ", still running: ",
      var_export($pid > 0 && file_exists("/proc/$pid") && !str_contains((string) @file_get_contents("/proc/$pid/stat"), ') Z '), true), "\n";
 ?>
---EXPECT--
+--EXPECTF--
 string(4) "last"
 array(4) {
   [0]=>
@@ -154,13 +154,13 @@ bool(true)
 string(0) ""
 int(15)
 string(11) "from putenv"
-ValueError: exec(): Argument #1 ($command) cannot be empty
+ValueError: exec(): Argument #1 ($command) %s empty
 ValueError: exec(): Argument #1 ($command) must not contain any null bytes
-ValueError: system(): Argument #1 ($command) cannot be empty
+ValueError: system(): Argument #1 ($command) %s empty
 ValueError: system(): Argument #1 ($command) must not contain any null bytes
-ValueError: passthru(): Argument #1 ($command) cannot be empty
+ValueError: passthru(): Argument #1 ($command) %s empty
 ValueError: passthru(): Argument #1 ($command) must not contain any null bytes
-ValueError: shell_exec(): Argument #1 ($command) cannot be empty
+ValueError: shell_exec(): Argument #1 ($command) %s empty
 ValueError: shell_exec(): Argument #1 ($command) must not contain any null bytes
 TypeError: exec(): Argument #1 ($command) must be of type string, array given
 int(7)
