@@ -24,6 +24,7 @@
 #endif
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -40,20 +41,63 @@
 typedef struct xport {
     const char *proto;
     int flag;
+    bool inet; /* a name to resolve (HOOK_DNS) */
     php_stream_transport_factory stock_factory;
     const php_stream_ops *stock_ops; /* learned from the first stream the factory makes */
     php_stream_ops ops;              /* the stock ones, with the hooks */
+    bool openssl;                    /* ext/openssl's streams (which can do TLS) */
 } xport_t;
 
 static xport_t xports[] = {
-    {"tcp", PHP_TIDE_HOOK_TCP, NULL, NULL, {0}},
-    {"udp", PHP_TIDE_HOOK_UDP, NULL, NULL, {0}},
-    {"unix", PHP_TIDE_HOOK_UNIX, NULL, NULL, {0}},
-    {"udg", PHP_TIDE_HOOK_UDG, NULL, NULL, {0}},
+    {"tcp", PHP_TIDE_HOOK_TCP, true, NULL, NULL, {0}, false},
+    {"udp", PHP_TIDE_HOOK_UDP, true, NULL, NULL, {0}, false},
+    {"unix", PHP_TIDE_HOOK_UNIX, false, NULL, NULL, {0}, false},
+    {"udg", PHP_TIDE_HOOK_UDG, false, NULL, NULL, {0}, false},
     /* stream_socket_pair(): PHP's generic socket streams, not made by a transport */
-    {"(pair)", PHP_TIDE_HOOK_UNIX, NULL, NULL, {0}},
+    {"(pair)", PHP_TIDE_HOOK_UNIX, false, NULL, NULL, {0}, false},
+    /* ext/openssl's (which also makes tcp:// streams, so that they can turn on TLS) */
+    {"ssl", PHP_TIDE_HOOK_SSL, true, NULL, NULL, {0}, false},
+    {"sslv3", PHP_TIDE_HOOK_SSL, true, NULL, NULL, {0}, false},
+    {"tls", PHP_TIDE_HOOK_TLS, true, NULL, NULL, {0}, false},
+    {"tlsv1.0", PHP_TIDE_HOOK_TLS, true, NULL, NULL, {0}, false},
+    {"tlsv1.1", PHP_TIDE_HOOK_TLS, true, NULL, NULL, {0}, false},
+    {"tlsv1.2", PHP_TIDE_HOOK_TLS, true, NULL, NULL, {0}, false},
+    {"tlsv1.3", PHP_TIDE_HOOK_TLS, true, NULL, NULL, {0}, false},
 };
 enum { X_PAIR = 4 };
+
+/*
+ * TLS over a hooked socket. ext/openssl's stream data begins, from PHP 5.6 to 8.4, with
+ * these members (xp_ssl.c, php_openssl_netstream_data_t); Tide reads them, never writes
+ * but `is_blocked` and `enable_on_connect`, each put back at once. SSL_want() comes from
+ * the libssl ext/openssl is linked with (found at startup; without it TLS stays stock).
+ */
+typedef struct openssl_sock {
+    php_netstream_data_t s;
+    void *ssl_handle; /* SSL * */
+    void *ctx;
+    struct timeval connect_timeout;
+    int enable_on_connect;
+    int is_client;
+    int ssl_active;
+    php_stream_xport_crypt_method_t method;
+} openssl_sock_t;
+
+static int (*ssl_want)(const void *ssl);
+#define TLS_WANTS_WRITE 2 /* SSL_WRITING */
+
+/* The stream's TLS state when TLS is on, or NULL (a plain socket). */
+static openssl_sock_t *tls_on(const xport_t *x, php_stream *stream)
+{
+    openssl_sock_t *t = stream->abstract;
+    return x->openssl && t && t->ssl_active && t->ssl_handle ? t : NULL;
+}
+
+/* Whether TLS I/O waits in the coroutine now (else the stock TLS call, which polls). */
+static bool tls_hooked(void)
+{
+    return ssl_want && php_tide_hooked(PHP_TIDE_HOOK_SSL | PHP_TIDE_HOOK_TLS);
+}
 #define NXPORTS (sizeof(xports) / sizeof(xports[0]))
 
 static xport_t *xport_of(const php_stream *stream)
@@ -243,12 +287,125 @@ static bool use_hook(const xport_t *x, const php_netstream_data_t *sock)
     return x && sock && sock->socket >= 0 && sock->is_blocked && php_tide_hooked(x->flag);
 }
 
+/* ---- TLS: the stock calls made non-blocking, and the waits here ---- */
+
+static int stock_set_option(xport_t *x, php_stream *stream, int option, int value, void *ptr);
+/* The bit that tells a client method from a server one (STREAM_CRYPTO_METHOD_*_CLIENT). */
+#define CRYPTO_IS_CLIENT 1
+
+/*
+ * The stock TLS read or write waits in poll() for the way TLS wants (a read may have to
+ * write, in a renegotiation). Here: the stock call, made non-blocking (PHP's own
+ * non-blocking TLS path, one SSL_read/SSL_write), and after each "not yet" a wait in the
+ * coroutine for what SSL_want() says, until the stream's timeout (timed out: -1 and
+ * timed_out in the meta data, as the stock call).
+ */
+static ssize_t tls_io(xport_t *x, php_stream *stream, openssl_sock_t *t, char *buf,
+                      size_t count, bool rd)
+{
+    int fd = t->s.socket;
+    int64_t timeout = tv_ns(&t->s.timeout);
+    int64_t deadline = timeout < 0 ? -1 : (int64_t)tide_time_ns() + timeout;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && !(fl & O_NONBLOCK))
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    t->s.is_blocked = 0;
+    t->s.timeout_event = 0;
+    ssize_t n;
+    for (;;) {
+        n = rd ? x->stock_ops->read(stream, buf, count) : x->stock_ops->write(stream, buf, count);
+        if (n != 0 || stream->eof || EG(exception))
+            break;
+        int want = ssl_want(t->ssl_handle);
+        if (want != TLS_WANTS_WRITE && want != TLS_WANTS_WRITE + 1)
+            break; /* not a "wait for the socket": an error the stock call reported */
+        int64_t left = -1;
+        if (deadline >= 0 && (left = deadline - (int64_t)tide_time_ns()) <= 0) {
+            t->s.timeout_event = 1;
+            n = -1;
+            break;
+        }
+        int rc = wait_fd(fd, want == TLS_WANTS_WRITE, left, rd ? "fread()" : "fwrite()");
+        if (rc < 0) {
+            t->s.timeout_event = rc == -ETIMEDOUT;
+            n = -1;
+            break;
+        }
+    }
+    t->s.is_blocked = 1;
+    if (fl >= 0 && !(fl & O_NONBLOCK))
+        fcntl(fd, F_SETFL, fl);
+    return n;
+}
+
+/*
+ * Turning TLS on (stream_socket_enable_crypto(), and the handshake of an ssl:// or tls://
+ * connect or accept): the stock handshake step, non-blocking (PHP answers 0, "not yet"),
+ * then a wait in the coroutine for what SSL_want() says, until it is done or fails, or
+ * the handshake's timeout (PHP's warning, and false).
+ */
+static int tls_enable(xport_t *x, php_stream *stream, openssl_sock_t *t, void *ptr)
+{
+    php_stream_xport_crypto_param *cp = ptr;
+    int fd = t->s.socket;
+    const struct timeval *tv = t->is_client ? &t->connect_timeout : &t->s.timeout;
+    int64_t timeout = tv->tv_sec > 0 || tv->tv_usec > 0 ? tv_ns(tv) : -1;
+    int64_t deadline = timeout < 0 ? -1 : (int64_t)tide_time_ns() + timeout;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && !(fl & O_NONBLOCK))
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    t->s.is_blocked = 0;
+    int rc;
+    for (;;) {
+        rc = stock_set_option(x, stream, PHP_STREAM_OPTION_CRYPTO_API, 0, ptr);
+        if (rc != PHP_STREAM_OPTION_RETURN_OK || cp->outputs.returncode != 0 || EG(exception))
+            break;
+        int want = ssl_want(t->ssl_handle);
+        int64_t left = -1;
+        if (deadline >= 0 && (left = deadline - (int64_t)tide_time_ns()) <= 0) {
+            php_error_docref(NULL, E_WARNING, "SSL: Handshake timed out");
+            cp->outputs.returncode = -1;
+            break;
+        }
+        int w = wait_fd(fd, want == TLS_WANTS_WRITE, left, "stream_socket_enable_crypto()");
+        if (w == -ETIMEDOUT) {
+            php_error_docref(NULL, E_WARNING, "SSL: Handshake timed out");
+            cp->outputs.returncode = -1;
+            break;
+        }
+        if (w < 0) {
+            cp->outputs.returncode = -1;
+            break;
+        }
+    }
+    t->s.is_blocked = 1;
+    if (fl >= 0 && !(fl & O_NONBLOCK))
+        fcntl(fd, F_SETFL, fl);
+    return rc;
+}
+
+/* The TLS of an ssl:// or tls:// stream that connected or was accepted: set up and
+ * turned on as the stock connect and accept do it, the handshake here. */
+static bool tls_start(php_stream *stream, php_stream_xport_crypt_method_t method)
+{
+    if (php_stream_xport_crypto_setup(stream, method, NULL) < 0 ||
+        php_stream_xport_crypto_enable(stream, 1) < 0) {
+        php_error_docref(NULL, E_WARNING, "Failed to enable crypto");
+        return false;
+    }
+    return true;
+}
+
 static ssize_t hook_read(php_stream *stream, char *buf, size_t count)
 {
     xport_t *x = xport_of(stream);
     php_netstream_data_t *sock = stream->abstract;
     if (!use_hook(x, sock))
         return x ? x->stock_ops->read(stream, buf, count) : -1;
+    openssl_sock_t *t = tls_on(x, stream);
+    if (t) /* (bytes on the socket are TLS records: never read them here) */
+        return count && tls_hooked() ? tls_io(x, stream, t, buf, count, true)
+                                     : x->stock_ops->read(stream, buf, count);
     sock->timeout_event = 0;
     for (;;) {
         ssize_t n = recv(sock->socket, buf, count, MSG_DONTWAIT);
@@ -282,6 +439,10 @@ static ssize_t hook_write(php_stream *stream, const char *buf, size_t count)
     php_netstream_data_t *sock = stream->abstract;
     if (!use_hook(x, sock))
         return x ? x->stock_ops->write(stream, buf, count) : -1;
+    openssl_sock_t *t = tls_on(x, stream);
+    if (t)
+        return count && tls_hooked() ? tls_io(x, stream, t, (char *)buf, count, false)
+                                     : x->stock_ops->write(stream, buf, count);
     int err;
     for (;;) {
         ssize_t n = send(sock->socket, buf, count, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -343,10 +504,21 @@ static void connect_failed(php_stream_xport_param *xp, php_netstream_data_t *soc
 static int connect_one(xport_t *x, php_stream *stream, php_stream_xport_param *xp, bool each,
                        bool *refused)
 {
+    /* ext/openssl's asynchronous connect would start an ssl:// or tls:// handshake at once,
+     * in poll(): that is done below, once connected, in the coroutine. */
+    openssl_sock_t *t = x->openssl && tls_hooked() ? stream->abstract : NULL;
+    int tls = t ? t->enable_on_connect : 0;
+    if (tls)
+        t->enable_on_connect = 0;
     xp->op = STREAM_XPORT_OP_CONNECT_ASYNC;
     int rc = stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
     xp->op = STREAM_XPORT_OP_CONNECT;
+    if (tls)
+        t->enable_on_connect = tls;
     php_netstream_data_t *sock = stream->abstract;
+    if (rc == PHP_STREAM_OPTION_RETURN_OK && xp->outputs.returncode == 0 && tls &&
+        !tls_start(stream, t->method))
+        xp->outputs.returncode = -1; /* connected at once: the handshake, here */
     if (rc != PHP_STREAM_OPTION_RETURN_OK || xp->outputs.returncode != 1 || !sock ||
         sock->socket < 0)
         return rc; /* connected at once, or failed (with PHP's error) */
@@ -382,6 +554,8 @@ static int connect_one(xport_t *x, php_stream *stream, php_stream_xport_param *x
     php_set_sock_blocking(sock->socket, sock->is_blocked);
     release_watch(sock->socket); /* (for writability: not what the next wait wants) */
     xp->outputs.returncode = 0;
+    if (tls && !tls_start(stream, t->method))
+        xp->outputs.returncode = -1; /* (ssl://, tls://: what the stock connect does next) */
     return PHP_STREAM_OPTION_RETURN_OK;
 }
 
@@ -418,14 +592,14 @@ static int hooked_connect(xport_t *x, php_stream *stream, php_stream_xport_param
     size_t host_len;
     unsigned port;
     bool refused = false;
-    if ((x == &xports[0] || x == &xports[1]) && php_tide_hooked(PHP_TIDE_HOOK_DNS) &&
+    if (x->inet && php_tide_hooked(PHP_TIDE_HOOK_DNS) &&
         name_to_resolve(xp, &host_len, &port)) {
         /* HOOK_DNS: the lookup PHP would make, in a helper thread; then each address in
          * turn, as PHP tries them. */
         int rc;
         php_tide_dns_t *j =
-            php_tide_dns_connect_lookup(xp->inputs.name, host_len, x == &xports[0] ? SOCK_STREAM
-                                                                                  : SOCK_DGRAM,
+            php_tide_dns_connect_lookup(xp->inputs.name, host_len, x == &xports[1] ? SOCK_DGRAM
+                                                                                  : SOCK_STREAM,
                                         "stream_socket_client()", &rc);
         if (j || rc < 0) {
             if (rc < 0 || php_tide_dns_count(j) == 0) {
@@ -483,13 +657,33 @@ static int hooked_accept(xport_t *x, php_stream *stream, php_stream_xport_param 
             xp->outputs.error_text = php_socket_error_str(err);
         return PHP_STREAM_OPTION_RETURN_OK;
     }
-    /* A connection waits: the stock accept takes it without waiting. */
+    /* A connection waits: the stock accept takes it without waiting. An ssl:// or tls://
+     * server's handshake with it is done here, in the coroutine, not by the stock accept
+     * (which would wait for the client in poll()). */
+    openssl_sock_t *t = x->openssl && tls_hooked() ? stream->abstract : NULL;
+    int tls = t ? t->enable_on_connect : 0;
+    if (tls)
+        t->enable_on_connect = 0;
     struct timeval zero = {0, 0}, *timeout = xp->inputs.timeout;
     xp->inputs.timeout = &zero;
     int rc = stock_set_option(x, stream, PHP_STREAM_OPTION_XPORT_API, 0, xp);
     xp->inputs.timeout = timeout;
-    if (xp->outputs.client)
-        adopt(x, xp->outputs.client);
+    if (tls)
+        t->enable_on_connect = tls;
+    php_stream *client = xp->outputs.client;
+    if (client)
+        adopt(x, client);
+    if (client && tls) {
+        /* As the stock accept: the server's method (without the client bit) for both. */
+        if (t->method & CRYPTO_IS_CLIENT)
+            t->method = (php_stream_xport_crypt_method_t)((t->method >> 1) << 1);
+        ((openssl_sock_t *)client->abstract)->method = t->method;
+        if (!tls_start(client, t->method)) {
+            php_stream_close(client);
+            xp->outputs.client = NULL;
+            xp->outputs.returncode = -1;
+        }
+    }
     return rc;
 }
 
@@ -525,6 +719,14 @@ static int hook_set_option(php_stream *stream, int option, int value, void *ptr)
             }
         }
     }
+    if (option == PHP_STREAM_OPTION_CRYPTO_API && x->openssl && sock && sock->socket >= 0 &&
+        sock->is_blocked && php_tide_hooked(x->flag) && tls_hooked()) {
+        php_stream_xport_crypto_param *cp = ptr;
+        openssl_sock_t *t = stream->abstract;
+        if (cp->op == STREAM_XPORT_CRYPTO_OP_ENABLE && cp->inputs.activate && t->ssl_handle &&
+            !t->ssl_active)
+            return tls_enable(x, stream, t, ptr);
+    }
     int rc = stock_set_option(x, stream, option, value, ptr);
     if (option == PHP_STREAM_OPTION_XPORT_API && ((php_stream_xport_param *)ptr)->op ==
                                                      STREAM_XPORT_OP_ACCEPT &&
@@ -544,6 +746,7 @@ static void adopt(xport_t *x, php_stream *stream)
         x->ops.write = hook_write;
         x->ops.set_option = hook_set_option;
         x->ops.close = hook_close;
+        x->openssl = stream->ops->label && !strcmp(stream->ops->label, "tcp_socket/ssl");
     }
     if (stream->ops == x->stock_ops)
         stream->ops = &x->ops;
@@ -875,6 +1078,7 @@ static ZEND_NAMED_FUNCTION(hook_stream_select)
 
 void php_tide_stream_hooks_minit(void)
 {
+    ssl_want = (int (*)(const void *))dlsym(RTLD_DEFAULT, "SSL_want");
     php_tide_hook_function("proc_open", hook_proc_open, &stock_proc_open);
     php_tide_hook_function("stream_select", hook_stream_select, &stock_select);
     php_tide_hook_function("stream_socket_pair", hook_stream_socket_pair, &stock_pair);
