@@ -78,20 +78,6 @@ php -n $exts -r '
 
 rows=()
 add_row() { local IFS='|'; rows+=("$*"); }
-measure() {
-    local port=$1
-    shift
-    local t0=0 t1=0 p reqs
-    for p in "$@"; do t0=$((t0 + $(ticks "$p"))); done
-    wrk -t1 -c"$C" -d"${D}s" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
-    for p in "$@"; do t1=$((t1 + $(ticks "$p"))); done
-    reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk")
-    if grep -q 'Non-2xx' "$tmp/wrk"; then grep 'Non-2xx' "$tmp/wrk" >&2; fi
-    awk -v a="$t0" -v b="$t1" -v n="$reqs" -v hz="$HZ" \
-        -v rps="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk")" \
-        -v p99="$(awk '$1 == "99%" {print $2}' "$tmp/wrk")" \
-        'BEGIN {printf "%s %s %.1f\n", rps, p99, (b - a) / hz / n * 1e6}'
-}
 
 # nginx + php-fpm
 fp=$(free_port)
@@ -166,6 +152,7 @@ for r in $(seq "$ROUNDS"); do
     for i in "${!rows[@]}"; do
         IFS='|' read -r -a f <<<"${rows[$i]}"
         measure "${f[1]}" "${f[@]:2}" >>"$tmp/r.$i"
+        grep 'Non-2xx' "$tmp/wrk" >&2 || true
     done
 done
 

@@ -73,20 +73,6 @@ CONF
 rows=()
 add_row() { local IFS='|'; rows+=("$*"); }
 
-# One round of one row: "req/s p99 cpu-us/request sys-us/request" on stdout.
-measure() {
-    local port=$1
-    shift
-    local t0=0 t1=0 s0=0 s1=0 p reqs
-    for p in "$@"; do t0=$((t0 + $(ticks "$p"))); s0=$((s0 + $(sys_ticks "$p"))); done
-    wrk -t1 -c"$C" -d"${D}s" --latency "http://127.0.0.1:$port/" >"$tmp/wrk" 2>&1
-    for p in "$@"; do t1=$((t1 + $(ticks "$p"))); s1=$((s1 + $(sys_ticks "$p"))); done
-    reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk")
-    awk -v a="$t0" -v b="$t1" -v c="$s0" -v d="$s1" -v n="$reqs" -v hz="$HZ" \
-        -v rps="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk")" \
-        -v p99="$(awk '$1 == "99%" {print $2}' "$tmp/wrk")" \
-        'BEGIN {printf "%s %s %.3f %.3f\n", rps, p99, (b - a) / hz / n * 1e6, (d - c) / hz / n * 1e6}'
-}
 
 np=$(free_port)
 ng=$(nginx_conf "$np" 'return 200 "hello";')

@@ -147,6 +147,13 @@ bool php_tide_hooked(int flag);
  * NULL when PHP has no such function), and puts it back. */
 void php_tide_hook_function(const char *name, zif_handler hook, zif_handler *stock_out);
 void php_tide_unhook_function(const char *name, zif_handler hook, zif_handler *stock_io);
+/* The same for a table of n functions, stock handlers into stock[i]. */
+typedef struct php_tide_hook {
+    const char *name;
+    zif_handler handler;
+} php_tide_hook_t;
+void php_tide_hook_functions(const php_tide_hook_t *hooks, zif_handler *stock, size_t n);
+void php_tide_unhook_functions(const php_tide_hook_t *hooks, zif_handler *stock, size_t n);
 /* The socket transports under HOOK_TCP/UDP/UNIX/UDG (runtime_stream.c). */
 void php_tide_stream_hooks_minit(void);
 void php_tide_stream_hooks_mshutdown(void);

@@ -30,11 +30,6 @@
 #include "tide_runtime_arginfo.h"
 #include "zend_exceptions.h"
 
-typedef struct hook {
-    const char *name;
-    zif_handler handler;
-} hook_t;
-
 enum { H_SLEEP, H_USLEEP, H_NANOSLEEP, H_SLEEP_UNTIL, H_COUNT };
 /* The stock handlers of the hooked functions (NULL: not hooked). */
 static zif_handler stock[H_COUNT];
@@ -158,7 +153,7 @@ static ZEND_NAMED_FUNCTION(hook_time_sleep_until)
     RETURN_BOOL(left == 0);
 }
 
-static const hook_t hooks[H_COUNT] = {
+static const php_tide_hook_t hooks[H_COUNT] = {
     [H_SLEEP] = {"sleep", hook_sleep},
     [H_USLEEP] = {"usleep", hook_usleep},
     [H_NANOSLEEP] = {"time_nanosleep", hook_time_nanosleep},
@@ -222,6 +217,18 @@ void php_tide_unhook_function(const char *name, zif_handler hook, zif_handler *s
     *stock_io = NULL;
 }
 
+void php_tide_hook_functions(const php_tide_hook_t *hooks, zif_handler *stock, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        php_tide_hook_function(hooks[i].name, hooks[i].handler, &stock[i]);
+}
+
+void php_tide_unhook_functions(const php_tide_hook_t *hooks, zif_handler *stock, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        php_tide_unhook_function(hooks[i].name, hooks[i].handler, &stock[i]);
+}
+
 /* After every extension's MINIT: what other extensions define (ext/curl) is there now. */
 static zend_result (*next_post_startup)(void);
 
@@ -236,8 +243,7 @@ int php_tide_runtime_minit(INIT_FUNC_ARGS)
     TIDE_UNUSED(type);
     register_tide_runtime_symbols(module_number);
     register_class_Tide_Runtime();
-    for (size_t i = 0; i < H_COUNT; i++)
-        php_tide_hook_function(hooks[i].name, hooks[i].handler, &stock[i]);
+    php_tide_hook_functions(hooks, stock, H_COUNT);
     php_tide_stream_hooks_minit();
     php_tide_file_hooks_minit();
     php_tide_dns_hooks_minit();
@@ -256,6 +262,5 @@ void php_tide_runtime_mshutdown(void)
     php_tide_dns_hooks_mshutdown();
     php_tide_file_hooks_mshutdown();
     php_tide_stream_hooks_mshutdown();
-    for (size_t i = 0; i < H_COUNT; i++)
-        php_tide_unhook_function(hooks[i].name, hooks[i].handler, &stock[i]);
+    php_tide_unhook_functions(hooks, stock, H_COUNT);
 }

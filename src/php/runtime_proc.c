@@ -342,12 +342,7 @@ static ZEND_NAMED_FUNCTION(hook_proc_close)
     stock[P_CLOSE](execute_data, return_value);
 }
 
-typedef struct hook {
-    const char *name;
-    zif_handler handler;
-} hook_t;
-
-static const hook_t hooks[P_COUNT] = {
+static const php_tide_hook_t hooks[P_COUNT] = {
     [P_EXEC] = {"exec", hook_exec},
     [P_SYSTEM] = {"system", hook_system},
     [P_PASSTHRU] = {"passthru", hook_passthru},
@@ -357,12 +352,10 @@ static const hook_t hooks[P_COUNT] = {
 
 void php_tide_proc_hooks_minit(void)
 {
-    for (int i = 0; i < P_COUNT; i++)
-        php_tide_hook_function(hooks[i].name, hooks[i].handler, &stock[i]);
+    php_tide_hook_functions(hooks, stock, P_COUNT);
 }
 
 void php_tide_proc_hooks_mshutdown(void)
 {
-    for (int i = 0; i < P_COUNT; i++)
-        php_tide_unhook_function(hooks[i].name, hooks[i].handler, &stock[i]);
+    php_tide_unhook_functions(hooks, stock, P_COUNT);
 }

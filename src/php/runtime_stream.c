@@ -85,6 +85,7 @@ typedef struct openssl_sock {
 
 static int (*ssl_want)(const void *ssl);
 #define TLS_WANTS_WRITE 2 /* SSL_WRITING */
+#define TLS_WANTS_READ 3  /* SSL_READING */
 
 /* The stream's TLS state when TLS is on, or NULL (a plain socket). */
 static openssl_sock_t *tls_on(const xport_t *x, php_stream *stream)
@@ -317,7 +318,7 @@ static ssize_t tls_io(xport_t *x, php_stream *stream, openssl_sock_t *t, char *b
         if (n != 0 || stream->eof || EG(exception))
             break;
         int want = ssl_want(t->ssl_handle);
-        if (want != TLS_WANTS_WRITE && want != TLS_WANTS_WRITE + 1)
+        if (want != TLS_WANTS_WRITE && want != TLS_WANTS_READ)
             break; /* not a "wait for the socket": an error the stock call reported */
         int64_t left = -1;
         if (deadline >= 0 && (left = deadline - (int64_t)tide_time_ns()) <= 0) {
