@@ -49,7 +49,7 @@ if test "$PHP_TIDE" != "no"; then
     src/core/filepool.c"
   TIDE_CORO="src/coro/context.c src/coro/stack.c src/coro/sched.c src/coro/channel.c"
   TIDE_PROTO="src/proto/frame.c src/proto/http1.c src/proto/multipart.c src/proto/compress.c \
-    src/proto/http_static.c"
+    src/proto/http_static.c src/proto/websocket.c"
   TIDE_SERVER="src/server/ipc.c src/server/msg.c src/server/conntab.c src/server/engine.c src/server/engine_out.c \
     src/server/sock.c src/server/link.c src/server/manager.c src/server/dispatch.c \
     src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c src/server/direct.c \

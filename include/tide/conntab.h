@@ -33,7 +33,8 @@ typedef struct tide_conninfo {
     int32_t worker;        /* MODE_PROCESS: the worker its messages go to (-1: per message) */
     int32_t remote_port;
     uint32_t inflight;     /* requests handed to workers and not finished */
-    uint32_t reserved;
+    uint32_t proto_info;   /* what an upgraded connection's protocol publishes
+                            * (tide_proto_t.info: WebSocket's compression) */
     uint64_t connect_time; /* unix seconds */
     uint64_t last_time;    /* unix seconds of the last byte received */
     uint64_t last_dispatch_time;
@@ -48,6 +49,7 @@ typedef struct tide_conninfo {
 enum {
     TIDE_CONN_PAUSED = 1 << 0,  /* pause(): not read until resume() */
     TIDE_CONN_CLOSING = 1 << 1, /* close() asked or under way: exists() is false */
+    TIDE_CONN_UPGRADED = 1 << 2, /* switched to its port's upgrade protocol (WebSocket) */
 };
 
 /* The owner's bracket around a change to a slot (single writer). */

@@ -43,6 +43,10 @@ typedef struct tide_port {
     /* The protocol its connections speak: NULL is the stream framing of `frame`. */
     const tide_proto_t *proto;
     const void *proto_opts;
+    /* The protocol a connection may switch to (tide_engine_control, TIDE_PROTO_CTL_UPGRADE:
+     * WebSocket after an HTTP/1.1 upgrade), and its options; NULL: none. */
+    const tide_proto_t *upgrade;
+    const void *upgrade_opts;
     tide_frame_opts_t frame;
     size_t buffer_output_size; /* bound of a connection's output queue; 0: 2 MiB */
     int socket_buffer_size;    /* SO_SNDBUF and SO_RCVBUF of its connections; 0: the kernel's */
@@ -120,6 +124,12 @@ int tide_engine_sendfile(tide_engine_t *e, uint64_t session, int fd, uint64_t of
 int tide_engine_close(tide_engine_t *e, uint64_t session, bool reset);
 int tide_engine_pause(tide_engine_t *e, uint64_t session);
 int tide_engine_resume(tide_engine_t *e, uint64_t session);
+/* An owner's request to the connection's protocol (tide_proto_t.control). With
+ * TIDE_PROTO_CTL_UPGRADE the connection first switches to its port's upgrade protocol: the
+ * bytes the old one held after its last message go to the new one, and the connection's
+ * slot says TIDE_CONN_UPGRADED. 0, TIDE_ECLOSED for a gone connection, -EINVAL when the
+ * protocol takes no such request. */
+int tide_engine_control(tide_engine_t *e, uint64_t session, int op, const void *arg, size_t len);
 /* n requests of the connection are done (a gone connection is ignored). */
 void tide_engine_done(tide_engine_t *e, uint64_t session, uint32_t n);
 /* A connection held by its receive handler may be read again. */

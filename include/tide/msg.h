@@ -53,8 +53,13 @@ typedef enum tide_msg_type {
     TIDE_MSG_TASK_END,    /* from a task worker; session: the task's id; field: the worker
                            * that sent it; payload: the tide_msg_task_t it got (flags
                            * changed: RESULT, END), then the result */
+    /* to the owner of a connection */
+    TIDE_MSG_CONTROL,     /* session; field: the op (tide_engine_control); payload: its
+                           * argument (at most TIDE_MSG_CONTROL_MAX bytes) */
     TIDE_MSG_COUNT
 } tide_msg_type_t;
+
+#define TIDE_MSG_CONTROL_MAX 256
 
 /* Who receives a message (a receiver passes its own when it checks one). */
 enum {
@@ -108,7 +113,7 @@ enum {
 
 /* The head of a relayed request (MODE_BASE: a worker asks for a connection another owns). */
 typedef struct tide_msg_relay {
-    uint32_t type;  /* an owner message: SEND, CLOSE_REQ, PAUSE, RESUME, SENDFILE */
+    uint32_t type;  /* an owner message: SEND, CLOSE_REQ, PAUSE, RESUME, SENDFILE, CONTROL */
     uint32_t field;
 } tide_msg_relay_t;
 

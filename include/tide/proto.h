@@ -20,7 +20,15 @@ enum {
     TIDE_PROTO_TAKEN = 0, /* taken; go on */
     TIDE_PROTO_STOP = 1,  /* taken; stop feeding (the rest waits for the next feed) */
     TIDE_PROTO_HOLD = 2,  /* not taken: keep this message and stop; it comes again next feed */
+    /* From feed: the protocol is done with the connection (a WebSocket close handshake
+     * ended): the engine closes it once the replies are written, without a warning. */
+    TIDE_PROTO_CLOSE = 3,
 };
+
+/* tide_engine_control(): the connection switches to its port's `upgrade` protocol (the
+ * HTTP/1.1 request in flight was an accepted Upgrade); the new protocol's control() then
+ * gets the same op and argument. Protocols' own ops are above it. */
+#define TIDE_PROTO_CTL_UPGRADE 1
 
 typedef struct tide_proto_io {
     /* One whole message, valid during the call only. */
@@ -64,6 +72,15 @@ typedef struct tide_proto {
      * when a deadline of the protocol passed (an HTTP head that takes too long: 408, the
      * reply written through io); the engine then closes the connection. May be NULL. */
     int (*expire)(void *state, const tide_proto_io_t *io);
+    /* An owner's request (tide_engine_control): 0, or -EINVAL for an op or argument it
+     * does not take. Replies go through io. May be NULL. */
+    int (*control)(void *state, int op, const void *arg, size_t len, const tide_proto_io_t *io);
+    /* What the connection's slot publishes for every process (tide_conninfo_t.proto_info),
+     * read after each control(). May be NULL. */
+    uint32_t (*info)(const void *state);
+    /* Bytes held after the messages handed out (a client's first frames behind its
+     * Upgrade request): what a protocol switched to goes on with. May be NULL. */
+    const char *(*rest)(const void *state, size_t *len);
     /* Why the last feed refused the bytes (TIDE_EPROTO), for the log. */
     const char *(*why)(const void *state);
     /* Messages in flight at once per connection (0: the server's connection_max_inflight).

@@ -210,6 +210,10 @@ int tide_server_sendfile(tide_server_t *s, uint64_t session, int fd, uint64_t of
                          uint64_t length);
 int tide_server_close(tide_server_t *s, uint64_t session, bool reset);
 int tide_server_pause(tide_server_t *s, uint64_t session);
+/* A request to the connection's protocol (tide_engine_control), from any process, in order
+ * with what this process sent the connection. 0 or a negative code (from another process:
+ * whether it was sent; the owner's answer does not come back). */
+int tide_server_control(tide_server_t *s, uint64_t session, int op, const void *arg, size_t len);
 int tide_server_resume(tide_server_t *s, uint64_t session);
 /* From a worker: a message to worker dst (its pipeMessage). 0 or an error. */
 int tide_server_send_message(tide_server_t *s, int dst, const void *data, size_t len);

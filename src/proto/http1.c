@@ -852,6 +852,14 @@ static size_t proto_pending(const void *state)
     return st->stage == ST_CLOSED ? 0 : st->len;
 }
 
+/* After an Upgrade request: what followed it (a new protocol's first bytes). */
+static const char *proto_rest(const void *state, size_t *len)
+{
+    const tide_http1_conn_t *st = state;
+    *len = st->stage == ST_HEAD ? st->len : 0;
+    return *len ? st->buf : NULL;
+}
+
 static void proto_abort(void *state, const tide_proto_io_t *io)
 {
     refuse(state, 502, io);
@@ -883,5 +891,6 @@ const tide_proto_t tide_proto_http1 = {
     .abort = proto_abort,
     .expire = proto_expire,
     .why = proto_why,
+    .rest = proto_rest,
     .max_inflight = 1,
 };

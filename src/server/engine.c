@@ -303,7 +303,9 @@ static void feed(conn_t *c, const char *data, size_t n)
 {
     tide_proto_io_t io = io_of(c, tide_reactor_now(c->e->r));
     int rc = c->proto->feed(c->state, data, n, &io);
-    if (rc == TIDE_ETOOBIG) {
+    if (rc == TIDE_PROTO_CLOSE) {
+        tide__conn_close(c, false); /* the protocol ended the connection itself */
+    } else if (rc == TIDE_ETOOBIG) {
         tide_log_limited(&c->e->rl_bad, TIDE_LOG_WARNING,
                          "connection #%llu from %s: a package longer than package_max_length "
                          "(%zu bytes); closing it",
@@ -462,7 +464,11 @@ static void add_conn(tide_engine_t *e, tide_port_t *p, int fd)
         return;
     }
     const tide_proto_t *proto = proto_of(p);
-    conn_t *c = tide_calloc(1, sizeof(*c) + proto->state_size);
+    /* Room for the state of the protocol it may switch to as well. */
+    size_t state_size = proto->state_size;
+    if (p->upgrade && p->upgrade->state_size > state_size)
+        state_size = p->upgrade->state_size;
+    conn_t *c = tide_calloc(1, sizeof(*c) + state_size);
     c->e = e;
     c->info = info;
     c->session = info->session;
@@ -716,7 +722,7 @@ int tide_engine_add_port(tide_engine_t *e, tide_port_t *p)
     if (!p->watch)
         return err;
     e->ports[e->nports++] = p;
-    if (p->proto && p->proto->expire && !e->deadlines) {
+    if (((p->proto && p->proto->expire) || (p->upgrade && p->upgrade->expire)) && !e->deadlines) {
         e->deadlines = tide_timer_add(e->r, 250, 250, on_deadlines, e);
         tide_timer_unref(e->r, e->deadlines);
     }
@@ -809,6 +815,48 @@ void tide__go_on(conn_t *c)
         tide_reactor_defer(c->e->r, &c->drain);
     else
         sync_reading(c);
+}
+
+int tide_engine_control(tide_engine_t *e, uint64_t session, int op, const void *arg, size_t len)
+{
+    conn_t *c = tide__conn_of(e, session);
+    if (!c || c->closing)
+        return TIDE_ECLOSED;
+    if (op == TIDE_PROTO_CTL_UPGRADE) {
+        const tide_proto_t *to = c->port->upgrade;
+        if (!to || c->proto == to)
+            return -EINVAL;
+        /* What the client sent after its request (its first frames) goes to the new
+         * protocol, before anything read later. */
+        size_t rn = 0;
+        const char *rest = c->proto->rest ? c->proto->rest(c->state, &rn) : NULL;
+        if (rest && rn) {
+            char *held = tide_malloc(rn + c->held_len);
+            memcpy(held, rest, rn);
+            if (c->held_len)
+                memcpy(held + rn, c->held, c->held_len);
+            tide_free(c->held);
+            c->held = held;
+            c->held_len += rn;
+        }
+        c->proto->destroy(c->state);
+        c->proto = to;
+        to->init(c->state, c->port->upgrade_opts);
+        tide_conninfo_set(c->info, TIDE_CONN_UPGRADED);
+        c->stalled = true; /* what is held is handed over when delivery may go on */
+    }
+    if (!c->proto->control)
+        return -EINVAL;
+    tide_proto_io_t io = io_of(c, tide_reactor_now(e->r));
+    int rc = c->proto->control(c->state, op, arg, len, &io);
+    if (c->proto->info) {
+        tide_conninfo_begin(c->info);
+        c->info->proto_info = c->proto->info(c->state);
+        tide_conninfo_end(c->info);
+    }
+    if (!c->closing)
+        sync_reading(c);
+    return rc;
 }
 
 void tide_engine_done(tide_engine_t *e, uint64_t session, uint32_t n)

@@ -18,6 +18,7 @@ enum {
     RELAY, /* a tide_msg_relay_t, then the inner payload */
     DONES, /* one or more tide_msg_done_t */
     EPOCH, /* exactly a uint32_t */
+    SMALL, /* at most TIDE_MSG_CONTROL_MAX bytes */
 };
 
 static const struct desc {
@@ -48,6 +49,7 @@ static const struct desc {
     [TIDE_MSG_RELOAD] = {"RELOAD", TIDE_MSG_TO_HUB, NONE},
     [TIDE_MSG_TASK_REQ] = {"TASK_REQ", TIDE_MSG_TO_HUB, TASK},
     [TIDE_MSG_TASK_END] = {"TASK_END", TIDE_MSG_TO_HUB, TASK},
+    [TIDE_MSG_CONTROL] = {"CONTROL", TIDE_MSG_TO_OWNER, SMALL},
 };
 
 static const struct desc *desc_of(int type)
@@ -77,6 +79,8 @@ static int check_payload(unsigned kind, uint64_t session, size_t len)
         return len == 0 ? 0 : TIDE_EPROTO;
     case BYTES:
         return 0;
+    case SMALL:
+        return len <= TIDE_MSG_CONTROL_MAX ? 0 : TIDE_EPROTO;
     case PEER:
         return len >= sizeof(tide_msg_peer_t) ? 0 : TIDE_EPROTO;
     case FILE_:

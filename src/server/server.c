@@ -142,6 +142,9 @@ void tide__owner_request(tide_server_t *s, tide_engine_t *e, tide_link_t *from, 
     case TIDE_MSG_RESUME:
         tide_engine_resume(e, session);
         break;
+    case TIDE_MSG_CONTROL:
+        tide_engine_control(e, session, (int)field, payload, len);
+        break;
     case TIDE_MSG_SENDFILE: {
         tide_msg_sendfile_t req;
         if (tide_msg_sendfile_decode(payload, len, &req) < 0)
@@ -606,6 +609,21 @@ static int conn_request(tide_server_t *s, int type, uint64_t session, uint32_t f
 int tide_server_close(tide_server_t *s, uint64_t session, bool reset)
 {
     return conn_request(s, TIDE_MSG_CLOSE_REQ, session, reset);
+}
+
+int tide_server_control(tide_server_t *s, uint64_t session, int op, const void *arg, size_t len)
+{
+    if (!running(s))
+        return TIDE_ESTATE;
+    if (len > TIDE_MSG_CONTROL_MAX || op < 0)
+        return -EINVAL;
+    tide_conninfo_t *c = tide_conntab_find(&s->tab, session);
+    if (!c || (tide_conninfo_flags(c) & TIDE_CONN_CLOSING))
+        return TIDE_ECLOSED;
+    if (over_link(s, session))
+        return link_request(s, TIDE_MSG_CONTROL, session, (uint32_t)op, arg, len, NULL, 0);
+    tide_engine_t *e = local_engine(s, session);
+    return e ? tide_engine_control(e, session, op, arg, len) : TIDE_ESTATE;
 }
 
 int tide_server_pause(tide_server_t *s, uint64_t session)

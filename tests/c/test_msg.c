@@ -12,7 +12,7 @@
 #include "tide/common.h"
 #include "tide/msg.h"
 
-enum { NONE, BYTES, PEER, FILE_, DFILE, TASK, RELAY, DONES, EPOCH };
+enum { NONE, BYTES, PEER, FILE_, DFILE, TASK, RELAY, DONES, EPOCH, SMALL };
 
 /* The spec, written from the comments in tide/msg.h (not from msg.c's table). */
 static const struct spec {
@@ -48,6 +48,7 @@ static const struct spec {
     {TIDE_MSG_RELOAD, "RELOAD", TIDE_MSG_TO_HUB, false, NONE},
     {TIDE_MSG_TASK_REQ, "TASK_REQ", TIDE_MSG_TO_HUB, true, TASK},
     {TIDE_MSG_TASK_END, "TASK_END", TIDE_MSG_TO_HUB, true, TASK},
+    {TIDE_MSG_CONTROL, "CONTROL", TIDE_MSG_TO_OWNER, true, SMALL},
 };
 #define NSPEC (sizeof(spec) / sizeof(spec[0]))
 
@@ -94,6 +95,8 @@ static size_t good_len(int payload)
         return sizeof(tide_msg_done_t);
     case EPOCH:
         return sizeof(uint32_t);
+    case SMALL:
+        return 2;
     default:
         return 0;
     }
@@ -189,6 +192,12 @@ TEST(msg_check_refuses_a_payload_of_the_wrong_shape)
             bad[nbad++] = 3;
             bad[nbad++] = 5;
             ok[nok++] = 4;
+            break;
+        case SMALL:
+            ok[nok++] = 0;
+            ok[nok++] = TIDE_MSG_CONTROL_MAX;
+            bad[nbad++] = TIDE_MSG_CONTROL_MAX + 1;
+            bad[nbad++] = 1 << 20;
             break;
         }
         for (int k = 0; k < nok; k++)

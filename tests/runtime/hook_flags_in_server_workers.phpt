@@ -18,7 +18,7 @@ foreach ([[TIDE_MODES, null], [[Tide\MODE_BASE => 'base'], 0]] as [$modes, $flag
                 for ($i = 0; $i < 2; $i++) {
                     Tide\go(function () use ($wg, $i, &$order) {
                         $order[] = "start $i";
-                        usleep(1000);
+                        usleep(1000 + 20000 * $i);
                         $order[] = "end $i";
                         $wg->done();
                     });
