@@ -64,5 +64,7 @@ namespace Tide\Http {
         public static function create(\Tide\Server|int $server, int $fd = -1): Response|false {}
 
         public function isWritable(): bool {}
+
+        public function upgrade(): bool {}
     }
 }

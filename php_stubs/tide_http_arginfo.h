@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: a6e826cfbf3102b077138ce298ecbc32b5903ae1 */
+ * Stub hash: 122b05378835330c59efcb2bfa50a690fe889bb1 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Request___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -69,6 +69,8 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Http_Response_isWritable arginfo_class_Tide_Http_Response_detach
 
+#define arginfo_class_Tide_Http_Response_upgrade arginfo_class_Tide_Http_Response_detach
+
 
 ZEND_METHOD(Tide_Http_Request, __construct);
 ZEND_METHOD(Tide_Http_Request, getContent);
@@ -86,6 +88,7 @@ ZEND_METHOD(Tide_Http_Response, redirect);
 ZEND_METHOD(Tide_Http_Response, detach);
 ZEND_METHOD(Tide_Http_Response, create);
 ZEND_METHOD(Tide_Http_Response, isWritable);
+ZEND_METHOD(Tide_Http_Response, upgrade);
 
 
 static const zend_function_entry class_Tide_Http_Server_methods[] = {
@@ -116,6 +119,7 @@ static const zend_function_entry class_Tide_Http_Response_methods[] = {
 	ZEND_ME(Tide_Http_Response, detach, arginfo_class_Tide_Http_Response_detach, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, create, arginfo_class_Tide_Http_Response_create, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Http_Response, isWritable, arginfo_class_Tide_Http_Response_isWritable, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, upgrade, arginfo_class_Tide_Http_Response_upgrade, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -191,6 +191,7 @@ typedef struct tide_ws_conn {
     size_t len, cap;
     uint8_t msg_opcode;   /* TEXT/BINARY of the message in progress (0: none) */
     bool msg_compressed;
+    bool msg_zempty;      /* no compressed byte came yet (an empty message: nothing to inflate) */
     bool msg_first;       /* pass_fragments: the next frame handed out is the first */
     uint32_t utf8;        /* UTF-8 state of its text */
     /* a control frame: head and payload (at most 125 bytes) */

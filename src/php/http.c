@@ -485,11 +485,26 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
     tide_http1_head_t h;
     /* The engine parsed and checked it already: this only finds the spans again. */
     long hl = tide_http1_parse_head(data, len, len, &h);
+    /* A WebSocket upgrade goes to the handshake event; else, with an open handler, to the
+     * default handshake and then open; else to the request handler (which may call
+     * Response::upgrade()); else to the default handshake. */
+    bool ws_up = hl > 0 && port->http.ws && php_tide_ws_is_upgrade(&h, data);
+    int ev = EV_REQUEST;
+    php_tide_cb_t *cb = NULL;
+    if (ws_up) {
+        if ((cb = php_tide_port_cb(srv, port->p.index, EV_HANDSHAKE)))
+            ev = EV_HANDSHAKE;
+        else if ((cb = php_tide_port_cb(srv, port->p.index, EV_OPEN)))
+            ev = EV_OPEN;
+        else if (!(cb = php_tide_port_cb(srv, port->p.index, EV_REQUEST)))
+            ev = EV_OPEN;
+    }
     /* The static handler answers (and is done with) the requests it serves. */
-    bool served = hl > 0 && port->http.static_on &&
+    bool served = !ws_up && hl > 0 && port->http.static_on &&
                   php_tide_http_static(srv, port, session, data, len, &h);
-    php_tide_cb_t *cb = served ? NULL : php_tide_port_cb(srv, port->p.index, EV_REQUEST);
-    if (served || hl <= 0 || !cb) {
+    if (!ws_up && !served)
+        cb = php_tide_port_cb(srv, port->p.index, EV_REQUEST);
+    if (served || hl <= 0 || (!cb && !ws_up && !port->http.ws)) {
         if (body_fd >= 0)
             close(body_fd);
         if (!served)
@@ -506,25 +521,49 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
         r->level = port->http.compression_level;
         r->min_length = port->http.compression_min_length;
     }
-
+    if (ws_up)
+        php_tide_ws_prepare(php_tide_response_from(res), &h, data, port->http.ws_compression);
+    if (!cb || ev == EV_OPEN) {
+        /* The default handshake (or, on a WebSocket port with no request handler, a plain
+         * request answered 426), then open with the request. */
+        php_tide_response_t *r = php_tide_response_from(res);
+        if (!ws_up)
+            r->ws_refuse = 426;
+        bool ok = php_tide_response_ws_accept(r);
+        if (!ok || !cb) {
+            OBJ_RELEASE(res);
+            remove_uploads(request_from(req));
+            OBJ_RELEASE(req);
+            tide_server_done(s, session, len);
+            return;
+        }
+    }
     zval args[2];
-    ZVAL_OBJ(&args[0], req);
-    ZVAL_OBJ(&args[1], res);
+    uint32_t argc = 2;
+    if (ev == EV_OPEN) {
+        ZVAL_COPY(&args[0], &php_tide_running_zv); /* open(Server, Request) */
+        ZVAL_OBJ(&args[1], req); /* res: its first reference is dropped at the end */
+    } else {
+        ZVAL_OBJ(&args[0], req);
+        ZVAL_OBJ(&args[1], res);
+    }
     http_call_t *call = emalloc(sizeof(*call));
     *call = (http_call_t){s, session, len, req, res};
     GC_ADDREF(req); /* the call's, released when the request is done */
     GC_ADDREF(res);
     if (srv->o.enable_coroutine) {
         zend_fcall_info_cache fcc = cb->fcc;
-        php_tide_coro_spawn_done(&cb->fn, &fcc, args, 2, request_done, call);
+        php_tide_coro_spawn_done(&cb->fn, &fcc, args, argc, request_done, call);
         if (EG(exception) && !zend_is_unwind_exit(EG(exception)))
             zend_clear_exception();
     } else {
-        php_tide_call_direct(cb, args, 2);
+        php_tide_call_direct(cb, args, argc);
         request_done(call);
     }
     zval_ptr_dtor(&args[0]);
     zval_ptr_dtor(&args[1]);
+    if (ev == EV_OPEN)
+        OBJ_RELEASE(res);
 }
 
 /* ---- Request methods ---- */

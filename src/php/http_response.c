@@ -30,6 +30,7 @@
 #include "php.h"
 #include "ext/standard/url.h"
 #include "php_tide_http.h"
+#include "tide/websocket.h"
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
@@ -168,8 +169,11 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
         smart_str_appends(out, "Content-Type: text/html; charset=utf-8\r\n");
     if (length < 0 && r->http10)
         r->keep_alive = false; /* the body ends with the connection */
-    smart_str_appends(out, r->keep_alive ? (r->http10 ? "Connection: keep-alive\r\n" : "")
-                                         : "Connection: close\r\n");
+    if (r->status == 101)
+        smart_str_appends(out, "Connection: Upgrade\r\n"); /* a switch of protocols */
+    else
+        smart_str_appends(out, r->keep_alive ? (r->http10 ? "Connection: keep-alive\r\n" : "")
+                                             : "Connection: close\r\n");
     if (!bodiless(r->status)) {
         if (length >= 0) {
             smart_str_appends(out, "Content-Length: ");
@@ -393,6 +397,25 @@ static bool head_open(php_tide_response_t *r)
     return true;
 }
 
+/* A 101 answered a WebSocket upgrade: the connection switches, with the compression the
+ * answer's Sec-WebSocket-Extensions agreed to (the default handshake's, or the handshake
+ * handler's own). */
+static bool ws_switch(php_tide_response_t *r)
+{
+    tide_ws_deflate_t d = {0};
+    zval *ext = header_value(r, "sec-websocket-extensions", sizeof("sec-websocket-extensions") - 1);
+    if (ext)
+        tide_ws_deflate_offer(Z_STRVAL_P(ext), Z_STRLEN_P(ext), &d);
+    int rc = tide_server_control(r->s, r->session, TIDE_PROTO_CTL_UPGRADE, &d, sizeof(d));
+    if (rc < 0) {
+        warn("connection #%llu: the WebSocket upgrade failed: %s", (unsigned long long)r->session,
+             rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
+        return false;
+    }
+    r->upgraded = true;
+    return true;
+}
+
 static bool end_with(php_tide_response_t *r, const char *body, size_t len)
 {
     smart_str out = {0}, z = {0};
@@ -425,7 +448,10 @@ static bool end_with(php_tide_response_t *r, const char *body, size_t len)
     ok = (!out.s || send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s))) && ok;
     smart_str_free(&out);
     smart_str_free(&z);
-    close_if_done(r);
+    if (ok && r->ws && r->status == 101)
+        ok = ws_switch(r);
+    else
+        close_if_done(r);
     return ok;
 }
 
@@ -927,6 +953,65 @@ ZEND_METHOD(Tide_Http_Response, create)
     }
     RETURN_OBJ(php_tide_response_new(&srv->core, (uint64_t)fd, how & D_KEEP, how & D_HTTP10,
                                      how & D_HEAD));
+}
+
+/* Sets a header the server writes for itself (replacing any of that name). */
+static void set_header(php_tide_response_t *r, const char *name, const char *value)
+{
+    zval vals, v;
+    array_init(&vals);
+    ZVAL_STRING(&v, name);
+    zend_hash_next_index_insert(Z_ARRVAL(vals), &v);
+    ZVAL_STRING(&v, value);
+    zend_hash_next_index_insert(Z_ARRVAL(vals), &v);
+    zend_string *lower = zend_string_init(name, strlen(name), 0);
+    zend_str_tolower(ZSTR_VAL(lower), ZSTR_LEN(lower));
+    zend_hash_update(headers_of(r), lower, &vals);
+    zend_string_release(lower);
+}
+
+bool php_tide_response_ws_accept(php_tide_response_t *r)
+{
+    if (r->ws_refuse) {
+        /* 400 (no usable key, not an upgrade) or 426 (another version): the connection
+         * closes after it (RFC 6455, 4.2.2). */
+        r->status = r->ws_refuse;
+        r->keep_alive = false;
+        r->ws = false;
+        if (r->ws_refuse == 426) {
+            set_header(r, "Upgrade", "websocket");
+            set_header(r, "Sec-WebSocket-Version", "13");
+        }
+        char body[160];
+        snprintf(body, sizeof(body), "%s\n",
+                 r->ws_refuse == 426 ? "Upgrade Required: this server speaks WebSocket version 13"
+                                     : "Bad Request: not a valid WebSocket handshake");
+        end_with(r, body, strlen(body));
+        return false;
+    }
+    r->status = 101;
+    set_header(r, "Upgrade", "websocket");
+    set_header(r, "Sec-WebSocket-Accept", r->ws_accept);
+    if (r->ws_deflate.on) {
+        char ext[128];
+        tide_ws_deflate_answer(&r->ws_deflate, ext);
+        set_header(r, "Sec-WebSocket-Extensions", ext);
+    }
+    return end_with(r, "", 0);
+}
+
+ZEND_METHOD(Tide_Http_Response, upgrade)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!head_open(r))
+        RETURN_FALSE;
+    if (!r->ws) {
+        warn("connection #%llu: upgrade(): the request is not a WebSocket upgrade on a port with "
+             "open_websocket_protocol", (unsigned long long)r->session);
+        RETURN_FALSE;
+    }
+    RETURN_BOOL(php_tide_response_ws_accept(r));
 }
 
 ZEND_METHOD(Tide_Http_Response, isWritable)

@@ -14,6 +14,7 @@
 #include "php_tide_server.h"
 #include "tide/compress.h"
 #include "tide/http_static.h"
+#include "tide/websocket.h"
 #include "zend_smart_str.h"
 
 typedef struct php_tide_response {
@@ -38,6 +39,14 @@ typedef struct php_tide_response {
     bool vary;            /* the body could be compressed: the head says Vary: Accept-Encoding */
     bool encoding;        /* the head says Content-Encoding: the body goes through zlib */
     tide_deflate_t *z;
+    /* A WebSocket upgrade request on a port with open_websocket_protocol: what the default
+     * handshake answers (ws_refuse: 400 or 426 instead of 101), and whether a 101 switched
+     * the connection. */
+    bool ws;
+    bool upgraded;
+    int ws_refuse;
+    char ws_accept[29];
+    tide_ws_deflate_t ws_deflate;
     zend_object std;
 } php_tide_response_t;
 
@@ -56,6 +65,14 @@ void php_tide_response_finish(php_tide_response_t *r);
 void php_tide_response_minit(zend_class_entry *ce);
 /* Frees what detach() remembered for create(). */
 void php_tide_response_rshutdown(void);
+/* The default WebSocket handshake on r (r->ws): 101 and the switch, true; or the refusal
+ * (400, 426) with the connection closed after it, false. */
+bool php_tide_response_ws_accept(php_tide_response_t *r);
+/* Fills r's handshake fields from the upgrade request h (data: its bytes). */
+void php_tide_ws_prepare(php_tide_response_t *r, const tide_http1_head_t *h, const char *data,
+                         bool compression);
+/* Whether the request asks for a WebSocket (Upgrade: websocket). */
+bool php_tide_ws_is_upgrade(const tide_http1_head_t *h, const char *data);
 /* The Date header's value for now, remade once a second. */
 const char *php_tide_http_date_now(void);
 

@@ -17,6 +17,7 @@
 #include "php_tide.h"
 #include "tide/http1.h"
 #include "tide/server.h"
+#include "tide/websocket.h"
 
 /* Socket type flag (OR'd into a type): TLS, not available yet. */
 #define TIDE_SOCK_SSL 512
@@ -27,7 +28,7 @@ enum {
     EV_START, EV_SHUTDOWN, EV_MANAGER_START, EV_MANAGER_STOP, EV_WORKER_START,
     EV_WORKER_STOP, EV_WORKER_EXIT, EV_WORKER_ERROR, EV_CONNECT, EV_RECEIVE, EV_PACKET,
     EV_CLOSE, EV_TASK, EV_FINISH, EV_PIPE_MESSAGE, EV_BEFORE_RELOAD, EV_AFTER_RELOAD,
-    EV_REQUEST, EV_COUNT
+    EV_REQUEST, EV_HANDSHAKE, EV_OPEN, EV_MESSAGE, EV_COUNT
 };
 
 typedef struct php_tide_cb {
@@ -60,6 +61,11 @@ typedef struct php_tide_http_opts {
     uint16_t location_off[PHP_TIDE_STATIC_LOCATIONS], location_len[PHP_TIDE_STATIC_LOCATIONS];
     char locations[2048];
     tide_http1_opts_t wire;
+    /* WebSocket: open_websocket_protocol, websocket_compression, and the protocol's
+     * options (the open_websocket_*_frame settings, package_max_length) */
+    bool ws;
+    bool ws_compression;
+    tide_ws_opts_t ws_wire;
 } php_tide_http_opts_t;
 
 typedef struct php_tide_port {
@@ -91,6 +97,7 @@ typedef struct php_tide_server_opts {
 struct php_tide_server {
     tide_server_t core;
     bool http; /* a Tide\Http\Server: its ports speak HTTP unless set otherwise */
+    bool websocket; /* a Tide\WebSocket\Server: and WebSocket */
     int state; /* 0 made, 1 started, 2 done */
     php_tide_cb_t cb[EV_COUNT];
     zval setting_all; /* merged settings (array) */
@@ -101,6 +108,13 @@ struct php_tide_server {
 };
 
 extern zend_class_entry *php_tide_server_ce, *php_tide_port_ce;
+
+/* What a port speaks when its settings do not say (PHP_TIDE_PORT_*). */
+enum { PHP_TIDE_PORT_HTTP = 1, PHP_TIDE_PORT_WS = 2 };
+static inline unsigned php_tide_port_defaults(const php_tide_server_t *srv)
+{
+    return (srv->http ? PHP_TIDE_PORT_HTTP : 0) | (srv->websocket ? PHP_TIDE_PORT_WS : 0);
+}
 
 static inline php_tide_server_t *php_tide_server_from(zend_object *obj)
 {
@@ -129,10 +143,10 @@ bool php_tide_settings_check_keys(HashTable *ht, bool for_port);
 /* The server's options from its merged settings into srv->core.cfg and srv->o; false with
  * an exception. */
 bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht);
-/* A port's options from its merged settings (http_default: open_http_protocol when not
- * set); false with an exception. */
+/* A port's options from its merged settings (defaults: what open_http_protocol and
+ * open_websocket_protocol are when not set); false with an exception. */
 bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t *http,
-                            bool http_default);
+                            unsigned defaults);
 /* The settings a port runs with: the server's, then its own over them. */
 void php_tide_settings_merge(HashTable *server, HashTable *own, zval *out);
 void php_tide_port_effective(php_tide_port_t *port, zval *out);
@@ -179,6 +193,10 @@ void php_tide_call_direct_rv(php_tide_cb_t *cb, zval *args, uint32_t argc, zval 
 bool php_tide_log_pending(void);
 /* A worker event's callback: in a coroutine of its own with enable_coroutine, else at once. */
 void php_tide_event_call(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc);
+/* The same for a message of len bytes of a connection: done for the core when the callback
+ * has returned (its coroutine ended). */
+void php_tide_event_call_done(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc,
+                              uint64_t session, size_t len);
 /* Tasks (server_task.c): the core's hooks in a task worker and in the worker that sent. */
 void php_tide_task_run(tide_server_t *s, int src, uint64_t id, const tide_msg_task_t *head,
                        const char *data, size_t len);
@@ -187,6 +205,23 @@ void php_tide_task_finish(tide_server_t *s, int task_worker, uint64_t id,
 void php_tide_task_minit(zend_class_entry *ce);
 /* Frees what the tasks of this process hold (at the end of the request). */
 void php_tide_task_rshutdown(void);
+
+/* ---- WebSocket (websocket.c) ---- */
+
+extern zend_class_entry *php_tide_ws_server_ce;
+void php_tide_ws_minit(int module_number);
+void php_tide_ws_rshutdown(void);
+/* A message of a WebSocket connection (a tide_ws_msg_t head, then its payload): the
+ * message event with a Frame. */
+void php_tide_ws_message(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
+                         const char *data, size_t len);
+/* Tide\Server's $connections, read through these handlers. */
+zval *php_tide_server_read_property(zend_object *obj, zend_string *name, int type,
+                                    void **cache_slot, zval *rv);
+zval *php_tide_server_property_ptr(zend_object *obj, zend_string *name, int type,
+                                   void **cache_slot);
+int php_tide_server_has_property(zend_object *obj, zend_string *name, int has_set_exists,
+                                 void **cache_slot);
 
 /* ---- ports (server_port.c) ---- */
 

@@ -93,6 +93,7 @@ static zend_object *server_create(zend_class_entry *ce)
     object_properties_init(&s->std, ce);
     s->std.handlers = &server_handlers;
     s->http = php_tide_http_server_ce && instanceof_function(ce, php_tide_http_server_ce);
+    s->websocket = php_tide_ws_server_ce && instanceof_function(ce, php_tide_ws_server_ce);
     for (int i = 0; i < EV_COUNT; i++)
         ZVAL_UNDEF(&s->cb[i].fn);
     array_init(&s->setting_all);
@@ -197,13 +198,14 @@ ZEND_METHOD(Tide_Server, set)
     tide_port_t tmp;
     php_tide_http_opts_t tmp_http;
     bool ok = php_tide_settings_server(srv, Z_ARRVAL(merged)) &&
-              php_tide_settings_port(Z_ARRVAL(merged), &tmp, &tmp_http, srv->http);
+              php_tide_settings_port(Z_ARRVAL(merged), &tmp, &tmp_http,
+                                     php_tide_port_defaults(srv));
     for (int i = 0; ok && i < srv->core.nports; i++) {
         php_tide_port_t *p = srv->core.ports[i]->udata;
         zval eff;
         php_tide_settings_merge(Z_ARRVAL(merged), p->has_own ? Z_ARRVAL(p->own_setting) : NULL,
                                 &eff);
-        ok = php_tide_settings_port(Z_ARRVAL(eff), &tmp, &tmp_http, srv->http);
+        ok = php_tide_settings_port(Z_ARRVAL(eff), &tmp, &tmp_http, php_tide_port_defaults(srv));
         zval_ptr_dtor(&eff);
     }
     if (!ok) {
@@ -257,7 +259,9 @@ static bool prepare_ports(php_tide_server_t *srv)
         zval eff;
         php_tide_port_effective(port, &eff);
         bool ok = php_tide_settings_port(Z_ARRVAL(eff), &port->p, &port->http,
-                                         srv->http && !tide_sock_is_dgram(port->p.type));
+                                         tide_sock_is_dgram(port->p.type)
+                                             ? 0
+                                             : php_tide_port_defaults(srv));
         zval_ptr_dtor(&eff);
         if (!ok)
             return false;
@@ -436,6 +440,10 @@ int php_tide_server_minit(INIT_FUNC_ARGS)
     php_tide_port_minit(register_class_Tide_Server_Port());
     php_tide_task_minit(register_class_Tide_Task());
     php_tide_http_minit();
+    php_tide_ws_minit(module_number);
+    server_handlers.read_property = php_tide_server_read_property;
+    server_handlers.get_property_ptr_ptr = php_tide_server_property_ptr;
+    server_handlers.has_property = php_tide_server_has_property;
     ZVAL_UNDEF(&php_tide_running_zv);
     return SUCCESS;
 }

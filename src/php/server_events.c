@@ -40,6 +40,9 @@ static const struct event {
     [EV_BEFORE_RELOAD] = {"beforeReload", false, NULL},
     [EV_AFTER_RELOAD] = {"afterReload", false, NULL},
     [EV_REQUEST] = {"request", true, NULL},
+    [EV_HANDSHAKE] = {"handshake", true, NULL},
+    [EV_OPEN] = {"open", true, NULL},
+    [EV_MESSAGE] = {"message", true, NULL},
 };
 
 const char *php_tide_event_name(int ev)
@@ -233,6 +236,14 @@ static php_tide_server_t *of(tide_server_t *s)
     return s->udata;
 }
 
+static request_t *request(tide_server_t *s, uint64_t session, size_t len);
+
+void php_tide_event_call_done(php_tide_server_t *srv, php_tide_cb_t *cb, zval *args, uint32_t argc,
+                              uint64_t session, size_t len)
+{
+    call_event_req(srv, cb, args, argc, request(&srv->core, session, len));
+}
+
 static void call_simple(tide_server_t *s, int ev)
 {
     php_tide_cb_t *cb = php_tide_port_cb(of(s), -1, ev);
@@ -352,6 +363,10 @@ static void on_receive(tide_server_t *s, int port, uint64_t session, const char 
 {
     if (port >= 0 && port < s->nports) {
         php_tide_port_t *p = s->ports[port]->udata;
+        if (p->http.ws && len >= sizeof(tide_ws_msg_t) && (uint8_t)data[0] == TIDE_WS_MSG_MAGIC) {
+            php_tide_ws_message(of(s), p, session, data, len);
+            return;
+        }
         if (p->http.on) {
             php_tide_http_request(of(s), p, session, data, len, -1, 0);
             return;

@@ -164,7 +164,8 @@ ZEND_METHOD(Tide_Server_Port, set)
     php_tide_settings_merge(Z_ARRVAL(port->server->setting_all), Z_ARRVAL(own), &eff);
     tide_port_t tmp;
     php_tide_http_opts_t tmp_http;
-    if (!php_tide_settings_port(Z_ARRVAL(eff), &tmp, &tmp_http, port->server->http)) {
+    if (!php_tide_settings_port(Z_ARRVAL(eff), &tmp, &tmp_http,
+                                php_tide_port_defaults(port->server))) {
         zval_ptr_dtor(&own);
         zval_ptr_dtor(&eff);
         RETURN_THROWS();

@@ -91,15 +91,17 @@ static const setting_t settings[] = {
     {"document_root", PORT, T_STRING, 0, 0, NULL},
     BOOL("enable_static_handler", PORT),
     {"static_handler_locations", PORT, T_ARRAY, 0, 0, NULL},
+    BOOL("open_websocket_protocol", PORT),
+    BOOL("websocket_compression", PORT),
+    BOOL("open_websocket_ping_frame", PORT),
+    BOOL("open_websocket_pong_frame", PORT),
+    BOOL("open_websocket_close_frame", PORT),
+    BOOL("open_websocket_continuation_frame", PORT),
+    {"websocket_close_timeout", PORT, T_DOUBLE, 0.001, 3600, NULL},
     /* features of later versions */
     LATER_("io_uring_sqpoll", "an SQPOLL ring"),
     LATER_("open_http2_protocol", "HTTP/2"),
-    LATER_("open_websocket_protocol", "WebSocket"), LATER_("open_fastcgi_protocol", "FastCGI"),
-
-    LATER_("websocket_compression", "WebSocket"),
-    LATER_("open_websocket_ping_frame", "WebSocket"),
-    LATER_("open_websocket_pong_frame", "WebSocket"),
-    LATER_("open_websocket_close_frame", "WebSocket"),
+    LATER_("open_fastcgi_protocol", "FastCGI"),
     LATER_("ssl_cert_file", "TLS"), LATER_("ssl_key_file", "TLS"),
     LATER_("ssl_protocols", "TLS"), LATER_("ssl_ciphers", "TLS"),
     LATER_("ssl_verify_peer", "TLS"), LATER_("ssl_client_cert_file", "TLS"),
@@ -437,8 +439,31 @@ static bool static_settings(php_tide_http_opts_t *http, zend_string *root, bool 
 }
 
 bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t *http,
-                            bool http_default)
+                            unsigned defaults)
 {
+    bool http_default = defaults & PHP_TIDE_PORT_HTTP;
+    bool ws = defaults & PHP_TIDE_PORT_WS, ws_compression = false, ws_ping = false,
+         ws_pong = false, ws_close = false, ws_cont = false;
+    double ws_close_timeout = 3;
+    if (!get(ht, "open_websocket_protocol", &ws) || !get(ht, "websocket_compression", &ws_compression) ||
+        !get(ht, "open_websocket_ping_frame", &ws_ping) ||
+        !get(ht, "open_websocket_pong_frame", &ws_pong) ||
+        !get(ht, "open_websocket_close_frame", &ws_close) ||
+        !get(ht, "open_websocket_continuation_frame", &ws_cont) ||
+        !get(ht, "websocket_close_timeout", &ws_close_timeout))
+        return false;
+    /* WebSocket begins with an HTTP/1.1 upgrade: it brings HTTP along. */
+    if (ws && lookup(ht, "open_http_protocol")) {
+        bool h = true;
+        get(ht, "open_http_protocol", &h);
+        if (!h) {
+            zend_value_error("Setting 'open_websocket_protocol' needs 'open_http_protocol' (a "
+                             "WebSocket begins as an HTTP/1.1 request)");
+            return false;
+        }
+    }
+    if (ws)
+        http_default = true;
     zend_long backlog = 512, outsize = 2 << 20, maxlen = 2 << 20, loff = 0, boff = 0, sockbuf = 0;
     zend_long max_head = 16384;
     double head_timeout = 60;
@@ -555,6 +580,16 @@ bool php_tide_settings_port(HashTable *ht, tide_port_t *p, php_tide_http_opts_t 
     p->spool_dir = http_on && body_buffer ? http->spool_dir : NULL;
     p->proto = http_on ? &tide_proto_http1 : NULL;
     p->proto_opts = http_on ? &http->wire : NULL;
+    http->ws = ws && http_on;
+    http->ws_compression = ws_compression;
+    http->ws_wire = (tide_ws_opts_t){.max_len = (size_t)maxlen,
+                                     .pass_ping = ws_ping,
+                                     .pass_pong = ws_pong,
+                                     .pass_close = ws_close,
+                                     .pass_fragments = ws_cont,
+                                     .close_timeout_ns = (uint64_t)(ws_close_timeout * 1e9)};
+    p->upgrade = http->ws ? &tide_proto_websocket : NULL;
+    p->upgrade_opts = http->ws ? &http->ws_wire : NULL;
     p->buffer_output_size = (size_t)outsize;
     p->socket_buffer_size = (int)sockbuf;
     p->tcp_nodelay = nodelay;

@@ -345,11 +345,11 @@ static bool deflate_offer(const char *p, size_t n, tide_ws_deflate_t *d)
     *d = (tide_ws_deflate_t){.on = true, .server_no_context_takeover = true,
                              .server_max_window_bits = 15, .client_max_window_bits = 15};
     bool seen_s = false, seen_c = false, seen_sb = false, seen_cb = false;
-    for (const char *q = semi; q && q < end;) {
-        q++; /* past ';' */
-        const char *pe = memchr(q, ';', (size_t)(end - q));
+    for (const char *q = semi ? semi + 1 : NULL; q;) {
+        size_t left = q < end ? (size_t)(end - q) : 0;
+        const char *pe = left ? memchr(q, ';', left) : NULL;
         if (!pe)
-            pe = end;
+            pe = q + left;
         const char *ks = skip_ows(q, pe), *eq = memchr(ks, '=', (size_t)(pe - ks));
         const char *ke = eq ? eq : pe;
         while (ke > ks && (ke[-1] == ' ' || ke[-1] == '\t'))
@@ -385,7 +385,7 @@ static bool deflate_offer(const char *p, size_t n, tide_ws_deflate_t *d)
         } else if (kl || eq) {
             return false; /* an unknown parameter: this offer is not understood */
         }
-        q = pe;
+        q = pe < end ? pe + 1 : NULL;
     }
     return true;
 }
@@ -594,6 +594,7 @@ static int frame_payload(tide_ws_conn_t *st, const char *p, size_t n, const tide
         return 0; /* the server closes: data is not read any more */
     if (st->msg_compressed) {
         uint8_t tmp[4096];
+        st->msg_zempty = false;
         uint64_t at = st->got;
         while (n) {
             size_t take = n < sizeof(tmp) ? n : sizeof(tmp);
@@ -639,6 +640,7 @@ static int frame_begin(tide_ws_conn_t *st, const tide_proto_io_t *io)
             return fail(st, TIDE_WS_CLOSE_PROTOCOL, io);
         st->msg_opcode = f->opcode;
         st->msg_compressed = f->rsv != 0;
+        st->msg_zempty = true;
         st->msg_first = true;
         st->utf8 = TIDE_UTF8_OK;
         break;
@@ -742,7 +744,9 @@ static int end_data(tide_ws_conn_t *st, const tide_proto_io_t *io)
     }
     if (!f->fin && !st->o->pass_fragments)
         return 0; /* more fragments come */
-    if (f->fin && st->msg_compressed) {
+    /* An empty compressed message may come with no byte at all (RFC 7692 says 0x00): the
+     * tail alone would leave the inflater inside a block. */
+    if (f->fin && st->msg_compressed && !st->msg_zempty) {
         static const uint8_t tail[4] = {0, 0, 0xff, 0xff};
         int rc = inflate_in(st, tail, 4, io);
         if (rc)
