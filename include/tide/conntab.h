@@ -50,6 +50,8 @@ enum {
     TIDE_CONN_PAUSED = 1 << 0,  /* pause(): not read until resume() */
     TIDE_CONN_CLOSING = 1 << 1, /* close() asked or under way: exists() is false */
     TIDE_CONN_UPGRADED = 1 << 2, /* switched to its port's upgrade protocol (WebSocket) */
+    TIDE_CONN_ENDING = 1 << 3,   /* its protocol's closing handshake began (WebSocket's
+                                  * disconnect()): no more messages may be sent */
 };
 
 /* The owner's bracket around a change to a slot (single writer). */

@@ -272,12 +272,17 @@ static bool prepare_ports(php_tide_server_t *srv)
             listen(port->p.fd, port->p.backlog) < 0)
             tide_log(TIDE_LOG_WARNING, "port %d: listen: %s", port->p.port, strerror(errno));
         bool dgram = tide_sock_is_dgram(port->p.type);
-        int need = dgram ? EV_PACKET : port->http.on ? EV_REQUEST : EV_RECEIVE;
-        if (!php_tide_port_cb(srv, i, need)) {
-            php_tide_throw(0, "Tide\\Server::start(): port %s:%d %s a '%s' callback",
+        int need = dgram ? EV_PACKET : port->http.ws ? EV_MESSAGE
+                                     : port->http.on ? EV_REQUEST : EV_RECEIVE;
+        /* A WebSocket port may serve plain HTTP only, or handle messages: one of them. */
+        bool has = php_tide_port_cb(srv, i, need) ||
+                   (port->http.ws && php_tide_port_cb(srv, i, EV_REQUEST));
+        if (!has) {
+            php_tide_throw(0, "Tide\\Server::start(): port %s:%d %s a '%s' callback%s",
                            port->p.host, port->p.port,
                            dgram ? "is a datagram socket and needs" : "needs",
-                           php_tide_event_name(need));
+                           php_tide_event_name(need),
+                           port->http.ws ? " (or a 'request' one)" : "");
             return false;
         }
     }

@@ -297,7 +297,8 @@ static zend_string *build_frame(const frame_args_t *a, int bits, int level)
 static bool established(php_tide_server_t *srv, zend_long fd, tide_conninfo_t *info)
 {
     return fd > 0 && tide_conntab_snapshot(&srv->core.tab, (uint64_t)fd, info) &&
-           (info->flags & TIDE_CONN_UPGRADED) && !(info->flags & TIDE_CONN_CLOSING);
+           (info->flags & TIDE_CONN_UPGRADED) &&
+           !(info->flags & (TIDE_CONN_CLOSING | TIDE_CONN_ENDING));
 }
 
 ZEND_METHOD(Tide_WebSocket_Server, push)
@@ -375,7 +376,13 @@ ZEND_METHOD(Tide_WebSocket_Server, disconnect)
     arg[1] = (char)code;
     if (rl)
         memcpy(arg + 2, ZSTR_VAL(reason), rl);
-    RETURN_BOOL(tide_server_control(&srv->core, (uint64_t)fd, TIDE_WS_CTL_CLOSE, arg, 2 + rl) == 0);
+    if (tide_server_control(&srv->core, (uint64_t)fd, TIDE_WS_CTL_CLOSE, arg, 2 + rl) < 0)
+        RETURN_FALSE;
+    /* Nothing may follow the close frame: push() and isEstablished() say so from now on. */
+    tide_conninfo_t *c = tide_conntab_find(&srv->core.tab, (uint64_t)fd);
+    if (c)
+        tide_conninfo_set(c, TIDE_CONN_ENDING);
+    RETURN_TRUE;
 }
 
 ZEND_METHOD(Tide_WebSocket_Server, isEstablished)

@@ -495,7 +495,8 @@ static void send_close(const tide_proto_io_t *io, unsigned code, const char *rea
     if (code) {
         out[h] = (uint8_t)(code >> 8);
         out[h + 1] = (uint8_t)code;
-        memcpy(out + h + 2, reason, rlen);
+        if (rlen) /* reason may be NULL: memcpy's arguments may not, even for 0 bytes */
+            memcpy(out + h + 2, reason, rlen);
     }
     io->reply(io->ctx, out, h + plen);
 }
