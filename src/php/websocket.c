@@ -322,7 +322,13 @@ ZEND_METHOD(Tide_WebSocket_Server, push)
     tide_conninfo_t info;
     if (!established(srv, fd, &info)) {
         zend_string_release(a.data);
-        RETURN_FALSE; /* gone, closing, or not (yet) a WebSocket: a broadcast skips it */
+        /* Gone or closing: false, quietly (a broadcast meets those); a connection that
+         * speaks something else is a mistake of the caller's. */
+        if (fd > 0 && tide_conntab_snapshot(&srv->core.tab, (uint64_t)fd, &info) &&
+            !(info.flags & (TIDE_CONN_UPGRADED | TIDE_CONN_CLOSING)))
+            php_error_docref(NULL, E_WARNING, "connection #" ZEND_LONG_FMT " is not a WebSocket "
+                             "connection (its handshake has not been accepted)", fd);
+        RETURN_FALSE;
     }
     tide_port_t *port = tide_server_port_of(&srv->core, &info);
     int level = port ? ((php_tide_port_t *)port->udata)->http.compression_level : 1;
