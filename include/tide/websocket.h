@@ -58,7 +58,8 @@ enum {
     TIDE_WS_CLOSE_ERROR = 1011,
 };
 
-/* Whether a close code may be sent in a close frame (1000-1003, 1007-1011, 3000-4999). */
+/* Whether a close code may be sent in a close frame: 1000-1003, 1007-1014 (1012-1014 are
+ * IANA's Service Restart, Try Again Later, Bad Gateway), 3000-4999. */
 bool tide_ws_close_code_valid(unsigned code);
 
 /* ---- frames ---- */

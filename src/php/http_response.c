@@ -412,6 +412,11 @@ static bool ws_switch(php_tide_response_t *r)
              rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
         return false;
     }
+    /* The owner says so too once it switched; said here at once, so that this worker's
+     * push() right after the handshake (which follows the switch on the same way) works. */
+    tide_conninfo_t *c = tide_conntab_find(&r->s->tab, r->session);
+    if (c)
+        tide_conninfo_set(c, TIDE_CONN_UPGRADED);
     r->upgraded = true;
     return true;
 }

@@ -517,15 +517,23 @@ static int fail(tide_ws_conn_t *st, int code, const tide_proto_io_t *io)
     return code == TIDE_WS_CLOSE_TOO_BIG ? TIDE_ETOOBIG : TIDE_EPROTO;
 }
 
-static void reserve(char **buf, size_t *cap, size_t need)
+/* Room for need bytes, doubling, but never past most (when need is within it). */
+static void reserve_max(char **buf, size_t *cap, size_t need, size_t most)
 {
     if (need <= *cap)
         return;
     size_t c = *cap ? *cap : 256;
     while (c < need)
         c *= 2;
+    if (c > most && need <= most)
+        c = most;
     *buf = tide_realloc(*buf, c);
     *cap = c;
+}
+
+static void reserve(char **buf, size_t *cap, size_t need)
+{
+    reserve_max(buf, cap, need, SIZE_MAX);
 }
 
 /* The message buffer always starts with room for its head. */
@@ -533,7 +541,7 @@ static void msg_append(tide_ws_conn_t *st, const char *p, size_t n)
 {
     if (!st->len)
         st->len = HEAD;
-    reserve(&st->buf, &st->cap, st->len + n);
+    reserve_max(&st->buf, &st->cap, st->len + n, max_len(st) + HEAD);
     memcpy(st->buf + st->len, p, n);
     st->len += n;
 }
@@ -558,7 +566,7 @@ static int inflate_in(tide_ws_conn_t *st, const uint8_t *p, size_t n, const tide
         size_t before = st->len;
         /* never more room than one byte past the bound: a bomb stops there */
         size_t want = st->len + 16384 > limit + 1 ? limit + 1 : st->len + 16384;
-        reserve(&st->buf, &st->cap, want);
+        reserve_max(&st->buf, &st->cap, want, limit + 1);
         z->next_out = (Bytef *)st->buf + st->len;
         z->avail_out = (uInt)(want - st->len);
         int rc = inflate(z, Z_SYNC_FLUSH);
@@ -819,6 +827,8 @@ static int proto_feed(void *state, const char *data, size_t n, const tide_proto_
     tide_ws_conn_t *st = state;
     if (st->closed)
         return 0;
+    if (!n)
+        data = ""; /* n = 0 may come with NULL: no arithmetic on a null pointer below */
     if (st->ready) {
         int rc = deliver(st, st->ready, io);
         if (rc == TIDE_PROTO_HOLD || rc == TIDE_PROTO_STOP) {

@@ -79,6 +79,8 @@ static void release_conn(conn_t *c)
         close(c->spool_fd);
     c->spool_fd = -1;
     tide_free(c->held);
+    tide_free(c->switch_arg);
+    c->switch_arg = NULL;
     tide_free(c->out);
     c->out = NULL;
     tide_conntab_release(e->tab, c->info);
@@ -210,8 +212,9 @@ static int deliver(conn_t *c, const char *data, size_t len, int spool_fd, uint64
         c->stalled = true;
         return TIDE_PROTO_HOLD;
     }
-    /* Paused or closed by the handler, or at the bound: the rest waits. */
-    if (delivery_stopped(c)) {
+    /* Paused or closed by the handler, or at the bound, or switched to another protocol
+     * (what follows is not this protocol's): the rest waits. */
+    if (delivery_stopped(c) || c->switch_pending) {
         c->stalled = true;
         return TIDE_PROTO_STOP;
     }
@@ -299,10 +302,24 @@ static void on_reply(void *ctx, const void *data, size_t len)
     tide_engine_send(c->e, c->session, data, len);
 }
 
+static void switch_proto(conn_t *c, const void *arg, size_t len);
+
 static void feed(conn_t *c, const char *data, size_t n)
 {
     tide_proto_io_t io = io_of(c, tide_reactor_now(c->e->r));
+    c->feeding = true;
     int rc = c->proto->feed(c->state, data, n, &io);
+    c->feeding = false;
+    if (c->switch_pending && !c->closing) {
+        /* The handler of the message just taken (MODE_BASE) switched the protocol: the
+         * old one has returned, and kept what followed that message. */
+        char *arg = c->switch_arg;
+        c->switch_pending = false;
+        c->switch_arg = NULL;
+        switch_proto(c, arg, c->switch_len);
+        tide_free(arg);
+        return;
+    }
     if (rc == TIDE_PROTO_CLOSE) {
         tide__conn_close(c, false); /* the protocol ended the connection itself */
     } else if (rc == TIDE_ETOOBIG) {
@@ -419,10 +436,14 @@ static void sync_reading(conn_t *c)
         return;
     }
     if (c->stalled) {
-        /* What was held back goes first, before anything read from now on. */
+        /* What was held back goes first, before anything read from now on; and nothing is
+         * read until it has gone (the drain comes back here): a client that sends faster
+         * than its messages are handled waits in its socket, not in our memory. */
         c->stalled = false;
-        if (c->held || c->proto->pending(c->state))
+        if (c->held || c->proto->pending(c->state)) {
             tide_reactor_defer(e->r, &c->drain);
+            return;
+        }
     }
     if (!c->eof && !c->recv) {
         int err = 0;
@@ -817,33 +838,61 @@ void tide__go_on(conn_t *c)
         sync_reading(c);
 }
 
+/* Switches c to its port's upgrade protocol, then hands that protocol the upgrade op. */
+static void switch_proto(conn_t *c, const void *arg, size_t len)
+{
+    const tide_proto_t *to = c->port->upgrade;
+    /* What the client sent after its request (its first frames) goes to the new protocol,
+     * before anything read later. */
+    size_t rn = 0;
+    const char *rest = c->proto->rest ? c->proto->rest(c->state, &rn) : NULL;
+    if (rest && rn) {
+        char *held = tide_malloc(rn + c->held_len);
+        memcpy(held, rest, rn);
+        if (c->held_len)
+            memcpy(held + rn, c->held, c->held_len);
+        tide_free(c->held);
+        c->held = held;
+        c->held_len += rn;
+    }
+    c->proto->destroy(c->state);
+    c->proto = to;
+    to->init(c->state, c->port->upgrade_opts);
+    tide_conninfo_set(c->info, TIDE_CONN_UPGRADED);
+    c->stalled = true; /* what is held is handed over when delivery may go on */
+    tide_proto_io_t io = io_of(c, tide_reactor_now(c->e->r));
+    if (to->control)
+        to->control(c->state, TIDE_PROTO_CTL_UPGRADE, arg, len, &io);
+    if (to->info) {
+        tide_conninfo_begin(c->info);
+        c->info->proto_info = to->info(c->state);
+        tide_conninfo_end(c->info);
+    }
+    if (!c->closing)
+        sync_reading(c);
+}
+
 int tide_engine_control(tide_engine_t *e, uint64_t session, int op, const void *arg, size_t len)
 {
     conn_t *c = tide__conn_of(e, session);
     if (!c || c->closing)
         return TIDE_ECLOSED;
     if (op == TIDE_PROTO_CTL_UPGRADE) {
-        const tide_proto_t *to = c->port->upgrade;
-        if (!to || c->proto == to)
+        if (!c->port->upgrade || c->proto == c->port->upgrade || c->switch_pending)
             return -EINVAL;
-        /* What the client sent after its request (its first frames) goes to the new
-         * protocol, before anything read later. */
-        size_t rn = 0;
-        const char *rest = c->proto->rest ? c->proto->rest(c->state, &rn) : NULL;
-        if (rest && rn) {
-            char *held = tide_malloc(rn + c->held_len);
-            memcpy(held, rest, rn);
-            if (c->held_len)
-                memcpy(held + rn, c->held, c->held_len);
-            tide_free(c->held);
-            c->held = held;
-            c->held_len += rn;
+        if (c->feeding) {
+            /* The old protocol is on the stack (it handed out the message whose handler
+             * asks this): the switch waits for it to return (feed). */
+            c->switch_pending = true;
+            c->switch_len = len;
+            c->switch_arg = len ? tide_malloc(len) : NULL;
+            if (len)
+                memcpy(c->switch_arg, arg, len);
+            tide_conninfo_set(c->info, TIDE_CONN_UPGRADED);
+            return 0;
         }
-        c->proto->destroy(c->state);
-        c->proto = to;
-        to->init(c->state, c->port->upgrade_opts);
-        tide_conninfo_set(c->info, TIDE_CONN_UPGRADED);
-        c->stalled = true; /* what is held is handed over when delivery may go on */
+        switch_proto(c, arg, len);
+        return 0;
     }
     if (!c->proto->control)
         return -EINVAL;
@@ -854,8 +903,6 @@ int tide_engine_control(tide_engine_t *e, uint64_t session, int op, const void *
         c->info->proto_info = c->proto->info(c->state);
         tide_conninfo_end(c->info);
     }
-    if (!c->closing)
-        sync_reading(c);
     return rc;
 }
 

@@ -65,6 +65,12 @@ typedef struct conn {
     size_t held_len;
     /* The body of the message being read, spooled to an unnamed file (-1: none). */
     int spool_fd;
+    /* Inside the protocol's feed (a MODE_BASE handler runs there): a switch of protocol
+     * asked meanwhile waits until the feed has returned, with its argument. */
+    bool feeding;
+    bool switch_pending;
+    size_t switch_len;
+    char *switch_arg;
     /* The protocol's state follows (proto->state_size bytes). */
     _Alignas(16) char state[];
 } conn_t;

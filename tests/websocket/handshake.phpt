@@ -41,6 +41,13 @@ foreach (TIDE_MODES as $mode => $name) {
     $ws = TideWsClient::connect($srv->port, '/x');
     $ws->send('hi');
     echo "  echo: ", $ws->recvMessage()[1], "\n";
+    // frames in the same write as the Upgrade request: the new protocol gets them
+    $early = new TideWsClient();
+    $early->c = tide_connect($srv->port);
+    fwrite($early->c, "GET /early HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: $key\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        . TideWsClient::frame(0x81, 'early one') . TideWsClient::frame(0x81, 'early two'));
+    $early->readHandshake();
+    echo "  early frames: {$early->response['status']} ", $early->recvMessage()[1], ', ', $early->recvMessage()[1], "\n";
     foreach ($bad as $what => $req) {
         $c = tide_connect($srv->port);
         fwrite($c, $req);
@@ -68,6 +75,7 @@ foreach (TIDE_MODES as $mode => $name) {
 --EXPECTF--
 process: 101 accept s3pPLMBiTxaQ9kYGzzhZRbK+xOo= upgrade websocket connection Upgrade
   echo: hi
+  early frames: 101 early one, early two
   no key: 400, closed
   short key: 400, closed
   key of 17 bytes: 400, closed
@@ -80,9 +88,11 @@ process: 101 accept s3pPLMBiTxaQ9kYGzzhZRbK+xOo= upgrade websocket connection Up
 READY %d 0 %d
 open fd 1 uri /chat Tide\Http\Request
 open fd 2 uri /x Tide\Http\Request
+open fd 3 uri /early Tide\Http\Request
   plain, no request handler: 426 upgrade websocket version 13, closed
 base: 101 accept s3pPLMBiTxaQ9kYGzzhZRbK+xOo= upgrade websocket connection Upgrade
   echo: hi
+  early frames: 101 early one, early two
   no key: 400, closed
   short key: 400, closed
   key of 17 bytes: 400, closed
@@ -95,4 +105,5 @@ base: 101 accept s3pPLMBiTxaQ9kYGzzhZRbK+xOo= upgrade websocket connection Upgra
 READY %d 0 %d
 open fd %d uri /chat Tide\Http\Request
 open fd %d uri /x Tide\Http\Request
+open fd %d uri /early Tide\Http\Request
   plain, no request handler: 426 upgrade websocket version 13, closed
