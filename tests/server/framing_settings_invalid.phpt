@@ -38,7 +38,7 @@ refused('heartbeat_check_interval array', fn() => $s->set(['heartbeat_check_inte
 refused('unknown key', fn() => $s->set(['worker_num' => 1, 'package_eof_length' => 3]), 'package_eof_length');
 refused('unknown key on a port', fn() => $port->set(['open_length_chek' => true]), 'open_length_chek');
 refused('a key of a later version', fn() => $s->set(['open_http2_protocol' => true]), 'open_http2_protocol');
-refused('a key of a later version on a port', fn() => $port->set(['open_websocket_protocol' => true]), 'open_websocket_protocol');
+refused('a key of a later version on a port', fn() => $port->set(['open_fastcgi_protocol' => true]), 'open_fastcgi_protocol');
 foreach (['worker_num', 'max_connection', 'heartbeat_check_interval', 'heartbeat_idle_time', 'dispatch_mode'] as $k) {
     refused("Port::set $k", fn() => $port->set([$k => 2]), $k);
 }
