@@ -10,7 +10,7 @@
 # debootstrap when missing (1 to 4 minutes; debootstrap is installed with apt-get if need
 # be). It is made in a temporary folder next to it and renamed into place once it works,
 # so a half-made chroot is never reused. Each run copies the current tree (tracked and
-# untracked-but-not-ignored files) into the chroot, builds it there with the chroot's
+# untracked-but-not-ignored files, and tests/node/node_modules) into the chroot, builds it there with the chroot's
 # phpize, configure and make (warnings are errors), then runs the chroot's run-tests.php
 # (the copy phpize puts in the tree) with -j2, once with TIDE_REACTOR=io_uring and once
 # with TIDE_REACTOR=epoll. /proc is mounted in the chroot for the run and unmounted after,
@@ -27,8 +27,11 @@ root=${root%/}
 MARK=.tide-php84-chroot # in chroots this script made (only those does it ever delete)
 # What the build needs, and what the tests use (ss, from iproute2: framing_backlog.phpt).
 PACKAGES=php8.4-cli,php8.4-dev,php8.4-curl,liburing-dev,zlib1g-dev,pkg-config,make,gcc,libc6-dev,iproute2,curl,nginx
-# Added since chroots were first made: installed into a cached chroot that lacks them.
-LATER_PACKAGES=(php8.4-curl)
+# Installed with apt-get into the chroot (a new one or a cached one) when it lacks them:
+# added since chroots were first made, or too big for debootstrap's --include. A failure
+# only makes the tests that need them skip. nodejs and chromium: the WebSocket tests with
+# real clients (tests/websocket/npm_*.phpt, browser_*.phpt).
+LATER_PACKAGES=(php8.4-curl nodejs chromium)
 
 log() { printf '==> php84: %s\n' "$*" >&2; }
 die() { echo "php84: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
@@ -114,19 +117,26 @@ done
 unmount_below "$root"
 if [[ -d $root ]] && chroot_ok "$root"; then
     log "using the chroot at $root ($(chroot "$root" php -r 'echo PHP_VERSION;'))"
-    for p in "${LATER_PACKAGES[@]}"; do
-        chroot "$root" dpkg -s "$p" >/dev/null 2>&1 && continue
-        log "installing $p into the chroot"
-        cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-        chroot "$root" /bin/sh -c "apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $p" \
-            >/dev/null 2>&1 || log "could not install $p (its tests will skip)"
-    done
 elif [[ -e $root && ! -f $root/$MARK ]]; then
     die "$root exists but is not a usable chroot, and this script did not make it: move it away"
 else
     [[ -e $root ]] && log "$root is incomplete: making it again"
     make_chroot
+fi
+missing=()
+for p in "${LATER_PACKAGES[@]}"; do
+    chroot "$root" dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    log "installing ${missing[*]} into the chroot"
+    cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+    # /proc for the packages' scripts (unmounted again: the run below mounts its own)
+    mount -t proc proc "$root/proc"
+    chroot "$root" /bin/sh -c "apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq ${missing[*]}" \
+        >"$root.later.log" 2>&1 || { tail -n 5 "$root.later.log" >&2; log "could not install ${missing[*]} (their tests will skip)"; }
+    umount "$root/proc" 2>/dev/null || umount -l "$root/proc" 2>/dev/null || true
+    rm -f "$root.later.log"
 fi
 $prepare_only && exit 0
 # Work folders of runs that were killed (the lock says no other run is using one).
@@ -145,6 +155,11 @@ mount -t proc proc "$root/proc"
 
 (cd "$src" && git ls-files -z --cached --others --exclude-standard |
     tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -C "$work" -xf -
+# The npm modules of tests/node (git ignores them, so they are not in the copy above; the
+# host's ./dev test installs them): plain JavaScript, run by the chroot's node.
+if [[ -d $src/tests/node/node_modules ]]; then
+    cp -a "$src/tests/node/node_modules" "$work/tests/node/"
+fi
 
 # A clean environment inside: the host's PATH, TMPDIR and the like mean nothing there.
 in_chroot() {
