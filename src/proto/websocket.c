@@ -350,7 +350,9 @@ static bool deflate_offer(const char *p, size_t n, tide_ws_deflate_t *d)
         const char *pe = left ? memchr(q, ';', left) : NULL;
         if (!pe)
             pe = q + left;
-        const char *ks = skip_ows(q, pe), *eq = memchr(ks, '=', (size_t)(pe - ks));
+        const char *ks = skip_ows(q, pe);
+        size_t klen = pe > ks ? (size_t)(pe - ks) : 0;
+        const char *eq = klen ? memchr(ks, '=', klen) : NULL;
         const char *ke = eq ? eq : pe;
         while (ke > ks && (ke[-1] == ' ' || ke[-1] == '\t'))
             ke--;
@@ -396,7 +398,8 @@ void tide_ws_deflate_offer(const char *p, size_t n, tide_ws_deflate_t *out)
     const char *end = p + n;
     while (p && p < end) {
         /* offers are separated by commas (parameter values here never hold one) */
-        const char *comma = memchr(p, ',', (size_t)(end - p));
+        size_t left = end > p ? (size_t)(end - p) : 0;
+        const char *comma = left ? memchr(p, ',', left) : NULL;
         const char *oe = comma ? comma : end;
         if (deflate_offer(p, (size_t)(oe - p), out))
             return;
