@@ -666,6 +666,10 @@ static int frame_begin(tide_ws_conn_t *st, const tide_proto_io_t *io)
     size_t have = st->len ? st->len - HEAD : 0;
     if (!st->msg_compressed && (f->len > max_len(st) || have + f->len > max_len(st)))
         return fail(st, TIDE_WS_CLOSE_TOO_BIG, io);
+    /* A message in one frame: its buffer in one allocation, of its size (no doublings;
+     * and glibc hands the same memory back message after message). */
+    if (!st->msg_compressed && f->fin && !have && !st->closing)
+        reserve_max(&st->buf, &st->cap, HEAD + (size_t)f->len, HEAD + (size_t)f->len);
     if (st->msg_compressed && f->len > max_len(st))
         return fail(st, TIDE_WS_CLOSE_TOO_BIG, io);
     return 0;

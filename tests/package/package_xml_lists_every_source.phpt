@@ -47,7 +47,9 @@ foreach ($tags as [, $close, $tag, $attrs, $selfClose]) {
 function needed(string $path): bool
 {
     $name = basename($path);
-    if (preg_match('#(^|/)\.#', $path) || preg_match('/\.(o|lo|la|so|a|d|dep|gcda|gcno)$/', $name)) {
+    /* npm's installs (tests/node/node_modules) come from package-lock.json, not the package */
+    if (preg_match('#(^|/)\.#', $path) || str_contains($path, '/node_modules/') ||
+        preg_match('/\.(o|lo|la|so|a|d|dep|gcda|gcno)$/', $name)) {
         return false;
     }
     if (!str_starts_with($path, 'tests/')) {
