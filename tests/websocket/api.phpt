@@ -11,6 +11,10 @@ $server = <<<'PHP'
     $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
     $s->on('pipeMessage', function ($s, $src, $msg) {
         [$fd, $text] = $msg;
+        if ($text === 'disconnect') {
+            $s->disconnect($fd, 4444, "from worker {$s->worker_id}");
+            return;
+        }
         $s->push($fd, "from worker {$s->worker_id} (asked by $src): $text");
     });
     $s->on('message', function ($s, $f) {
@@ -113,6 +117,9 @@ foreach (TIDE_MODES as $mode => $name) {
     $clients[3]->send('bye');
     $m = $clients[3]->recvMessage();
     echo "  disconnect: ", json_encode(TideWsClient::closeOf($m[1])), "\n";
+    $clients[4]->send('other disconnect');
+    $m = $clients[4]->recvMessage();
+    echo "  disconnect from the other worker: ", preg_replace('/\d"/', 'N"', json_encode(TideWsClient::closeOf($m[1]))), "\n";
     $srv->stop();
 }
 ?>
@@ -140,6 +147,7 @@ process:
   Tide\WebSocket\Server::disconnect(): Argument #3 ($reason) must be at most 123 bytes long, 124 given
   Tide\WebSocket\Server::push(): Argument #4 ($flags) must be Tide\WebSocket\FLAG_* constants, 64 given
   disconnect: [4321,"see you"]
+  disconnect from the other worker: [4444,"from worker N"]
 base:
   broadcast: 6 of 6 got it; broadcast to 6 of N
   from worker N (asked by N): hi
@@ -163,3 +171,4 @@ base:
   Tide\WebSocket\Server::disconnect(): Argument #3 ($reason) must be at most 123 bytes long, 124 given
   Tide\WebSocket\Server::push(): Argument #4 ($flags) must be Tide\WebSocket\FLAG_* constants, 64 given
   disconnect: [4321,"see you"]
+  disconnect from the other worker: [4444,"from worker N"]
