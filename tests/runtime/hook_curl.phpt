@@ -146,8 +146,8 @@ Tide\run(function () use ($base, &$got) {
     }
 });
 $took = microtime(true) - $t;
-printf("10 x curl_exec() of a 1 s page: %d right, together (under 2 s, not 10): %s\n",
-       count(array_filter($got)), $took < 2.0 ? 'yes' : "no ($took s)");
+printf("10 x curl_exec() of a 1 s page: %d right, together (under 4 s, not 10): %s\n",
+       count(array_filter($got)), $took < 4.0 ? 'yes' : "no ($took s)");
 
 $got = [];
 $t = microtime(true);
@@ -219,5 +219,5 @@ b: slow b
 c: slow c
 hooked, in a coroutine, the same: true
 hook off, in a coroutine, the same: true
-10 x curl_exec() of a 1 s page: 10 right, together (under 2 s, not 10): yes
+10 x curl_exec() of a 1 s page: 10 right, together (under 4 s, not 10): yes
 3 coroutines x curl_multi of 5 pages of 1 s: 15 right, together (under 2 s, not 3): yes

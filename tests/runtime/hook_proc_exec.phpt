@@ -82,8 +82,8 @@ foreach (['exec', 'shell_exec', 'system', 'proc_close'] as $f) {
         }
     });
     $took = microtime(true) - $t;
-    printf("10 x %s of a 1 s command: %d right, together (under 2 s, not 10): %s\n", $f,
-           count(array_filter($got)), $took < 2.0 ? 'yes' : "no ($took s)");
+    printf("10 x %s of a 1 s command: %d right, together (under 4 s, not 10): %s\n", $f,
+           count(array_filter($got)), $took < 4.0 ? 'yes' : "no ($took s)");
 }
 
 /* A coroutine killed while its command runs: the command goes too. */
@@ -166,8 +166,8 @@ TypeError: exec(): Argument #1 ($command) must be of type string, array given
 int(7)
 hooked, in a coroutine, the same: true
 hook off, in a coroutine, the same: true
-10 x exec of a 1 s command: 10 right, together (under 2 s, not 10): yes
-10 x shell_exec of a 1 s command: 10 right, together (under 2 s, not 10): yes
-10 x system of a 1 s command: 10 right, together (under 2 s, not 10): yes
-10 x proc_close of a 1 s command: 10 right, together (under 2 s, not 10): yes
+10 x exec of a 1 s command: 10 right, together (under 4 s, not 10): yes
+10 x shell_exec of a 1 s command: 10 right, together (under 4 s, not 10): yes
+10 x system of a 1 s command: 10 right, together (under 4 s, not 10): yes
+10 x proc_close of a 1 s command: 10 right, together (under 4 s, not 10): yes
 exiting, status 0; its command had a pid: true, still running: false
