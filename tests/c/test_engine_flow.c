@@ -6,6 +6,7 @@
  */
 #include "engine_harness.h"
 #include "tide/http1.h"
+#include "tide/websocket.h"
 
 static const tide_frame_opts_t lines = {.mode = TIDE_FRAME_EOF, .eof_split = true, .eof = "\n",
                                         .eof_len = 1};
@@ -389,6 +390,106 @@ REACTOR_TEST(engine_a_body_that_cannot_be_spooled_is_answered_500)
     c = client_connect(&s);
     client_puts(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     PUMP_UNTIL(&s, s.nmsg == 1);
+    close(c);
+    PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+    srv_stop(&s);
+}
+
+/* ---- a connection that switches protocol (an HTTP/1.1 Upgrade to WebSocket) ---- */
+
+/* A masked client frame (FIN, opcode) with its payload into out: its length. */
+static size_t ws_client_frame(char *out, uint8_t opcode, const char *payload)
+{
+    static const uint8_t key[4] = {0x11, 0x22, 0x33, 0x44};
+    size_t n = strlen(payload);
+    size_t h = tide_ws_frame_head(out, 0x80 | opcode, n, key);
+    memcpy(out + h, payload, n);
+    tide_ws_mask(out + h, n, key, 0);
+    return h + n;
+}
+
+static const char upgrade_req[] = "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                                  "Connection: Upgrade\r\n\r\n";
+
+/* The handler of the Upgrade request switches at once, inside the old protocol's feed. */
+static void switch_in_handler(srv_t *s, tide_conninfo_t *c, const char *data, size_t len)
+{
+    TIDE_UNUSED(len);
+    if (data[0] != 'G')
+        return;
+    tide_engine_send(s->e, c->session, "101\r\n", 5);
+    CHECK_EQ(tide_engine_control(s->e, c->session, TIDE_PROTO_CTL_UPGRADE, NULL, 0), 0);
+    /* a second switch is refused */
+    CHECK_EQ(tide_engine_control(s->e, c->session, TIDE_PROTO_CTL_UPGRADE, NULL, 0), -EINVAL);
+}
+
+/* The frames a client sent behind its Upgrade request, in the same write, reach the new
+ * protocol in order, whether the owner switches from inside the request's handler (MODE_BASE)
+ * or later (MODE_PROCESS: the switch comes over a link); a ping is answered by the new
+ * protocol; the slot says TIDE_CONN_UPGRADED; a port with no upgrade protocol refuses. */
+REACTOR_TEST(engine_switches_a_connection_to_its_upgrade_protocol_with_the_bytes_behind_the_request)
+{
+    static const tide_http1_opts_t o = {.max_body = 1 << 20};
+    static const tide_ws_opts_t wo = {.max_len = 1 << 20};
+    for (int later = 0; later < 2; later++) {
+        srv_t s;
+        srv_start_proto(&s, backend, TIDE_SOCK_TCP, NULL, NULL, &tide_proto_http1, &o, NULL);
+        s.port.upgrade = &tide_proto_websocket;
+        s.port.upgrade_opts = &wo;
+        if (!later)
+            s.on_receive = switch_in_handler;
+        else
+            s.keep_inflight = true;
+        int c = client_connect(&s);
+        PUMP_UNTIL(&s, s.nconn == 1);
+        char buf[512];
+        size_t n = sizeof(upgrade_req) - 1;
+        memcpy(buf, upgrade_req, n);
+        n += ws_client_frame(buf + n, TIDE_WS_TEXT, "first");
+        n += ws_client_frame(buf + n, TIDE_WS_PING, "are you there");
+        n += ws_client_frame(buf + n, TIDE_WS_BINARY, "second");
+        client_write(c, buf, n);
+        PUMP_UNTIL(&s, s.nmsg >= 1);
+        if (later) {
+            pump_ms(&s, 20);
+            CHECK_EQ(s.nmsg, 1); /* the request is in flight: nothing more is handed out */
+            tide_engine_send(s.e, s.conns[0], "101\r\n", 5);
+            CHECK_EQ(tide_engine_control(s.e, s.conns[0], TIDE_PROTO_CTL_UPGRADE, NULL, 0), 0);
+            s.keep_inflight = false;
+            tide_engine_done(s.e, s.conns[0], 1);
+        }
+        PUMP_UNTIL(&s, s.nmsg == 3);
+        CHECK(memcmp(s.msgs[0].data, "GET /ws", 7) == 0);
+        for (int i = 1; i < 3; i++) {
+            CHECK_EQ((uint8_t)s.msgs[i].data[0], TIDE_WS_MSG_MAGIC);
+            CHECK_EQ(s.msgs[i].data[1], i == 1 ? TIDE_WS_TEXT : TIDE_WS_BINARY);
+            CHECK_STR(s.msgs[i].data + sizeof(tide_ws_msg_t), i == 1 ? "first" : "second");
+        }
+        tide_conninfo_t *info = tide_conntab_find(&s.tab, s.conns[0]);
+        CHECK(info && (tide_conninfo_flags(info) & TIDE_CONN_UPGRADED));
+        /* "101\r\n", then the pong of "are you there" */
+        char got[64];
+        int end;
+        size_t want = 5 + 2 + 13;
+        CHECK_EQ(client_read(&s, c, got, want, &end), want);
+        CHECK(memcmp(got, "101\r\n", 5) == 0);
+        CHECK_EQ((uint8_t)got[5], 0x80 | TIDE_WS_PONG);
+        CHECK(memcmp(got + 7, "are you there", 13) == 0);
+        close(c);
+        PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
+        srv_stop(&s);
+    }
+    /* no upgrade protocol on the port */
+    srv_t s;
+    srv_start_proto(&s, backend, TIDE_SOCK_TCP, NULL, NULL, &tide_proto_http1, &o, NULL);
+    s.keep_inflight = true;
+    int c = client_connect(&s);
+    PUMP_UNTIL(&s, s.nconn == 1);
+    client_write(c, upgrade_req, sizeof(upgrade_req) - 1);
+    PUMP_UNTIL(&s, s.nmsg == 1);
+    CHECK_EQ(tide_engine_control(s.e, s.conns[0], TIDE_PROTO_CTL_UPGRADE, NULL, 0), -EINVAL);
+    CHECK_EQ(tide_engine_control(s.e, 999999, TIDE_PROTO_CTL_UPGRADE, NULL, 0), TIDE_ECLOSED);
+    tide_engine_done(s.e, s.conns[0], 1);
     close(c);
     PUMP_UNTIL(&s, tide_engine_connections(s.e) == 0);
     srv_stop(&s);
