@@ -51,7 +51,7 @@ foreach (TIDE_MODES as $mode => $name) {
     // 2. a client that floods without reading
     $flood = TideWsClient::connect($srv->port);
     $frame = TideWsClient::frame(0x81, str_repeat('m', 100)) . TideWsClient::frame(0x89, 'ping');
-    $sent = $flood->flood(str_repeat($frame, 100), 3.0, 64 << 20);
+    $sent = $flood->flood(str_repeat($frame, 100), 3.0, 16 << 20);
     $by->send('and now?');
     echo "  flood of ", $sent > (1 << 20) ? 'megabytes' : "$sent bytes", "; bystander: ", $by->recvMessage()[1], "\n";
     $grown = rss($srv) - $idle;

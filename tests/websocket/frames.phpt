@@ -33,7 +33,8 @@ foreach (TIDE_MODES as $mode => $name) {
     $ws = TideWsClient::connect($srv->port);
     $ok = 0;
     foreach ([0, 125, 126, 65535, 65536, 16 << 20] as $n) {
-        foreach ([1, 2] as $op) {
+        /* 16 MiB of text goes through npm_ws_echo.phpt: here binary only, to spare CI's CPU */
+        foreach ($n > 65536 ? [2, 2] : [1, 2] as $op) {
             $data = $op == 1 ? str_repeat('é', intdiv($n, 2)) . str_repeat('a', $n % 2) : ($n ? random_bytes($n) : "");
             $ws->send($data, $op);
             $m = $ws->recvMessage(20);
