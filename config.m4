@@ -54,10 +54,12 @@ if test "$PHP_TIDE" != "no"; then
     src/server/sock.c src/server/link.c src/server/manager.c src/server/dispatch.c \
     src/server/process.c src/server/hub.c src/server/master.c src/server/worker.c src/server/direct.c \
     src/server/server.c"
+  TIDE_SHM="src/shm/shm.c src/shm/table.c src/shm/sync.c"
   TIDE_PHP="src/php/module.c src/php/error.c src/php/loop.c src/php/timer.c \
     src/php/coroutine.c src/php/channel.c src/php/runtime.c src/php/runtime_stream.c src/php/runtime_file.c src/php/runtime_dns.c src/php/runtime_proc.c src/php/runtime_curl.c src/php/autoload.c src/php/server.c src/php/server_port.c \
     src/php/server_settings.c src/php/server_events.c src/php/server_conn.c \
-    src/php/server_process.c src/php/server_task.c src/php/http.c src/php/http_response.c src/php/http_static.c src/php/websocket.c"
+    src/php/server_process.c src/php/server_task.c src/php/http.c src/php/http_response.c src/php/http_static.c src/php/websocket.c \
+    src/php/table.c src/php/sync.c"
 
   dnl Link-time optimisation: a request crosses the layers (core, server, php) in separate
   dnl files, and LTO inlines those calls (bench/RESULTS.md: 6-7% of a pipelined request
@@ -81,7 +83,7 @@ if test "$PHP_TIDE" != "no"; then
     fi
   fi
 
-  PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_SERVER $TIDE_PHP, $ext_shared,,
+  PHP_NEW_EXTENSION(tide, $TIDE_CORE $TIDE_CORO $TIDE_PROTO $TIDE_SERVER $TIDE_SHM $TIDE_PHP, $ext_shared,,
     [-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -fvisibility=hidden -DZEND_ENABLE_STATIC_TSRMLS_CACHE=1 $TIDE_LTO])
   dnl After PHP_NEW_EXTENSION: pecl builds outside the source tree.
   PHP_ADD_INCLUDE([$ext_srcdir/include])
@@ -91,6 +93,7 @@ if test "$PHP_TIDE" != "no"; then
   PHP_ADD_BUILD_DIR([$ext_builddir/src/coro])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/proto])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/server])
+  PHP_ADD_BUILD_DIR([$ext_builddir/src/shm])
   PHP_ADD_BUILD_DIR([$ext_builddir/src/php])
   PHP_SUBST(TIDE_SHARED_LIBADD)
 fi

@@ -52,6 +52,8 @@ static PHP_MINIT_FUNCTION(tide)
         php_tide_server_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
         return FAILURE;
     php_tide_autoload_minit();
+    php_tide_table_minit();
+    php_tide_sync_minit();
     return SUCCESS;
 }
 

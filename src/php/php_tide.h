@@ -230,6 +230,9 @@ void php_tide_timer_clear_all(void);
 int php_tide_server_minit(INIT_FUNC_ARGS);
 /* Frees what HTTP responses keep per process (the compression streams). */
 void php_tide_response_mshutdown(void);
+/* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
+void php_tide_table_minit(void);
+void php_tide_sync_minit(void);
 void php_tide_server_rshutdown(void);
 
 #endif
