@@ -64,7 +64,7 @@ typedef struct tide_table_field {
 } tide_table_field_t;
 
 typedef struct tide_table_stats {
-    uint64_t num, insert_count, update_count, delete_count, set_fail_count;
+    uint64_t num, insert_count, delete_count, set_fail_count; /* updates are not counted */
     uint64_t rows_free, max_chain;
     size_t memory_size;
 } tide_table_stats_t;

@@ -413,7 +413,6 @@ ZEND_METHOD(Tide_Table, stats)
     add_assoc_long(return_value, "memory_size", (zend_long)st.memory_size);
     add_assoc_long(return_value, "row_size", (zend_long)(t->t.row_size + 8));
     add_assoc_long(return_value, "insert_count", (zend_long)st.insert_count);
-    add_assoc_long(return_value, "update_count", (zend_long)st.update_count);
     add_assoc_long(return_value, "delete_count", (zend_long)st.delete_count);
     add_assoc_long(return_value, "set_fail_count", (zend_long)st.set_fail_count);
     add_assoc_long(return_value, "available_slice_num", (zend_long)st.rows_free);

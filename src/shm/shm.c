@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared mappings and the owner-checking spinlock: see include/tide/shm.h. */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -20,9 +21,28 @@ void tide_shm_free(void *p, size_t len)
         munmap(p, len ? len : 1);
 }
 
+/* The pid, kept: getpid() is a system call (glibc no longer caches it), and it would be
+ * most of a table operation's cost. A fork's child starts with the cache empty. */
+static uint32_t pid_cache;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_forget(void)
+{
+    pid_cache = 0;
+}
+
+static void pid_watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, pid_forget);
+}
+
 static uint32_t self_pid(void)
 {
-    return (uint32_t)getpid();
+    if (__builtin_expect(pid_cache == 0, 0)) {
+        pthread_once(&pid_once, pid_watch_forks);
+        pid_cache = (uint32_t)getpid();
+    }
+    return pid_cache;
 }
 
 static inline void cpu_relax(void)

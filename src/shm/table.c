@@ -28,7 +28,7 @@ struct tide_table_hdr {
     uint32_t fresh;     /* rows never used yet start at this number */
     uint32_t pad;
     uint64_t count;
-    uint64_t inserts, updates, deletes, set_fails;
+    uint64_t inserts, deletes, set_fails;
     char pad2[64];
     bucket_t buckets[];
 };
@@ -225,7 +225,10 @@ int tide_table_set(tide_table_t *t, const char *key, size_t klen, const tide_tab
         }
     }
     tide_spin_unlock(&b->lock);
-    __atomic_add_fetch(made ? &t->hdr->inserts : &t->hdr->updates, 1, __ATOMIC_RELAXED);
+    /* Only inserts are counted: a counter every set() touched would be a cache line that
+     * every process writes (the cost of the whole operation when two race). */
+    if (made)
+        __atomic_add_fetch(&t->hdr->inserts, 1, __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -306,7 +309,8 @@ int tide_table_incr(tide_table_t *t, const char *key, size_t klen, uint32_t col,
         *out_d = v;
     }
     tide_spin_unlock(&b->lock);
-    __atomic_add_fetch(made ? &t->hdr->inserts : &t->hdr->updates, 1, __ATOMIC_RELAXED);
+    if (made)
+        __atomic_add_fetch(&t->hdr->inserts, 1, __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -324,7 +328,6 @@ void tide_table_stats(const tide_table_t *t, tide_table_stats_t *out)
     tide_table_hdr_t *h = t->hdr;
     out->num = __atomic_load_n(&h->count, __ATOMIC_RELAXED);
     out->insert_count = __atomic_load_n(&h->inserts, __ATOMIC_RELAXED);
-    out->update_count = __atomic_load_n(&h->updates, __ATOMIC_RELAXED);
     out->delete_count = __atomic_load_n(&h->deletes, __ATOMIC_RELAXED);
     out->set_fail_count = __atomic_load_n(&h->set_fails, __ATOMIC_RELAXED);
     out->rows_free = h->size - out->num;
