@@ -5,7 +5,7 @@
  * 1,000,000 rows; then the fill ratio random keys reach before set() fails.
  *
  *   php -n -d extension=modules/tide.so -d extension=apcu -d apc.enable_cli=1 \
- *       -d apc.shm_size=512M -d memory_limit=2G bench/shm.php [seconds per cell = 1]
+ *       -d apc.shm_size=512M -d apc.entries_hint=1048576 -d memory_limit=2G bench/shm.php [secs]
  *
  * Keys are "k<number>" drawn at random from the table's rows, values one int (APCu stores
  * a zval: an int is its cheapest value). Each cell: the median of 3 rounds.
