@@ -33,6 +33,8 @@ struct tide_table_hdr {
     bucket_t buckets[];
 };
 
+static inline bool same(const char *a, const char *b, size_t n);
+
 static size_t align8(size_t n)
 {
     return (n + 7) & ~(size_t)7;
@@ -59,7 +61,7 @@ int tide_table_init(tide_table_t *t, uint64_t size)
 int tide_table_find_col(const tide_table_t *t, const char *name, size_t len)
 {
     for (uint32_t i = 0; i < t->ncols; i++)
-        if (t->cols[i].name_len == len && memcmp(t->cols[i].name, name, len) == 0)
+        if (t->cols[i].name_len == len && same(t->cols[i].name, name, len))
             return (int)i;
     return -1;
 }
@@ -134,13 +136,25 @@ static bucket_t *bucket_of(const tide_table_t *t, const char *key, size_t n)
     return &t->hdr->buckets[hash(key, n) & (t->size - 1)];
 }
 
+/* Short keys compared inline: libc's memcmp is a call, with more set-up than a key of a few
+ * bytes takes to compare. */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* The row of key in b's chain (b locked), and the link that points at it. */
 static row_t *find(const tide_table_t *t, bucket_t *b, const char *key, size_t n, uint32_t **link)
 {
     uint32_t *l = &b->head;
     for (uint32_t ref = *l; ref; ref = *l) {
         row_t *r = row_at(t, ref);
-        if (r->klen == n && memcmp(r->key, key, n) == 0) {
+        if (r->klen == n && same(r->key, key, n)) {
             if (link)
                 *link = l;
             return r;
