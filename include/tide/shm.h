@@ -24,6 +24,9 @@
 void *tide_shm_alloc(size_t len);
 void tide_shm_free(void *p, size_t len);
 
+/* This process's pid, kept (getpid() is a system call; a forked child asks again). */
+uint32_t tide_self_pid(void);
+
 /* A lock word: 0 free, else the owner's pid. */
 typedef struct tide_spin {
     uint32_t owner;

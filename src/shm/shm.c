@@ -36,7 +36,7 @@ static void pid_watch_forks(void)
     pthread_atfork(NULL, NULL, pid_forget);
 }
 
-static uint32_t self_pid(void)
+uint32_t tide_self_pid(void)
 {
     if (__builtin_expect(pid_cache == 0, 0)) {
         pthread_once(&pid_once, pid_watch_forks);
@@ -62,13 +62,13 @@ static bool owner_dead(uint32_t pid)
 bool tide_spin_trylock(tide_spin_t *s)
 {
     uint32_t free_ = 0;
-    return __atomic_compare_exchange_n(&s->owner, &free_, self_pid(), false, __ATOMIC_ACQUIRE,
+    return __atomic_compare_exchange_n(&s->owner, &free_, tide_self_pid(), false, __ATOMIC_ACQUIRE,
                                        __ATOMIC_RELAXED);
 }
 
 bool tide_spin_lock(tide_spin_t *s)
 {
-    uint32_t me = self_pid();
+    uint32_t me = tide_self_pid();
     for (unsigned spins = 0;; spins++) {
         uint32_t cur = __atomic_load_n(&s->owner, __ATOMIC_RELAXED);
         if (cur == 0) {

@@ -273,20 +273,20 @@ static int mutex_acquire(tide_lock_t *l, int64_t timeout_ns, pid_t *dead)
     if (rc == EOWNERDEAD) {
         *dead = (pid_t)l->holder;
         pthread_mutex_consistent(&l->u.mutex);
-        l->holder = (uint32_t)getpid();
+        l->holder = tide_self_pid();
         return 1;
     }
     if (rc == EDEADLK && timeout_ns == 0)
         rc = EBUSY; /* a try: another coroutine of this process may let go */
     if (rc)
         return -rc; /* EBUSY, ETIMEDOUT, EDEADLK */
-    l->holder = (uint32_t)getpid();
+    l->holder = tide_self_pid();
     return 0;
 }
 
 static int mutex_release(tide_lock_t *l)
 {
-    if (l->holder != (uint32_t)getpid())
+    if (l->holder != tide_self_pid())
         return -EPERM;
     l->holder = 0;
     return -pthread_mutex_unlock(&l->u.mutex);
@@ -294,7 +294,7 @@ static int mutex_release(tide_lock_t *l)
 
 static int spin_acquire(tide_lock_t *l, int64_t timeout_ns, pid_t *dead)
 {
-    uint32_t me = (uint32_t)getpid(), *word = &l->u.spin.owner;
+    uint32_t me = tide_self_pid(), *word = &l->u.spin.owner;
     int64_t deadline = deadline_of(timeout_ns), start = now_ns();
     for (unsigned spins = 0;; spins++) {
         uint32_t cur = __atomic_load_n(word, __ATOMIC_RELAXED);
@@ -332,7 +332,7 @@ static int spin_acquire(tide_lock_t *l, int64_t timeout_ns, pid_t *dead)
 
 static int spin_release(tide_lock_t *l)
 {
-    uint32_t me = (uint32_t)getpid();
+    uint32_t me = tide_self_pid();
     if (!__atomic_compare_exchange_n(&l->u.spin.owner, &me, 0, false, __ATOMIC_RELEASE,
                                      __ATOMIC_RELAXED))
         return -EPERM;
@@ -404,7 +404,7 @@ static bool rw_self_held(const rwlock_t *rw, uint32_t me)
 static int rw_acquire(tide_lock_t *l, bool shared, int64_t timeout_ns, pid_t *dead)
 {
     rwlock_t *rw = &l->u.rw;
-    uint32_t me = (uint32_t)getpid();
+    uint32_t me = tide_self_pid();
     int64_t deadline = deadline_of(timeout_ns), next_check = now_ns() + BUSY_CHECK_NS;
     int reaped = 0;
     for (bool check = timeout_ns == 0;; check = now_ns() >= next_check) {
@@ -435,7 +435,7 @@ static int rw_acquire(tide_lock_t *l, bool shared, int64_t timeout_ns, pid_t *de
 static int rw_release(tide_lock_t *l)
 {
     rwlock_t *rw = &l->u.rw;
-    uint32_t me = (uint32_t)getpid();
+    uint32_t me = tide_self_pid();
     int rc = -EPERM;
     guard_lock(rw);
     if (rw->writer == me) {
