@@ -7,7 +7,7 @@ namespace Tide\Coroutine {
      * @strict-properties
      * @not-serializable
      */
-    final class Channel
+    class Channel
     {
         public readonly int $capacity;
         /** 0 ok, -1 timeout, -2 closed, -3 cancelled */

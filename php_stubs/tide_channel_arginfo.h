@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 83f044d8ce4235ae4a7c99fd385f5f577494150a */
+ * Stub hash: 234a8794121c4683b73a4286c6c19c69c387da7e */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Coroutine_Channel___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, capacity, IS_LONG, 0, "1")
@@ -88,7 +88,7 @@ static zend_class_entry *register_class_Tide_Coroutine_Channel(void)
 
 	INIT_NS_CLASS_ENTRY(ce, "Tide\\Coroutine", "Channel", class_Tide_Coroutine_Channel_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
-	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
+	class_entry->ce_flags |= ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
 
 	zval property_capacity_default_value;
 	ZVAL_UNDEF(&property_capacity_default_value);

@@ -31,6 +31,8 @@ static ZEND_INI_MH(on_update_backend)
 PHP_INI_BEGIN()
 STD_PHP_INI_ENTRY("tide.reactor_backend", "auto", PHP_INI_ALL, on_update_backend,
                   reactor_backend, zend_tide_globals, tide_globals)
+STD_PHP_INI_BOOLEAN("tide.swoole_compat", "0", PHP_INI_SYSTEM, OnUpdateBool, swoole_compat,
+                    zend_tide_globals, tide_globals)
 PHP_INI_END()
 
 static PHP_GINIT_FUNCTION(tide)
@@ -54,7 +56,8 @@ static PHP_MINIT_FUNCTION(tide)
     php_tide_autoload_minit();
     php_tide_table_minit();
     php_tide_sync_minit();
-    return SUCCESS;
+    /* last: Swoole's names point at every class made above */
+    return php_tide_compat_minit(module_number) == SUCCESS ? SUCCESS : FAILURE;
 }
 
 static PHP_MSHUTDOWN_FUNCTION(tide)

@@ -23,6 +23,7 @@ extern zend_module_entry tide_module_entry;
 
 ZEND_BEGIN_MODULE_GLOBALS(tide)
     char *reactor_backend; /* ini tide.reactor_backend */
+    bool swoole_compat;    /* ini tide.swoole_compat (startup only) */
     tide_reactor_t *reactor;
     HashTable timers;  /* timer id => php_tide_timer_t*, the timers PHP code made */
     bool in_loop;      /* Tide\run() or Event::wait() is running the loop */
@@ -233,6 +234,8 @@ void php_tide_response_mshutdown(void);
 /* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
 void php_tide_table_minit(void);
 void php_tide_sync_minit(void);
+/* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
+int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);
 
 #endif

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tide.swoole_compat=On: Swoole's names for Tide's classes, functions and constants,
+ * registered natively at startup (the same classes under a second name: `new
+ * Swoole\Server` makes a Tide\Server, and `instanceof` holds both ways). Off by default:
+ * then nothing here runs. Loading it next to the real swoole extension is refused.
+ *
+ * extension_loaded('swoole') stays false: Tide is not Swoole, and code that checks for
+ * the extension to pick a code path should know. swoole_version() and SWOOLE_VERSION say
+ * which Swoole API level Tide follows.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "php.h"
+#include "php_tide.h"
+#include <ctype.h>
+
+#include "zend_constants.h"
+
+/* The Swoole API level whose names and behaviour Tide follows. */
+#define SWOOLE_API_VERSION "6.0.0"
+#define SWOOLE_API_VERSION_ID 60000
+
+/* Tide's class, and its Swoole names. */
+static const struct {
+    const char *tide;
+    const char *swoole[2];
+} classes[] = {
+    {"Tide\\Server", {"Swoole\\Server"}},
+    {"Tide\\Server\\Port", {"Swoole\\Server\\Port"}},
+    {"Tide\\Task", {"Swoole\\Server\\Task"}},
+    {"Tide\\Http\\Server", {"Swoole\\Http\\Server"}},
+    {"Tide\\Http\\Request", {"Swoole\\Http\\Request"}},
+    {"Tide\\Http\\Response", {"Swoole\\Http\\Response"}},
+    {"Tide\\WebSocket\\Server", {"Swoole\\WebSocket\\Server"}},
+    {"Tide\\WebSocket\\Frame", {"Swoole\\WebSocket\\Frame"}},
+    {"Tide\\WebSocket\\CloseFrame", {"Swoole\\WebSocket\\CloseFrame"}},
+    {"Tide\\Coroutine", {"Swoole\\Coroutine", "Co"}},
+    {"Tide\\Coroutine\\Channel", {"Swoole\\Coroutine\\Channel", "Co\\Channel"}},
+    {"Tide\\Coroutine\\WaitGroup", {"Swoole\\Coroutine\\WaitGroup", "Co\\WaitGroup"}},
+    {"Tide\\Timer", {"Swoole\\Timer"}},
+    {"Tide\\Event", {"Swoole\\Event"}},
+    {"Tide\\Table", {"Swoole\\Table"}},
+    {"Tide\\Atomic", {"Swoole\\Atomic"}},
+    {"Tide\\Atomic\\Long", {"Swoole\\Atomic\\Long"}},
+    {"Tide\\Lock", {"Swoole\\Lock"}},
+    {"Tide\\Runtime", {"Swoole\\Runtime"}},
+    {"Tide\\Exception", {"Swoole\\Exception"}},
+};
+
+/* Swoole's constant, and the Tide constant it is. */
+static const struct {
+    const char *swoole, *tide;
+} constants[] = {
+    {"SWOOLE_BASE", "Tide\\MODE_BASE"},
+    {"SWOOLE_PROCESS", "Tide\\MODE_PROCESS"},
+    {"SWOOLE_SOCK_TCP", "Tide\\SOCK_TCP"},
+    {"SWOOLE_SOCK_TCP6", "Tide\\SOCK_TCP6"},
+    {"SWOOLE_SOCK_UDP", "Tide\\SOCK_UDP"},
+    {"SWOOLE_SOCK_UDP6", "Tide\\SOCK_UDP6"},
+    {"SWOOLE_SOCK_UNIX_STREAM", "Tide\\SOCK_UNIX_STREAM"},
+    {"SWOOLE_SOCK_UNIX_DGRAM", "Tide\\SOCK_UNIX_DGRAM"},
+    {"SWOOLE_SSL", "Tide\\SSL"},
+    {"SWOOLE_HOOK_TCP", "Tide\\HOOK_TCP"},
+    {"SWOOLE_HOOK_UDP", "Tide\\HOOK_UDP"},
+    {"SWOOLE_HOOK_UNIX", "Tide\\HOOK_UNIX"},
+    {"SWOOLE_HOOK_UDG", "Tide\\HOOK_UDG"},
+    {"SWOOLE_HOOK_SSL", "Tide\\HOOK_SSL"},
+    {"SWOOLE_HOOK_TLS", "Tide\\HOOK_TLS"},
+    {"SWOOLE_HOOK_STREAM_FUNCTION", "Tide\\HOOK_STREAM_FUNCTION"},
+    {"SWOOLE_HOOK_FILE", "Tide\\HOOK_FILE"},
+    {"SWOOLE_HOOK_SLEEP", "Tide\\HOOK_SLEEP"},
+    {"SWOOLE_HOOK_PROC", "Tide\\HOOK_PROC"},
+    {"SWOOLE_HOOK_CURL", "Tide\\HOOK_CURL"},
+    {"SWOOLE_HOOK_NATIVE_CURL", "Tide\\HOOK_CURL"},
+    {"SWOOLE_HOOK_BLOCKING_FUNCTION", "Tide\\HOOK_DNS"},
+    {"SWOOLE_HOOK_ALL", "Tide\\HOOK_ALL"},
+    {"WEBSOCKET_OPCODE_CONTINUATION", "Tide\\WebSocket\\OPCODE_CONTINUATION"},
+    {"WEBSOCKET_OPCODE_TEXT", "Tide\\WebSocket\\OPCODE_TEXT"},
+    {"WEBSOCKET_OPCODE_BINARY", "Tide\\WebSocket\\OPCODE_BINARY"},
+    {"WEBSOCKET_OPCODE_CLOSE", "Tide\\WebSocket\\OPCODE_CLOSE"},
+    {"WEBSOCKET_OPCODE_PING", "Tide\\WebSocket\\OPCODE_PING"},
+    {"WEBSOCKET_OPCODE_PONG", "Tide\\WebSocket\\OPCODE_PONG"},
+    {"SWOOLE_WEBSOCKET_OPCODE_CONTINUATION", "Tide\\WebSocket\\OPCODE_CONTINUATION"},
+    {"SWOOLE_WEBSOCKET_OPCODE_TEXT", "Tide\\WebSocket\\OPCODE_TEXT"},
+    {"SWOOLE_WEBSOCKET_OPCODE_BINARY", "Tide\\WebSocket\\OPCODE_BINARY"},
+    {"SWOOLE_WEBSOCKET_OPCODE_CLOSE", "Tide\\WebSocket\\OPCODE_CLOSE"},
+    {"SWOOLE_WEBSOCKET_OPCODE_PING", "Tide\\WebSocket\\OPCODE_PING"},
+    {"SWOOLE_WEBSOCKET_OPCODE_PONG", "Tide\\WebSocket\\OPCODE_PONG"},
+    {"SWOOLE_WEBSOCKET_FLAG_FIN", "Tide\\WebSocket\\FLAG_FIN"},
+    {"SWOOLE_WEBSOCKET_FLAG_COMPRESS", "Tide\\WebSocket\\FLAG_COMPRESS"},
+    {"SWOOLE_WEBSOCKET_FLAG_RSV1", "Tide\\WebSocket\\FLAG_RSV1"},
+    {"SWOOLE_WEBSOCKET_FLAG_RSV2", "Tide\\WebSocket\\FLAG_RSV2"},
+    {"SWOOLE_WEBSOCKET_FLAG_RSV3", "Tide\\WebSocket\\FLAG_RSV3"},
+    {"SWOOLE_WEBSOCKET_FLAG_MASK", "Tide\\WebSocket\\FLAG_MASK"},
+    {"WEBSOCKET_CLOSE_NORMAL", "Tide\\WebSocket\\CLOSE_NORMAL"},
+    {"WEBSOCKET_CLOSE_GOING_AWAY", "Tide\\WebSocket\\CLOSE_GOING_AWAY"},
+    {"WEBSOCKET_CLOSE_PROTOCOL_ERROR", "Tide\\WebSocket\\CLOSE_PROTOCOL_ERROR"},
+    {"WEBSOCKET_CLOSE_DATA_ERROR", "Tide\\WebSocket\\CLOSE_DATA_ERROR"},
+    {"WEBSOCKET_CLOSE_MESSAGE_TOO_BIG", "Tide\\WebSocket\\CLOSE_MESSAGE_TOO_BIG"},
+    {"WEBSOCKET_CLOSE_SERVER_ERROR", "Tide\\WebSocket\\CLOSE_SERVER_ERROR"},
+};
+
+ZEND_FUNCTION(Tide_go);
+ZEND_FUNCTION(Tide_run);
+
+/* go() and Co\run() are Tide\go() and Tide\run() (the handler parses the arguments and names
+ * the function called in its errors). */
+static ZEND_FUNCTION(swoole_go)
+{
+    ZEND_FN(Tide_go)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+static ZEND_FUNCTION(swoole_co_run)
+{
+    ZEND_FN(Tide_run)(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+static ZEND_FUNCTION(swoole_version)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_STRING(SWOOLE_API_VERSION);
+}
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_go, 0, 1, MAY_BE_LONG | MAY_BE_FALSE)
+    ZEND_ARG_TYPE_INFO(0, func, IS_CALLABLE, 0)
+    ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_co_run, 0, 1, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, func, IS_CALLABLE, 0)
+    ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_version, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+/* Written out (ZEND_RAW_FENTRY takes two more arguments from PHP 8.4 on). */
+#define ENTRY(name, fn, ai)                                                                    \
+    {.fname = name,                                                                            \
+     .handler = ZEND_FN(fn),                                                                   \
+     .arg_info = ai,                                                                           \
+     .num_args = (uint32_t)(sizeof(ai) / sizeof(struct _zend_internal_arg_info) - 1),          \
+     .flags = 0}
+
+static const zend_function_entry functions[] = {
+    ENTRY("go", swoole_go, arginfo_go),
+    ENTRY("Co\\run", swoole_co_run, arginfo_co_run),
+    ENTRY("swoole_version", swoole_version, arginfo_swoole_version),
+    ZEND_FE_END
+};
+
+static zend_class_entry *class_named(const char *name)
+{
+    zend_string *lc = zend_string_tolower(zend_string_init(name, strlen(name), 1));
+    zend_class_entry *ce = zend_hash_find_ptr(CG(class_table), lc);
+    zend_string_release(lc);
+    return ce;
+}
+
+int php_tide_compat_minit(int module_number)
+{
+    if (!TIDE_G(swoole_compat))
+        return SUCCESS;
+    if (zend_hash_str_exists(&module_registry, "swoole", sizeof("swoole") - 1) ||
+        zend_hash_str_exists(&module_registry, "openswoole", sizeof("openswoole") - 1)) {
+        zend_error(E_CORE_WARNING,
+                   "tide.swoole_compat=On registers Swoole's class, function and constant "
+                   "names, and the swoole extension is loaded too: remove one of them (Tide is "
+                   "not loaded)");
+        return FAILURE;
+    }
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        zend_class_entry *ce = class_named(classes[i].tide);
+        if (!ce)
+            continue; /* a class of a later version */
+        for (int j = 0; j < 2 && classes[i].swoole[j]; j++)
+            zend_register_class_alias_ex(classes[i].swoole[j], strlen(classes[i].swoole[j]), ce,
+                                         1);
+    }
+    if (zend_register_functions(NULL, functions, NULL, MODULE_PERSISTENT) == FAILURE)
+        return FAILURE;
+    for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
+        /* a namespaced constant is kept under its namespace in lowercase */
+        char key[128];
+        size_t n = strlen(constants[i].tide);
+        const char *last = strrchr(constants[i].tide, '\\');
+        if (n >= sizeof(key))
+            continue;
+        memcpy(key, constants[i].tide, n + 1);
+        for (size_t k = 0; last && k < (size_t)(last - constants[i].tide); k++)
+            key[k] = (char)tolower((unsigned char)key[k]);
+        zval *v = zend_get_constant_str(key, n);
+        if (v && Z_TYPE_P(v) == IS_LONG)
+            zend_register_long_constant(constants[i].swoole, strlen(constants[i].swoole),
+                                        Z_LVAL_P(v), CONST_PERSISTENT, module_number);
+    }
+    zend_register_string_constant("SWOOLE_VERSION", sizeof("SWOOLE_VERSION") - 1,
+                                  SWOOLE_API_VERSION, CONST_PERSISTENT, module_number);
+    zend_register_long_constant("SWOOLE_VERSION_ID", sizeof("SWOOLE_VERSION_ID") - 1,
+                                SWOOLE_API_VERSION_ID, CONST_PERSISTENT, module_number);
+    zend_register_long_constant("SWOOLE_MAJOR_VERSION", sizeof("SWOOLE_MAJOR_VERSION") - 1,
+                                SWOOLE_API_VERSION_ID / 10000, CONST_PERSISTENT, module_number);
+    return SUCCESS;
+}
