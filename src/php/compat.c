@@ -16,6 +16,8 @@
 #include "php.h"
 #include "php_tide.h"
 #include <ctype.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "zend_constants.h"
 
@@ -124,6 +126,58 @@ static ZEND_FUNCTION(swoole_version)
     RETURN_STRING(SWOOLE_API_VERSION);
 }
 
+/* The number of CPUs online (a default for worker_num). */
+static ZEND_FUNCTION(swoole_cpu_num)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    RETURN_LONG(n > 0 ? n : 1);
+}
+
+/* The process's title, as ps shows it: the CLI's cli_set_process_title(). */
+static ZEND_FUNCTION(swoole_set_process_name)
+{
+    zend_string *name;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(name)
+    ZEND_PARSE_PARAMETERS_END();
+    zval fn, arg, rv;
+    ZVAL_STRING(&fn, "cli_set_process_title");
+    ZVAL_STR_COPY(&arg, name);
+    ZVAL_UNDEF(&rv);
+    bool ok = zend_hash_str_exists(CG(function_table), "cli_set_process_title",
+                                   sizeof("cli_set_process_title") - 1) &&
+              call_user_function(NULL, NULL, &fn, &rv, 1, &arg) == SUCCESS &&
+              Z_TYPE(rv) == IS_TRUE;
+    zval_ptr_dtor(&fn);
+    zval_ptr_dtor(&arg);
+    zval_ptr_dtor(&rv);
+    if (EG(exception))
+        RETURN_THROWS();
+    RETURN_BOOL(ok);
+}
+
+/* The message of an errno value. */
+static ZEND_FUNCTION(swoole_strerror)
+{
+    zend_long code;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(code)
+    ZEND_PARSE_PARAMETERS_END();
+    RETURN_STRING(strerror((int)code)); /* NTS PHP: one thread */
+}
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_cpu_num, 0, 0, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_set_process_name, 0, 1, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, process_name, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_strerror, 0, 1, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, errno, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_go, 0, 1, MAY_BE_LONG | MAY_BE_FALSE)
     ZEND_ARG_TYPE_INFO(0, func, IS_CALLABLE, 0)
     ZEND_ARG_VARIADIC_TYPE_INFO(0, args, IS_MIXED, 0)
@@ -149,6 +203,9 @@ static const zend_function_entry functions[] = {
     ENTRY("go", swoole_go, arginfo_go),
     ENTRY("Co\\run", swoole_co_run, arginfo_co_run),
     ENTRY("swoole_version", swoole_version, arginfo_swoole_version),
+    ENTRY("swoole_cpu_num", swoole_cpu_num, arginfo_swoole_cpu_num),
+    ENTRY("swoole_set_process_name", swoole_set_process_name, arginfo_swoole_set_process_name),
+    ENTRY("swoole_strerror", swoole_strerror, arginfo_swoole_strerror),
     ZEND_FE_END
 };
 

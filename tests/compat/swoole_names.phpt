@@ -1,5 +1,5 @@
 --TEST--
-tide.swoole_compat=On: Swoole's class names are the same classes as Tide's (new, instanceof, ::class both ways), go(), Co\run() and swoole_version() exist, SWOOLE_* and WEBSOCKET_* constants have Tide's values, extension_loaded('swoole') stays false, a Swoole-style coroutine program runs unchanged, and Channel, Server, Http\Server, WebSocket\Server and Table can be extended
+tide.swoole_compat=On: Swoole's class names are the same classes as Tide's (new, instanceof, ::class both ways), go(), Co\run(), swoole_version(), swoole_cpu_num(), swoole_strerror() and swoole_set_process_name() exist, SWOOLE_* and WEBSOCKET_* constants have Tide's values, extension_loaded('swoole') stays false, a Swoole-style coroutine program runs unchanged, and Channel, Server, Http\Server, WebSocket\Server and Table can be extended
 --INI--
 tide.swoole_compat=On
 --FILE--
@@ -72,6 +72,7 @@ Co\run(function () {
     echo "MyChannel: ", $c->pop(), $c->pop(), " length ", $c->length(), "\n";
 });
 echo "subclasses: ", get_parent_class(new MyServer('127.0.0.1', 0)), ', ', get_parent_class(new MyTable(4)), "\n";
+var_dump(swoole_cpu_num() >= 1, swoole_strerror(2), is_bool(swoole_set_process_name('tide-compat-test')));
 try {
     go('not a function');
 } catch (TypeError $e) {
@@ -93,4 +94,7 @@ int(60000)
 {"rand":2,"index":2}
 MyChannel: xx length 0
 subclasses: Tide\Server, Tide\Table
+bool(true)
+string(25) "No such file or directory"
+bool(true)
 TypeError: go(): Argument #1 ($func) must be a valid callback, function "not a function" not found or invalid function name
