@@ -28,5 +28,6 @@ liburing => %d.%d%S
 
 Directive => Local Value => Master Value
 tide.reactor_backend => auto => auto
+tide.swoole_compat => Off => Off
 bool(true)
 bool(true)
