@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Atomic, Atomic\Long and Lock across forked processes (include/tide/sync.h). */
 #include <errno.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,14 +36,32 @@ static void reap_all(const pid_t *pids, int n)
     }
 }
 
-/* Spins (with short sleeps) until *flag is nonzero, at most 5 s. */
-static void await_flag(tide_atomic_t *flag)
+/* Waits (in the kernel, at most 5 s) until pid sleeps in a futex wait. */
+static void await_futex_sleep(pid_t pid)
 {
+    char path[64], wchan[64];
+    snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
     int64_t end = mono_ns() + 5000000000LL;
-    while (tide_atomic_get(flag) == 0) {
+    for (;;) {
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(wchan, 1, sizeof(wchan) - 1, f) : 0;
+        if (f)
+            fclose(f);
+        wchan[n] = 0;
+        if (strncmp(wchan, "futex", 5) == 0)
+            return;
         CHECK(mono_ns() < end);
-        usleep(200);
+        sched_yield();
     }
+}
+
+/* Reads one byte a child writes when it got somewhere (at most 5 s). */
+static void await_byte(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    CHECK_EQ(poll(&p, 1, 5000), 1);
+    char c;
+    CHECK_EQ(read(fd, &c, 1), 1);
 }
 
 TEST(atomic_add_sub_set_and_cmpset_wrap_at_32_bits)
@@ -157,30 +178,30 @@ TEST(atomic_wakeup_before_the_wait_is_not_lost_and_is_consumed_once)
 TEST(atomic_wakeups_from_the_parent_end_waits_in_three_processes)
 {
     enum { PROCS = 3 };
-    tide_atomic_t *a = tide_atomic_new(0), *waiting = tide_atomic_new(0);
+    tide_atomic_t *a = tide_atomic_new(0);
+    int woke[2];
+    CHECK_EQ(pipe(woke), 0);
     pid_t pids[PROCS];
     for (int i = 0; i < PROCS; i++) {
         if ((pids[i] = fork()) == 0) {
-            tide_atomic_add(waiting, 1);
-            _exit(tide_atomic_wait(a, 5000000000LL) == 0 ? 0 : 1);
+            int rc = tide_atomic_wait(a, 5000000000LL);
+            (void)!write(woke[1], "w", 1);
+            _exit(rc == 0 ? 0 : 1);
         }
     }
-    while (tide_atomic_get(waiting) < PROCS)
-        usleep(1000);
-    usleep(20000); /* most likely asleep in the kernel by now; either way works */
+    /* Every child asleep in the kernel: the wakeups below go through futex_wake. */
+    for (int i = 0; i < PROCS; i++)
+        await_futex_sleep(pids[i]);
     for (int i = 0; i < PROCS; i++) {
         /* One wakeup ends one wait: the next is sent once a waiter has taken it. */
         tide_atomic_wakeup(a, PROCS);
-        int64_t end = mono_ns() + 5000000000LL;
-        while (tide_atomic_get(a) != 0) {
-            CHECK(mono_ns() < end);
-            usleep(500);
-        }
+        await_byte(woke[0]);
     }
     reap_all(pids, PROCS);
     CHECK_EQ(tide_atomic_wait(a, 0), -ETIMEDOUT);
+    close(woke[0]);
+    close(woke[1]);
     tide_atomic_free(a);
-    tide_atomic_free(waiting);
 }
 
 /* Four processes add 1 to a plain (non-atomic) counter 20,000 times each under the lock. */
@@ -235,12 +256,15 @@ static pid_t child_holding(tide_lock_t *l, bool shared, tide_atomic_t *held, tid
     if (pid == 0) {
         if (tide_lock_acquire(l, shared, -1, NULL) != 0)
             _exit(2);
-        tide_atomic_set(held, 1);
-        while (!go || tide_atomic_get(go) == 0)
-            usleep(1000);
+        tide_atomic_wakeup(held, 1);
+        if (!go)
+            for (;;)
+                pause(); /* until killed */
+        if (tide_atomic_wait(go, 10000000000LL) != 0)
+            _exit(4);
         _exit(tide_lock_release(l) == 0 ? 0 : 3);
     }
-    await_flag(held);
+    CHECK_EQ(tide_atomic_wait(held, 5000000000LL), 0);
     return pid;
 }
 
@@ -317,7 +341,7 @@ TEST(lock_a_timed_lock_held_by_a_live_process_times_out_on_time)
         if (rc != -ETIMEDOUT || took < 200000000 || took > 1000000000)
             FAILF("%s: rc %d after %lld ns", lock_names[i], rc, (long long)took);
         CHECK_EQ(tide_lock_release(l), -EPERM); /* not ours */
-        tide_atomic_set(go, 1);
+        tide_atomic_wakeup(go, 1);
         /* The child lets go: a waiter gets it. */
         CHECK_EQ(tide_lock_acquire(l, false, 5000000000LL, NULL), 0);
         CHECK_EQ(tide_lock_release(l), 0);
@@ -337,7 +361,7 @@ TEST(lock_rwlock_readers_share_and_a_writer_waits_for_them)
     CHECK_EQ(tide_lock_acquire(l, false, 0, NULL), -EBUSY);
     CHECK_EQ(tide_lock_release(l), 0);
     CHECK_EQ(tide_lock_acquire(l, false, 0, NULL), -EBUSY); /* the child still reads */
-    tide_atomic_set(go, 1);
+    tide_atomic_wakeup(go, 1);
     CHECK_EQ(tide_lock_acquire(l, false, 5000000000LL, NULL), 0);
     reap_all(&pid, 1);
     /* A writer keeps readers out. */
