@@ -167,7 +167,8 @@ ZEND_METHOD(Tide_Atomic, __construct)
     sync_set(Z_OBJ_P(ZEND_THIS), tide_atomic_new((uint32_t)value), unmap_atomic, "Tide\\Atomic");
 }
 
-ZEND_METHOD(Tide_Atomic, add)
+/* add() and sub(): the same argument, one of two operations. */
+static void atomic_add(INTERNAL_FUNCTION_PARAMETERS, bool sub)
 {
     zend_long n = 1;
     tide_atomic_t *a;
@@ -178,21 +179,17 @@ ZEND_METHOD(Tide_Atomic, add)
     THIS_OR_THROW(a);
     if (!u32_arg(n, 1))
         RETURN_THROWS();
-    RETURN_LONG(tide_atomic_add(a, (uint32_t)n));
+    RETURN_LONG(sub ? tide_atomic_sub(a, (uint32_t)n) : tide_atomic_add(a, (uint32_t)n));
+}
+
+ZEND_METHOD(Tide_Atomic, add)
+{
+    atomic_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
 }
 
 ZEND_METHOD(Tide_Atomic, sub)
 {
-    zend_long n = 1;
-    tide_atomic_t *a;
-    ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(n)
-    ZEND_PARSE_PARAMETERS_END();
-    THIS_OR_THROW(a);
-    if (!u32_arg(n, 1))
-        RETURN_THROWS();
-    RETURN_LONG(tide_atomic_sub(a, (uint32_t)n));
+    atomic_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
 }
 
 ZEND_METHOD(Tide_Atomic, get)
@@ -288,7 +285,7 @@ ZEND_METHOD(Tide_Atomic_Long, __construct)
     sync_set(Z_OBJ_P(ZEND_THIS), tide_atomic64_new(value), unmap_long, "Tide\\Atomic\\Long");
 }
 
-ZEND_METHOD(Tide_Atomic_Long, add)
+static void atomic64_add(INTERNAL_FUNCTION_PARAMETERS, bool sub)
 {
     zend_long n = 1;
     tide_atomic64_t *a;
@@ -297,19 +294,17 @@ ZEND_METHOD(Tide_Atomic_Long, add)
         Z_PARAM_LONG(n)
     ZEND_PARSE_PARAMETERS_END();
     THIS_OR_THROW(a);
-    RETURN_LONG(tide_atomic64_add(a, n));
+    RETURN_LONG(sub ? tide_atomic64_sub(a, n) : tide_atomic64_add(a, n));
+}
+
+ZEND_METHOD(Tide_Atomic_Long, add)
+{
+    atomic64_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
 }
 
 ZEND_METHOD(Tide_Atomic_Long, sub)
 {
-    zend_long n = 1;
-    tide_atomic64_t *a;
-    ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(n)
-    ZEND_PARSE_PARAMETERS_END();
-    THIS_OR_THROW(a);
-    RETURN_LONG(tide_atomic64_sub(a, n));
+    atomic64_add(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
 }
 
 ZEND_METHOD(Tide_Atomic_Long, get)

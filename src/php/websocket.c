@@ -40,13 +40,13 @@ static bool has_token(const char *v, size_t n, const char *token)
     size_t k = strlen(token);
     const char *end = v + n;
     while (v < end) {
-        while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
+        while (v < end && (tide_is_ows(*v) || *v == ','))
             v++;
         const char *e = v;
         while (e < end && *e != ',')
             e++;
         const char *t = e;
-        while (t > v && (t[-1] == ' ' || t[-1] == '\t'))
+        while (t > v && tide_is_ows(t[-1]))
             t--;
         if ((size_t)(t - v) == k && tide_prefix_ci(v, k, token))
             return true;

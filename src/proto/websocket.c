@@ -295,10 +295,18 @@ void tide_ws_accept(const char *key, size_t n, char out[29])
     out[28] = 0;
 }
 
+/* The end of p..end without its trailing spaces and tabs. */
+static const char *trim_ows(const char *p, const char *end)
+{
+    while (end > p && tide_is_ows(end[-1]))
+        end--;
+    return end;
+}
+
 /* Skips spaces and tabs. */
 static const char *skip_ows(const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\t'))
+    while (p < end && tide_is_ows(*p))
         p++;
     return p;
 }
@@ -337,9 +345,7 @@ static bool deflate_offer(const char *p, size_t n, tide_ws_deflate_t *d)
     const char *semi = memchr(p, ';', n);
     const char *name_end = semi ? semi : end;
     const char *ns = skip_ows(p, name_end);
-    const char *ne = name_end;
-    while (ne > ns && (ne[-1] == ' ' || ne[-1] == '\t'))
-        ne--;
+    const char *ne = trim_ows(ns, name_end);
     if (!token_is(ns, (size_t)(ne - ns), "permessage-deflate"))
         return false;
     *d = (tide_ws_deflate_t){.on = true, .server_no_context_takeover = true,
@@ -353,15 +359,11 @@ static bool deflate_offer(const char *p, size_t n, tide_ws_deflate_t *d)
         const char *ks = skip_ows(q, pe);
         size_t klen = pe > ks ? (size_t)(pe - ks) : 0;
         const char *eq = klen ? memchr(ks, '=', klen) : NULL;
-        const char *ke = eq ? eq : pe;
-        while (ke > ks && (ke[-1] == ' ' || ke[-1] == '\t'))
-            ke--;
+        const char *ke = trim_ows(ks, eq ? eq : pe);
         const char *vs = NULL, *ve = NULL;
         if (eq) {
             vs = skip_ows(eq + 1, pe);
-            ve = pe;
-            while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t'))
-                ve--;
+            ve = trim_ows(vs, pe);
         }
         size_t kl = (size_t)(ke - ks);
         if (token_is(ks, kl, "server_no_context_takeover")) {

@@ -888,7 +888,6 @@ int tide_engine_control(tide_engine_t *e, uint64_t session, int op, const void *
             c->switch_arg = len ? tide_malloc(len) : NULL;
             if (len)
                 memcpy(c->switch_arg, arg, len);
-            tide_conninfo_set(c->info, TIDE_CONN_UPGRADED);
             return 0;
         }
         switch_proto(c, arg, len);
