@@ -68,6 +68,9 @@ namespace Tide {
 
         public function on(string $event, callable $callback): bool {}
 
+        /** The callback on() set for $event, as it was given; null when none is set. */
+        public function getCallback(string $event): mixed {}
+
         public function listen(string $host, int $port, int $sockType): \Tide\Server\Port|false {}
 
         /** @implementation-alias Tide\Server::listen */
@@ -154,5 +157,8 @@ namespace Tide\Server {
         public function set(array $settings): bool {}
 
         public function on(string $event, callable $callback): bool {}
+
+        /** The callback on() set for $event, as it was given; null when none is set. */
+        public function getCallback(string $event): mixed {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 470ee42c22dfad2b80cf03bcb12be1dc7e12e6ea */
+ * Stub hash: f7673b77cd57e7757c5ed30bd2875f61baca3a4a */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"0.0.0.0\"")
@@ -15,6 +15,10 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_on, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, event, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, callback, IS_CALLABLE, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_getCallback, 0, 1, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, event, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_Server_listen, 0, 3, Tide\\Server\\Port, MAY_BE_FALSE)
@@ -131,10 +135,13 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Server_Port_on arginfo_class_Tide_Server_on
 
+#define arginfo_class_Tide_Server_Port_getCallback arginfo_class_Tide_Server_getCallback
+
 
 ZEND_METHOD(Tide_Server, __construct);
 ZEND_METHOD(Tide_Server, set);
 ZEND_METHOD(Tide_Server, on);
+ZEND_METHOD(Tide_Server, getCallback);
 ZEND_METHOD(Tide_Server, listen);
 ZEND_METHOD(Tide_Server, start);
 ZEND_METHOD(Tide_Server, shutdown);
@@ -164,12 +171,14 @@ ZEND_METHOD(Tide_Task, finish);
 ZEND_METHOD(Tide_Server_Port, __construct);
 ZEND_METHOD(Tide_Server_Port, set);
 ZEND_METHOD(Tide_Server_Port, on);
+ZEND_METHOD(Tide_Server_Port, getCallback);
 
 
 static const zend_function_entry class_Tide_Server_methods[] = {
 	ZEND_ME(Tide_Server, __construct, arginfo_class_Tide_Server___construct, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, set, arginfo_class_Tide_Server_set, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, on, arginfo_class_Tide_Server_on, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, getCallback, arginfo_class_Tide_Server_getCallback, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, listen, arginfo_class_Tide_Server_listen, ZEND_ACC_PUBLIC)
 	ZEND_MALIAS(Tide_Server, addListener, listen, arginfo_class_Tide_Server_addListener, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, start, arginfo_class_Tide_Server_start, ZEND_ACC_PUBLIC)
@@ -210,6 +219,7 @@ static const zend_function_entry class_Tide_Server_Port_methods[] = {
 	ZEND_ME(Tide_Server_Port, __construct, arginfo_class_Tide_Server_Port___construct, ZEND_ACC_PRIVATE)
 	ZEND_ME(Tide_Server_Port, set, arginfo_class_Tide_Server_Port_set, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server_Port, on, arginfo_class_Tide_Server_Port_on, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server_Port, getCallback, arginfo_class_Tide_Server_Port_getCallback, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

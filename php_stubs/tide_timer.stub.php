@@ -22,5 +22,14 @@ namespace Tide {
         public static function info(int $timerId): ?array {}
 
         public static function list(): \Iterator {}
+
+        /** Whether the timer is still scheduled (false once cleared or once an after() ran). */
+        public static function exists(int $timerId): bool {}
+
+        /**
+         * initialized (whether this process has its timer heap yet), num (timers scheduled)
+         * and round (timer callbacks run so far), as Swoole.
+         */
+        public static function stats(): array {}
     }
 }

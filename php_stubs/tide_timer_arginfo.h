@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 7dafa52090c5cd9e71898625083e3ae883f14f85 */
+ * Stub hash: f76a26cd9f39b023acffc8f178b61f515c44bf51 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Timer_tick, 0, 2, IS_LONG, 0)
 	ZEND_ARG_TYPE_INFO(0, ms, IS_LONG, 0)
@@ -23,6 +23,11 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Timer_list, 0, 0, Iterator, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Tide_Timer_exists arginfo_class_Tide_Timer_clear
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Timer_stats, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Tide_Timer, tick);
 ZEND_METHOD(Tide_Timer, after);
@@ -30,6 +35,8 @@ ZEND_METHOD(Tide_Timer, clear);
 ZEND_METHOD(Tide_Timer, clearAll);
 ZEND_METHOD(Tide_Timer, info);
 ZEND_METHOD(Tide_Timer, list);
+ZEND_METHOD(Tide_Timer, exists);
+ZEND_METHOD(Tide_Timer, stats);
 
 
 static const zend_function_entry class_Tide_Timer_methods[] = {
@@ -39,6 +46,8 @@ static const zend_function_entry class_Tide_Timer_methods[] = {
 	ZEND_ME(Tide_Timer, clearAll, arginfo_class_Tide_Timer_clearAll, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Timer, info, arginfo_class_Tide_Timer_info, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Timer, list, arginfo_class_Tide_Timer_list, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tide_Timer, exists, arginfo_class_Tide_Timer_exists, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tide_Timer, stats, arginfo_class_Tide_Timer_stats, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 

@@ -15,7 +15,13 @@
 
 #include "php.h"
 #include "php_tide.h"
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,6 +48,8 @@ static const struct {
     {"Tide\\Coroutine", {"Swoole\\Coroutine", "Co"}},
     {"Tide\\Coroutine\\Channel", {"Swoole\\Coroutine\\Channel", "Co\\Channel"}},
     {"Tide\\Coroutine\\WaitGroup", {"Swoole\\Coroutine\\WaitGroup", "Co\\WaitGroup"}},
+    {"Tide\\Coroutine\\Context", {"Swoole\\Coroutine\\Context", "Co\\Context"}},
+    {"Tide\\Coroutine\\System", {"Swoole\\Coroutine\\System", "Co\\System"}},
     {"Tide\\Timer", {"Swoole\\Timer"}},
     {"Tide\\Event", {"Swoole\\Event"}},
     {"Tide\\Table", {"Swoole\\Table"}},
@@ -167,6 +175,103 @@ static ZEND_FUNCTION(swoole_strerror)
     RETURN_STRING(strerror((int)code)); /* NTS PHP: one thread */
 }
 
+/* The code of the last failure Tide reported with one (a Tide\Exception's code). */
+static ZEND_FUNCTION(swoole_last_error)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(TIDE_G(last_error));
+}
+
+static ZEND_FUNCTION(swoole_clear_error)
+{
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_NONE();
+    TIDE_G(last_error) = 0;
+    errno = 0;
+}
+
+/* The C library's errno, as the last system call left it. */
+static ZEND_FUNCTION(swoole_errno)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(errno);
+}
+
+/* The IPv4 (family 2) or IPv6 (10) address of each interface but loopback, by name. */
+static ZEND_FUNCTION(swoole_get_local_ip)
+{
+    zend_long family = AF_INET;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(family)
+    ZEND_PARSE_PARAMETERS_END();
+    if (family != AF_INET && family != AF_INET6) {
+        zend_argument_value_error(1, "must be AF_INET (2) or AF_INET6 (10)");
+        RETURN_THROWS();
+    }
+    struct ifaddrs *ifs, *i;
+    array_init(return_value);
+    if (getifaddrs(&ifs) < 0)
+        return;
+    for (i = ifs; i; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != family || (i->ifa_flags & IFF_LOOPBACK))
+            continue;
+        char ip[INET6_ADDRSTRLEN];
+        const void *a = family == AF_INET ? (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr
+                                          : (const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+        if (inet_ntop((int)family, a, ip, sizeof(ip)))
+            add_assoc_string(return_value, i->ifa_name, ip);
+    }
+    freeifaddrs(ifs);
+}
+
+/* The MAC address of each interface but loopback, by name. */
+static ZEND_FUNCTION(swoole_get_local_mac)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    struct ifaddrs *ifs, *i;
+    array_init(return_value);
+    if (getifaddrs(&ifs) < 0)
+        return;
+    for (i = ifs; i; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_PACKET || (i->ifa_flags & IFF_LOOPBACK))
+            continue;
+        const struct sockaddr_ll *ll = (const struct sockaddr_ll *)i->ifa_addr;
+        if (ll->sll_halen != 6)
+            continue;
+        char mac[18];
+        snprintf(mac, sizeof(mac), "%02X:%02X:%02X:%02X:%02X:%02X", ll->sll_addr[0],
+                 ll->sll_addr[1], ll->sll_addr[2], ll->sll_addr[3], ll->sll_addr[4],
+                 ll->sll_addr[5]);
+        add_assoc_string(return_value, i->ifa_name, mac);
+    }
+    freeifaddrs(ifs);
+}
+
+ZEND_METHOD(Tide_Timer, list);
+
+/* Timer::list() as swoole_timer_list() (its return type names a class: not copied below). */
+static ZEND_FUNCTION(swoole_timer_list)
+{
+    zim_Tide_Timer_list(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_swoole_timer_list, 0, 0, Iterator, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_none_long, 0, 0, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_clear_error, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_get_local_ip, 0, 0, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, family, IS_LONG, 0, "2")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_get_local_mac, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_cpu_num, 0, 0, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
@@ -206,8 +311,81 @@ static const zend_function_entry functions[] = {
     ENTRY("swoole_cpu_num", swoole_cpu_num, arginfo_swoole_cpu_num),
     ENTRY("swoole_set_process_name", swoole_set_process_name, arginfo_swoole_set_process_name),
     ENTRY("swoole_strerror", swoole_strerror, arginfo_swoole_strerror),
+    ENTRY("swoole_last_error", swoole_last_error, arginfo_swoole_none_long),
+    ENTRY("swoole_errno", swoole_errno, arginfo_swoole_none_long),
+    ENTRY("swoole_clear_error", swoole_clear_error, arginfo_swoole_clear_error),
+    ENTRY("swoole_get_local_ip", swoole_get_local_ip, arginfo_swoole_get_local_ip),
+    ENTRY("swoole_get_local_mac", swoole_get_local_mac, arginfo_swoole_get_local_mac),
+    ENTRY("swoole_timer_list", swoole_timer_list, arginfo_swoole_timer_list),
     ZEND_FE_END
 };
+
+static zend_class_entry *class_named(const char *name);
+
+/* Swoole's functions that are one of Tide's static methods under another name. */
+static const struct {
+    const char *function, *class_name, *method;
+} method_functions[] = {
+    {"swoole_timer_tick", "Tide\\Timer", "tick"},
+    {"swoole_timer_after", "Tide\\Timer", "after"},
+    {"swoole_timer_exists", "Tide\\Timer", "exists"},
+    {"swoole_timer_info", "Tide\\Timer", "info"},
+    {"swoole_timer_stats", "Tide\\Timer", "stats"},
+    {"swoole_timer_clear", "Tide\\Timer", "clear"},
+    {"swoole_timer_clear_all", "Tide\\Timer", "clearAll"},
+    {"swoole_coroutine_create", "Tide\\Coroutine", "create"},
+    {"swoole_coroutine_defer", "Tide\\Coroutine", "defer"},
+    {"swoole_async_dns_lookup_coro", "Tide\\Coroutine\\System", "dnsLookup"},
+    {"swoole_event_add", "Tide\\Event", "add"},
+    {"swoole_event_set", "Tide\\Event", "set"},
+    {"swoole_event_del", "Tide\\Event", "del"},
+    {"swoole_event_isset", "Tide\\Event", "isset"},
+    {"swoole_event_write", "Tide\\Event", "write"},
+    {"swoole_event_wait", "Tide\\Event", "wait"},
+    {"swoole_event_exit", "Tide\\Event", "exit"},
+    {"swoole_event_defer", "Tide\\Event", "defer"},
+    {"swoole_event_cycle", "Tide\\Event", "cycle"},
+    {"swoole_event_dispatch", "Tide\\Event", "dispatch"},
+};
+
+/* Whether an internal function's argument or return types name a class (such arg_info
+ * holds strings its function owns: it must not be registered a second time). */
+static bool names_a_class(const zend_internal_function *fn)
+{
+    uint32_t n = fn->num_args + ((fn->fn_flags & ZEND_ACC_VARIADIC) ? 1 : 0);
+    for (int32_t i = -1; i < (int32_t)n; i++)
+        if (ZEND_TYPE_HAS_NAME(fn->arg_info[i].type))
+            return true;
+    return false;
+}
+
+/* Registers each of method_functions whose method exists (the Event methods come with
+ * Tide\Event's own file) and names no class in its types. */
+static int register_method_functions(void)
+{
+    for (size_t i = 0; i < sizeof(method_functions) / sizeof(method_functions[0]); i++) {
+        zend_class_entry *ce = class_named(method_functions[i].class_name);
+        if (!ce)
+            continue;
+        zend_string *lc = zend_string_tolower(
+            zend_string_init(method_functions[i].method, strlen(method_functions[i].method), 0));
+        zend_function *m = zend_hash_find_ptr(&ce->function_table, lc);
+        zend_string_release(lc);
+        if (!m || m->type != ZEND_INTERNAL_FUNCTION || names_a_class(&m->internal_function))
+            continue;
+        zend_internal_function *f = &m->internal_function;
+        zend_function_entry e[2] = {
+            {.fname = method_functions[i].function,
+             .handler = f->handler,
+             .arg_info = f->arg_info - 1,
+             .num_args = f->num_args + ((f->fn_flags & ZEND_ACC_VARIADIC) ? 1 : 0),
+             .flags = 0},
+            ZEND_FE_END};
+        if (zend_register_functions(NULL, e, NULL, MODULE_PERSISTENT) == FAILURE)
+            return FAILURE;
+    }
+    return SUCCESS;
+}
 
 static zend_class_entry *class_named(const char *name)
 {
@@ -237,7 +415,8 @@ int php_tide_compat_minit(int module_number)
             zend_register_class_alias_ex(classes[i].swoole[j], strlen(classes[i].swoole[j]), ce,
                                          1);
     }
-    if (zend_register_functions(NULL, functions, NULL, MODULE_PERSISTENT) == FAILURE)
+    if (zend_register_functions(NULL, functions, NULL, MODULE_PERSISTENT) == FAILURE ||
+        register_method_functions() == FAILURE)
         return FAILURE;
     for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
         /* a namespaced constant is kept under its namespace in lowercase */

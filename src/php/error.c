@@ -19,6 +19,8 @@ void php_tide_throw(int rc, const char *fmt, ...)
     va_start(ap, fmt);
     zend_string *msg = zend_vstrpprintf(0, fmt, ap);
     va_end(ap);
+    if (rc < 0)
+        TIDE_G(last_error) = -(zend_long)rc; /* swoole_last_error() */
     zend_throw_exception(php_tide_exception_ce, ZSTR_VAL(msg), rc < 0 ? -(zend_long)rc : 0);
     zend_string_release(msg);
 }

@@ -54,6 +54,7 @@ static PHP_MINIT_FUNCTION(tide)
         php_tide_server_minit(INIT_FUNC_ARGS_PASSTHRU) == FAILURE)
         return FAILURE;
     php_tide_autoload_minit();
+    php_tide_system_minit();
     php_tide_table_minit();
     php_tide_sync_minit();
     /* last: Swoole's names point at every class made above */

@@ -26,6 +26,7 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool swoole_compat;    /* ini tide.swoole_compat (startup only) */
     tide_reactor_t *reactor;
     HashTable timers;  /* timer id => php_tide_timer_t*, the timers PHP code made */
+    zend_long timer_rounds; /* timer callbacks run (Timer::stats()'s round) */
     bool in_loop;      /* Tide\run() or Event::wait() is running the loop */
     bool wait_registered; /* Event::wait() is registered as a shutdown function */
     tide_sched_t *sched;  /* the coroutine scheduler, on `reactor` */
@@ -35,6 +36,8 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool loop_abandoned;  /* a fatal error ended the loop: what it ran is dead */
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
+    zend_long last_error; /* the code of the last Tide\Exception with one (swoole_last_error()) */
+    zval coro_options;    /* what Coroutine::set() was given (getOptions()), or UNDEF */
     unsigned sched_fork_gen; /* tide_fork_generation() when `sched` was checked last */
     /* A running server's choice, for every reactor its processes make: the backend
      * (TIDE_BACKEND_AUTO: as TIDE_REACTOR / tide.reactor_backend say) and the ring size. */
@@ -188,6 +191,12 @@ void php_tide_dns_hooks_minit(void);
 void php_tide_dns_hooks_mshutdown(void);
 php_tide_dns_t *php_tide_dns_connect_lookup(const char *host, size_t host_len, int socktype,
                                             const char *what, int *rc);
+/* getaddrinfo(host) with these hints, in the coroutine (Coroutine\System's lookups); NULL
+ * for a name that cannot be one, or with *rc TIDE_EKILLED. */
+php_tide_dns_t *php_tide_dns_lookup(const char *host, size_t host_len, int family, int socktype,
+                                    int protocol, const char *what, int *rc);
+/* Address i as text into out (INET6_ADDRSTRLEN bytes); its family. */
+int php_tide_dns_ip(const php_tide_dns_t *j, int i, char *out, size_t len);
 int php_tide_dns_count(const php_tide_dns_t *j);
 zend_string *php_tide_dns_error(const php_tide_dns_t *j);
 size_t php_tide_dns_name(const php_tide_dns_t *j, int i, unsigned port, char *out, size_t len);
@@ -214,10 +223,21 @@ void php_tide_curl_hooks_startup(void);
 void php_tide_curl_hooks_mshutdown(void);
 /* HOOK_PROC's exec(), system(), passthru(), shell_exec() and proc_close() (runtime_proc.c). */
 void php_tide_proc_hooks_minit(void);
+/* Runs `/bin/sh -c cmd` and reads its stdout (and stderr: with_stderr) in the coroutine:
+ * 0 with *output and the wait status in *status, -errno when it could not start, or
+ * TIDE_EKILLED (the child is killed and reaped). Coroutine\System::exec(). */
+int php_tide_proc_exec(const char *cmd, bool with_stderr, zend_string **output, int *status,
+                       const char *what);
 void php_tide_proc_hooks_mshutdown(void);
 /* Checks a set of Tide\HOOK_* flags given as argument `arg` of the running function (as
  * its option `option`, when not NULL); false after a ValueError. */
 bool php_tide_hook_flags_valid(zend_long flags, uint32_t arg, const char *option);
+/* Coroutine::set()'s options, also taken by Server::set(). */
+bool php_tide_coro_option_known(const char *name);
+bool php_tide_coro_option(zend_string *key, zval *value, uint32_t arg);
+/* A size: an int, or a string with PHP's ini suffixes ('2M', '512K', '1G'), as Swoole
+ * takes sizes. False with a ValueError naming the option (arg 0: a setting). */
+bool php_tide_parse_size(zval *value, zend_long *out, uint32_t arg, const char *name);
 
 int php_tide_loop_minit(INIT_FUNC_ARGS);
 void php_tide_loop_rshutdown(void);
@@ -232,6 +252,7 @@ int php_tide_server_minit(INIT_FUNC_ARGS);
 /* Frees what HTTP responses keep per process (the compression streams). */
 void php_tide_response_mshutdown(void);
 /* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
+void php_tide_system_minit(void);
 void php_tide_table_minit(void);
 void php_tide_sync_minit(void);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */

@@ -140,6 +140,9 @@ void php_tide_prop_bool(zend_object *obj, const char *name, bool v);
 /* Checks every key of a set() call: unknown -> ValueError, server key on a port ->
  * ValueError, a feature not built yet -> Tide\Exception. */
 bool php_tide_settings_check_keys(HashTable *ht, bool for_port);
+/* The keys of ht that are Coroutine::set() options and no server setting, applied to this
+ * process (and so to every process the server forks), as Swoole's Server::set() does. */
+bool php_tide_settings_coro(HashTable *ht);
 /* The server's options from its merged settings into srv->core.cfg and srv->o; false with
  * an exception. */
 bool php_tide_settings_server(php_tide_server_t *srv, HashTable *ht);

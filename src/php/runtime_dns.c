@@ -35,7 +35,8 @@
 struct php_tide_dns {
     char host[MAXFQDNLEN + 1];
     int socktype; /* 0: gethostbyname_r; else getaddrinfo for this socket type */
-    int family;   /* getaddrinfo's hint */
+    int family;   /* getaddrinfo's hints */
+    int protocol;
     int err;      /* getaddrinfo's error; for gethostbyname_r, h_errno */
     bool found;   /* gethostbyname_r gave a host entry */
     int n;
@@ -72,7 +73,9 @@ static ssize_t lookup(void *arg)
     php_tide_dns_t *j = arg;
     if (j->socktype == 0)
         return lookup_byname(j);
-    struct addrinfo hints = {.ai_family = j->family, .ai_socktype = j->socktype}, *res = NULL;
+    struct addrinfo hints = {.ai_family = j->family, .ai_socktype = j->socktype,
+                             .ai_protocol = j->protocol},
+                    *res = NULL;
     j->err = getaddrinfo(j->host, NULL, &hints, &res);
     if (j->err != 0)
         return -1;
@@ -129,6 +132,35 @@ php_tide_dns_t *php_tide_dns_connect_lookup(const char *host, size_t host_len, i
         return NULL;
     }
     return j;
+}
+
+php_tide_dns_t *php_tide_dns_lookup(const char *host, size_t host_len, int family, int socktype,
+                                    int protocol, const char *what, int *rc)
+{
+    *rc = 0;
+    if (host_len > MAXFQDNLEN || memchr(host, 0, host_len))
+        return NULL;
+    php_tide_dns_t *j = ecalloc(1, sizeof(*j));
+    memcpy(j->host, host, host_len);
+    j->socktype = socktype > 0 ? socktype : SOCK_STREAM;
+    j->family = family;
+    j->protocol = protocol;
+    *rc = resolve(j, what);
+    if (*rc < 0) {
+        efree(j);
+        return NULL;
+    }
+    return j;
+}
+
+int php_tide_dns_ip(const php_tide_dns_t *j, int i, char *out, size_t len)
+{
+    const struct sockaddr_storage *ss = &j->addrs[i];
+    if (ss->ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, out, (socklen_t)len);
+    else
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, out, (socklen_t)len);
+    return ss->ss_family;
 }
 
 int php_tide_dns_count(const php_tide_dns_t *j)

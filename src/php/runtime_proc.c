@@ -44,9 +44,10 @@ extern char **environ;
 
 /* ---- the child ---- */
 
-/* `/bin/sh -c cmd` with its stdout on a pipe: the pid, and the pipe's read end
- * (non-blocking, close-on-exec) in *out; -1 with errno when it cannot start. */
-static pid_t spawn_shell(const char *cmd, int *out)
+/* `/bin/sh -c cmd` with its stdout (and stderr: with_stderr) on a pipe: the pid, and the
+ * pipe's read end (non-blocking, close-on-exec) in *out; -1 with errno when it cannot
+ * start. */
+static pid_t spawn_shell(const char *cmd, bool with_stderr, int *out)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
@@ -55,6 +56,8 @@ static pid_t spawn_shell(const char *cmd, int *out)
     posix_spawn_file_actions_init(&fa);
     if (p[1] != STDOUT_FILENO)
         posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO); /* (dup2 drops CLOEXEC) */
+    if (with_stderr)
+        posix_spawn_file_actions_adddup2(&fa, p[1], STDERR_FILENO);
     char *argv[] = {"sh", "-c", (char *)cmd, NULL};
     pid_t pid;
     int rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
@@ -85,9 +88,9 @@ static int wait_exit(pid_t pid, const char *what)
     return rc == TIDE_EKILLED ? rc : 0;
 }
 
-/* Reaps pid: its exit code, or the raw wait status when a signal ended it (as PHP reports
- * pclose()'s), or -1. killed: the caller's coroutine is going; so does the child. */
-static int reap(pid_t pid, bool killed, const char *what)
+/* Reaps pid: its wait status, or -1. killed: the caller's coroutine is going; so does the
+ * child. */
+static int reap_status(pid_t pid, bool killed, const char *what)
 {
     if (killed || wait_exit(pid, what) == TIDE_EKILLED)
         kill(pid, SIGKILL);
@@ -95,7 +98,15 @@ static int reap(pid_t pid, bool killed, const char *what)
     pid_t r;
     while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
-    if (r != pid)
+    return r == pid ? status : -1;
+}
+
+/* Reaps pid: its exit code, or the raw wait status when a signal ended it (as PHP reports
+ * pclose()'s), or -1. */
+static int reap(pid_t pid, bool killed, const char *what)
+{
+    int status = reap_status(pid, killed, what);
+    if (status < 0)
         return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : status;
 }
@@ -163,22 +174,10 @@ static void feed(exec_out_t *o, const char *data, size_t n)
     }
 }
 
-/*
- * Runs cmd and hands its output to o; the exit code (or -1 when the shell did not start,
- * with PHP's warning and false in return_value), or TIDE_EKILLED.
- */
-static int run_command(exec_out_t *o, const char *cmd, const char *what, zval *return_value)
+/* Reads fd to its end into o, waiting in the coroutine, then closes it; true when the
+ * coroutine was killed meanwhile. */
+static bool read_all(int fd, exec_out_t *o, const char *what)
 {
-    int fd;
-    pid_t pid = spawn_shell(cmd, &fd);
-    if (pid < 0) {
-        if (o->type == T_SHELL)
-            php_error_docref(NULL, E_WARNING, "Unable to execute '%s'", cmd);
-        else
-            php_error_docref(NULL, E_WARNING, "Unable to fork [%s]", cmd);
-        RETVAL_FALSE;
-        return -1;
-    }
     bool killed = false;
     char buf[8192];
     for (;;) {
@@ -199,6 +198,26 @@ static int run_command(exec_out_t *o, const char *cmd, const char *what, zval *r
     }
     php_tide_forget_fd(fd);
     close(fd);
+    return killed;
+}
+
+/*
+ * Runs cmd and hands its output to o; the exit code (or -1 when the shell did not start,
+ * with PHP's warning and false in return_value), or TIDE_EKILLED.
+ */
+static int run_command(exec_out_t *o, const char *cmd, const char *what, zval *return_value)
+{
+    int fd;
+    pid_t pid = spawn_shell(cmd, false, &fd);
+    if (pid < 0) {
+        if (o->type == T_SHELL)
+            php_error_docref(NULL, E_WARNING, "Unable to execute '%s'", cmd);
+        else
+            php_error_docref(NULL, E_WARNING, "Unable to fork [%s]", cmd);
+        RETVAL_FALSE;
+        return -1;
+    }
+    bool killed = read_all(fd, o, what);
     if (!killed && o->pending.s && ZSTR_LEN(o->pending.s))
         one_line(o, ZSTR_VAL(o->pending.s), ZSTR_LEN(o->pending.s));
     int code = reap(pid, killed, what);
@@ -211,6 +230,27 @@ static void exec_out_free(exec_out_t *o)
     smart_str_free(&o->all);
     if (o->last)
         zend_string_release(o->last);
+}
+
+int php_tide_proc_exec(const char *cmd, bool with_stderr, zend_string **output, int *status,
+                       const char *what)
+{
+    int fd;
+    pid_t pid = spawn_shell(cmd, with_stderr, &fd);
+    if (pid < 0)
+        return -errno;
+    exec_out_t o = {.type = T_SHELL};
+    bool killed = read_all(fd, &o, what);
+    *status = reap_status(pid, killed, what);
+    if (killed || EG(exception)) {
+        exec_out_free(&o);
+        return TIDE_EKILLED;
+    }
+    smart_str_0(&o.all);
+    *output = o.all.s ? o.all.s : ZSTR_EMPTY_ALLOC();
+    o.all.s = NULL;
+    exec_out_free(&o);
+    return 0;
 }
 
 /* ---- the functions ---- */

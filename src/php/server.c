@@ -199,7 +199,8 @@ ZEND_METHOD(Tide_Server, set)
     php_tide_http_opts_t tmp_http;
     bool ok = php_tide_settings_server(srv, Z_ARRVAL(merged)) &&
               php_tide_settings_port(Z_ARRVAL(merged), &tmp, &tmp_http,
-                                     php_tide_port_defaults(srv));
+                                     php_tide_port_defaults(srv)) &&
+              php_tide_settings_coro(ht);
     for (int i = 0; ok && i < srv->core.nports; i++) {
         php_tide_port_t *p = srv->core.ports[i]->udata;
         zval eff;
@@ -246,6 +247,21 @@ ZEND_METHOD(Tide_Server, on)
         RETURN_THROWS();
     php_tide_cb_set(&srv->cb[ev], &fci.function_name, &fcc);
     RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Server, getCallback)
+{
+    zend_string *name;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(name)
+    ZEND_PARSE_PARAMETERS_END();
+    int ev = php_tide_event_index(name, false);
+    if (ev < 0)
+        RETURN_THROWS();
+    php_tide_server_t *srv = php_tide_server_from(Z_OBJ_P(ZEND_THIS));
+    if (Z_TYPE(srv->cb[ev].fn) == IS_UNDEF)
+        RETURN_NULL();
+    RETURN_COPY(&srv->cb[ev].fn);
 }
 
 /* ---- start ---- */

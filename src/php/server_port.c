@@ -199,6 +199,21 @@ ZEND_METHOD(Tide_Server_Port, on)
     RETURN_TRUE;
 }
 
+ZEND_METHOD(Tide_Server_Port, getCallback)
+{
+    zend_string *name;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(name)
+    ZEND_PARSE_PARAMETERS_END();
+    int ev = php_tide_event_index(name, true);
+    if (ev < 0)
+        RETURN_THROWS();
+    php_tide_port_t *port = php_tide_port_from(Z_OBJ_P(ZEND_THIS));
+    if (Z_TYPE(port->cb[ev].fn) == IS_UNDEF)
+        RETURN_NULL();
+    RETURN_COPY(&port->cb[ev].fn);
+}
+
 void php_tide_port_minit(zend_class_entry *ce)
 {
     php_tide_port_ce = ce;

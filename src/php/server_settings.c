@@ -24,7 +24,8 @@
 #include "zend_exceptions.h"
 #include "zend_smart_str.h"
 
-typedef enum { T_INT, T_BOOL, T_DOUBLE, T_STRING, T_ARRAY, T_BACKEND } type_t;
+/* T_SIZE: an int, or a string with PHP's ini suffixes ('2M'), as Swoole takes sizes. */
+typedef enum { T_INT, T_SIZE, T_BOOL, T_DOUBLE, T_STRING, T_ARRAY, T_BACKEND } type_t;
 typedef enum { SERVER, PORT, LATER, IGNORED } scope_t;
 
 typedef struct setting {
@@ -36,6 +37,7 @@ typedef struct setting {
 } setting_t;
 
 #define INT(n, s, lo, hi) {n, s, T_INT, lo, hi, NULL}
+#define SIZE(n, s, lo, hi) {n, s, T_SIZE, lo, hi, NULL}
 #define BOOL(n, s) {n, s, T_BOOL, 0, 1, NULL}
 #define LATER_(n, what) {n, LATER, T_INT, 0, 0, what}
 
@@ -54,7 +56,7 @@ static const setting_t settings[] = {
     {"group", SERVER, T_STRING, 0, 0, NULL},
     INT("dispatch_mode", SERVER, 1, 4),
     BOOL("enable_coroutine", SERVER),
-    INT("coroutine_stack_size", SERVER, 16384, 1 << 30),
+    SIZE("coroutine_stack_size", SERVER, 16384, 1 << 30),
     INT("max_coroutine", SERVER, 1, 9.2e18),
     INT("hook_flags", SERVER, 0, PHP_TIDE_HOOK_ALL),
     {"reactor_backend", SERVER, T_BACKEND, 0, 0, NULL},
@@ -67,9 +69,9 @@ static const setting_t settings[] = {
     /* per port */
     INT("backlog", PORT, 1, 65535),
     BOOL("open_tcp_nodelay", PORT),
-    INT("buffer_output_size", PORT, 1, 1099511627776.0),
-    INT("socket_buffer_size", PORT, 0, 2147483647),
-    INT("package_max_length", PORT, 1, 2147483648.0),
+    SIZE("buffer_output_size", PORT, 1, 1099511627776.0),
+    SIZE("socket_buffer_size", PORT, 0, 2147483647),
+    SIZE("package_max_length", PORT, 1, 2147483648.0),
     BOOL("open_eof_check", PORT),
     BOOL("open_eof_split", PORT),
     {"package_eof", PORT, T_STRING, 0, 0, NULL},
@@ -80,14 +82,14 @@ static const setting_t settings[] = {
     BOOL("open_http_protocol", PORT),
     BOOL("http_parse_post", PORT),
     BOOL("http_parse_cookie", PORT),
-    INT("http_max_header_size", PORT, 1024, 1 << 20),
+    SIZE("http_max_header_size", PORT, 1024, 1 << 20),
     {"http_header_timeout", PORT, T_DOUBLE, 0, 86400, NULL},
     {"upload_tmp_dir", PORT, T_STRING, 0, 0, NULL},
-    INT("upload_max_filesize", PORT, 0, 1099511627776.0),
-    INT("http_body_buffer_size", PORT, 0, 1099511627776.0),
+    SIZE("upload_max_filesize", PORT, 0, 1099511627776.0),
+    SIZE("http_body_buffer_size", PORT, 0, 1099511627776.0),
     BOOL("http_compression", PORT),
     INT("http_compression_level", PORT, 1, 9),
-    INT("http_compression_min_length", PORT, 0, 2147483647),
+    SIZE("http_compression_min_length", PORT, 0, 2147483647),
     {"document_root", PORT, T_STRING, 0, 0, NULL},
     BOOL("enable_static_handler", PORT),
     {"static_handler_locations", PORT, T_ARRAY, 0, 0, NULL},
@@ -135,6 +137,8 @@ bool php_tide_settings_check_keys(HashTable *ht, bool for_port)
             return false;
         }
         const setting_t *s = find(ZSTR_VAL(key));
+        if (!s && !for_port && php_tide_coro_option_known(ZSTR_VAL(key)))
+            continue; /* a Coroutine::set() option: Server::set() applies it (as Swoole) */
         if (!s) {
             zend_value_error("Unknown setting '%s'", ZSTR_VAL(key));
             return false;
@@ -157,6 +161,17 @@ bool php_tide_settings_check_keys(HashTable *ht, bool for_port)
     return true;
 }
 
+bool php_tide_settings_coro(HashTable *ht)
+{
+    zend_string *key;
+    zval *v;
+    ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
+        if (key && !find(ZSTR_VAL(key)) && !php_tide_coro_option(key, v, 1))
+            return false;
+    } ZEND_HASH_FOREACH_END();
+    return true;
+}
+
 /* ---- typed reads ---- */
 
 static zval *lookup(HashTable *ht, const char *key)
@@ -170,11 +185,36 @@ static bool bad_type(const setting_t *s, zval *v, const char *want)
     return false;
 }
 
+bool php_tide_parse_size(zval *value, zend_long *out, uint32_t arg, const char *name)
+{
+    if (Z_TYPE_P(value) != IS_STRING) {
+        *out = zval_get_long(value);
+        return true;
+    }
+    zend_string *err = NULL;
+    zend_long n = zend_ini_parse_quantity(Z_STR_P(value), &err);
+    if (err) {
+        /* PHP's own words for what is wrong with the quantity */
+        if (arg)
+            zend_argument_value_error(arg, "option \"%s\": %s", name, ZSTR_VAL(err));
+        else
+            zend_value_error("Setting '%s': %s", name, ZSTR_VAL(err));
+        zend_string_release(err);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
 /* The value of an int setting, checked; false with a ValueError. */
 static bool read_int(const setting_t *s, zval *v, zend_long *out)
 {
     double d;
-    if (Z_TYPE_P(v) == IS_LONG) {
+    if (s->type == T_SIZE && Z_TYPE_P(v) == IS_STRING) {
+        if (!php_tide_parse_size(v, out, 0, s->name))
+            return false;
+        d = (double)*out;
+    } else if (Z_TYPE_P(v) == IS_LONG) {
         d = (double)Z_LVAL_P(v);
         *out = Z_LVAL_P(v);
     } else if (Z_TYPE_P(v) == IS_DOUBLE && isfinite(Z_DVAL_P(v)) &&
@@ -233,6 +273,7 @@ static bool get(HashTable *ht, const char *key, void *out)
         return true;
     switch (s->type) {
     case T_INT:
+    case T_SIZE:
         return read_int(s, v, out);
     case T_BOOL:
         return read_bool(s, v, out);

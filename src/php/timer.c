@@ -78,6 +78,7 @@ static void on_timer(tide_reactor_t *r, void *udata, uint64_t id)
     if (t->tick)
         ZVAL_LONG(&t->argv[0], (zend_long)id);
     t->running = true;
+    TIDE_G(timer_rounds)++;
     php_tide_coro_spawn(&t->callable, &t->fcc, t->argv, t->argc);
     t->running = false;
     if (!t->tick || t->cleared) {
@@ -221,6 +222,13 @@ ZEND_METHOD(Tide_Timer, info)
     add_assoc_bool(return_value, "removed", false);
 }
 
+/* Scheduled: not cleared, and not a one-shot whose callback runs now. */
+static bool timer_scheduled(zend_long id)
+{
+    php_tide_timer_t *t = id > 0 ? zend_hash_index_find_ptr(&TIDE_G(timers), (zend_ulong)id) : NULL;
+    return t && !t->cleared && !(t->running && !t->tick);
+}
+
 ZEND_METHOD(Tide_Timer, list)
 {
     zend_ulong id;
@@ -228,8 +236,8 @@ ZEND_METHOD(Tide_Timer, list)
     ZEND_PARSE_PARAMETERS_NONE();
 
     array_init_size(&ids, zend_hash_num_elements(&TIDE_G(timers)));
-    ZEND_HASH_FOREACH_NUM_KEY_PTR(&TIDE_G(timers), id, php_tide_timer_t *t) {
-        if (!t->cleared && !(t->running && !t->tick))
+    ZEND_HASH_FOREACH_NUM_KEY(&TIDE_G(timers), id) {
+        if (timer_scheduled((zend_long)id))
             add_next_index_long(&ids, (zend_long)id);
     } ZEND_HASH_FOREACH_END();
 
@@ -237,6 +245,29 @@ ZEND_METHOD(Tide_Timer, list)
     zend_call_known_instance_method_with_1_params(spl_ce_ArrayIterator->constructor,
                                                   Z_OBJ_P(return_value), NULL, &ids);
     zval_ptr_dtor(&ids);
+}
+
+ZEND_METHOD(Tide_Timer, exists)
+{
+    zend_long id;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(id)
+    ZEND_PARSE_PARAMETERS_END();
+    RETURN_BOOL(timer_scheduled(id));
+}
+
+ZEND_METHOD(Tide_Timer, stats)
+{
+    zend_ulong id;
+    zend_long num = 0;
+    ZEND_PARSE_PARAMETERS_NONE();
+    ZEND_HASH_FOREACH_NUM_KEY(&TIDE_G(timers), id) {
+        num += timer_scheduled((zend_long)id);
+    } ZEND_HASH_FOREACH_END();
+    array_init_size(return_value, 3);
+    add_assoc_bool(return_value, "initialized", TIDE_G(reactor) != NULL);
+    add_assoc_long(return_value, "num", num);
+    add_assoc_long(return_value, "round", TIDE_G(timer_rounds));
 }
 
 int php_tide_timer_minit(INIT_FUNC_ARGS)
@@ -250,6 +281,7 @@ int php_tide_timer_minit(INIT_FUNC_ARGS)
 void php_tide_timer_rinit(void)
 {
     zend_hash_init(&TIDE_G(timers), 64, NULL, timer_free, 0);
+    TIDE_G(timer_rounds) = 0;
 }
 
 void php_tide_timer_forget_all(void)

@@ -31,7 +31,8 @@ attempt('pid_file 5', fn() => $s->set(['pid_file' => 5]));
 attempt('reactor_backend "kqueue"', fn() => $s->set(['reactor_backend' => 'kqueue']));
 attempt('connection_max_inflight -1', fn() => $s->set(['connection_max_inflight' => -1]));
 attempt('io_uring_entries 0', fn() => $s->set(['io_uring_entries' => 0]));
-attempt('socket_buffer_size "1M"', fn() => $s->set(['socket_buffer_size' => '1M']));
+attempt('socket_buffer_size "lots"', fn() => $s->set(['socket_buffer_size' => 'lots']));
+attempt('worker_num "2M"', fn() => $s->set(['worker_num' => '2M']));
 attempt('hook_flags 1 << 20', fn() => $s->set(['hook_flags' => 1 << 20]));
 attempt('task_worker_num -1', fn() => $s->set(['task_worker_num' => -1]));
 attempt('task_enable_coroutine "yes"', fn() => $s->set(['task_enable_coroutine' => 'yes']));
@@ -75,7 +76,8 @@ pid_file 5: ValueError: Setting 'pid_file' must be a string, int given
 reactor_backend "kqueue": ValueError: Setting 'reactor_backend' must be 'auto', 'io_uring' or 'epoll'
 connection_max_inflight -1: ValueError: Setting 'connection_max_inflight' must be between 0 and 1048576, -1 given
 io_uring_entries 0: ValueError: Setting 'io_uring_entries' must be between 1 and 32768, 0 given
-socket_buffer_size "1M": ValueError: Setting 'socket_buffer_size' must be an integer, string given
+socket_buffer_size "lots": ValueError: Setting 'socket_buffer_size': Invalid quantity "lots": no valid leading digits, interpreting as "0" for backwards compatibility
+worker_num "2M": ValueError: Setting 'worker_num' must be an integer, string given
 hook_flags 1 << 20: ValueError: Setting 'hook_flags' must be between 0 and 8190, 1048576 given
 task_worker_num -1: ValueError: Setting 'task_worker_num' must be between 0 and 1024, -1 given
 task_enable_coroutine "yes": ValueError: Setting 'task_enable_coroutine' must be a bool, string given
