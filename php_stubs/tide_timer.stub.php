@@ -9,11 +9,14 @@ namespace Tide {
      */
     final class Timer
     {
-        /** Calls $callback($timerId, ...$params) every $ms milliseconds; returns the timer id. */
-        public static function tick(int $ms, callable $callback, mixed ...$params): int {}
+        /**
+         * Calls $callback($timerId, ...$params) every $ms milliseconds; returns the timer id.
+         * $ms < 1 is a ValueError (with tide.swoole_compat=On: a warning and false, as Swoole).
+         */
+        public static function tick(int $ms, callable $callback, mixed ...$params): int|false {}
 
         /** Calls $callback(...$params) once, after $ms milliseconds (no timer id, as in Swoole). */
-        public static function after(int $ms, callable $callback, mixed ...$params): int {}
+        public static function after(int $ms, callable $callback, mixed ...$params): int|false {}
 
         public static function clear(int $timerId): bool {}
 

@@ -32,6 +32,10 @@ void tide_chan_destroy(tide_chan_t *ch);
  * outside a coroutine.
  */
 int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns);
+/* on: a push (pop) that hands an item to (takes one from) a waiting coroutine switches to
+ * it at once, and the caller goes on when it suspends (tide_coro_wake_switch); off (the
+ * default): the waiter is queued to run after the caller. */
+void tide_chan_set_handoff(tide_chan_t *ch, bool on);
 /* Pops into item. Waits while empty. 0, -ETIMEDOUT, -ECANCELED, TIDE_ECLOSED (closed and
  * empty), TIDE_EKILLED, or -EPERM. */
 int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns);

@@ -162,6 +162,10 @@ bool tide_coro_wake(tide_sched_t *s, tide_coro_t *co);
 /* While the running coroutine waits: fn(arg) is called if the scheduler is destroyed with
  * the coroutine still suspended (it is dropped, not unwound), so that the wait can take
  * itself off the queues of other objects. fn NULL clears it. */
+/* Ends co's wait as tide_coro_wake() does, and runs it at once: the caller goes on when co
+ * next suspends or ends (Swoole's order for a channel hand-off). From the main context (or a
+ * stopping scheduler), only wakes it. False when co was not waiting. */
+bool tide_coro_wake_switch(tide_sched_t *s, tide_coro_t *co);
 void tide_coro_set_drop(tide_sched_t *s, void (*fn)(void *arg), void *arg);
 /* Sleeps; 0 when the time is up, -ECANCELED, or TIDE_EKILLED. */
 int tide_coro_sleep(tide_sched_t *s, int64_t ns);

@@ -115,9 +115,28 @@ struct tide_chan {
     size_t capacity, item_size;
     size_t head, len; /* ring buffer of capacity items */
     bool closed;
+    bool handoff; /* a push or pop that ends a wait switches to the waiter at once */
     wait_queue_t producers, consumers;
     char *items;
 };
+
+/* w's item went through: wake it, or run it now (handoff). The channel is consistent
+ * before the switch; nothing of it is touched after. */
+static void hand_over(tide_chan_t *ch, waiter_t *w)
+{
+    if (!ch->handoff) {
+        wake(ch->s, w, 0);
+        return;
+    }
+    w->result = 0;
+    w->woken = true;
+    tide_coro_wake_switch(ch->s, w->co);
+}
+
+void tide_chan_set_handoff(tide_chan_t *ch, bool on)
+{
+    ch->handoff = on;
+}
 
 tide_chan_t *tide_chan_create(tide_sched_t *s, size_t capacity, size_t item_size)
 {
@@ -175,7 +194,7 @@ int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
     if (w) {
         /* Someone waits on an empty channel: hand the item over directly. */
         copy_item(ch, w->item, item);
-        wake(ch->s, w, 0);
+        hand_over(ch, w);
         return 0;
     }
     if (ch->len < ch->capacity) {
@@ -200,7 +219,7 @@ bool tide_chan_try_pop(tide_chan_t *ch, void *item)
     if (w) {
         /* Room again: the first waiting producer's item joins the buffer. */
         copy_item(ch, slot(ch, ch->len++), w->item);
-        wake(ch->s, w, 0);
+        hand_over(ch, w);
     }
     return true;
 }

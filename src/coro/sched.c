@@ -432,6 +432,19 @@ bool tide_coro_wake(tide_sched_t *s, tide_coro_t *co)
     return make_ready(co, 0);
 }
 
+bool tide_coro_wake_switch(tide_sched_t *s, tide_coro_t *co)
+{
+    tide_coro_t *self = s->h.current;
+    if (tide_coro_is_main(self) || co->s != s || s->stop)
+        return make_ready(co, 0);
+    if (co->h.state != TIDE_CORO_WAITING)
+        return false;
+    tide_timer_stop(s->r, &co->timer);
+    co->wake_result = 0;
+    resume_into(s, co);
+    return true;
+}
+
 void tide_coro_set_drop(tide_sched_t *s, void (*fn)(void *arg), void *arg)
 {
     tide_coro_t *self = s->h.current;

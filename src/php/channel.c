@@ -43,9 +43,11 @@ static php_tide_waitgroup_t *waitgroup_of(zend_object *obj)
 }
 
 /* Seconds as PHP gives them: < 0 no limit, 0 no wait. */
+/* A timeout in seconds: < 0 waits for ever, 0 does not wait. With tide.swoole_compat=On,
+ * 0 waits for ever too, as in Swoole (which only times a wait longer than 0). */
 static int64_t timeout_ns(double seconds)
 {
-    if (seconds < 0)
+    if (seconds < 0 || (seconds == 0 && TIDE_G(swoole_compat)))
         return -1;
     if (seconds > 9.2e9)
         seconds = 9.2e9;
@@ -146,6 +148,17 @@ ZEND_METHOD(Tide_Coroutine_Channel, __construct)
     ZVAL_LONG(OBJ_PROP_NUM(Z_OBJ_P(ZEND_THIS), 0), capacity);
 }
 
+/*
+ * With tide.swoole_compat=On, a push that hands its item to a waiting pop (and a pop that
+ * lets a waiting push in) runs the waiter at once, as Swoole does; the caller goes on when
+ * the waiter suspends. Off, the waiter runs after the caller suspends (no switch per item).
+ * Only where a coroutine may switch (not in a destructor the collector runs, for one).
+ */
+static bool swoole_order(void)
+{
+    return TIDE_G(swoole_compat) && php_tide_coro_can_suspend();
+}
+
 ZEND_METHOD(Tide_Coroutine_Channel, push)
 {
     zval *data;
@@ -160,7 +173,7 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
         RETURN_THROWS();
     /* Only a push into a full, open channel with a timeout can suspend. */
     if (tide_chan_length(c->ch) == tide_chan_capacity(c->ch) && !tide_chan_closed(c->ch) &&
-        timeout != 0) {
+        timeout_ns(timeout) != 0) {
         if (!php_tide_coro_suspendable("Tide\\Coroutine\\Channel::push()"))
             RETURN_THROWS();
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::push()");
@@ -168,13 +181,19 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
 
     zval item;
     ZVAL_COPY_DEREF(&item, data);
+    bool handoff = swoole_order();
+    tide_chan_set_handoff(c->ch, handoff);
     int rc = tide_chan_push(c->ch, &item, timeout_ns(timeout));
+    if (handoff)
+        tide_chan_set_handoff(c->ch, false);
     if (rc != 0)
         zval_ptr_dtor(&item); /* not taken */
     if (rc == TIDE_EKILLED) {
         php_tide_coro_killed();
         RETURN_THROWS();
     }
+    if (handoff && php_tide_coro_resumed_failed())
+        RETURN_THROWS();
     set_err(Z_OBJ_P(ZEND_THIS), err_of(rc));
     RETURN_BOOL(rc == 0);
 }
@@ -190,16 +209,27 @@ ZEND_METHOD(Tide_Coroutine_Channel, pop)
     if (!c)
         RETURN_THROWS();
     /* Only a pop from an empty, open channel with a timeout can suspend. */
-    if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && timeout != 0) {
+    if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && timeout_ns(timeout) != 0) {
         if (!php_tide_coro_suspendable("Tide\\Coroutine\\Channel::pop()"))
             RETURN_THROWS();
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::pop()");
     }
 
     zval item;
+    bool handoff = swoole_order();
+    tide_chan_set_handoff(c->ch, handoff);
     int rc = tide_chan_pop(c->ch, &item, timeout_ns(timeout));
+    if (handoff)
+        tide_chan_set_handoff(c->ch, false);
     if (rc == TIDE_EKILLED) {
+        if (rc == 0)
+            zval_ptr_dtor(&item);
         php_tide_coro_killed();
+        RETURN_THROWS();
+    }
+    if (handoff && php_tide_coro_resumed_failed()) {
+        if (rc == 0)
+            zval_ptr_dtor(&item);
         RETURN_THROWS();
     }
     set_err(Z_OBJ_P(ZEND_THIS), err_of(rc));

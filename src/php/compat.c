@@ -433,6 +433,20 @@ int php_tide_compat_minit(int module_number)
             zend_register_long_constant(constants[i].swoole, strlen(constants[i].swoole),
                                         Z_LVAL_P(v), CONST_PERSISTENT, module_number);
     }
+    static const char *const log_levels[] = {"SWOOLE_LOG_DEBUG", "SWOOLE_LOG_TRACE",
+                                              "SWOOLE_LOG_INFO", "SWOOLE_LOG_NOTICE",
+                                              "SWOOLE_LOG_WARNING", "SWOOLE_LOG_ERROR",
+                                              "SWOOLE_LOG_NONE"};
+    /* Channel::$errCode's values (Tide's are Swoole's) */
+    static const struct { const char *name; zend_long v; } chan[] = {
+        {"SWOOLE_CHANNEL_OK", 0}, {"SWOOLE_CHANNEL_TIMEOUT", -1},
+        {"SWOOLE_CHANNEL_CLOSED", -2}, {"SWOOLE_CHANNEL_CANCELED", -3}};
+    for (size_t i = 0; i < sizeof(chan) / sizeof(chan[0]); i++)
+        zend_register_long_constant(chan[i].name, strlen(chan[i].name), chan[i].v,
+                                    CONST_PERSISTENT, module_number);
+    for (int i = 0; i < 7; i++) /* log_level's values, the same in Tide */
+        zend_register_long_constant(log_levels[i], strlen(log_levels[i]), i, CONST_PERSISTENT,
+                                    module_number);
     zend_register_string_constant("SWOOLE_VERSION", sizeof("SWOOLE_VERSION") - 1,
                                   SWOOLE_API_VERSION, CONST_PERSISTENT, module_number);
     zend_register_long_constant("SWOOLE_VERSION_ID", sizeof("SWOOLE_VERSION_ID") - 1,

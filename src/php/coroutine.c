@@ -1244,6 +1244,11 @@ bool php_tide_coro_option_known(const char *name)
 bool php_tide_coro_option(zend_string *key, zval *value, uint32_t arg)
 {
     int i = coro_option_find(ZSTR_VAL(key));
+    if (i < 0 && TIDE_G(swoole_compat)) {
+        /* Swoole ignores an option it does not know; a warning at least names it */
+        php_error_docref(NULL, E_WARNING, "Unknown option \"%s\" ignored", ZSTR_VAL(key));
+        return !EG(exception);
+    }
     if (i < 0) {
         zend_argument_value_error(arg, "contains an unknown option \"%s\"", ZSTR_VAL(key));
         return false;
@@ -1349,6 +1354,17 @@ ZEND_METHOD(Tide_Coroutine, getOptions)
     if (Z_TYPE(TIDE_G(coro_options)) != IS_ARRAY)
         RETURN_NULL();
     RETURN_COPY(&TIDE_G(coro_options));
+}
+
+bool php_tide_coro_resumed_failed(void)
+{
+    if (EXPECTED(!TIDE_G(coro_exception) && !TIDE_G(coro_exit) && !TIDE_G(coro_bailout)))
+        return false;
+    if (current_coro()) {
+        unwind_for_failure();
+        return true;
+    }
+    return !TIDE_G(in_loop) && php_tide_coro_rethrow();
 }
 
 /* ---- deadlock report ---- */

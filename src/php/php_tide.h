@@ -119,6 +119,9 @@ typedef void (*php_tide_uncaught_handler_t)(zend_object *exception);
 void php_tide_coro_set_uncaught_handler(php_tide_uncaught_handler_t handler);
 /* In the main context: throws what a coroutine left uncaught (or exit()); true if so. */
 bool php_tide_coro_rethrow(void);
+/* After running another coroutine at once (a channel hand-off in Swoole's order): true
+ * when it failed in a way that ends the caller too (an exception is then thrown). */
+bool php_tide_coro_resumed_failed(void);
 /* Throws Tide\Exception naming `what` unless a coroutine runs; false then. */
 bool php_tide_coro_required(const char *what);
 /* The same, and also false (with the exception) where the coroutine must not switch

@@ -139,6 +139,11 @@ bool php_tide_settings_check_keys(HashTable *ht, bool for_port)
         const setting_t *s = find(ZSTR_VAL(key));
         if (!s && !for_port && php_tide_coro_option_known(ZSTR_VAL(key)))
             continue; /* a Coroutine::set() option: Server::set() applies it (as Swoole) */
+        if (!s && TIDE_G(swoole_compat)) {
+            /* Swoole ignores a key it does not know; a warning at least names it */
+            php_error_docref(NULL, E_WARNING, "Unknown setting '%s' ignored", ZSTR_VAL(key));
+            continue;
+        }
         if (!s) {
             zend_value_error("Unknown setting '%s'", ZSTR_VAL(key));
             return false;
@@ -166,7 +171,8 @@ bool php_tide_settings_coro(HashTable *ht)
     zend_string *key;
     zval *v;
     ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
-        if (key && !find(ZSTR_VAL(key)) && !php_tide_coro_option(key, v, 1))
+        if (key && !find(ZSTR_VAL(key)) && php_tide_coro_option_known(ZSTR_VAL(key)) &&
+            !php_tide_coro_option(key, v, 1))
             return false;
     } ZEND_HASH_FOREACH_END();
     return true;

@@ -101,6 +101,10 @@ static void add_timer(INTERNAL_FUNCTION_PARAMETERS, bool tick)
         Z_PARAM_VARIADIC('*', params, nparams)
     ZEND_PARSE_PARAMETERS_END();
 
+    if (ms <= 0 && TIDE_G(swoole_compat)) {
+        php_error_docref(NULL, E_WARNING, "Timer must be greater than or equal to 1");
+        RETURN_FALSE; /* Swoole's answer */
+    }
     if (ms <= 0) {
         zend_argument_value_error(1, "must be greater than 0");
         RETURN_THROWS();
