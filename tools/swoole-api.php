@@ -339,7 +339,7 @@ function check(array $opt): int
             $tot['scope'][0]++;
             $tot['scope'][1] += $ok;
         } else {
-            $groups[$g]['out'] = $why;
+            $groups[$g]['out'] ??= $why;
         }
         if (!$ok) {
             $short = str_contains($name, '::') ? explode('::', $name, 2)[1] : $name;
