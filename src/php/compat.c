@@ -367,8 +367,9 @@ static int register_method_functions(void)
         zend_class_entry *ce = class_named(method_functions[i].class_name);
         if (!ce)
             continue;
-        zend_string *lc = zend_string_tolower(
-            zend_string_init(method_functions[i].method, strlen(method_functions[i].method), 0));
+        zend_string *lc =
+            zend_string_init(method_functions[i].method, strlen(method_functions[i].method), 0);
+        zend_str_tolower(ZSTR_VAL(lc), ZSTR_LEN(lc));
         zend_function *m = zend_hash_find_ptr(&ce->function_table, lc);
         zend_string_release(lc);
         if (!m || m->type != ZEND_INTERNAL_FUNCTION || names_a_class(&m->internal_function))
@@ -389,7 +390,8 @@ static int register_method_functions(void)
 
 static zend_class_entry *class_named(const char *name)
 {
-    zend_string *lc = zend_string_tolower(zend_string_init(name, strlen(name), 1));
+    zend_string *lc = zend_string_init(name, strlen(name), 1);
+    zend_str_tolower(ZSTR_VAL(lc), ZSTR_LEN(lc));
     zend_class_entry *ce = zend_hash_find_ptr(CG(class_table), lc);
     zend_string_release(lc);
     return ce;
