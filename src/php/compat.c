@@ -209,6 +209,35 @@ static const zend_function_entry functions[] = {
     ZEND_FE_END
 };
 
+/* swoole_event_add() ... are Tide\Event's static methods under a function name: the same
+ * handler and arginfo (registered after the class, in php_tide_compat_minit). */
+static const char *const event_functions[] = {
+    "add", "set", "del", "isset", "write", "defer", "cycle", "dispatch", "exit", "wait",
+};
+
+static int register_event_functions(zend_class_entry *event_ce)
+{
+    zend_function_entry fe[sizeof(event_functions) / sizeof(event_functions[0]) + 1];
+    char names[sizeof(event_functions) / sizeof(event_functions[0])][32];
+    size_t n = 0;
+    memset(fe, 0, sizeof(fe));
+    for (size_t i = 0; i < sizeof(event_functions) / sizeof(event_functions[0]); i++) {
+        zend_function *m = zend_hash_str_find_ptr(&event_ce->function_table, event_functions[i],
+                                                  strlen(event_functions[i]));
+        if (!m || m->type != ZEND_INTERNAL_FUNCTION)
+            continue;
+        snprintf(names[n], sizeof(names[n]), "swoole_event_%s", event_functions[i]);
+        fe[n].fname = names[n];
+        fe[n].handler = m->internal_function.handler;
+        /* a function's arg_info points past its return-type entry */
+        fe[n].arg_info = (const zend_internal_arg_info *)m->internal_function.arg_info - 1;
+        fe[n].num_args = m->internal_function.num_args;
+        fe[n].flags = 0;
+        n++;
+    }
+    return zend_register_functions(NULL, fe, NULL, MODULE_PERSISTENT);
+}
+
 static zend_class_entry *class_named(const char *name)
 {
     zend_string *lc = zend_string_tolower(zend_string_init(name, strlen(name), 1));
@@ -254,6 +283,13 @@ int php_tide_compat_minit(int module_number)
             zend_register_long_constant(constants[i].swoole, strlen(constants[i].swoole),
                                         Z_LVAL_P(v), CONST_PERSISTENT, module_number);
     }
+    zend_class_entry *event_ce = class_named("Tide\\Event");
+    if (event_ce && register_event_functions(event_ce) == FAILURE)
+        return FAILURE;
+    zend_register_long_constant("SWOOLE_EVENT_READ", sizeof("SWOOLE_EVENT_READ") - 1,
+                                PHP_TIDE_EVENT_READ, CONST_PERSISTENT, module_number);
+    zend_register_long_constant("SWOOLE_EVENT_WRITE", sizeof("SWOOLE_EVENT_WRITE") - 1,
+                                PHP_TIDE_EVENT_WRITE, CONST_PERSISTENT, module_number);
     zend_register_string_constant("SWOOLE_VERSION", sizeof("SWOOLE_VERSION") - 1,
                                   SWOOLE_API_VERSION, CONST_PERSISTENT, module_number);
     zend_register_long_constant("SWOOLE_VERSION_ID", sizeof("SWOOLE_VERSION_ID") - 1,
