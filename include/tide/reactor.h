@@ -309,6 +309,14 @@ tide_op_t *tide_reactor_signal(tide_reactor_t *r, int signo, tide_signal_cb cb, 
 void tide_reactor_on_wake(tide_reactor_t *r, tide_wake_cb cb, void *udata);
 void tide_reactor_wake(tide_reactor_t *r);
 
+/*
+ * A callback once per loop turn, which does not keep the loop alive and does not make it
+ * poll without blocking: `before` true, right before the loop waits for events (after the
+ * deferred work); false, at the end of the turn (after its events and timers). One of each per reactor;
+ * cb NULL removes it. For Tide\Event::cycle().
+ */
+void tide_reactor_on_turn(tide_reactor_t *r, bool before, tide_wake_cb cb, void *udata);
+
 /* ---- timers (a min-heap; equal deadlines fire in the order they were added) ---- */
 
 typedef void (*tide_timer_cb)(tide_reactor_t *r, void *udata, uint64_t id);

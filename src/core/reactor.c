@@ -977,6 +977,18 @@ void tide_reactor_set_pending(tide_reactor_t *r, const size_t *pending)
     r->pending = pending;
 }
 
+void tide_reactor_on_turn(tide_reactor_t *r, bool before, tide_wake_cb cb, void *udata)
+{
+    r->turn_cb[before] = cb;
+    r->turn_udata[before] = udata;
+}
+
+static void run_turn_cb(tide_reactor_t *r, bool before)
+{
+    if (r->turn_cb[before])
+        r->turn_cb[before](r, r->turn_udata[before]);
+}
+
 void tide_reactor_stop(tide_reactor_t *r)
 {
     r->stop = true;
@@ -1007,6 +1019,9 @@ int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode)
         run_deferred(r);
         if (TIDE_FORKED(r))
             return TIDE_EFORKED;
+        run_turn_cb(r, true);
+        if (TIDE_FORKED(r))
+            return TIDE_EFORKED;
         int rc = r->ops->poll(r, poll_timeout(r, mode));
         if (TIDE_FORKED(r))
             return TIDE_EFORKED; /* a callback forked: leave the parent's ring alone */
@@ -1017,8 +1032,14 @@ int tide_reactor_run(tide_reactor_t *r, tide_run_mode_t mode)
         if (mode != TIDE_RUN_DEFAULT) {
             r->now = tide_time_ns();
             run_timers(r);
+            if (TIDE_FORKED(r))
+                return TIDE_EFORKED;
+            run_turn_cb(r, false);
             break;
         }
+        run_turn_cb(r, false);
+        if (TIDE_FORKED(r))
+            return TIDE_EFORKED;
         if (r->stop || !tide_reactor_alive(r))
             break;
     }

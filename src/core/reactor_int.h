@@ -154,6 +154,8 @@ struct tide_reactor {
     uint64_t now;
     bool stop;
     const size_t *pending; /* non-zero: do not block (tide_reactor_set_pending) */
+    tide_wake_cb turn_cb[2]; /* tide_reactor_on_turn(): [0] after the events, [1] before the wait */
+    void *turn_udata[2];
 
     int wake_fd; /* eventfd */
     tide_op_t *wake_op;

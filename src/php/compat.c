@@ -449,6 +449,10 @@ int php_tide_compat_minit(int module_number)
     for (int i = 0; i < 7; i++) /* log_level's values, the same in Tide */
         zend_register_long_constant(log_levels[i], strlen(log_levels[i]), i, CONST_PERSISTENT,
                                     module_number);
+    zend_register_long_constant("SWOOLE_EVENT_READ", sizeof("SWOOLE_EVENT_READ") - 1,
+                                PHP_TIDE_EVENT_READ, CONST_PERSISTENT, module_number);
+    zend_register_long_constant("SWOOLE_EVENT_WRITE", sizeof("SWOOLE_EVENT_WRITE") - 1,
+                                PHP_TIDE_EVENT_WRITE, CONST_PERSISTENT, module_number);
     zend_register_string_constant("SWOOLE_VERSION", sizeof("SWOOLE_VERSION") - 1,
                                   SWOOLE_API_VERSION, CONST_PERSISTENT, module_number);
     zend_register_long_constant("SWOOLE_VERSION_ID", sizeof("SWOOLE_VERSION_ID") - 1,

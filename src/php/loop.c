@@ -49,6 +49,7 @@ tide_reactor_t *php_tide_reactor(void)
         TIDE_G(loop_abandoned) = false;
         php_tide_sched_drop();
         php_tide_stream_watches_forget();
+        php_tide_event_forget();
         if (TIDE_G(reactor)) {
             tide_reactor_destroy(TIDE_G(reactor));
             php_tide_ops_reactor_gone(TIDE_G(reactor));
@@ -71,6 +72,7 @@ tide_reactor_t *php_tide_reactor(void)
         } else {
             php_tide_sched_drop();
             php_tide_stream_watches_forget();
+            php_tide_event_forget();
             tide_reactor_destroy(TIDE_G(reactor));
             php_tide_ops_reactor_gone(TIDE_G(reactor));
         }
@@ -127,6 +129,7 @@ bool php_tide_loop_run(void)
             php_tide_timer_forget_all();
         }
         php_tide_stream_watches_forget();
+        php_tide_event_forget();
         tide_reactor_destroy(old);
         php_tide_ops_reactor_gone(old);
         if (inherited_running == old)
@@ -141,7 +144,10 @@ bool php_tide_loop_run(void)
         return true;
 
     bool failed = TIDE_G(coro_exception) || TIDE_G(coro_exit);
-    bool left = !failed && php_tide_report_deadlock();
+    /* Coroutines left after Event::exit() were told to stop, not forgotten. */
+    bool exited = TIDE_G(loop_exit);
+    TIDE_G(loop_exit) = false;
+    bool left = !failed && !exited && php_tide_report_deadlock();
     /* Unwind what is left (finally blocks and defers run), with no exception pending. */
     zend_object *pending = EG(exception);
     EG(exception) = NULL;
@@ -280,6 +286,7 @@ void php_tide_loop_rshutdown(void)
 {
     php_tide_sched_drop();
     php_tide_stream_watches_forget();
+    php_tide_event_forget();
     /* Also a reactor inherited through fork(): freeing the copy does not touch the parent. */
     if (TIDE_G(reactor)) {
         tide_reactor_destroy(TIDE_G(reactor));

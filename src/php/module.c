@@ -90,6 +90,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
     php_tide_autoload_rshutdown();
     php_tide_response_rshutdown();
     php_tide_ws_rshutdown();
+    php_tide_event_rshutdown();
     php_tide_coro_rshutdown();
     php_tide_timer_rshutdown();
     php_tide_loop_rshutdown();

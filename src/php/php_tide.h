@@ -34,6 +34,7 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool coro_exit;       /* exit() was called in a coroutine */
     bool coro_bailout;    /* a fatal error ended a coroutine */
     bool loop_abandoned;  /* a fatal error ended the loop: what it ran is dead */
+    bool loop_exit;       /* Tide\Event::exit() stopped the loop: no deadlock report */
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
     zend_long last_error; /* the code of the last Tide\Exception with one (swoole_last_error()) */
@@ -244,6 +245,14 @@ bool php_tide_parse_size(zval *value, zend_long *out, uint32_t arg, const char *
 
 int php_tide_loop_minit(INIT_FUNC_ARGS);
 void php_tide_loop_rshutdown(void);
+/* Tide\Event (event.c): Swoole's event names and values. */
+#define PHP_TIDE_EVENT_READ 512
+#define PHP_TIDE_EVENT_WRITE 1024
+/* Drops every fd watch, deferred and per-turn callback (Event::exit()). */
+void php_tide_event_clear(void);
+/* The same without touching the reactor, which is gone or going (fork, fatal error). */
+void php_tide_event_forget(void);
+void php_tide_event_rshutdown(void);
 int php_tide_timer_minit(INIT_FUNC_ARGS);
 void php_tide_timer_rinit(void);
 void php_tide_timer_rshutdown(void);
