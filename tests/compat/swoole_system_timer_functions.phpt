@@ -36,9 +36,9 @@ Co\run(function () {
     var_dump($st['pid'] === $pid, $st['code'], $st['signal']);
 
     [$a, $b] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, 0);
-    var_dump(System::waitEvent($a, 512, 0.01));
+    var_dump(System::waitEvent($a, SWOOLE_EVENT_READ, 0.01));
     go(function () use ($b) { System::sleep(0.01); fwrite($b, "x"); });
-    var_dump(System::waitEvent($a, 512, 5), System::waitEvent($a, 512 | 1024, 5));
+    var_dump(System::waitEvent($a, SWOOLE_EVENT_READ, 5), System::waitEvent($a, SWOOLE_EVENT_READ | SWOOLE_EVENT_WRITE, 5));
     var_dump(System::statvfs('/')['bsize'] > 0);
 
     $id = Timer::after(50, function () { echo "after fired\n"; });
