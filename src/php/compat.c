@@ -42,6 +42,7 @@ static const struct {
     {"Tide\\Coroutine", {"Swoole\\Coroutine", "Co"}},
     {"Tide\\Coroutine\\Channel", {"Swoole\\Coroutine\\Channel", "Co\\Channel"}},
     {"Tide\\Coroutine\\WaitGroup", {"Swoole\\Coroutine\\WaitGroup", "Co\\WaitGroup"}},
+    {"Tide\\Coroutine\\Http\\Client", {"Swoole\\Coroutine\\Http\\Client", "Co\\Http\\Client"}},
     {"Tide\\Timer", {"Swoole\\Timer"}},
     {"Tide\\Event", {"Swoole\\Event"}},
     {"Tide\\Table", {"Swoole\\Table"}},
