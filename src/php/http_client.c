@@ -1092,6 +1092,10 @@ static result_t request(client_t *c, zend_string *path, php_stream *file, zend_l
     }
     bool head_request;
     zend_string *req = build_request(c, path, ws_key, range_from, &head_request);
+    if (req && EG(exception)) { /* http_build_query() threw */
+        zend_string_release(req);
+        return RES_EXCEPTION;
+    }
     if (!req) {
         if (EG(exception))
             return RES_EXCEPTION;
@@ -1135,6 +1139,8 @@ static result_t request(client_t *c, zend_string *path, php_stream *file, zend_l
     }
     c->deadline = 0;
     zend_string_release(req);
+    if (res == RES_EXCEPTION)
+        drop(c); /* killed mid-request: what is left on the connection is not a response */
     return res;
 }
 
