@@ -267,6 +267,8 @@ void php_tide_response_mshutdown(void);
 void php_tide_system_minit(void);
 void php_tide_table_minit(void);
 void php_tide_sync_minit(void);
+/* Tide\Coroutine\Http\Client (src/php/http_client.c); after the WebSocket classes. */
+void php_tide_http_client_minit(void);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
 int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);
