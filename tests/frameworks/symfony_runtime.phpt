@@ -1,5 +1,5 @@
 --TEST--
-Frameworks: examples/symfony_runtime.php serves a Symfony 5.4 MicroKernelTrait app (Debian's packages) booted once per worker, as a script and as APP_RUNTIME, in both modes
+Frameworks: examples/symfony_runtime.php serves a Symfony MicroKernelTrait app (Debian's packages: 5.4 on Debian 12, 6.4 on 13) booted once per worker, as a script and as APP_RUNTIME, in both modes
 --SKIPIF--
 <?php
 require __DIR__ . '/fw.inc';

@@ -11,6 +11,10 @@ if (is_file('/usr/share/php/Symfony/Component/Runtime/autoload.php')) {
     require_once '/usr/share/php/Symfony/Component/Runtime/autoload.php';
 }
 
+if (!class_exists('Composer\\InstalledVersions')) {
+    require __DIR__ . '/InstalledVersions.php';
+}
+
 spl_autoload_register(static function (string $class): void {
     if (str_starts_with($class, 'App\\')) {
         $file = __DIR__ . '/src/' . str_replace('\\', '/', substr($class, 4)) . '.php';
