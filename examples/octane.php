@@ -155,6 +155,10 @@ function serve(string $basePath): int
     $mode = $env('TIDE_MODE', 'process') === 'base' ? \Tide\MODE_BASE : \Tide\MODE_PROCESS;
     $server = new \Tide\Http\Server($env('TIDE_HOST', '127.0.0.1'), (int) $env('TIDE_PORT', 8000), $mode);
     $settings = json_decode($env('TIDE_SETTINGS', '{}'), true) ?: [];
+    /* Booting a framework compiles big files (Symfony's FrameworkBundle Configuration.php
+     * nests one expression hundreds of calls deep): 256 KiB coroutine stacks are not enough
+     * on PHP 8.4 ("Maximum call stack size ... reached during compilation"). 2 MiB, as Swoole. */
+    $settings += ['coroutine_stack_size' => 2 << 20];
     if (($n = $env('TIDE_WORKER_NUM', null)) !== null) {
         $settings['worker_num'] = (int) $n;
     }

@@ -218,6 +218,10 @@ final class Server
         $mode = $o['mode'] === 'base' ? \Tide\MODE_BASE : \Tide\MODE_PROCESS;
         $server = new \Tide\Http\Server($o['host'], (int) $o['port'], $mode);
         $settings = $o['settings'];
+        /* Booting a framework compiles big files (Symfony's FrameworkBundle Configuration.php
+         * nests one expression hundreds of calls deep): 256 KiB coroutine stacks are not enough
+         * on PHP 8.4 ("Maximum call stack size ... reached during compilation"). 2 MiB, as Swoole. */
+        $settings += ['coroutine_stack_size' => 2 << 20];
         if ($o['worker_num'] !== null) {
             $settings['worker_num'] = (int) $o['worker_num'];
         }

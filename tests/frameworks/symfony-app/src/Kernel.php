@@ -146,7 +146,10 @@ class Kernel extends BaseKernel
 
     public function file(): BinaryFileResponse
     {
-        return new BinaryFileResponse(\dirname(__DIR__) . '/files/hello.txt');
+        /* The type given: guessing it needs symfony/mime, which Debian 13's
+         * FrameworkBundle does not pull in. */
+        return new BinaryFileResponse(\dirname(__DIR__) . '/files/hello.txt', 200,
+            ['Content-Type' => 'text/plain; charset=UTF-8']);
     }
 
     /** Boot count, pid, and a resident counter (never reset: it counts this worker's requests). */
