@@ -30,8 +30,10 @@ PACKAGES=php8.4-cli,php8.4-dev,php8.4-curl,liburing-dev,zlib1g-dev,pkg-config,ma
 # Installed with apt-get into the chroot (a new one or a cached one) when it lacks them:
 # added since chroots were first made, or too big for debootstrap's --include. A failure
 # only makes the tests that need them skip. nodejs and chromium: the WebSocket tests with
-# real clients (tests/websocket/npm_*.phpt, browser_*.phpt).
-LATER_PACKAGES=(php8.4-curl nodejs chromium)
+# real clients (tests/websocket/npm_*.phpt, browser_*.phpt). The framework packages:
+# tests/frameworks (trixie has Symfony 6.4 and Laravel 10; Debian 12 has 5.4 and 8).
+LATER_PACKAGES=(php8.4-curl nodejs chromium php-symfony-http-kernel php-symfony-framework-bundle
+                php-symfony-runtime php-laravel-framework)
 
 log() { printf '==> php84: %s\n' "$*" >&2; }
 die() { echo "php84: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
