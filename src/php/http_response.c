@@ -4,7 +4,8 @@
  * head first and the body in chunks (HTTP/1.1), or unframed with the connection closed at
  * the end (HTTP/1.0); sendfile() sends the head, then the file, opened here with this
  * worker's privileges. Content-Length, Transfer-Encoding and Connection are the
- * response's own: set by header(), they are ignored (Connection: close is honoured).
+ * response's own: set by header(), they are ignored (Connection: close is honoured), but
+ * for the Content-Length of a HEAD answer with no body (head_length).
  *
  * Compression (http_compression): a body goes out as gzip or deflate when the request
  * accepts one, the port has it on, and the body is worth it: a type that compresses (text,
@@ -421,6 +422,29 @@ static bool ws_switch(php_tide_response_t *r)
     return true;
 }
 
+/*
+ * The Content-Length of an end(): the body's. Except for a HEAD request answered with no
+ * body, where a Content-Length the handler set (the GET body's, as RFC 9110 9.3.2 lets a
+ * HEAD answer say) is kept when it is a plain number: a framework that renders nothing for
+ * HEAD still says how long the GET would be.
+ */
+static int64_t head_length(const php_tide_response_t *r, int64_t len)
+{
+    if (!r->head || len != 0)
+        return len;
+    zval *v = header_value(r, "content-length", sizeof("content-length") - 1);
+    if (!v || Z_TYPE_P(v) != IS_STRING || Z_STRLEN_P(v) == 0 || Z_STRLEN_P(v) > 18)
+        return len;
+    int64_t n = 0;
+    for (size_t i = 0; i < Z_STRLEN_P(v); i++) {
+        char c = Z_STRVAL_P(v)[i];
+        if (c < '0' || c > '9')
+            return len;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
 static bool end_with(php_tide_response_t *r, const char *body, size_t len)
 {
     smart_str out = {0}, z = {0};
@@ -433,7 +457,7 @@ static bool end_with(php_tide_response_t *r, const char *body, size_t len)
             body = ZSTR_VAL(z.s);
             len = ZSTR_LEN(z.s);
         }
-        build_head(r, &out, bodiless(r->status) ? 0 : (int64_t)len);
+        build_head(r, &out, bodiless(r->status) ? 0 : head_length(r, (int64_t)len));
         if (!r->head && !bodiless(r->status))
             smart_str_appendl(&out, body, len);
     } else if (!r->head && !bodiless(r->status)) {

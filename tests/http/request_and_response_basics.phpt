@@ -28,6 +28,11 @@ foreach (TIDE_MODES as $mode => $name) {
                                  is_float($srv['request_time_float'])],
                 ]));
                 break;
+            case '/head-only':
+                /* what a framework does for HEAD: the GET's length, no body */
+                $res->header('Content-Length', '1234');
+                $res->end($req->getMethod() === 'HEAD' ? '' : str_repeat('x', 1234));
+                break;
             case '/chunks':
                 $res->write('one,');
                 $res->write('two,');
@@ -61,6 +66,10 @@ foreach (TIDE_MODES as $mode => $name) {
     $h = tide_http_read($c, 5, true);
     $g = tide_http_read($c);
     echo "$name: HEAD {$h['status']} length {$h['headers']['content-length']} body '{$h['body']}', then GET '{$g['body']}' on the same connection\n";
+    fwrite($c, "HEAD /head-only HTTP/1.1\r\nHost: x\r\n\r\nGET /head-only HTTP/1.1\r\nHost: x\r\n\r\n");
+    $h = tide_http_read($c, 5, true);
+    $g = tide_http_read($c);
+    echo "$name: HEAD answered with no body keeps the handler's length {$h['headers']['content-length']}, then GET ", strlen($g['body']), " bytes\n";
 
     /* Chunked write(), then keep-alive goes on. */
     fwrite($c, "GET /chunks HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -90,6 +99,7 @@ process: header {"host":"x","x-dup":"1, 2","cookie":"k=v%21; k=later; z=1"}
 process: server ["POST","\/echo","\/echo","a=1&b%20c=d+e","HTTP\/1.1","127.0.0.1",true,true]
 process: date ok, server Tide
 process: HEAD 200 length 5 body '', then GET 'hello' on the same connection
+process: HEAD answered with no body keeps the handler's length 1234, then GET 1234 bytes
 process: chunks: chunked 'one,two,three'
 process: Connection: close -> close, closed true
 process: 1.0 write: 'one,two,three', closed true
@@ -101,6 +111,7 @@ base: header {"host":"x","x-dup":"1, 2","cookie":"k=v%21; k=later; z=1"}
 base: server ["POST","\/echo","\/echo","a=1&b%20c=d+e","HTTP\/1.1","127.0.0.1",true,true]
 base: date ok, server Tide
 base: HEAD 200 length 5 body '', then GET 'hello' on the same connection
+base: HEAD answered with no body keeps the handler's length 1234, then GET 1234 bytes
 base: chunks: chunked 'one,two,three'
 base: Connection: close -> close, closed true
 base: 1.0 write: 'one,two,three', closed true
