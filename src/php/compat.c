@@ -50,6 +50,8 @@ static const struct {
     {"Tide\\Coroutine\\WaitGroup", {"Swoole\\Coroutine\\WaitGroup", "Co\\WaitGroup"}},
     {"Tide\\Coroutine\\Context", {"Swoole\\Coroutine\\Context", "Co\\Context"}},
     {"Tide\\Coroutine\\System", {"Swoole\\Coroutine\\System", "Co\\System"}},
+    {"Tide\\Coroutine\\Scheduler", {"Swoole\\Coroutine\\Scheduler", "Co\\Scheduler"}},
+    {"Tide\\Coroutine\\Lock", {"Swoole\\Coroutine\\Lock", "Co\\Lock"}},
     {"Tide\\Coroutine\\Http\\Client", {"Swoole\\Coroutine\\Http\\Client", "Co\\Http\\Client"}},
     {"Tide\\Timer", {"Swoole\\Timer"}},
     {"Tide\\Event", {"Swoole\\Event"}},

@@ -161,14 +161,11 @@ bool php_tide_loop_run(void)
     return !left;
 }
 
-/* $fn's coroutine and the loop; apart from Tide\run() so that nothing it changes lives
- * across the zend_try there. */
-static bool run_main(zend_fcall_info *fci, zend_fcall_info_cache *fcc, zval *args,
-                     uint32_t argc)
+/* start's coroutines and the loop; apart from php_tide_run_loop() so that nothing it
+ * changes lives across the zend_try there. */
+static bool run_main(bool (*start)(void *arg), void *arg)
 {
-    bool spawned = php_tide_coro_spawn(&fci->function_name, fcc, args, argc) != 0;
-    zend_release_fcall_info_cache(fcc); /* a trampoline: the coroutine resolves its own */
-    return spawned && php_tide_loop_run();
+    return start(arg) && php_tide_loop_run();
 }
 
 /* The loop runs in the main context only: a coroutine made outside it (by go() at the top
@@ -182,39 +179,21 @@ static bool in_coroutine(const char *what)
     return true;
 }
 
-PHP_FUNCTION(Tide_run)
+int php_tide_run_loop(const char *what, bool (*start)(void *arg), void *arg)
 {
-    zend_fcall_info fci;
-    zend_fcall_info_cache fcc;
-    zval *args = NULL;
-    uint32_t argc = 0;
     volatile bool ok = false;
-
-    ZEND_PARSE_PARAMETERS_START(1, -1)
-        Z_PARAM_FUNC(fci, fcc)
-        Z_PARAM_VARIADIC('*', args, argc)
-    ZEND_PARSE_PARAMETERS_END();
-
     if (TIDE_G(in_loop)) {
-        php_tide_throw(0, "Tide\\run() cannot be called while the event loop runs "
-                             "(from inside Tide\\run() or Tide\\Event::wait())");
-        zend_release_fcall_info_cache(&fcc);
-        RETURN_THROWS();
+        php_tide_throw(0, "%s cannot be called while the event loop runs "
+                          "(from inside Tide\\run() or Tide\\Event::wait())", what);
+        return -1;
     }
-    if (in_coroutine("Tide\\run()")) {
-        zend_release_fcall_info_cache(&fcc);
-        RETURN_THROWS();
-    }
-    if (!php_tide_sched()) {
-        zend_release_fcall_info_cache(&fcc);
-        RETURN_THROWS();
-    }
+    if (in_coroutine(what) || !php_tide_sched())
+        return -1;
 
     TIDE_G(in_loop) = true;
-    zval *volatile argv = args;
     zend_try
     {
-        ok = run_main(&fci, &fcc, argv, argc);
+        ok = run_main(start, arg);
     }
     zend_catch
     {
@@ -225,8 +204,45 @@ PHP_FUNCTION(Tide_run)
     zend_end_try();
     TIDE_G(in_loop) = false;
     if (php_tide_coro_rethrow() || EG(exception))
+        return -1;
+    return ok ? 1 : 0;
+}
+
+typedef struct {
+    zend_fcall_info *fci;
+    zend_fcall_info_cache *fcc;
+    zval *args;
+    uint32_t argc;
+} run_fn_t;
+
+static bool spawn_fn(void *arg)
+{
+    run_fn_t *r = arg;
+    bool spawned = php_tide_coro_spawn(&r->fci->function_name, r->fcc, r->args, r->argc) != 0;
+    zend_release_fcall_info_cache(r->fcc); /* a trampoline: the coroutine resolves its own */
+    r->fcc = NULL;
+    return spawned;
+}
+
+PHP_FUNCTION(Tide_run)
+{
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+    zval *args = NULL;
+    uint32_t argc = 0;
+
+    ZEND_PARSE_PARAMETERS_START(1, -1)
+        Z_PARAM_FUNC(fci, fcc)
+        Z_PARAM_VARIADIC('*', args, argc)
+    ZEND_PARSE_PARAMETERS_END();
+
+    run_fn_t r = {&fci, &fcc, args, argc};
+    int rc = php_tide_run_loop("Tide\\run()", spawn_fn, &r);
+    if (r.fcc)
+        zend_release_fcall_info_cache(&fcc); /* refused before the spawn */
+    if (rc < 0)
         RETURN_THROWS();
-    RETURN_BOOL(ok);
+    RETURN_BOOL(rc > 0);
 }
 
 ZEND_METHOD(Tide_Event, wait)

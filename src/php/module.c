@@ -55,6 +55,8 @@ static PHP_MINIT_FUNCTION(tide)
         return FAILURE;
     php_tide_autoload_minit();
     php_tide_system_minit();
+    php_tide_scheduler_minit();
+    php_tide_colock_minit();
     php_tide_table_minit();
     php_tide_sync_minit();
     php_tide_http_client_minit();

@@ -120,6 +120,11 @@ typedef void (*php_tide_uncaught_handler_t)(zend_object *exception);
 void php_tide_coro_set_uncaught_handler(php_tide_uncaught_handler_t handler);
 /* In the main context: throws what a coroutine left uncaught (or exit()); true if so. */
 bool php_tide_coro_rethrow(void);
+/* What Tide\run() does: start(arg) spawns the first coroutines, then the loop runs until
+ * nothing is left. 1 when all ended, 0 when coroutines were left waiting (a deadlock,
+ * reported), -1 with an exception (refused: in a coroutine or in the loop; or thrown by a
+ * coroutine). what names the caller in errors. */
+int php_tide_run_loop(const char *what, bool (*start)(void *arg), void *arg);
 /* After running another coroutine at once (a channel hand-off in Swoole's order): true
  * when it failed in a way that ends the caller too (an exception is then thrown). */
 bool php_tide_coro_resumed_failed(void);
@@ -265,6 +270,8 @@ int php_tide_server_minit(INIT_FUNC_ARGS);
 void php_tide_response_mshutdown(void);
 /* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
 void php_tide_system_minit(void);
+void php_tide_scheduler_minit(void);
+void php_tide_colock_minit(void);
 void php_tide_table_minit(void);
 void php_tide_sync_minit(void);
 /* Tide\Coroutine\Http\Client (src/php/http_client.c); after the WebSocket classes. */
