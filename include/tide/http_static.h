@@ -63,6 +63,17 @@ bool tide_http_date_parse(const char *p, size_t n, int64_t *out);
  * (JSON is UTF-8 by definition, RFC 8259, and XML-based types declare their own).
  */
 const char *tide_mime_type(const char *name, size_t n);
+/*
+ * This process's own type for an extension (no dot; case-insensitive), over the table:
+ * type NULL deletes the extension (then it is unknown). only_new: -EEXIST when the
+ * extension is known already. 0, -EINVAL (an extension that is not a plain name of at
+ * most 15 bytes, a type with control bytes or over 255), -ENOENT (deleting an unknown one)
+ * or -ENOSPC (256 overrides). tide_mime_reset() drops them all.
+ */
+int tide_mime_set(const char *ext, const char *type, bool only_new);
+void tide_mime_reset(void);
+/* Each known extension with its type, the table's first (sorted), then those added. */
+void tide_mime_foreach(void (*fn)(const char *ext, const char *type, void *arg), void *arg);
 
 /*
  * A Range header value at p[0..n) against a representation of size bytes. We serve one

@@ -25,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tide/http_static.h"
+#include "tide/log.h"
 #include "zend_constants.h"
 
 /* The Swoole API level whose names and behaviour Tide follows. */
@@ -251,6 +253,277 @@ static ZEND_FUNCTION(swoole_get_local_mac)
     freeifaddrs(ifs);
 }
 
+/* ---- media types (the static handler's table, with this process's own over it) ---- */
+
+static ZEND_FUNCTION(swoole_mime_type_get)
+{
+    zend_string *file;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(file)
+    ZEND_PARSE_PARAMETERS_END();
+    RETURN_STRING(tide_mime_type(ZSTR_VAL(file), ZSTR_LEN(file)));
+}
+
+static ZEND_FUNCTION(swoole_mime_type_exists)
+{
+    zend_string *file;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(file)
+    ZEND_PARSE_PARAMETERS_END();
+    /* known: a type other than the default, or the default named for the extension */
+    const char *t = tide_mime_type(ZSTR_VAL(file), ZSTR_LEN(file));
+    RETURN_BOOL(strcmp(t, "application/octet-stream") != 0);
+}
+
+/* add (only a new extension), set (any) or delete (type NULL); false with a warning. */
+static bool mime_change(zend_string *ext, zend_string *type, bool only_new, const char *fn)
+{
+    if ((type && memchr(ZSTR_VAL(type), 0, ZSTR_LEN(type))) ||
+        memchr(ZSTR_VAL(ext), 0, ZSTR_LEN(ext))) {
+        zend_argument_value_error(type ? 2 : 1, "must not contain NUL bytes");
+        return false;
+    }
+    int rc = tide_mime_set(ZSTR_VAL(ext), type ? ZSTR_VAL(type) : NULL, only_new);
+    if (rc == -EINVAL) {
+        zend_value_error("%s(): the extension must be 1 to 15 bytes without dots, slashes "
+                         "or spaces, the type 1 to 255 bytes without control characters", fn);
+        return false;
+    }
+    if (rc < 0)
+        php_error_docref(NULL, E_WARNING, "extension '%s': %s", ZSTR_VAL(ext),
+                         rc == -EEXIST   ? "known already (swoole_mime_type_set() replaces)"
+                         : rc == -ENOENT ? "not known"
+                                         : "too many types added (256)");
+    return rc == 0;
+}
+
+static ZEND_FUNCTION(swoole_mime_type_add)
+{
+    zend_string *ext, *type;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(ext)
+        Z_PARAM_STR(type)
+    ZEND_PARSE_PARAMETERS_END();
+    bool ok = mime_change(ext, type, true, "swoole_mime_type_add");
+    if (EG(exception))
+        RETURN_THROWS();
+    RETURN_BOOL(ok);
+}
+
+static ZEND_FUNCTION(swoole_mime_type_set)
+{
+    zend_string *ext, *type;
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(ext)
+        Z_PARAM_STR(type)
+    ZEND_PARSE_PARAMETERS_END();
+    mime_change(ext, type, false, "swoole_mime_type_set");
+}
+
+static ZEND_FUNCTION(swoole_mime_type_delete)
+{
+    zend_string *ext;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(ext)
+    ZEND_PARSE_PARAMETERS_END();
+    bool ok = mime_change(ext, NULL, false, "swoole_mime_type_delete");
+    if (EG(exception))
+        RETURN_THROWS();
+    RETURN_BOOL(ok);
+}
+
+static void add_mime(const char *ext, const char *type, void *arg)
+{
+    add_assoc_string((zval *)arg, ext, type);
+}
+
+/* extension => type (Swoole gives a list of the types: iterating the values is the same) */
+static ZEND_FUNCTION(swoole_mime_type_list)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    array_init(return_value);
+    tide_mime_foreach(add_mime, return_value);
+}
+
+/* ---- the rest ---- */
+
+/* Coroutine::set()'s options (Swoole's async settings are the same keys). */
+static ZEND_FUNCTION(swoole_async_set)
+{
+    HashTable *ht;
+    zend_string *key;
+    zval *v;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(ht)
+    ZEND_PARSE_PARAMETERS_END();
+    ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
+        if (!key) {
+            zend_argument_value_error(1, "must have string keys (option names)");
+            RETURN_THROWS();
+        }
+        if (zend_string_equals_literal(key, "enable_coroutine"))
+            continue; /* coroutines are always on */
+        if (!php_tide_coro_option(key, v, 1))
+            RETURN_THROWS();
+    } ZEND_HASH_FOREACH_END();
+    RETURN_TRUE;
+}
+
+/* A line in Tide's log (stderr, or the server's log_file), at SWOOLE_LOG_* level. */
+static void error_log_line(zend_long level, zend_long code, zend_string *msg)
+{
+    if (level < 0 || level > 5) {
+        zend_argument_value_error(1, "must be a SWOOLE_LOG_* level from SWOOLE_LOG_DEBUG to "
+                                     "SWOOLE_LOG_ERROR");
+        return;
+    }
+    /* one line: what would end it early goes */
+    int n = (int)MIN(ZSTR_LEN(msg), (size_t)8192);
+    const char *nl = memchr(ZSTR_VAL(msg), '\n', (size_t)n);
+    if (nl)
+        n = (int)(nl - ZSTR_VAL(msg));
+    if (code)
+        tide_log((int)level, "%.*s (error " ZEND_LONG_FMT ")", n, ZSTR_VAL(msg), code);
+    else
+        tide_log((int)level, "%.*s", n, ZSTR_VAL(msg));
+}
+
+static ZEND_FUNCTION(swoole_error_log)
+{
+    zend_long level;
+    zend_string *msg;
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_LONG(level)
+        Z_PARAM_STR(msg)
+    ZEND_PARSE_PARAMETERS_END();
+    error_log_line(level, 0, msg);
+}
+
+static ZEND_FUNCTION(swoole_error_log_ex)
+{
+    zend_long level, code;
+    zend_string *msg;
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_START(3, 3)
+        Z_PARAM_LONG(level)
+        Z_PARAM_LONG(code)
+        Z_PARAM_STR(msg)
+    ZEND_PARSE_PARAMETERS_END();
+    error_log_line(level, code, msg);
+}
+
+/* Tide keeps no DNS cache (lookups go to the system resolver): nothing to clear. */
+static ZEND_FUNCTION(swoole_clear_dns_cache)
+{
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_NONE();
+}
+
+/* $fn(substr($str, $offset, $length ?: null), ...$rest): unserialize() or json_decode()
+ * of a part of a string, with PHP's own errors for what it holds. */
+static void of_substr(INTERNAL_FUNCTION_PARAMETERS, const char *fn)
+{
+    zend_string *str;
+    zend_long offset, length = 0;
+    zval *rest = NULL;
+    uint32_t nrest = 0;
+    ZEND_PARSE_PARAMETERS_START(2, -1)
+        Z_PARAM_STR(str)
+        Z_PARAM_LONG(offset)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(length)
+        Z_PARAM_VARIADIC('*', rest, nrest)
+    ZEND_PARSE_PARAMETERS_END();
+    size_t len = ZSTR_LEN(str);
+    if (offset < 0 || (size_t)offset > len) {
+        zend_argument_value_error(2, "must be between 0 and the length of argument #1 (%zu)", len);
+        RETURN_THROWS();
+    }
+    if (length < 0 || (size_t)length > len - (size_t)offset) {
+        zend_argument_value_error(3, "must be between 0 and the bytes left after the offset");
+        RETURN_THROWS();
+    }
+    size_t n = length ? (size_t)length : len - (size_t)offset;
+    zval args[8], func;
+    if (nrest > 4)
+        nrest = 4;
+    ZVAL_STRINGL(&args[0], ZSTR_VAL(str) + offset, n);
+    for (uint32_t i = 0; i < nrest; i++)
+        ZVAL_COPY_VALUE(&args[i + 1], &rest[i]);
+    ZVAL_STRING(&func, fn);
+    call_user_function(NULL, NULL, &func, return_value, nrest + 1, args);
+    zval_ptr_dtor(&func);
+    zval_ptr_dtor(&args[0]);
+}
+
+static ZEND_FUNCTION(swoole_substr_unserialize)
+{
+    of_substr(INTERNAL_FUNCTION_PARAM_PASSTHRU, "unserialize");
+}
+
+static ZEND_FUNCTION(swoole_substr_json_decode)
+{
+    of_substr(INTERNAL_FUNCTION_PARAM_PASSTHRU, "json_decode");
+}
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_filename_string, 0, 1, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, filename, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_filename_bool, 0, 1, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, filename, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_mime_type_add, 0, 2, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, suffix, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, mime_type, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_mime_type_set, 0, 2, IS_VOID, 0)
+    ZEND_ARG_TYPE_INFO(0, suffix, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, mime_type, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_mime_type_delete, 0, 1, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, suffix, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_none_array, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_async_set, 0, 1, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, settings, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_error_log, 0, 2, IS_VOID, 0)
+    ZEND_ARG_TYPE_INFO(0, level, IS_LONG, 0)
+    ZEND_ARG_TYPE_INFO(0, msg, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_error_log_ex, 0, 3, IS_VOID, 0)
+    ZEND_ARG_TYPE_INFO(0, level, IS_LONG, 0)
+    ZEND_ARG_TYPE_INFO(0, error, IS_LONG, 0)
+    ZEND_ARG_TYPE_INFO(0, msg, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_substr_unserialize, 0, 2, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, str, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, offset, IS_LONG, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, length, IS_LONG, 0, "0")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_swoole_substr_json_decode, 0, 2, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, str, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, offset, IS_LONG, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, length, IS_LONG, 0, "0")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, associative, _IS_BOOL, 1, "null")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, depth, IS_LONG, 0, "512")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
 ZEND_METHOD(Tide_Timer, list);
 
 /* Timer::list() as swoole_timer_list() (its return type names a class: not copied below). */
@@ -320,6 +593,19 @@ static const zend_function_entry functions[] = {
     ENTRY("swoole_get_local_ip", swoole_get_local_ip, arginfo_swoole_get_local_ip),
     ENTRY("swoole_get_local_mac", swoole_get_local_mac, arginfo_swoole_get_local_mac),
     ENTRY("swoole_timer_list", swoole_timer_list, arginfo_swoole_timer_list),
+    ENTRY("swoole_mime_type_get", swoole_mime_type_get, arginfo_swoole_filename_string),
+    ENTRY("swoole_get_mime_type", swoole_mime_type_get, arginfo_swoole_filename_string),
+    ENTRY("swoole_mime_type_exists", swoole_mime_type_exists, arginfo_swoole_filename_bool),
+    ENTRY("swoole_mime_type_add", swoole_mime_type_add, arginfo_swoole_mime_type_add),
+    ENTRY("swoole_mime_type_set", swoole_mime_type_set, arginfo_swoole_mime_type_set),
+    ENTRY("swoole_mime_type_delete", swoole_mime_type_delete, arginfo_swoole_mime_type_delete),
+    ENTRY("swoole_mime_type_list", swoole_mime_type_list, arginfo_swoole_none_array),
+    ENTRY("swoole_async_set", swoole_async_set, arginfo_swoole_async_set),
+    ENTRY("swoole_error_log", swoole_error_log, arginfo_swoole_error_log),
+    ENTRY("swoole_error_log_ex", swoole_error_log_ex, arginfo_swoole_error_log_ex),
+    ENTRY("swoole_clear_dns_cache", swoole_clear_dns_cache, arginfo_swoole_clear_error),
+    ENTRY("swoole_substr_unserialize", swoole_substr_unserialize, arginfo_swoole_substr_unserialize),
+    ENTRY("swoole_substr_json_decode", swoole_substr_json_decode, arginfo_swoole_substr_json_decode),
     ZEND_FE_END
 };
 

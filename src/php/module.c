@@ -9,6 +9,7 @@
 #include "php_ini.h"
 #include "zend_exceptions.h"
 #include "php_tide.h"
+#include "tide/http_static.h"
 #include "php_tide_http.h"
 #include "tide_arginfo.h"
 
@@ -71,6 +72,7 @@ static PHP_MSHUTDOWN_FUNCTION(tide)
     php_tide_runtime_mshutdown();
     php_tide_autoload_mshutdown();
     php_tide_response_mshutdown();
+    tide_mime_reset(); /* the media types swoole_mime_type_add/set() gave */
     UNREGISTER_INI_ENTRIES();
     return SUCCESS;
 }

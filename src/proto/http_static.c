@@ -298,6 +298,114 @@ static const mime_t mimes[] = {
 };
 
 #define MAX_EXT 15 /* longer than any extension in the table */
+#define MAX_OVERRIDES 256
+#define MAX_TYPE 255
+
+/* The process's own types over the table (swoole_mime_type_add/set/delete): an extension
+ * with its type, or with NULL for one deleted. Set before a server starts, every process
+ * forked after has them. */
+static struct {
+    char ext[MAX_EXT + 1];
+    char *type;
+} overrides[MAX_OVERRIDES];
+static size_t noverrides;
+
+static const char *table_type(const char *ext)
+{
+    size_t lo = 0, hi = sizeof(mimes) / sizeof(mimes[0]);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ext, mimes[mid].ext);
+        if (c == 0)
+            return mimes[mid].type;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* The type of a lowercase extension: the override, else the table's; NULL if unknown. */
+static const char *ext_type(const char *ext)
+{
+    for (size_t i = 0; i < noverrides; i++)
+        if (strcmp(overrides[i].ext, ext) == 0)
+            return overrides[i].type;
+    return table_type(ext);
+}
+
+/* ext lowercased into out; false when it is empty, too long or not a plain name. */
+static bool lower_ext(const char *ext, char out[MAX_EXT + 1])
+{
+    size_t len = strlen(ext);
+    if (len == 0 || len > MAX_EXT)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)ext[i];
+        if (c <= ' ' || c == '.' || c == '/' || c >= 0x7f)
+            return false;
+        out[i] = (char)tide_ascii_lower(c);
+    }
+    out[len] = 0;
+    return true;
+}
+
+int tide_mime_set(const char *ext, const char *type, bool only_new)
+{
+    char e[MAX_EXT + 1];
+    if (!lower_ext(ext, e))
+        return -EINVAL;
+    if (type) {
+        size_t tl = strlen(type);
+        if (tl == 0 || tl > MAX_TYPE)
+            return -EINVAL;
+        for (size_t i = 0; i < tl; i++)
+            if ((unsigned char)type[i] < ' ' || (unsigned char)type[i] == 0x7f)
+                return -EINVAL; /* it goes into a header line */
+    }
+    if (only_new && ext_type(e))
+        return -EEXIST;
+    if (!type && !ext_type(e))
+        return -ENOENT;
+    size_t i = 0;
+    while (i < noverrides && strcmp(overrides[i].ext, e) != 0)
+        i++;
+    if (i == noverrides) {
+        if (noverrides == MAX_OVERRIDES)
+            return -ENOSPC;
+        memcpy(overrides[i].ext, e, sizeof(e));
+        overrides[i].type = NULL;
+        noverrides++;
+    }
+    tide_free(overrides[i].type);
+    overrides[i].type = NULL;
+    if (type) {
+        size_t tl = strlen(type);
+        overrides[i].type = tide_malloc(tl + 1);
+        memcpy(overrides[i].type, type, tl + 1);
+    }
+    return 0;
+}
+
+void tide_mime_foreach(void (*fn)(const char *ext, const char *type, void *arg), void *arg)
+{
+    for (size_t i = 0; i < sizeof(mimes) / sizeof(mimes[0]); i++) {
+        const char *t = ext_type(mimes[i].ext);
+        if (t)
+            fn(mimes[i].ext, t, arg);
+    }
+    for (size_t i = 0; i < noverrides; i++)
+        if (overrides[i].type && !table_type(overrides[i].ext))
+            fn(overrides[i].ext, overrides[i].type, arg);
+}
+
+void tide_mime_reset(void)
+{
+    for (size_t i = 0; i < noverrides; i++)
+        tide_free(overrides[i].type);
+    noverrides = 0;
+}
 
 const char *tide_mime_type(const char *name, size_t n)
 {
@@ -314,18 +422,8 @@ const char *tide_mime_type(const char *name, size_t n)
     for (size_t i = 0; i < len; i++)
         ext[i] = (char)tide_ascii_lower((unsigned char)name[dot + 1 + i]);
     ext[len] = 0;
-    size_t lo = 0, hi = sizeof(mimes) / sizeof(mimes[0]);
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(ext, mimes[mid].ext);
-        if (c == 0)
-            return mimes[mid].type;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return DEFAULT_MIME;
+    const char *t = ext_type(ext);
+    return t ? t : DEFAULT_MIME;
 }
 
 /* ---- Range (RFC 9110, 14.1.2) ---- */

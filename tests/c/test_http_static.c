@@ -197,6 +197,56 @@ TEST(http_static_mime_types_by_extension)
     }
 }
 
+static void count_type(const char *ext, const char *type, void *arg)
+{
+    (void)type;
+    size_t *n = arg;
+    n[0]++;
+    if (strcmp(ext, "php") == 0)
+        n[1]++;
+    if (strcmp(ext, "png") == 0)
+        n[2]++;
+}
+
+TEST(http_static_mime_types_overridden_by_the_process)
+{
+    size_t before[3] = {0}, after[3] = {0};
+    tide_mime_foreach(count_type, before);
+    CHECK_EQ(tide_mime_set("php", "text/x-php", true), 0);
+    CHECK_STR(tide_mime_type("index.PHP", 9), "text/x-php");
+    CHECK_EQ(tide_mime_set("PHP", "text/plain", true), -EEXIST); /* add: only a new one */
+    CHECK_EQ(tide_mime_set("php", "text/plain", false), 0);         /* set: replaces */
+    CHECK_STR(tide_mime_type("a.php", 5), "text/plain");
+    CHECK_EQ(tide_mime_set("png", "image/x-png", false), 0);        /* over the table */
+    CHECK_STR(tide_mime_type("a.png", 5), "image/x-png");
+    CHECK_EQ(tide_mime_set("gif", NULL, false), 0);                 /* deleted: unknown */
+    CHECK_STR(tide_mime_type("a.gif", 5), "application/octet-stream");
+    CHECK_EQ(tide_mime_set("gif", NULL, false), -ENOENT);
+    CHECK_EQ(tide_mime_set("gif", "image/gif", true), 0);           /* known again */
+    CHECK_STR(tide_mime_type("a.gif", 5), "image/gif");
+    tide_mime_foreach(count_type, after);
+    CHECK_EQ(after[0], before[0] + 1); /* php added; png replaced; gif back */
+    CHECK_EQ(after[1], 1u);
+    CHECK_EQ(after[2], 1u);
+    /* Bad input: names, header injection, bounds. */
+    CHECK_EQ(tide_mime_set("", "a/b", false), -EINVAL);
+    CHECK_EQ(tide_mime_set("a.b", "a/b", false), -EINVAL);
+    CHECK_EQ(tide_mime_set("a/b", "a/b", false), -EINVAL);
+    CHECK_EQ(tide_mime_set("sixteen_chars_xx", "a/b", false), -EINVAL);
+    CHECK_EQ(tide_mime_set("x", "a/b\r\nSet-Cookie: x=1", false), -EINVAL);
+    CHECK_EQ(tide_mime_set("x", "", false), -EINVAL);
+    char name[8];
+    int rc = 0;
+    for (int i = 0; i < 300 && rc == 0; i++) {
+        snprintf(name, sizeof(name), "e%d", i);
+        rc = tide_mime_set(name, "a/b", true);
+    }
+    CHECK_EQ(rc, -ENOSPC);
+    tide_mime_reset();
+    CHECK_STR(tide_mime_type("a.php", 5), "application/octet-stream");
+    CHECK_STR(tide_mime_type("a.png", 5), "image/png");
+}
+
 /* ---- Range ---- */
 
 typedef struct range_case {
