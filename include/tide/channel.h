@@ -32,10 +32,12 @@ void tide_chan_destroy(tide_chan_t *ch);
  * outside a coroutine.
  */
 int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns);
-/* on: a push (pop) that hands an item to (takes one from) a waiting coroutine switches to
- * it at once, and the caller goes on when it suspends (tide_coro_wake_switch); off (the
- * default): the waiter is queued to run after the caller. */
-void tide_chan_set_handoff(tide_chan_t *ch, bool on);
+/* The same, in Swoole's order: a push that hands its item to a waiting pop runs that
+ * coroutine at once, and the caller goes on when it suspends (tide_coro_wake_switch); the
+ * plain calls queue the waiter to run after the caller. Likewise tide_chan_pop_now() for a
+ * pop that lets a waiting push in. */
+int tide_chan_push_now(tide_chan_t *ch, const void *item, int64_t timeout_ns);
+int tide_chan_pop_now(tide_chan_t *ch, void *item, int64_t timeout_ns);
 /* Pops into item. Waits while empty. 0, -ETIMEDOUT, -ECANCELED, TIDE_ECLOSED (closed and
  * empty), TIDE_EKILLED, or -EPERM. */
 int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns);

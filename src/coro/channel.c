@@ -115,27 +115,22 @@ struct tide_chan {
     size_t capacity, item_size;
     size_t head, len; /* ring buffer of capacity items */
     bool closed;
-    bool handoff; /* a push or pop that ends a wait switches to the waiter at once */
     wait_queue_t producers, consumers;
     char *items;
 };
 
-/* w's item went through: wake it, or run it now (handoff). The channel is consistent
- * before the switch; nothing of it is touched after. */
-static void hand_over(tide_chan_t *ch, waiter_t *w)
+/* w's item went through: wake it (it runs after the caller suspends), or run it at once
+ * (now: Swoole's order). The channel is consistent before the switch, and nothing of it is
+ * touched after: the waiter may have freed it. */
+static inline void hand_over(tide_chan_t *ch, waiter_t *w, bool now)
 {
-    if (!ch->handoff) {
+    if (!now) {
         wake(ch->s, w, 0);
         return;
     }
     w->result = 0;
     w->woken = true;
     tide_coro_wake_switch(ch->s, w->co);
-}
-
-void tide_chan_set_handoff(tide_chan_t *ch, bool on)
-{
-    ch->handoff = on;
 }
 
 tide_chan_t *tide_chan_create(tide_sched_t *s, size_t capacity, size_t item_size)
@@ -186,7 +181,7 @@ void *tide_chan_item(tide_chan_t *ch, size_t i)
     return slot(ch, i);
 }
 
-int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
+static inline int push(tide_chan_t *ch, const void *item, int64_t timeout_ns, bool now)
 {
     if (ch->closed)
         return TIDE_ECLOSED;
@@ -194,7 +189,7 @@ int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
     if (w) {
         /* Someone waits on an empty channel: hand the item over directly. */
         copy_item(ch, w->item, item);
-        hand_over(ch, w);
+        hand_over(ch, w, now);
         return 0;
     }
     if (ch->len < ch->capacity) {
@@ -207,7 +202,17 @@ int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
     return wait_in(ch->s, &ch->producers, &me, timeout_ns);
 }
 
-bool tide_chan_try_pop(tide_chan_t *ch, void *item)
+int tide_chan_push(tide_chan_t *ch, const void *item, int64_t timeout_ns)
+{
+    return push(ch, item, timeout_ns, false);
+}
+
+int tide_chan_push_now(tide_chan_t *ch, const void *item, int64_t timeout_ns)
+{
+    return push(ch, item, timeout_ns, true);
+}
+
+static inline bool try_pop(tide_chan_t *ch, void *item, bool now)
 {
     if (!ch->len)
         return false;
@@ -219,14 +224,19 @@ bool tide_chan_try_pop(tide_chan_t *ch, void *item)
     if (w) {
         /* Room again: the first waiting producer's item joins the buffer. */
         copy_item(ch, slot(ch, ch->len++), w->item);
-        hand_over(ch, w);
+        hand_over(ch, w, now);
     }
     return true;
 }
 
-int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns)
+bool tide_chan_try_pop(tide_chan_t *ch, void *item)
 {
-    if (tide_chan_try_pop(ch, item))
+    return try_pop(ch, item, false);
+}
+
+static inline int pop(tide_chan_t *ch, void *item, int64_t timeout_ns, bool now)
+{
+    if (try_pop(ch, item, now))
         return 0;
     if (ch->closed)
         return TIDE_ECLOSED;
@@ -234,6 +244,16 @@ int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns)
         return -ETIMEDOUT; /* empty, and no wait asked for */
     waiter_t w = {.item = item};
     return wait_in(ch->s, &ch->consumers, &w, timeout_ns);
+}
+
+int tide_chan_pop(tide_chan_t *ch, void *item, int64_t timeout_ns)
+{
+    return pop(ch, item, timeout_ns, false);
+}
+
+int tide_chan_pop_now(tide_chan_t *ch, void *item, int64_t timeout_ns)
+{
+    return pop(ch, item, timeout_ns, true);
 }
 
 bool tide_chan_close(tide_chan_t *ch)

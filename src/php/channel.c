@@ -42,16 +42,20 @@ static php_tide_waitgroup_t *waitgroup_of(zend_object *obj)
     return (php_tide_waitgroup_t *)((char *)obj - XtOffsetOf(php_tide_waitgroup_t, std));
 }
 
-/* Seconds as PHP gives them: < 0 no limit, 0 no wait. */
-/* A timeout in seconds: < 0 waits for ever, 0 does not wait. With tide.swoole_compat=On,
- * 0 waits for ever too, as in Swoole (which only times a wait longer than 0). */
-static int64_t timeout_ns(double seconds)
+/* Seconds as PHP gives them: < 0 no limit, 0 no wait. In Swoole's order (swoole), 0 waits
+ * for ever too, as in Swoole (which only times a wait longer than 0). */
+static zend_always_inline int64_t timeout_ns_of(double seconds, const bool swoole)
 {
-    if (seconds < 0 || (seconds == 0 && TIDE_G(swoole_compat)))
+    if (seconds < 0 || (swoole && seconds == 0))
         return -1;
     if (seconds > 9.2e9)
         seconds = 9.2e9;
     return (int64_t)(seconds * 1e9);
+}
+
+static int64_t timeout_ns(double seconds)
+{
+    return timeout_ns_of(seconds, false);
 }
 
 static void set_err(zend_object *obj, zend_long code)
@@ -149,17 +153,15 @@ ZEND_METHOD(Tide_Coroutine_Channel, __construct)
 }
 
 /*
- * With tide.swoole_compat=On, a push that hands its item to a waiting pop (and a pop that
- * lets a waiting push in) runs the waiter at once, as Swoole does; the caller goes on when
- * the waiter suspends. Off, the waiter runs after the caller suspends (no switch per item).
- * Only where a coroutine may switch (not in a destructor the collector runs, for one).
+ * push() and pop() in two orders, one body each. Tide's (swoole false): a waiter the call
+ * ends runs after the caller suspends (no switch per item). Swoole's, which
+ * tide.swoole_compat=On installs in their place (php_tide_channel_swoole_order): a push
+ * that hands its item to a waiting pop (and a pop that lets a waiting push in) runs the
+ * waiter at once, and the caller goes on when the waiter suspends; a timeout of 0 waits.
+ * Only where a coroutine may switch (not in a destructor the collector runs, for one). Tide's
+ * own push and pop have none of this in them: the mode costs nothing when off.
  */
-static bool swoole_order(void)
-{
-    return TIDE_G(swoole_compat) && php_tide_coro_can_suspend();
-}
-
-ZEND_METHOD(Tide_Coroutine_Channel, push)
+static zend_always_inline void push(INTERNAL_FUNCTION_PARAMETERS, const bool swoole)
 {
     zval *data;
     double timeout = -1;
@@ -171,9 +173,10 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
     php_tide_channel_t *c = this_channel(ZEND_THIS);
     if (!c)
         RETURN_THROWS();
+    int64_t ns = timeout_ns_of(timeout, swoole);
     /* Only a push into a full, open channel with a timeout can suspend. */
     if (tide_chan_length(c->ch) == tide_chan_capacity(c->ch) && !tide_chan_closed(c->ch) &&
-        timeout_ns(timeout) != 0) {
+        ns != 0) {
         if (!php_tide_coro_suspendable("Tide\\Coroutine\\Channel::push()"))
             RETURN_THROWS();
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::push()");
@@ -181,11 +184,8 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
 
     zval item;
     ZVAL_COPY_DEREF(&item, data);
-    bool handoff = swoole_order();
-    tide_chan_set_handoff(c->ch, handoff);
-    int rc = tide_chan_push(c->ch, &item, timeout_ns(timeout));
-    if (handoff)
-        tide_chan_set_handoff(c->ch, false);
+    bool handoff = swoole && php_tide_coro_can_suspend();
+    int rc = handoff ? tide_chan_push_now(c->ch, &item, ns) : tide_chan_push(c->ch, &item, ns);
     if (rc != 0)
         zval_ptr_dtor(&item); /* not taken */
     if (rc == TIDE_EKILLED) {
@@ -198,7 +198,7 @@ ZEND_METHOD(Tide_Coroutine_Channel, push)
     RETURN_BOOL(rc == 0);
 }
 
-ZEND_METHOD(Tide_Coroutine_Channel, pop)
+static zend_always_inline void pop(INTERNAL_FUNCTION_PARAMETERS, const bool swoole)
 {
     double timeout = -1;
     ZEND_PARSE_PARAMETERS_START(0, 1)
@@ -208,22 +208,18 @@ ZEND_METHOD(Tide_Coroutine_Channel, pop)
     php_tide_channel_t *c = this_channel(ZEND_THIS);
     if (!c)
         RETURN_THROWS();
+    int64_t ns = timeout_ns_of(timeout, swoole);
     /* Only a pop from an empty, open channel with a timeout can suspend. */
-    if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && timeout_ns(timeout) != 0) {
+    if (!tide_chan_length(c->ch) && !tide_chan_closed(c->ch) && ns != 0) {
         if (!php_tide_coro_suspendable("Tide\\Coroutine\\Channel::pop()"))
             RETURN_THROWS();
         php_tide_coro_waits_on("Tide\\Coroutine\\Channel::pop()");
     }
 
     zval item;
-    bool handoff = swoole_order();
-    tide_chan_set_handoff(c->ch, handoff);
-    int rc = tide_chan_pop(c->ch, &item, timeout_ns(timeout));
-    if (handoff)
-        tide_chan_set_handoff(c->ch, false);
+    bool handoff = swoole && php_tide_coro_can_suspend();
+    int rc = handoff ? tide_chan_pop_now(c->ch, &item, ns) : tide_chan_pop(c->ch, &item, ns);
     if (rc == TIDE_EKILLED) {
-        if (rc == 0)
-            zval_ptr_dtor(&item);
         php_tide_coro_killed();
         RETURN_THROWS();
     }
@@ -236,6 +232,35 @@ ZEND_METHOD(Tide_Coroutine_Channel, pop)
     if (rc != 0)
         RETURN_FALSE;
     RETURN_COPY_VALUE(&item);
+}
+
+ZEND_METHOD(Tide_Coroutine_Channel, push)
+{
+    push(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+ZEND_METHOD(Tide_Coroutine_Channel, pop)
+{
+    pop(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+static ZEND_NAMED_FUNCTION(push_in_swoole_order)
+{
+    push(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+static ZEND_NAMED_FUNCTION(pop_in_swoole_order)
+{
+    pop(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+void php_tide_channel_swoole_order(void)
+{
+    zend_function *f = zend_hash_str_find_ptr(&channel_ce->function_table, "push",
+                                              sizeof("push") - 1);
+    f->internal_function.handler = push_in_swoole_order;
+    f = zend_hash_str_find_ptr(&channel_ce->function_table, "pop", sizeof("pop") - 1);
+    f->internal_function.handler = pop_in_swoole_order;
 }
 
 ZEND_METHOD(Tide_Coroutine_Channel, close)

@@ -706,6 +706,7 @@ int php_tide_compat_minit(int module_number)
             zend_register_class_alias_ex(classes[i].swoole[j], strlen(classes[i].swoole[j]), ce,
                                          1);
     }
+    php_tide_channel_swoole_order();
     if (zend_register_functions(NULL, functions, NULL, MODULE_PERSISTENT) == FAILURE ||
         register_method_functions() == FAILURE)
         return FAILURE;

@@ -584,19 +584,47 @@ static int collect_cycles(void)
     return n;
 }
 
+static void throw_forked(const char *what, int64_t cid)
+{
+    php_tide_throw(0, "%s cannot suspend: this process was forked inside coroutine #%lld, "
+                      "whose scheduler is its parent's (fork outside coroutines, or use "
+                      "Tide\\Process)",
+                   what, (long long)cid);
+}
+
 bool php_tide_coro_required(const char *what)
 {
     if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
         return true;
-    php_tide_throw(0, "%s must be called inside a coroutine",
-                            what);
+    if (TIDE_G(forked_in_coro))
+        throw_forked(what, TIDE_G(forked_in_coro)); /* the child runs on in that copy */
+    else
+        php_tide_throw(0, "%s must be called inside a coroutine", what);
     return false;
+}
+
+/*
+ * A child forked (pcntl_fork()) while a coroutine ran goes on in its copy of that
+ * coroutine, but the scheduler and reactor it would wait on are the parent's, which the
+ * child cannot use (a wait there never ends). So in such a child nothing suspends: hooked
+ * calls are stock PHP (they block the child, which is a process of its own), and the calls
+ * that must suspend say why.
+ */
+static zend_always_inline bool forked_in_coroutine(void)
+{
+    /* the generation check first: one load and a compare on every suspend */
+    return UNEXPECTED(TIDE_G(sched_fork_gen) != tide_fork_generation()) &&
+           tide_reactor_forked(tide_sched_reactor(TIDE_G(sched)));
 }
 
 bool php_tide_coro_suspendable(const char *what)
 {
     if (!php_tide_coro_required(what))
         return false;
+    if (forked_in_coroutine()) {
+        throw_forked(what, tide_coro_id(tide_coro_current(TIDE_G(sched))));
+        return false;
+    }
     if (UNEXPECTED(collecting)) {
         php_tide_throw(0, "%s cannot suspend the coroutine while the garbage collector "
                                 "runs (in a destructor it calls)",
@@ -623,7 +651,7 @@ bool php_tide_coro_suspendable(const char *what)
 bool php_tide_coro_can_suspend(void)
 {
     return TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))) && !collecting &&
-           !zend_fiber_switch_blocked();
+           !zend_fiber_switch_blocked() && !forked_in_coroutine();
 }
 
 void php_tide_coro_waits_on(const char *what)

@@ -37,6 +37,7 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool loop_exit;       /* Tide\Event::exit() stopped the loop: no deadlock report */
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
+    int64_t forked_in_coro; /* this process was forked inside this coroutine of its parent */
     zend_long last_error; /* the code of the last Tide\Exception with one (swoole_last_error()) */
     zval coro_options;    /* what Coroutine::set() was given (getOptions()), or UNDEF */
     unsigned sched_fork_gen; /* tide_fork_generation() when `sched` was checked last */
@@ -270,6 +271,8 @@ int php_tide_server_minit(INIT_FUNC_ARGS);
 void php_tide_response_mshutdown(void);
 /* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
 void php_tide_system_minit(void);
+/* tide.swoole_compat=On: Channel::push()/pop() in Swoole's order (channel.c). */
+void php_tide_channel_swoole_order(void);
 void php_tide_scheduler_minit(void);
 void php_tide_colock_minit(void);
 void php_tide_table_minit(void);

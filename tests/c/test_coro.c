@@ -531,6 +531,87 @@ REACTOR_TEST(channel_handoff_stands_when_the_woken_coroutine_is_killed_in_the_ru
     tide_reactor_destroy(r);
 }
 
+/* Swoole's order: tide_chan_push_now()/tide_chan_pop_now() run the waiter they end at
+ * once, and the caller goes on when it suspends. */
+typedef struct order {
+    tide_chan_t *ch;
+    char log[32];
+    int n;
+} order_t;
+
+static order_t *O;
+
+static void order_note(char c)
+{
+    O->log[O->n++] = c;
+}
+
+static void order_consumer(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    TIDE_UNUSED(arg);
+    long v;
+    order_note('w');                                        /* waits on the empty channel */
+    CHECK_EQ(tide_chan_pop(O->ch, &v, -1), 0);
+    order_note((char)('0' + v));                            /* runs before the pusher goes on */
+    CHECK_EQ(tide_chan_pop(O->ch, &v, -1), 0);
+    order_note((char)('0' + v));
+}
+
+static void order_producer(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    long v = (long)(intptr_t)arg;
+    order_note('p');
+    CHECK_EQ(tide_chan_push_now(O->ch, &v, -1), 0);
+    order_note('P');
+    v++;
+    CHECK_EQ(tide_chan_push_now(O->ch, &v, -1), 0);
+    order_note('Q');
+}
+
+static void order_filler(tide_coro_t *co, void *arg)
+{
+    TIDE_UNUSED(co);
+    TIDE_UNUSED(arg);
+    long v = 5;
+    order_note('f');
+    CHECK_EQ(tide_chan_push(O->ch, &v, -1), 0);       /* full: waits for room */
+    order_note('F');
+}
+
+REACTOR_TEST(channel_now_runs_the_waiter_at_once_in_swooles_order)
+{
+    tide_reactor_t *r;
+    tide_sched_t *s = sched(backend, &r);
+    order_t o = {tide_chan_create(s, 1, sizeof(long)), {0}, 0};
+    O = &o;
+    tide_coro_create(s, order_consumer, NULL);
+    tide_coro_create(s, order_producer, (void *)(intptr_t)1);
+    CHECK_EQ(tide_sched_run(s), 0);
+    /* the consumer took 1 before the producer went on, and 2 as well */
+    CHECK_STR(o.log, "wp1P2Q");
+
+    /* pop_now: taking from a full channel lets the waiting push in at once */
+    o.n = 0;
+    memset(o.log, 0, sizeof(o.log));
+    long v = 4, out = 0;
+    CHECK_EQ(tide_chan_push(o.ch, &v, 0), 0);
+    tide_coro_create(s, order_filler, NULL);         /* waits: the channel is full */
+    CHECK_STR(o.log, "f");
+    /* from the main context: only woken, as the plain call would */
+    CHECK_EQ(tide_chan_pop_now(o.ch, &out, 0), 0);
+    CHECK_EQ(out, 4);
+    CHECK_STR(o.log, "f");
+    CHECK_EQ(tide_sched_run(s), 0);
+    CHECK_STR(o.log, "fF");
+    CHECK(tide_chan_try_pop(o.ch, &out));
+    CHECK_EQ(out, 5);
+    tide_chan_destroy(o.ch);
+    tide_sched_destroy(s);
+    tide_reactor_destroy(r);
+}
+
 static tide_coro_t *waker_target;
 
 static void wakes_on_kill(tide_coro_t *co, void *arg)

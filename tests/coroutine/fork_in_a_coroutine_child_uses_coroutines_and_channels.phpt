@@ -50,7 +50,9 @@ $pid = -1;
 Tide\run(function () use (&$pid) {
     Coroutine::sleep(0.01);
     $pid = pcntl_fork();
-    Coroutine::sleep(0.01); // the child's loop sees the fork and leaves
+    if ($pid !== 0) {
+        Coroutine::sleep(0.01); // the child returns at once: its loop sees the fork and leaves
+    }
 });
 if ($pid === 0) {
     $ch->push("x");
