@@ -234,6 +234,8 @@ void php_tide_response_mshutdown(void);
 /* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
 void php_tide_table_minit(void);
 void php_tide_sync_minit(void);
+/* Tide\Coroutine\Client and Tide\Client (src/php/client.c). */
+void php_tide_client_minit(int module_number);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
 int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);
