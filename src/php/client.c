@@ -268,7 +268,8 @@ static bool apply_settings(client_t *c, HashTable *ht)
     tide_frame_opts_t f = {0};
     bool eof = (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_eof_check"))) && zend_is_true(v);
     bool split = (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_eof_split"))) && zend_is_true(v);
-    bool length = (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_length_check"))) && zend_is_true(v);
+    bool length =
+        (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_length_check"))) && zend_is_true(v);
     if ((eof || split) && length) {
         zend_value_error("Settings 'open_eof_check'/'open_eof_split' and 'open_length_check' "
                          "cannot both be on");
@@ -322,7 +323,8 @@ static bool apply_settings(client_t *c, HashTable *ht)
         c->read_timeout = zval_get_double(v);
     if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("write_timeout"))))
         c->write_timeout = zval_get_double(v);
-    c->nodelay = (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_tcp_nodelay"))) && zend_is_true(v);
+    c->nodelay =
+        (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_tcp_nodelay"))) && zend_is_true(v);
     /* A change of framing starts afresh (bytes held for the old one would not parse). */
     if (f.mode != c->fo.mode) {
         tide_framer_destroy(&c->framer);
@@ -543,8 +545,9 @@ static int start_tls(client_t *c, int64_t deadline)
     int er = EG(error_reporting);
     EG(error_reporting) = 0;
     stream_timeout(c, deadline);
-    bool ok = php_stream_xport_crypto_setup(c->stream, STREAM_CRYPTO_METHOD_ANY_CLIENT, NULL) >= 0 &&
-              php_stream_xport_crypto_enable(c->stream, 1) > 0;
+    bool ok =
+        php_stream_xport_crypto_setup(c->stream, STREAM_CRYPTO_METHOD_ANY_CLIENT, NULL) >= 0 &&
+        php_stream_xport_crypto_enable(c->stream, 1) > 0;
     EG(error_reporting) = er;
     if (!ok)
         return E_SSL_HANDSHAKE;
@@ -638,7 +641,9 @@ static int connect_client(client_t *c, const char *host, size_t host_len, zend_l
  * without connecting). */
 static int make_dgram(client_t *c)
 {
-    int family = c->type == TIDE_SOCK_UDP6 ? AF_INET6 : c->type == TIDE_SOCK_UDP ? AF_INET : AF_UNIX;
+    int family = c->type == TIDE_SOCK_UDP6  ? AF_INET6
+                 : c->type == TIDE_SOCK_UDP ? AF_INET
+                                            : AF_UNIX;
     int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return errno;
@@ -1104,7 +1109,9 @@ ZEND_METHOD(Tide_Coroutine_Client, sendto)
             err = n < 0 ? errno : 0;
             break;
         }
-        int rc = errno == EINTR ? 0 : wait_io(c->fd, true, deadline, "Tide\\Coroutine\\Client::sendto()");
+        int rc = errno == EINTR
+                     ? 0
+                     : wait_io(c->fd, true, deadline, "Tide\\Coroutine\\Client::sendto()");
         if (rc < 0) {
             err = failure(c, rc);
             break;
@@ -1154,7 +1161,9 @@ ZEND_METHOD(Tide_Coroutine_Client, recvfrom)
             err = n < 0 ? errno : 0;
             break;
         }
-        int rc = errno == EINTR ? 0 : wait_io(c->fd, false, deadline, "Tide\\Coroutine\\Client::recvfrom()");
+        int rc = errno == EINTR
+                     ? 0
+                     : wait_io(c->fd, false, deadline, "Tide\\Coroutine\\Client::recvfrom()");
         if (rc < 0 || c->close_pending) {
             err = rc < 0 ? failure(c, rc) : ECONNABORTED;
             break;
