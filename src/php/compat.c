@@ -63,6 +63,8 @@ static const struct {
     {"Tide\\Lock", {"Swoole\\Lock"}},
     {"Tide\\Runtime", {"Swoole\\Runtime"}},
     {"Tide\\Exception", {"Swoole\\Exception"}},
+    {"Tide\\Coroutine\\Client", {"Swoole\\Coroutine\\Client", "Co\\Client"}},
+    {"Tide\\Client", {"Swoole\\Client"}},
 };
 
 /* Swoole's constant, and the Tide constant it is. */

@@ -61,6 +61,7 @@ static PHP_MINIT_FUNCTION(tide)
     php_tide_table_minit();
     php_tide_sync_minit();
     php_tide_http_client_minit();
+    php_tide_client_minit(module_number);
     /* last: Swoole's names point at every class made above */
     return php_tide_compat_minit(module_number) == SUCCESS ? SUCCESS : FAILURE;
 }

@@ -279,6 +279,8 @@ void php_tide_table_minit(void);
 void php_tide_sync_minit(void);
 /* Tide\Coroutine\Http\Client (src/php/http_client.c); after the WebSocket classes. */
 void php_tide_http_client_minit(void);
+/* Tide\Coroutine\Client and Tide\Client (src/php/client.c). */
+void php_tide_client_minit(int module_number);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
 int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);
