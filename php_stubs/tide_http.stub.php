@@ -41,15 +41,38 @@ namespace Tide\Http {
 
         public function status(int $code, string $reason = ""): bool {}
 
+        /** @implementation-alias Tide\Http\Response::status */
+        public function setStatusCode(int $code, string $reason = ""): bool {}
+
         public function header(string $key, string|array $value, bool $format = true): bool {}
 
-        public function cookie(string $name, string $value = "", int $expires = 0, string $path = "",
+        /** @implementation-alias Tide\Http\Response::header */
+        public function setHeader(string $key, string|array $value, bool $format = true): bool {}
+
+        /** Forgets the headers, cookies and trailers set so far (not the status). */
+        public function initHeader(): bool {}
+
+        /** A Set-Cookie line: from the arguments, or from a Cookie object (its own encode flag). */
+        public function cookie(Cookie|string $name, string $value = "", int $expires = 0, string $path = "",
                                string $domain = "", bool $secure = false, bool $httponly = false,
-                               string $samesite = "", string $priority = ""): bool {}
+                               string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
+
+        /** @implementation-alias Tide\Http\Response::cookie */
+        public function setCookie(Cookie|string $name, string $value = "", int $expires = 0, string $path = "",
+                                  string $domain = "", bool $secure = false, bool $httponly = false,
+                                  string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
 
         public function rawcookie(string $name, string $value = "", int $expires = 0, string $path = "",
                                   string $domain = "", bool $secure = false, bool $httponly = false,
-                                  string $samesite = "", string $priority = ""): bool {}
+                                  string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
+
+        /** @implementation-alias Tide\Http\Response::rawcookie */
+        public function setRawCookie(string $name, string $value = "", int $expires = 0, string $path = "",
+                                     string $domain = "", bool $secure = false, bool $httponly = false,
+                                     string $samesite = "", string $priority = "", bool $partitioned = false): bool {}
+
+        /** A trailer field, sent after the last chunk of a chunked (HTTP/1.1) body. */
+        public function trailer(string $key, string $value): bool {}
 
         public function write(string $data): bool {}
 
@@ -66,5 +89,44 @@ namespace Tide\Http {
         public function isWritable(): bool {}
 
         public function upgrade(): bool {}
+
+        /** Closes the connection now, whatever was said of it (Swoole's close()). */
+        public function close(): bool {}
+    }
+
+    /**
+     * A Set-Cookie line to build: each with*() sets a field and returns the same object.
+     * @not-serializable
+     * @strict-properties
+     */
+    class Cookie
+    {
+        public function __construct(bool $encode = true) {}
+
+        public function withName(string $name): Cookie {}
+
+        public function withValue(string $value = ""): Cookie {}
+
+        public function withExpires(int $expires = 0): Cookie {}
+
+        public function withPath(string $path = "/"): Cookie {}
+
+        public function withDomain(string $domain = ""): Cookie {}
+
+        public function withSecure(bool $secure = false): Cookie {}
+
+        public function withHttpOnly(bool $httpOnly = false): Cookie {}
+
+        public function withSameSite(string $sameSite = ""): Cookie {}
+
+        public function withPriority(string $priority = ""): Cookie {}
+
+        public function withPartitioned(bool $partitioned = false): Cookie {}
+
+        public function toArray(): array {}
+
+        public function toString(): string {}
+
+        public function reset(): void {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 122b05378835330c59efcb2bfa50a690fe889bb1 */
+ * Stub hash: fb9706379fa3f631ccc70db044ebec0f4babe485 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Request___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -20,13 +20,35 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_status,
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, reason, IS_STRING, 0, "\"\"")
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Tide_Http_Response_setStatusCode arginfo_class_Tide_Http_Response_status
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_header, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
 	ZEND_ARG_TYPE_MASK(0, value, MAY_BE_STRING|MAY_BE_ARRAY, NULL)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, format, _IS_BOOL, 0, "true")
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Tide_Http_Response_setHeader arginfo_class_Tide_Http_Response_header
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_initHeader, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_cookie, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, name, Tide\\Http\\Cookie, MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, value, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, expires, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, path, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, domain, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, secure, _IS_BOOL, 0, "false")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, httponly, _IS_BOOL, 0, "false")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, samesite, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, partitioned, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Tide_Http_Response_setCookie arginfo_class_Tide_Http_Response_cookie
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_rawcookie, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, value, IS_STRING, 0, "\"\"")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, expires, IS_LONG, 0, "0")
@@ -36,9 +58,15 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_cookie,
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, httponly, _IS_BOOL, 0, "false")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, samesite, IS_STRING, 0, "\"\"")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_STRING, 0, "\"\"")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, partitioned, _IS_BOOL, 0, "false")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Tide_Http_Response_rawcookie arginfo_class_Tide_Http_Response_cookie
+#define arginfo_class_Tide_Http_Response_setRawCookie arginfo_class_Tide_Http_Response_rawcookie
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_trailer, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, value, IS_STRING, 0)
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_write, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
@@ -59,17 +87,71 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_redirec
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, http_code, IS_LONG, 0, "302")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_detach, 0, 0, _IS_BOOL, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Tide_Http_Response_detach arginfo_class_Tide_Http_Response_initHeader
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_Http_Response_create, 0, 1, Tide\\Http\\Response, MAY_BE_FALSE)
 	ZEND_ARG_OBJ_TYPE_MASK(0, server, Tide\\Server, MAY_BE_LONG, NULL)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, fd, IS_LONG, 0, "-1")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Tide_Http_Response_isWritable arginfo_class_Tide_Http_Response_detach
+#define arginfo_class_Tide_Http_Response_isWritable arginfo_class_Tide_Http_Response_initHeader
 
-#define arginfo_class_Tide_Http_Response_upgrade arginfo_class_Tide_Http_Response_detach
+#define arginfo_class_Tide_Http_Response_upgrade arginfo_class_Tide_Http_Response_initHeader
+
+#define arginfo_class_Tide_Http_Response_close arginfo_class_Tide_Http_Response_initHeader
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Cookie___construct, 0, 0, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, encode, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withName, 0, 1, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withValue, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, value, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withExpires, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, expires, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withPath, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, path, IS_STRING, 0, "\"/\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withDomain, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, domain, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withSecure, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, secure, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withHttpOnly, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, httpOnly, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withSameSite, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, sameSite, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withPriority, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, priority, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Cookie_withPartitioned, 0, 0, Tide\\Http\\Cookie, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, partitioned, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Cookie_toArray, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Cookie_toString, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Cookie_reset, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
 
 
 ZEND_METHOD(Tide_Http_Request, __construct);
@@ -79,8 +161,10 @@ ZEND_METHOD(Tide_Http_Request, getMethod);
 ZEND_METHOD(Tide_Http_Response, __construct);
 ZEND_METHOD(Tide_Http_Response, status);
 ZEND_METHOD(Tide_Http_Response, header);
+ZEND_METHOD(Tide_Http_Response, initHeader);
 ZEND_METHOD(Tide_Http_Response, cookie);
 ZEND_METHOD(Tide_Http_Response, rawcookie);
+ZEND_METHOD(Tide_Http_Response, trailer);
 ZEND_METHOD(Tide_Http_Response, write);
 ZEND_METHOD(Tide_Http_Response, end);
 ZEND_METHOD(Tide_Http_Response, sendfile);
@@ -89,6 +173,21 @@ ZEND_METHOD(Tide_Http_Response, detach);
 ZEND_METHOD(Tide_Http_Response, create);
 ZEND_METHOD(Tide_Http_Response, isWritable);
 ZEND_METHOD(Tide_Http_Response, upgrade);
+ZEND_METHOD(Tide_Http_Response, close);
+ZEND_METHOD(Tide_Http_Cookie, __construct);
+ZEND_METHOD(Tide_Http_Cookie, withName);
+ZEND_METHOD(Tide_Http_Cookie, withValue);
+ZEND_METHOD(Tide_Http_Cookie, withExpires);
+ZEND_METHOD(Tide_Http_Cookie, withPath);
+ZEND_METHOD(Tide_Http_Cookie, withDomain);
+ZEND_METHOD(Tide_Http_Cookie, withSecure);
+ZEND_METHOD(Tide_Http_Cookie, withHttpOnly);
+ZEND_METHOD(Tide_Http_Cookie, withSameSite);
+ZEND_METHOD(Tide_Http_Cookie, withPriority);
+ZEND_METHOD(Tide_Http_Cookie, withPartitioned);
+ZEND_METHOD(Tide_Http_Cookie, toArray);
+ZEND_METHOD(Tide_Http_Cookie, toString);
+ZEND_METHOD(Tide_Http_Cookie, reset);
 
 
 static const zend_function_entry class_Tide_Http_Server_methods[] = {
@@ -109,9 +208,15 @@ static const zend_function_entry class_Tide_Http_Request_methods[] = {
 static const zend_function_entry class_Tide_Http_Response_methods[] = {
 	ZEND_ME(Tide_Http_Response, __construct, arginfo_class_Tide_Http_Response___construct, ZEND_ACC_PRIVATE)
 	ZEND_ME(Tide_Http_Response, status, arginfo_class_Tide_Http_Response_status, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Http_Response, setStatusCode, status, arginfo_class_Tide_Http_Response_setStatusCode, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, header, arginfo_class_Tide_Http_Response_header, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Http_Response, setHeader, header, arginfo_class_Tide_Http_Response_setHeader, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, initHeader, arginfo_class_Tide_Http_Response_initHeader, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, cookie, arginfo_class_Tide_Http_Response_cookie, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Http_Response, setCookie, cookie, arginfo_class_Tide_Http_Response_setCookie, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, rawcookie, arginfo_class_Tide_Http_Response_rawcookie, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Http_Response, setRawCookie, rawcookie, arginfo_class_Tide_Http_Response_setRawCookie, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, trailer, arginfo_class_Tide_Http_Response_trailer, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, write, arginfo_class_Tide_Http_Response_write, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, end, arginfo_class_Tide_Http_Response_end, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, sendfile, arginfo_class_Tide_Http_Response_sendfile, ZEND_ACC_PUBLIC)
@@ -120,6 +225,26 @@ static const zend_function_entry class_Tide_Http_Response_methods[] = {
 	ZEND_ME(Tide_Http_Response, create, arginfo_class_Tide_Http_Response_create, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Http_Response, isWritable, arginfo_class_Tide_Http_Response_isWritable, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, upgrade, arginfo_class_Tide_Http_Response_upgrade, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, close, arginfo_class_Tide_Http_Response_close, ZEND_ACC_PUBLIC)
+	ZEND_FE_END
+};
+
+
+static const zend_function_entry class_Tide_Http_Cookie_methods[] = {
+	ZEND_ME(Tide_Http_Cookie, __construct, arginfo_class_Tide_Http_Cookie___construct, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withName, arginfo_class_Tide_Http_Cookie_withName, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withValue, arginfo_class_Tide_Http_Cookie_withValue, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withExpires, arginfo_class_Tide_Http_Cookie_withExpires, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withPath, arginfo_class_Tide_Http_Cookie_withPath, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withDomain, arginfo_class_Tide_Http_Cookie_withDomain, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withSecure, arginfo_class_Tide_Http_Cookie_withSecure, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withHttpOnly, arginfo_class_Tide_Http_Cookie_withHttpOnly, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withSameSite, arginfo_class_Tide_Http_Cookie_withSameSite, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withPriority, arginfo_class_Tide_Http_Cookie_withPriority, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, withPartitioned, arginfo_class_Tide_Http_Cookie_withPartitioned, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, toArray, arginfo_class_Tide_Http_Cookie_toArray, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, toString, arginfo_class_Tide_Http_Cookie_toString, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Cookie, reset, arginfo_class_Tide_Http_Cookie_reset, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -206,6 +331,17 @@ static zend_class_entry *register_class_Tide_Http_Response(void)
 	zend_string *property_fd_name = zend_string_init("fd", sizeof("fd") - 1, 1);
 	zend_declare_typed_property(class_entry, property_fd_name, &property_fd_default_value, ZEND_ACC_PUBLIC, NULL, (zend_type) ZEND_TYPE_INIT_MASK(MAY_BE_LONG));
 	zend_string_release(property_fd_name);
+
+	return class_entry;
+}
+
+static zend_class_entry *register_class_Tide_Http_Cookie(void)
+{
+	zend_class_entry ce, *class_entry;
+
+	INIT_NS_CLASS_ENTRY(ce, "Tide\\Http", "Cookie", class_Tide_Http_Cookie_methods);
+	class_entry = zend_register_internal_class_ex(&ce, NULL);
+	class_entry->ce_flags |= ZEND_ACC_NO_DYNAMIC_PROPERTIES|ZEND_ACC_NOT_SERIALIZABLE;
 
 	return class_entry;
 }

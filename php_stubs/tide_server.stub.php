@@ -94,13 +94,31 @@ namespace Tide {
 
         public function exists(int $fd): bool {}
 
+        /** @implementation-alias Tide\Server::exists */
+        public function exist(int $fd): bool {}
+
         public function pause(int $fd): bool {}
 
         public function resume(int $fd): bool {}
 
         public function getClientInfo(int $fd): array|false {}
 
+        /** @implementation-alias Tide\Server::getClientInfo */
+        public function connection_info(int $fd): array|false {}
+
         public function getClientList(int $startFd = 0, int $count = 10): array|false {}
+
+        /** @implementation-alias Tide\Server::getClientList */
+        public function connection_list(int $startFd = 0, int $count = 10): array|false {}
+
+        /** send(), then (in a coroutine) wait until the connection's output queue is written. */
+        public function sendwait(int $fd, string $data): bool {}
+
+        /** The connections idle longer than heartbeat_idle_time, closed when asked. */
+        public function heartbeat(bool $ifCloseConnection = true): array|false {}
+
+        /** The code of the last failure Tide reported with one (as swoole_last_error()). */
+        public function getLastError(): int {}
 
         public function stats(): array {}
 

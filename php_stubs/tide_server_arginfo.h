@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: f7673b77cd57e7757c5ed30bd2875f61baca3a4a */
+ * Stub hash: b86512f1c8587391a4d336fe4bf0f5cabcf3f3dd */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"0.0.0.0\"")
@@ -70,6 +70,8 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_exists, 0, 1, 
 	ZEND_ARG_TYPE_INFO(0, fd, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Tide_Server_exist arginfo_class_Tide_Server_exists
+
 #define arginfo_class_Tide_Server_pause arginfo_class_Tide_Server_exists
 
 #define arginfo_class_Tide_Server_resume arginfo_class_Tide_Server_exists
@@ -78,9 +80,22 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_getClientInfo,
 	ZEND_ARG_TYPE_INFO(0, fd, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_class_Tide_Server_connection_info arginfo_class_Tide_Server_getClientInfo
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_getClientList, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, startFd, IS_LONG, 0, "0")
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, count, IS_LONG, 0, "10")
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Tide_Server_connection_list arginfo_class_Tide_Server_getClientList
+
+#define arginfo_class_Tide_Server_sendwait arginfo_class_Tide_Server_send
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_heartbeat, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, ifCloseConnection, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_getLastError, 0, 0, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_stats, 0, 0, IS_ARRAY, 0)
@@ -121,10 +136,9 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_getWorkerPid, 
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, workerId, IS_LONG, 0, "-1")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_getMasterPid, 0, 0, IS_LONG, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Tide_Server_getMasterPid arginfo_class_Tide_Server_getLastError
 
-#define arginfo_class_Tide_Server_getManagerPid arginfo_class_Tide_Server_getMasterPid
+#define arginfo_class_Tide_Server_getManagerPid arginfo_class_Tide_Server_getLastError
 
 #define arginfo_class_Tide_Task_finish arginfo_class_Tide_Server_finish
 
@@ -156,6 +170,9 @@ ZEND_METHOD(Tide_Server, pause);
 ZEND_METHOD(Tide_Server, resume);
 ZEND_METHOD(Tide_Server, getClientInfo);
 ZEND_METHOD(Tide_Server, getClientList);
+ZEND_METHOD(Tide_Server, sendwait);
+ZEND_METHOD(Tide_Server, heartbeat);
+ZEND_METHOD(Tide_Server, getLastError);
 ZEND_METHOD(Tide_Server, stats);
 ZEND_METHOD(Tide_Server, sendMessage);
 ZEND_METHOD(Tide_Server, task);
@@ -190,10 +207,16 @@ static const zend_function_entry class_Tide_Server_methods[] = {
 	ZEND_ME(Tide_Server, sendfile, arginfo_class_Tide_Server_sendfile, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, close, arginfo_class_Tide_Server_close, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, exists, arginfo_class_Tide_Server_exists, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Server, exist, exists, arginfo_class_Tide_Server_exist, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, pause, arginfo_class_Tide_Server_pause, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, resume, arginfo_class_Tide_Server_resume, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getClientInfo, arginfo_class_Tide_Server_getClientInfo, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Server, connection_info, getClientInfo, arginfo_class_Tide_Server_connection_info, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, getClientList, arginfo_class_Tide_Server_getClientList, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Server, connection_list, getClientList, arginfo_class_Tide_Server_connection_list, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, sendwait, arginfo_class_Tide_Server_sendwait, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, heartbeat, arginfo_class_Tide_Server_heartbeat, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, getLastError, arginfo_class_Tide_Server_getLastError, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, stats, arginfo_class_Tide_Server_stats, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, sendMessage, arginfo_class_Tide_Server_sendMessage, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, task, arginfo_class_Tide_Server_task, ZEND_ACC_PUBLIC)

@@ -41,6 +41,9 @@ namespace Tide {
 
         public function del(string $key): bool {}
 
+        /** @implementation-alias Tide\Table::del */
+        public function delete(string $key): bool {}
+
         public function incr(string $key, string $column, int|float $incrby = 1): int|float|false {}
 
         public function decr(string $key, string $column, int|float $decrby = 1): int|float|false {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 65edcb00983af59e02153ecf7e8b65dfcede5654 */
+ * Stub hash: 2bbf33f861651726da6cb6d54b0c56f25f97e232 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Table___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, size, IS_LONG, 0)
@@ -34,6 +34,8 @@ ZEND_END_ARG_INFO()
 #define arginfo_class_Tide_Table_exist arginfo_class_Tide_Table_exists
 
 #define arginfo_class_Tide_Table_del arginfo_class_Tide_Table_exists
+
+#define arginfo_class_Tide_Table_delete arginfo_class_Tide_Table_exists
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Table_incr, 0, 2, MAY_BE_LONG|MAY_BE_DOUBLE|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, key, IS_STRING, 0)
@@ -101,6 +103,7 @@ static const zend_function_entry class_Tide_Table_methods[] = {
 	ZEND_ME(Tide_Table, exists, arginfo_class_Tide_Table_exists, ZEND_ACC_PUBLIC)
 	ZEND_MALIAS(Tide_Table, exist, exists, arginfo_class_Tide_Table_exist, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Table, del, arginfo_class_Tide_Table_del, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_Table, delete, del, arginfo_class_Tide_Table_delete, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Table, incr, arginfo_class_Tide_Table_incr, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Table, decr, arginfo_class_Tide_Table_decr, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Table, count, arginfo_class_Tide_Table_count, ZEND_ACC_PUBLIC)

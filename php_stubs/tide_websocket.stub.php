@@ -109,6 +109,9 @@ namespace Tide\WebSocket {
 
         public function isEstablished(int $fd): bool {}
 
+        /** A ping frame to a WebSocket connection (push() with OPCODE_PING). */
+        public function ping(int $fd, string $data = ""): bool {}
+
         public static function pack(Frame|string $data, int $opcode = \Tide\WebSocket\OPCODE_TEXT,
                                     int $flags = \Tide\WebSocket\FLAG_FIN): string {}
 
@@ -122,6 +125,16 @@ namespace Tide\WebSocket {
         public int $opcode = \Tide\WebSocket\OPCODE_TEXT;
         public int $flags = \Tide\WebSocket\FLAG_FIN;
         public bool $finish = true;
+
+        /** The frame as it goes on the wire (pack() of this frame). */
+        public function __toString(): string {}
+
+        /** @implementation-alias Tide\WebSocket\Server::pack */
+        public static function pack(Frame|string $data, int $opcode = \Tide\WebSocket\OPCODE_TEXT,
+                                    int $flags = \Tide\WebSocket\FLAG_FIN): string {}
+
+        /** @implementation-alias Tide\WebSocket\Server::unpack */
+        public static function unpack(string $data): Frame|false {}
     }
 
     class CloseFrame extends Frame
@@ -134,7 +147,7 @@ namespace Tide\WebSocket {
 
 namespace Tide\Server {
     /** @not-serializable */
-    final class ConnectionIterator implements \Iterator, \Countable
+    final class ConnectionIterator implements \Iterator, \Countable, \ArrayAccess
     {
         private function __construct() {}
 
@@ -149,5 +162,17 @@ namespace Tide\Server {
         public function valid(): bool {}
 
         public function count(): int {}
+
+        /** Whether connection $fd is open now (Tide\Server::exists()). */
+        public function offsetExists(mixed $fd): bool {}
+
+        /** Connection $fd's getClientInfo(), or false. */
+        public function offsetGet(mixed $fd): mixed {}
+
+        /** Read-only: throws. */
+        public function offsetSet(mixed $fd, mixed $value): void {}
+
+        /** Read-only: throws. */
+        public function offsetUnset(mixed $fd): void {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b90d803c8595f68ffcf461394739ba9f84482a83 */
+ * Stub hash: cfeb7a6c7503431c3e9d4055f47276ea16c98f51 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_WebSocket_Server_push, 0, 2, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, fd, IS_LONG, 0)
@@ -18,6 +18,11 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_WebSocket_Server_isEs
 	ZEND_ARG_TYPE_INFO(0, fd, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_WebSocket_Server_ping, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, fd, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, data, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_WebSocket_Server_pack, 0, 1, IS_STRING, 0)
 	ZEND_ARG_OBJ_TYPE_MASK(0, data, Tide\\WebSocket\\Frame, MAY_BE_STRING, NULL)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, opcode, IS_LONG, 0, "Tide\\WebSocket\\OPCODE_TEXT")
@@ -27,6 +32,13 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_WebSocket_Server_unpack, 0, 1, Tide\\WebSocket\\Frame, MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
 ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_WebSocket_Frame___toString, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_class_Tide_WebSocket_Frame_pack arginfo_class_Tide_WebSocket_Server_pack
+
+#define arginfo_class_Tide_WebSocket_Frame_unpack arginfo_class_Tide_WebSocket_Server_unpack
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server_ConnectionIterator___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -47,12 +59,31 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_ConnectionIterator_count, 0, 0, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_ConnectionIterator_offsetExists, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, fd, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_ConnectionIterator_offsetGet, 0, 1, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, fd, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_ConnectionIterator_offsetSet, 0, 2, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, fd, IS_MIXED, 0)
+	ZEND_ARG_TYPE_INFO(0, value, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_ConnectionIterator_offsetUnset, 0, 1, IS_VOID, 0)
+	ZEND_ARG_TYPE_INFO(0, fd, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Tide_WebSocket_Server, push);
 ZEND_METHOD(Tide_WebSocket_Server, disconnect);
 ZEND_METHOD(Tide_WebSocket_Server, isEstablished);
+ZEND_METHOD(Tide_WebSocket_Server, ping);
 ZEND_METHOD(Tide_WebSocket_Server, pack);
 ZEND_METHOD(Tide_WebSocket_Server, unpack);
+ZEND_METHOD(Tide_WebSocket_Frame, __toString);
 ZEND_METHOD(Tide_Server_ConnectionIterator, __construct);
 ZEND_METHOD(Tide_Server_ConnectionIterator, current);
 ZEND_METHOD(Tide_Server_ConnectionIterator, key);
@@ -60,12 +91,17 @@ ZEND_METHOD(Tide_Server_ConnectionIterator, next);
 ZEND_METHOD(Tide_Server_ConnectionIterator, rewind);
 ZEND_METHOD(Tide_Server_ConnectionIterator, valid);
 ZEND_METHOD(Tide_Server_ConnectionIterator, count);
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetExists);
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetGet);
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetSet);
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetUnset);
 
 
 static const zend_function_entry class_Tide_WebSocket_Server_methods[] = {
 	ZEND_ME(Tide_WebSocket_Server, push, arginfo_class_Tide_WebSocket_Server_push, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_WebSocket_Server, disconnect, arginfo_class_Tide_WebSocket_Server_disconnect, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_WebSocket_Server, isEstablished, arginfo_class_Tide_WebSocket_Server_isEstablished, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_WebSocket_Server, ping, arginfo_class_Tide_WebSocket_Server_ping, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_WebSocket_Server, pack, arginfo_class_Tide_WebSocket_Server_pack, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_WebSocket_Server, unpack, arginfo_class_Tide_WebSocket_Server_unpack, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
@@ -73,6 +109,9 @@ static const zend_function_entry class_Tide_WebSocket_Server_methods[] = {
 
 
 static const zend_function_entry class_Tide_WebSocket_Frame_methods[] = {
+	ZEND_ME(Tide_WebSocket_Frame, __toString, arginfo_class_Tide_WebSocket_Frame___toString, ZEND_ACC_PUBLIC)
+	ZEND_MALIAS(Tide_WebSocket_Server, pack, pack, arginfo_class_Tide_WebSocket_Frame_pack, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_MALIAS(Tide_WebSocket_Server, unpack, unpack, arginfo_class_Tide_WebSocket_Frame_unpack, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END
 };
 
@@ -90,6 +129,10 @@ static const zend_function_entry class_Tide_Server_ConnectionIterator_methods[] 
 	ZEND_ME(Tide_Server_ConnectionIterator, rewind, arginfo_class_Tide_Server_ConnectionIterator_rewind, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server_ConnectionIterator, valid, arginfo_class_Tide_Server_ConnectionIterator_valid, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server_ConnectionIterator, count, arginfo_class_Tide_Server_ConnectionIterator_count, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server_ConnectionIterator, offsetExists, arginfo_class_Tide_Server_ConnectionIterator_offsetExists, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server_ConnectionIterator, offsetGet, arginfo_class_Tide_Server_ConnectionIterator_offsetGet, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server_ConnectionIterator, offsetSet, arginfo_class_Tide_Server_ConnectionIterator_offsetSet, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server_ConnectionIterator, offsetUnset, arginfo_class_Tide_Server_ConnectionIterator_offsetUnset, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 
@@ -195,14 +238,14 @@ static zend_class_entry *register_class_Tide_WebSocket_CloseFrame(zend_class_ent
 	return class_entry;
 }
 
-static zend_class_entry *register_class_Tide_Server_ConnectionIterator(zend_class_entry *class_entry_Iterator, zend_class_entry *class_entry_Countable)
+static zend_class_entry *register_class_Tide_Server_ConnectionIterator(zend_class_entry *class_entry_Iterator, zend_class_entry *class_entry_Countable, zend_class_entry *class_entry_ArrayAccess)
 {
 	zend_class_entry ce, *class_entry;
 
 	INIT_NS_CLASS_ENTRY(ce, "Tide\\Server", "ConnectionIterator", class_Tide_Server_ConnectionIterator_methods);
 	class_entry = zend_register_internal_class_ex(&ce, NULL);
 	class_entry->ce_flags |= ZEND_ACC_FINAL|ZEND_ACC_NOT_SERIALIZABLE;
-	zend_class_implements(class_entry, 2, class_entry_Iterator, class_entry_Countable);
+	zend_class_implements(class_entry, 3, class_entry_Iterator, class_entry_Countable, class_entry_ArrayAccess);
 
 	return class_entry;
 }

@@ -44,6 +44,8 @@ static const struct {
     {"Tide\\Http\\Server", {"Swoole\\Http\\Server"}},
     {"Tide\\Http\\Request", {"Swoole\\Http\\Request"}},
     {"Tide\\Http\\Response", {"Swoole\\Http\\Response"}},
+    {"Tide\\Http\\Cookie", {"Swoole\\Http\\Cookie"}},
+    {"Tide\\Server\\ConnectionIterator", {"Swoole\\Connection\\Iterator"}},
     {"Tide\\WebSocket\\Server", {"Swoole\\WebSocket\\Server"}},
     {"Tide\\WebSocket\\Frame", {"Swoole\\WebSocket\\Frame"}},
     {"Tide\\WebSocket\\CloseFrame", {"Swoole\\WebSocket\\CloseFrame"}},

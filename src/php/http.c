@@ -630,4 +630,5 @@ void php_tide_http_minit(void)
     request_handlers.free_obj = request_free;
     request_handlers.clone_obj = NULL;
     php_tide_response_minit(register_class_Tide_Http_Response());
+    php_tide_cookie_minit(register_class_Tide_Http_Cookie());
 }

@@ -15,6 +15,11 @@
  * sent by write() is compressed piece by piece, each piece flushed so that the client can
  * decode it at once (server-sent events keep working). sendfile() sends the file as it is.
  *
+ * Trailers (trailer()) go after the last chunk of a chunked body, announced by a Trailer
+ * header when the head has not gone yet: end() with trailers set sends its body as one chunk
+ * for them. A body that is not chunked (HTTP/1.0, sendfile(), HEAD, 204, 304) has no room
+ * for trailers: they are dropped, as Swoole drops them on HTTP/1.1 (it sends them on h2 only).
+ *
  * Wrong use is an error naming the culprit: a header name that is not a token, or a value
  * with CR, LF or NUL, is a ValueError (a header injection otherwise); a status outside
  * 100..999 too. Using a response that has ended is Swoole's false with a warning.
@@ -61,6 +66,10 @@ static void response_free(zend_object *obj)
         FREE_HASHTABLE(r->headers);
     }
     smart_str_free(&r->cookies);
+    if (r->trailers) {
+        zend_hash_destroy(r->trailers);
+        FREE_HASHTABLE(r->trailers);
+    }
     tide_deflate_free(r->z);
     zend_object_std_dtor(obj);
 }
@@ -115,6 +124,36 @@ static bool has_header(const php_tide_response_t *r, const char *lower)
 static bool bodiless(int status)
 {
     return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+/* "Trailer: a, b" (RFC 9110, 6.6.2): the trailer fields announced before the body. */
+static void append_trailer_names(const php_tide_response_t *r, smart_str *out)
+{
+    const char *sep = "Trailer: ";
+    zval *entry;
+    ZEND_HASH_FOREACH_VAL(r->trailers, entry) {
+        smart_str_appends(out, sep);
+        smart_str_append(out, Z_STR_P(zend_hash_index_find(Z_ARRVAL_P(entry), 0)));
+        sep = ", ";
+    } ZEND_HASH_FOREACH_END();
+    smart_str_appends(out, "\r\n");
+}
+
+/* The end of a chunked body: the last chunk, the trailers, the empty line. */
+static void append_last_chunk(const php_tide_response_t *r, smart_str *out)
+{
+    smart_str_appends(out, "0\r\n");
+    if (r->trailers) {
+        zval *entry;
+        ZEND_HASH_FOREACH_VAL(r->trailers, entry) {
+            HashTable *kv = Z_ARRVAL_P(entry);
+            smart_str_append(out, Z_STR_P(zend_hash_index_find(kv, 0)));
+            smart_str_appends(out, ": ");
+            smart_str_append(out, Z_STR_P(zend_hash_index_find(kv, 1)));
+            smart_str_appends(out, "\r\n");
+        } ZEND_HASH_FOREACH_END();
+    }
+    smart_str_appends(out, "\r\n");
 }
 
 /* The status line and headers. length: the body's, or -1 for chunks (or, on HTTP/1.0, a
@@ -182,6 +221,8 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
             smart_str_appends(out, "\r\n");
         } else if (!r->http10) {
             smart_str_appends(out, "Transfer-Encoding: chunked\r\n");
+            if (r->trailers && !r->head)
+                append_trailer_names(r, out);
         }
     }
     smart_str_appends(out, "\r\n");
@@ -445,10 +486,23 @@ static int64_t head_length(const php_tide_response_t *r, int64_t len)
     return n;
 }
 
+/* write()'s head: the body will follow in chunks (HTTP/1.1) or until the connection ends
+ * (HTTP/1.0), compressed piece by piece when it can be. */
+static void start_stream(php_tide_response_t *r, smart_str *out)
+{
+    r->chunked = !r->http10;
+    r->vary = compressible(r, -1);
+    if (r->vary && r->coding)
+        r->encoding = (r->z = tide_deflate_new(r->coding, r->level, TIDE_DEFLATE_STREAMED)) != NULL;
+    build_head(r, out, -1);
+}
+
 static bool end_with(php_tide_response_t *r, const char *body, size_t len)
 {
     smart_str out = {0}, z = {0};
     bool ok = true;
+    if (!r->header_sent && r->trailers && !r->http10 && !r->head && !bodiless(r->status))
+        start_stream(r, &out); /* trailers need a chunked body: this one goes as one chunk */
     if (!r->header_sent) {
         r->vary = compressible(r, (int64_t)len);
         if (r->vary && r->coding && compress_whole(r, body, len, &z) && z.s &&
@@ -468,7 +522,7 @@ static bool end_with(php_tide_response_t *r, const char *body, size_t len)
             r->keep_alive = false; /* the body cannot end properly */
             ok = false;
         } else if (r->chunked) {
-            smart_str_appends(&out, "0\r\n\r\n");
+            append_last_chunk(r, &out);
         }
     }
     r->ended = true;
@@ -506,6 +560,8 @@ void php_tide_response_finish(php_tide_response_t *r)
     static const char body[] = "Internal Server Error\n";
     if (r->headers)
         zend_hash_clean(r->headers);
+    if (r->trailers)
+        zend_hash_clean(r->trailers);
     smart_str_free(&r->cookies);
     end_with(r, body, sizeof(body) - 1);
 }
@@ -657,97 +713,70 @@ ZEND_METHOD(Tide_Http_Response, header)
     RETURN_TRUE;
 }
 
-/* Set-Cookie, as PHP's setcookie() writes it. */
+/* Set-Cookie, as PHP's setcookie() writes it (http_cookie.c checks and formats), from the
+ * arguments or, for cookie(), from a Tide\Http\Cookie. */
 static void cookie(INTERNAL_FUNCTION_PARAMETERS, bool raw)
 {
-    zend_string *name, *value = NULL, *path = NULL, *domain = NULL, *samesite = NULL,
-                       *priority = NULL;
-    zend_long expires = 0;
-    bool secure = false, httponly = false;
-    ZEND_PARSE_PARAMETERS_START(1, 9)
-        Z_PARAM_STR(name)
+    zend_object *obj = NULL;
+    php_tide_cookie_t args = {.encode = !raw};
+    ZEND_PARSE_PARAMETERS_START(1, 10)
+        Z_PARAM_OBJ_OF_CLASS_OR_STR(obj, php_tide_http_cookie_ce, args.name)
         Z_PARAM_OPTIONAL
-        Z_PARAM_STR(value)
-        Z_PARAM_LONG(expires)
-        Z_PARAM_STR(path)
-        Z_PARAM_STR(domain)
-        Z_PARAM_BOOL(secure)
-        Z_PARAM_BOOL(httponly)
-        Z_PARAM_STR(samesite)
-        Z_PARAM_STR(priority)
+        Z_PARAM_STR(args.value)
+        Z_PARAM_LONG(args.expires)
+        Z_PARAM_STR(args.path)
+        Z_PARAM_STR(args.domain)
+        Z_PARAM_BOOL(args.secure)
+        Z_PARAM_BOOL(args.httponly)
+        Z_PARAM_STR(args.samesite)
+        Z_PARAM_STR(args.priority)
+        Z_PARAM_BOOL(args.partitioned)
     ZEND_PARSE_PARAMETERS_END();
-    static const char bad[] = "=,; \t\r\n\013\014";
-    if (!ZSTR_LEN(name)) {
-        zend_argument_value_error(1, "must not be empty");
+    const php_tide_cookie_t *c = &args;
+    if (obj && raw) {
+        /* A Cookie says itself whether its value is encoded: cookie() takes it. */
+        zend_argument_type_error(1, "must be of type string, %s given", ZSTR_VAL(obj->ce->name));
         RETURN_THROWS();
     }
-    if (strpbrk(ZSTR_VAL(name), bad) || memchr(ZSTR_VAL(name), 0, ZSTR_LEN(name))) {
-        zend_argument_value_error(1, "must not contain any of \"=,; \\t\\r\\n\\013\\014\"");
-        RETURN_THROWS();
-    }
-    if (raw && value && (strpbrk(ZSTR_VAL(value), bad + 1) || memchr(ZSTR_VAL(value), 0, ZSTR_LEN(value)))) {
-        zend_argument_value_error(2, "must not contain any of \",; \\t\\r\\n\\013\\014\"");
-        RETURN_THROWS();
-    }
-    zend_string *attrs[] = {path, domain, samesite, priority};
-    for (int i = 0; i < 4; i++) {
-        if (attrs[i] && (strpbrk(ZSTR_VAL(attrs[i]), ",; \t\r\n\013\014") ||
-                         memchr(ZSTR_VAL(attrs[i]), 0, ZSTR_LEN(attrs[i])))) {
-            static const int arg[] = {4, 5, 8, 9};
-            zend_argument_value_error(arg[i], "must not contain any of \",; \\t\\r\\n\\013\\014\"");
+    if (obj) {
+        if (ZEND_NUM_ARGS() > 1) {
+            zend_argument_count_error("%s(): a Tide\\Http\\Cookie comes alone, %d arguments given",
+                                      ZSTR_VAL(EX(func)->common.function_name), (int)ZEND_NUM_ARGS());
             RETURN_THROWS();
+        }
+        c = php_tide_cookie_of(obj); /* its fields were checked when they were set */
+        if (!c->name) {
+            zend_argument_value_error(1, "is a Tide\\Http\\Cookie without a name (call withName())");
+            RETURN_THROWS();
+        }
+    } else {
+        static const struct {
+            uint32_t arg;
+            php_tide_cookie_field_t kind;
+            size_t offset;
+        } checks[] = {
+            {1, PHP_TIDE_COOKIE_NAME, XtOffsetOf(php_tide_cookie_t, name)},
+            {2, PHP_TIDE_COOKIE_VALUE, XtOffsetOf(php_tide_cookie_t, value)},
+            {4, PHP_TIDE_COOKIE_ATTR, XtOffsetOf(php_tide_cookie_t, path)},
+            {5, PHP_TIDE_COOKIE_ATTR, XtOffsetOf(php_tide_cookie_t, domain)},
+            {8, PHP_TIDE_COOKIE_ATTR, XtOffsetOf(php_tide_cookie_t, samesite)},
+            {9, PHP_TIDE_COOKIE_ATTR, XtOffsetOf(php_tide_cookie_t, priority)},
+        };
+        for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+            const zend_string *v = *(zend_string **)((char *)&args + checks[i].offset);
+            const char *why = php_tide_cookie_check(checks[i].kind, v, args.encode);
+            if (why) {
+                zend_argument_value_error(checks[i].arg, "%s", why);
+                RETURN_THROWS();
+            }
         }
     }
     php_tide_response_t *r = THIS_RESPONSE();
     if (!head_open(r))
         RETURN_FALSE;
-    smart_str *c = &r->cookies;
-    smart_str_appends(c, "Set-Cookie: ");
-    smart_str_append(c, name);
-    smart_str_appendc(c, '=');
-    char date[TIDE_HTTP_DATE_LEN];
-    if (!value || !ZSTR_LEN(value)) {
-        /* PHP's way to delete a cookie. */
-        smart_str_appends(c, "deleted; expires=");
-        smart_str_appends(c, tide_http_date(1, date, sizeof(date)));
-        smart_str_appends(c, "; Max-Age=0");
-    } else {
-        if (raw) {
-            smart_str_append(c, value);
-        } else {
-            zend_string *enc = php_url_encode(ZSTR_VAL(value), ZSTR_LEN(value));
-            smart_str_append(c, enc);
-            zend_string_release(enc);
-        }
-        if (expires > 0) {
-            smart_str_appends(c, "; expires=");
-            smart_str_appends(c, tide_http_date(expires, date, sizeof(date)));
-            zend_long age = expires - (zend_long)tide_unix_time();
-            smart_str_appends(c, "; Max-Age=");
-            smart_str_append_long(c, age > 0 ? age : 0);
-        }
-    }
-    if (path && ZSTR_LEN(path)) {
-        smart_str_appends(c, "; path=");
-        smart_str_append(c, path);
-    }
-    if (domain && ZSTR_LEN(domain)) {
-        smart_str_appends(c, "; domain=");
-        smart_str_append(c, domain);
-    }
-    if (secure)
-        smart_str_appends(c, "; secure");
-    if (httponly)
-        smart_str_appends(c, "; HttpOnly");
-    if (samesite && ZSTR_LEN(samesite)) {
-        smart_str_appends(c, "; SameSite=");
-        smart_str_append(c, samesite);
-    }
-    if (priority && ZSTR_LEN(priority)) {
-        smart_str_appends(c, "; Priority=");
-        smart_str_append(c, priority);
-    }
-    smart_str_appends(c, "\r\n");
+    smart_str_appends(&r->cookies, "Set-Cookie: ");
+    php_tide_cookie_format(c, &r->cookies);
+    smart_str_appends(&r->cookies, "\r\n");
     RETURN_TRUE;
 }
 
@@ -759,6 +788,94 @@ ZEND_METHOD(Tide_Http_Response, cookie)
 ZEND_METHOD(Tide_Http_Response, rawcookie)
 {
     cookie(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+ZEND_METHOD(Tide_Http_Response, initHeader)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!head_open(r))
+        RETURN_FALSE;
+    if (r->headers)
+        zend_hash_clean(r->headers);
+    if (r->trailers)
+        zend_hash_clean(r->trailers);
+    smart_str_free(&r->cookies);
+    RETURN_TRUE;
+}
+
+/* Fields that frame, route or describe the message: never a trailer (RFC 9110, 6.5.1). */
+static bool trailer_allowed(const zend_string *lower)
+{
+    static const char *const refused[] = {"content-length", "transfer-encoding", "trailer",
+                                          "content-encoding", "content-type", "content-range",
+                                          "host", "connection", "te", "set-cookie", NULL};
+    for (int i = 0; refused[i]; i++) {
+        if (zend_string_equals_cstr(lower, refused[i], strlen(refused[i])))
+            return false;
+    }
+    return true;
+}
+
+ZEND_METHOD(Tide_Http_Response, trailer)
+{
+    zend_string *key, *value;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_STR(key)
+        Z_PARAM_STR(value)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!is_token(ZSTR_VAL(key), ZSTR_LEN(key))) {
+        zend_argument_value_error(1, "must be a field name (letters, digits and !#$%%&'*+-.^_`|~), "
+                                     "'%s' given", ZSTR_VAL(key));
+        RETURN_THROWS();
+    }
+    if (!value_ok(value)) {
+        zend_argument_value_error(2, "must not contain CR, LF or NUL (trailer '%s')", ZSTR_VAL(key));
+        RETURN_THROWS();
+    }
+    zend_string *lower = zend_string_tolower(key);
+    if (!trailer_allowed(lower)) {
+        zend_argument_value_error(1, "cannot be a trailer ('%s' frames, routes or describes the "
+                                     "message: RFC 9110, 6.5.1)", ZSTR_VAL(key));
+        zend_string_release(lower);
+        RETURN_THROWS();
+    }
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!usable(r)) {
+        zend_string_release(lower);
+        RETURN_FALSE;
+    }
+    if (!r->trailers) {
+        ALLOC_HASHTABLE(r->trailers);
+        zend_hash_init(r->trailers, 4, NULL, ZVAL_PTR_DTOR, 0);
+    }
+    zval kv;
+    array_init(&kv);
+    add_next_index_str(&kv, zend_string_copy(key));
+    add_next_index_str(&kv, zend_string_copy(value));
+    zend_hash_update(r->trailers, lower, &kv);
+    zend_string_release(lower);
+    RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Http_Response, close)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_response_t *r = THIS_RESPONSE();
+    if (!r->s) {
+        warn("the response belongs to no connection");
+        RETURN_FALSE;
+    }
+    /* Nothing more goes out on this response, and no 500 when the handler returns. */
+    r->ended = true;
+    r->keep_alive = false;
+    int rc = tide_server_close(r->s, r->session, false);
+    if (rc < 0) {
+        warn("connection #%llu: %s", (unsigned long long)r->session,
+             rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
+        RETURN_FALSE;
+    }
+    RETURN_TRUE;
 }
 
 ZEND_METHOD(Tide_Http_Response, write)
@@ -775,13 +892,8 @@ ZEND_METHOD(Tide_Http_Response, write)
     if (!usable(r))
         RETURN_FALSE;
     smart_str out = {0};
-    if (!r->header_sent) {
-        r->chunked = !r->http10;
-        r->vary = compressible(r, -1);
-        if (r->vary && r->coding)
-            r->encoding = (r->z = tide_deflate_new(r->coding, r->level, TIDE_DEFLATE_STREAMED)) != NULL;
-        build_head(r, &out, -1);
-    }
+    if (!r->header_sent)
+        start_stream(r, &out);
     if (!r->head && !bodiless(r->status) &&
         !append_piece(r, &out, ZSTR_VAL(data), ZSTR_LEN(data), false)) {
         smart_str_free(&out);

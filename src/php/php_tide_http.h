@@ -6,6 +6,7 @@
  *                    core's message to the request event
  *   http_response.c  Tide\Http\Response: status, headers, cookies, the body (whole,
  *                    chunked, or a file), and the 500 for a request left unanswered
+ *   http_cookie.c    Tide\Http\Cookie, and the checks and format of a Set-Cookie line
  *   http_static.c    the static file handler (document_root), before the request handler
  */
 #ifndef PHP_TIDE_HTTP_H
@@ -24,6 +25,7 @@ typedef struct php_tide_response {
     zend_string *reason;  /* NULL: the code's own */
     HashTable *headers;   /* lower-cased name -> [name as sent, value, value...] */
     smart_str cookies;    /* "Set-Cookie: ...\r\n" lines */
+    HashTable *trailers;  /* trailer(): lower-cased name -> [name as given, value] */
     bool head;            /* a HEAD request: no body goes out */
     bool keep_alive;      /* the request allows the connection to stay open */
     bool http10;
@@ -50,7 +52,29 @@ typedef struct php_tide_response {
     zend_object std;
 } php_tide_response_t;
 
-extern zend_class_entry *php_tide_http_request_ce, *php_tide_http_response_ce;
+extern zend_class_entry *php_tide_http_request_ce, *php_tide_http_response_ce,
+    *php_tide_http_cookie_ce;
+
+/* A cookie's fields: a Tide\Http\Cookie's, or Response::cookie()'s arguments. The strings
+ * belong to whoever filled it in; NULL or empty: not set. */
+typedef struct php_tide_cookie {
+    zend_string *name, *value, *path, *domain, *samesite, *priority;
+    zend_long expires;
+    bool secure, httponly, partitioned;
+    bool encode; /* the value goes URL-encoded (cookie()), or as it is (rawcookie()) */
+} php_tide_cookie_t;
+
+typedef enum { PHP_TIDE_COOKIE_NAME, PHP_TIDE_COOKIE_VALUE, PHP_TIDE_COOKIE_ATTR } php_tide_cookie_field_t;
+
+/* NULL when v (NULL: not given) may be a cookie's field of kind f, else what is wrong with
+ * it, as the end of a ValueError's "Argument #n ($x) ..." message. */
+const char *php_tide_cookie_check(php_tide_cookie_field_t f, const zend_string *v, bool encode);
+/* Appends "name=value; attributes" (without "Set-Cookie: " and CRLF) for a cookie whose
+ * fields were checked and that has a name. */
+void php_tide_cookie_format(const php_tide_cookie_t *c, smart_str *out);
+/* The fields of a Tide\Http\Cookie object. */
+const php_tide_cookie_t *php_tide_cookie_of(zend_object *obj);
+void php_tide_cookie_minit(zend_class_entry *ce);
 
 static inline php_tide_response_t *php_tide_response_from(zend_object *obj)
 {

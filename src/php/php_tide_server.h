@@ -225,6 +225,9 @@ zval *php_tide_server_property_ptr(zend_object *obj, zend_string *name, int type
                                    void **cache_slot);
 int php_tide_server_has_property(zend_object *obj, zend_string *name, int has_set_exists,
                                  void **cache_slot);
+/* getClientInfo($fd) of the running server (server_conn.c): true with the array in out, or
+ * false when fd is not an open connection of it. */
+bool php_tide_server_client_info(zend_long fd, zval *out);
 
 /* ---- ports (server_port.c) ---- */
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Methods on connections: send, sendto, sendfile, close, pause, resume, exists,
- * getClientInfo, getClientList. They work in any process of a running server (the core
- * routes each to the connection's owner).
+ * Methods on connections: send, sendwait, sendto, sendfile, close, pause, resume, exists,
+ * getClientInfo, getClientList, heartbeat; and getLastError. They work in any process of a
+ * running server (the core routes each to the connection's owner).
  *
  * Errors: calling one before start() or where it cannot work is a Tide\Exception naming the
  * method; a connection that went away is Swoole's false with a warning. Warnings that a
@@ -43,9 +43,12 @@ void php_tide_warn_limited(tide_ratelimit_t *rl, const char *fmt, ...)
 }
 
 /* A core result as PHP sees it: true, false with a warning (the connection went away, or
- * its buffer is full), or an exception (the method cannot work here). */
+ * its buffer is full), or an exception (the method cannot work here). A failure's code is
+ * what getLastError() and swoole_last_error() say next. */
 static void result(zval *return_value, int rc, zend_long fd, const char *method)
 {
+    if (rc < 0)
+        TIDE_G(last_error) = -(zend_long)rc;
     if (rc >= 0) {
         RETVAL_TRUE;
     } else if (rc == TIDE_ECLOSED) {
@@ -60,6 +63,32 @@ static void result(zval *return_value, int rc, zend_long fd, const char *method)
     }
 }
 
+static bool snapshot(zend_long fd, tide_conninfo_t *out);
+
+/* send() and sendwait(): data queued for connection fd; false with a warning. */
+static bool send_to(php_tide_server_t *srv, zend_long fd, zend_string *data, zval *return_value,
+                    const char *method)
+{
+    uint64_t queued = 0;
+    int rc = fd > 0 ? tide_server_send(&srv->core, (uint64_t)fd, ZSTR_VAL(data), ZSTR_LEN(data),
+                                       &queued)
+                    : TIDE_ECLOSED;
+    if (rc == TIDE_EFULL) {
+        TIDE_G(last_error) = -(zend_long)rc;
+        tide_conninfo_t *c = tide_conntab_find(&srv->core.tab, (uint64_t)fd);
+        tide_port_t *port = c ? tide_server_port_of(&srv->core, c) : NULL;
+        php_tide_warn_limited(&rl_full,
+                     "connection #" ZEND_LONG_FMT
+                     ": output buffer full (%llu bytes queued, buffer_output_size is %zu)",
+                     fd, (unsigned long long)queued,
+                     port && port->buffer_output_size ? port->buffer_output_size : (size_t)2 << 20);
+        RETVAL_FALSE;
+        return false;
+    }
+    result(return_value, rc, fd, method);
+    return rc >= 0;
+}
+
 ZEND_METHOD(Tide_Server, send)
 {
     zend_long fd;
@@ -71,21 +100,119 @@ ZEND_METHOD(Tide_Server, send)
     php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "send");
     if (!srv)
         RETURN_THROWS();
-    uint64_t queued = 0;
-    int rc = fd > 0 ? tide_server_send(&srv->core, (uint64_t)fd, ZSTR_VAL(data), ZSTR_LEN(data),
-                                       &queued)
-                    : TIDE_ECLOSED;
-    if (rc == TIDE_EFULL) {
-        tide_conninfo_t *c = tide_conntab_find(&srv->core.tab, (uint64_t)fd);
-        tide_port_t *port = c ? tide_server_port_of(&srv->core, c) : NULL;
-        php_tide_warn_limited(&rl_full,
-                     "connection #" ZEND_LONG_FMT
-                     ": output buffer full (%llu bytes queued, buffer_output_size is %zu)",
-                     fd, (unsigned long long)queued,
-                     port && port->buffer_output_size ? port->buffer_output_size : (size_t)2 << 20);
-        RETURN_FALSE;
+    send_to(srv, fd, data, return_value, "send");
+}
+
+/* A client that takes none of what sendwait() queued for this long is given up on. */
+#define SENDWAIT_STALL_NS (60 * 1000000000LL)
+
+typedef struct sendwait {
+    zend_long fd;
+    uint64_t last_sent; /* the connection's sent_bytes when it last grew */
+    int64_t stalled, step;
+} sendwait_t;
+
+/* Sleeps a step (1 ms, doubling to 20 ms) while the client reads. False (return_value set,
+ * with a warning, or an exception) when the connection is gone, the client read nothing for
+ * SENDWAIT_STALL_NS, or the coroutine is being torn down. */
+static bool sendwait_sleep(sendwait_t *w, tide_conninfo_t *now, zval *return_value)
+{
+    if (now->sent_bytes > w->last_sent) {
+        w->last_sent = now->sent_bytes; /* the client takes some: wait again from the start */
+        w->stalled = 0;
+        w->step = 1000000;
     }
-    result(return_value, rc, fd, "send");
+    if (w->stalled >= SENDWAIT_STALL_NS) {
+        php_tide_warn_limited(&rl_full, "connection #" ZEND_LONG_FMT ": sendwait(): the client "
+                              "read nothing for %d s", w->fd, (int)(SENDWAIT_STALL_NS / 1000000000LL));
+        RETVAL_FALSE;
+        return false;
+    }
+    php_tide_coro_waits_on("Tide\\Server::sendwait() (the client to read)");
+    if (tide_coro_sleep(TIDE_G(sched), w->step) == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        return false;
+    }
+    w->stalled += w->step;
+    if (w->step < 20000000)
+        w->step *= 2;
+    return true;
+}
+
+/* The connection's slot now; false (with a warning) when it is gone. */
+static bool sendwait_alive(sendwait_t *w, tide_conninfo_t *now, zval *return_value)
+{
+    if (snapshot(w->fd, now))
+        return true;
+    TIDE_G(last_error) = -(zend_long)TIDE_ECLOSED;
+    php_tide_warn_limited(&rl_gone, "connection #" ZEND_LONG_FMT " closed before sendwait()'s "
+                          "data was written", w->fd);
+    RETVAL_FALSE;
+    return false;
+}
+
+/*
+ * Swoole's sendwait() writes synchronously, in MODE_BASE only. Here, inside a coroutine (the
+ * request and receive callbacks run in one): the data goes in pieces that fit the output
+ * buffer (buffer_output_size), each when there is room, and sendwait() returns once the
+ * connection's owner has written to the socket what was queued before it and all of it (the
+ * counters of the connection table, so from any worker, in both modes); the coroutine sleeps
+ * meanwhile. False with a warning when the connection goes away or the client reads nothing
+ * for 60 s (the connection stays). Outside a coroutine it is send(): waiting there would stop
+ * the loop that writes.
+ */
+ZEND_METHOD(Tide_Server, sendwait)
+{
+    zend_long fd;
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!ZSTR_LEN(data)) {
+        zend_argument_value_error(2, "must not be empty");
+        RETURN_THROWS();
+    }
+    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "sendwait");
+    if (!srv)
+        RETURN_THROWS();
+    sendwait_t w = {fd, 0, 0, 1000000};
+    tide_conninfo_t now;
+    if (!php_tide_coro_can_suspend() || !snapshot(fd, &now)) {
+        send_to(srv, fd, data, return_value, "sendwait");
+        return;
+    }
+    w.last_sent = now.sent_bytes;
+    uint64_t target = now.sent_bytes + now.out_bytes + ZSTR_LEN(data);
+    tide_port_t *port = tide_server_port_of(&srv->core, &now);
+    size_t piece = port && port->buffer_output_size ? port->buffer_output_size / 2 : (size_t)1 << 20;
+    if (!piece)
+        piece = 1;
+    const char *p = ZSTR_VAL(data);
+    size_t left = ZSTR_LEN(data);
+    while (left) {
+        size_t n = left < piece ? left : piece;
+        int rc = tide_server_send(&srv->core, (uint64_t)fd, p, n, NULL);
+        if (rc == 0) {
+            p += n;
+            left -= n;
+            continue;
+        }
+        if (rc != TIDE_EFULL) {
+            result(return_value, rc, fd, "sendwait");
+            return;
+        }
+        if (!sendwait_alive(&w, &now, return_value) || !sendwait_sleep(&w, &now, return_value))
+            return;
+    }
+    for (;;) {
+        if (!sendwait_alive(&w, &now, return_value))
+            return;
+        if (now.sent_bytes >= target && now.out_bytes == 0)
+            RETURN_TRUE;
+        if (!sendwait_sleep(&w, &now, return_value))
+            return;
+    }
 }
 
 ZEND_METHOD(Tide_Server, sendfile)
@@ -235,16 +362,23 @@ static void conn_array(zval *out, const tide_conninfo_t *c)
     add_assoc_bool(out, "paused", (c->flags & TIDE_CONN_PAUSED) != 0);
 }
 
+bool php_tide_server_client_info(zend_long fd, zval *out)
+{
+    tide_conninfo_t c;
+    if (!snapshot(fd, &c))
+        return false;
+    conn_array(out, &c);
+    return true;
+}
+
 ZEND_METHOD(Tide_Server, getClientInfo)
 {
     zend_long fd;
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_LONG(fd)
     ZEND_PARSE_PARAMETERS_END();
-    tide_conninfo_t c;
-    if (!snapshot(fd, &c))
+    if (!php_tide_server_client_info(fd, return_value))
         RETURN_FALSE;
-    conn_array(return_value, &c);
 }
 
 typedef struct list_arg {
@@ -317,4 +451,57 @@ ZEND_METHOD(Tide_Server, sendto)
         RETURN_FALSE;
     }
     RETURN_TRUE;
+}
+
+typedef struct idle_arg {
+    zval *out;
+    uint64_t before; /* unix seconds: a connection whose last byte came earlier is idle */
+} idle_arg_t;
+
+static bool idle_one(const tide_conninfo_t *c, void *arg)
+{
+    idle_arg_t *a = arg;
+    if (!(tide_conninfo_flags(c) & TIDE_CONN_CLOSING) && c->last_time < a->before)
+        add_next_index_long(a->out, (zend_long)c->session);
+    return true;
+}
+
+/*
+ * The connections idle for longer than heartbeat_idle_time (nothing received), from any
+ * process; closed too unless asked not to. The table keeps whole seconds of the last byte:
+ * a connection is listed once a full second more than heartbeat_idle_time has passed since
+ * the second its last byte came, so none is listed early.
+ */
+ZEND_METHOD(Tide_Server, heartbeat)
+{
+    bool close_them = true;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(close_them)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "heartbeat");
+    if (!srv)
+        RETURN_THROWS();
+    uint64_t idle_s = srv->core.cfg.heartbeat_idle_ms / 1000;
+    if (!idle_s) {
+        php_error_docref(NULL, E_WARNING, "no heartbeat_idle_time (or heartbeat_check_interval) "
+                                          "is set: no connection can be idle");
+        RETURN_FALSE;
+    }
+    uint64_t now = tide_unix_time();
+    array_init(return_value);
+    idle_arg_t a = {return_value, now > idle_s ? now - idle_s : 0};
+    tide_conntab_each(&srv->core.tab, 0, idle_one, &a);
+    if (!close_them)
+        return;
+    zval *id;
+    ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(return_value), id) {
+        tide_server_close(&srv->core, (uint64_t)Z_LVAL_P(id), false);
+    } ZEND_HASH_FOREACH_END();
+}
+
+ZEND_METHOD(Tide_Server, getLastError)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    RETURN_LONG(TIDE_G(last_error));
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tide\WebSocket\Server, Frame and CloseFrame, and Tide\Server's $connections.
+ * Tide\WebSocket\Server, Frame and CloseFrame, and Tide\Server's $connections (an Iterator
+ * over the ids open when it was read, Countable, and ArrayAccess by id to the live
+ * getClientInfo(), read-only, as Swoole\Connection\Iterator).
  *
  * The engine's WebSocket protocol (src/proto/websocket.c) reads the frames: this file
  * turns each message it hands a worker into a Frame for the message event, prepares the
@@ -173,8 +175,26 @@ typedef struct frame_args {
     zend_long opcode, flags;
 } frame_args_t;
 
+/* A ValueError about argument arg of push()/pack(), or, arg 0, about the property prop of
+ * the Frame whose __toString() runs. */
+static void frame_error(uint32_t arg, const char *prop, const char *fmt, ...)
+    ZEND_ATTRIBUTE_FORMAT(printf, 3, 4);
+static void frame_error(uint32_t arg, const char *prop, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    zend_string *msg = zend_vstrpprintf(0, fmt, ap);
+    va_end(ap);
+    if (arg)
+        zend_argument_value_error(arg, "%s", ZSTR_VAL(msg));
+    else
+        zend_value_error("Tide\\WebSocket\\Frame::__toString(): the frame's $%s %s", prop,
+                         ZSTR_VAL(msg));
+    zend_string_release(msg);
+}
+
 /* Reads a Frame's fields (a CloseFrame's payload is its code and reason); false with a
- * TypeError or ValueError naming arg. */
+ * ValueError naming arg (0: the frame's own property). */
 static bool from_frame(zend_object *o, frame_args_t *a, uint32_t arg)
 {
     zval *op = OBJ_PROP_NUM(o, F_OPCODE), *fl = OBJ_PROP_NUM(o, F_FLAGS);
@@ -185,12 +205,15 @@ static bool from_frame(zend_object *o, frame_args_t *a, uint32_t arg)
         zend_long c = Z_TYPE_P(code) == IS_LONG ? Z_LVAL_P(code) : TIDE_WS_CLOSE_NORMAL;
         size_t rl = Z_TYPE_P(reason) == IS_STRING ? Z_STRLEN_P(reason) : 0;
         if (!tide_ws_close_code_valid((unsigned)c) || c > 65535) {
-            zend_argument_value_error(arg, "is a CloseFrame whose code (" ZEND_LONG_FMT ") may not "
-                                           "be sent (1000-1003, 1007-1014, 3000-4999)", c);
+            frame_error(arg, "code", arg ? "is a CloseFrame whose code (" ZEND_LONG_FMT ") may not "
+                                           "be sent (1000-1003, 1007-1014, 3000-4999)"
+                                         : "(" ZEND_LONG_FMT ") may not be sent (1000-1003, "
+                                           "1007-1014, 3000-4999)", c);
             return false;
         }
         if (rl > 123) {
-            zend_argument_value_error(arg, "is a CloseFrame whose reason is longer than 123 bytes");
+            frame_error(arg, "reason", "%s", arg ? "is a CloseFrame whose reason is longer than 123 bytes"
+                                                 : "is longer than 123 bytes");
             return false;
         }
         a->data = zend_string_alloc(2 + rl, 0);
@@ -207,10 +230,12 @@ static bool from_frame(zend_object *o, frame_args_t *a, uint32_t arg)
     return true;
 }
 
-/* Reads push()/pack()'s (data, opcode, flags) from argument `first` on. */
+/* Reads push()/pack()'s (data, opcode, flags) from argument `first` on (0: a Frame's own
+ * __toString()). */
 static bool frame_args(zend_object *fobj, zend_string *str, zend_long opcode, zend_long flags,
                        uint32_t first, frame_args_t *a)
 {
+    uint32_t op_arg = first ? first + 1 : 0, flags_arg = first ? first + 2 : 0;
     if (fobj) {
         if (!from_frame(fobj, a, first))
             return false;
@@ -220,20 +245,22 @@ static bool frame_args(zend_object *fobj, zend_string *str, zend_long opcode, ze
         a->flags = flags;
     }
     if (!opcode_ok(a->opcode)) {
-        zend_argument_value_error(first + 1, "must be a Tide\\WebSocket\\OPCODE_* constant, "
-                                  ZEND_LONG_FMT " given", a->opcode);
+        frame_error(op_arg, "opcode", "must be a Tide\\WebSocket\\OPCODE_* constant, "
+                    ZEND_LONG_FMT " given", a->opcode);
         zend_string_release(a->data);
         return false;
     }
     if (a->flags < 0 || a->flags > 63) {
-        zend_argument_value_error(first + 2, "must be Tide\\WebSocket\\FLAG_* constants, "
-                                  ZEND_LONG_FMT " given", a->flags);
+        frame_error(flags_arg, "flags", "must be Tide\\WebSocket\\FLAG_* constants, "
+                    ZEND_LONG_FMT " given", a->flags);
         zend_string_release(a->data);
         return false;
     }
     if ((a->opcode & 8) && (ZSTR_LEN(a->data) > 125 || !(a->flags & TIDE_WS_FLAG_FIN))) {
-        zend_argument_value_error(first, "is a control frame (opcode " ZEND_LONG_FMT "): at most "
-                                  "125 bytes, with FLAG_FIN", a->opcode);
+        frame_error(first, "data", first ? "is a control frame (opcode " ZEND_LONG_FMT "): at most "
+                                           "125 bytes, with FLAG_FIN"
+                                         : "is a control frame's (opcode " ZEND_LONG_FMT "): at most "
+                                           "125 bytes, with FLAG_FIN", a->opcode);
         zend_string_release(a->data);
         return false;
     }
@@ -301,19 +328,11 @@ static bool established(php_tide_server_t *srv, zend_long fd, tide_conninfo_t *i
            !(info->flags & (TIDE_CONN_CLOSING | TIDE_CONN_ENDING));
 }
 
-ZEND_METHOD(Tide_WebSocket_Server, push)
+/* push() and ping(): the frame (data from argument 2 on) to connection fd. */
+static void push(INTERNAL_FUNCTION_PARAMETERS, const char *method, zend_long fd, zend_object *fobj,
+                 zend_string *str, zend_long opcode, zend_long flags)
 {
-    zend_long fd, opcode = TIDE_WS_TEXT, flags = TIDE_WS_FLAG_FIN;
-    zend_object *fobj = NULL;
-    zend_string *str = NULL;
-    ZEND_PARSE_PARAMETERS_START(2, 4)
-        Z_PARAM_LONG(fd)
-        Z_PARAM_OBJ_OF_CLASS_OR_STR(fobj, frame_ce, str)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(opcode)
-        Z_PARAM_LONG(flags)
-    ZEND_PARSE_PARAMETERS_END();
-    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "push");
+    php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), method);
     if (!srv)
         RETURN_THROWS();
     frame_args_t a;
@@ -340,15 +359,42 @@ ZEND_METHOD(Tide_WebSocket_Server, push)
     int rc = tide_server_send(&srv->core, (uint64_t)fd, ZSTR_VAL(frame), ZSTR_LEN(frame), &queued);
     if (rc == TIDE_EFULL)
         php_tide_warn_limited(&rl_full,
-                              "connection #" ZEND_LONG_FMT ": push(): output buffer full (%llu "
+                              "connection #" ZEND_LONG_FMT ": %s(): output buffer full (%llu "
                               "bytes queued, buffer_output_size is %zu); message of %zu bytes "
                               "not sent",
-                              fd, (unsigned long long)queued,
+                              fd, method, (unsigned long long)queued,
                               port && port->buffer_output_size ? port->buffer_output_size
                                                                : (size_t)2 << 20,
                               ZSTR_LEN(frame));
     zend_string_release(frame);
     RETURN_BOOL(rc == 0);
+}
+
+ZEND_METHOD(Tide_WebSocket_Server, push)
+{
+    zend_long fd, opcode = TIDE_WS_TEXT, flags = TIDE_WS_FLAG_FIN;
+    zend_object *fobj = NULL;
+    zend_string *str = NULL;
+    ZEND_PARSE_PARAMETERS_START(2, 4)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OBJ_OF_CLASS_OR_STR(fobj, frame_ce, str)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_LONG(opcode)
+        Z_PARAM_LONG(flags)
+    ZEND_PARSE_PARAMETERS_END();
+    push(INTERNAL_FUNCTION_PARAM_PASSTHRU, "push", fd, fobj, str, opcode, flags);
+}
+
+ZEND_METHOD(Tide_WebSocket_Server, ping)
+{
+    zend_long fd;
+    zend_string *data = ZSTR_EMPTY_ALLOC();
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_LONG(fd)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    push(INTERNAL_FUNCTION_PARAM_PASSTHRU, "ping", fd, NULL, data, TIDE_WS_PING, TIDE_WS_FLAG_FIN);
 }
 
 ZEND_METHOD(Tide_WebSocket_Server, disconnect)
@@ -443,6 +489,17 @@ ZEND_METHOD(Tide_WebSocket_Server, unpack)
                     (f.masked ? TIDE_WS_FLAG_MASK : 0);
     frame_init(return_value, 0, f.opcode, flags, payload, n);
     efree(payload);
+}
+
+ZEND_METHOD(Tide_WebSocket_Frame, __toString)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    frame_args_t a;
+    if (!frame_args(Z_OBJ_P(ZEND_THIS), NULL, 0, 0, 0, &a))
+        RETURN_THROWS();
+    zend_string *frame = build_frame(&a, 15, 1);
+    zend_string_release(a.data);
+    RETURN_NEW_STR(frame);
 }
 
 /* ---- $connections ---- */
@@ -568,13 +625,80 @@ ZEND_METHOD(Tide_Server_ConnectionIterator, count)
     RETURN_LONG(zend_hash_num_elements(Z_ARRVAL(THIS_ITER()->ids)));
 }
 
+/* An offset of $connections: a connection id (an int, or a string of one). */
+static bool offset_fd(zval *offset, zend_long *fd)
+{
+    if (Z_TYPE_P(offset) == IS_LONG) {
+        *fd = Z_LVAL_P(offset);
+        return true;
+    }
+    if (Z_TYPE_P(offset) == IS_STRING &&
+        is_numeric_string(Z_STRVAL_P(offset), Z_STRLEN_P(offset), fd, NULL, false) == IS_LONG)
+        return true;
+    zend_argument_type_error(1, "must be a connection id (int), %s given", zend_zval_type_name(offset));
+    return false;
+}
+
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetExists)
+{
+    zval *offset;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ZVAL(offset)
+    ZEND_PARSE_PARAMETERS_END();
+    zend_long fd;
+    if (!offset_fd(offset, &fd))
+        RETURN_THROWS();
+    zval info;
+    bool open = php_tide_server_client_info(fd, &info);
+    if (open)
+        zval_ptr_dtor(&info);
+    RETURN_BOOL(open);
+}
+
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetGet)
+{
+    zval *offset;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ZVAL(offset)
+    ZEND_PARSE_PARAMETERS_END();
+    zend_long fd;
+    if (!offset_fd(offset, &fd))
+        RETURN_THROWS();
+    if (!php_tide_server_client_info(fd, return_value))
+        RETURN_FALSE;
+}
+
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetSet)
+{
+    zval *offset, *value;
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_START(2, 2)
+        Z_PARAM_ZVAL(offset)
+        Z_PARAM_ZVAL(value)
+    ZEND_PARSE_PARAMETERS_END();
+    zend_throw_error(NULL, "Tide\\Server::$connections is read-only: a connection is opened by "
+                           "its client");
+}
+
+ZEND_METHOD(Tide_Server_ConnectionIterator, offsetUnset)
+{
+    zval *offset;
+    TIDE_UNUSED(return_value);
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ZVAL(offset)
+    ZEND_PARSE_PARAMETERS_END();
+    zend_throw_error(NULL, "Tide\\Server::$connections is read-only: use Tide\\Server::close() "
+                           "to close a connection");
+}
+
 void php_tide_ws_minit(int module_number)
 {
     register_tide_websocket_symbols(module_number);
     php_tide_ws_server_ce = register_class_Tide_WebSocket_Server(php_tide_http_server_ce);
     frame_ce = register_class_Tide_WebSocket_Frame();
     close_frame_ce = register_class_Tide_WebSocket_CloseFrame(frame_ce);
-    iter_ce = register_class_Tide_Server_ConnectionIterator(zend_ce_iterator, zend_ce_countable);
+    iter_ce = register_class_Tide_Server_ConnectionIterator(zend_ce_iterator, zend_ce_countable,
+                                                            zend_ce_arrayaccess);
     iter_ce->create_object = iter_create;
     memcpy(&iter_handlers, zend_get_std_object_handlers(), sizeof(iter_handlers));
     iter_handlers.offset = XtOffsetOf(conn_iter_t, std);
