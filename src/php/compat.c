@@ -58,6 +58,7 @@ static const struct {
     {"Tide\\Atomic\\Long", {"Swoole\\Atomic\\Long"}},
     {"Tide\\Lock", {"Swoole\\Lock"}},
     {"Tide\\Runtime", {"Swoole\\Runtime"}},
+    {"Tide\\Process", {"Swoole\\Process"}},
     {"Tide\\Exception", {"Swoole\\Exception"}},
 };
 
