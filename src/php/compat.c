@@ -64,6 +64,7 @@ static const struct {
     {"Tide\\Atomic\\Long", {"Swoole\\Atomic\\Long"}},
     {"Tide\\Lock", {"Swoole\\Lock"}},
     {"Tide\\Runtime", {"Swoole\\Runtime"}},
+    {"Tide\\Process", {"Swoole\\Process"}},
     {"Tide\\Exception", {"Swoole\\Exception"}},
     {"Tide\\Coroutine\\Client", {"Swoole\\Coroutine\\Client", "Co\\Client"}},
     {"Tide\\Client", {"Swoole\\Client"}},

@@ -62,6 +62,7 @@ static PHP_MINIT_FUNCTION(tide)
     php_tide_sync_minit();
     php_tide_http_client_minit();
     php_tide_client_minit(module_number);
+    php_tide_process_minit();
     /* last: Swoole's names point at every class made above */
     return php_tide_compat_minit(module_number) == SUCCESS ? SUCCESS : FAILURE;
 }
@@ -92,6 +93,7 @@ static PHP_RSHUTDOWN_FUNCTION(tide)
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
     php_tide_server_rshutdown();
+    php_tide_process_rshutdown();
     php_tide_stream_hooks_rshutdown();
     php_tide_autoload_rshutdown();
     php_tide_response_rshutdown();

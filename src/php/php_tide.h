@@ -281,6 +281,9 @@ void php_tide_sync_minit(void);
 void php_tide_http_client_minit(void);
 /* Tide\Coroutine\Client and Tide\Client (src/php/client.c). */
 void php_tide_client_minit(int module_number);
+/* Tide\Process (src/php/process.c); its rshutdown drops the signal callbacks. */
+void php_tide_process_minit(void);
+void php_tide_process_rshutdown(void);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
 int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);
