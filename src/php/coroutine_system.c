@@ -113,7 +113,14 @@ static void lookup(INTERNAL_FUNCTION_PARAMETERS, zend_string *name, zend_long fa
             RETVAL_STRING(ip);
             break;
         }
-        add_next_index_string(return_value, ip);
+        /* once each (/etc/hosts may name an address twice) */
+        zval *v;
+        bool seen = false;
+        ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(return_value), v) {
+            seen = seen || zend_string_equals_cstr(Z_STR_P(v), ip, strlen(ip));
+        } ZEND_HASH_FOREACH_END();
+        if (!seen)
+            add_next_index_string(return_value, ip);
     }
     efree(j);
     if (Z_TYPE_P(return_value) == IS_NULL)

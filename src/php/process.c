@@ -204,11 +204,7 @@ static void close_fd(int *fd)
 {
     if (*fd < 0)
         return;
-    /* A watch left by a wait is on this process's reactor; in a forked child that has not
-     * used its loop yet, the reactor (and so the watch) is still the parent's copy, which
-     * must not be touched: it is forgotten when the child makes its own. */
-    if (TIDE_G(reactor) && !tide_reactor_forked(TIDE_G(reactor)))
-        php_tide_forget_fd(*fd);
+    php_tide_forget_fd(*fd); /* (a forked child's copy of the parent's watch is left alone) */
     close(*fd);
     *fd = -1;
 }

@@ -167,7 +167,9 @@ static void forget_watch(int fd)
     fd_watch_t *w = tide_idmap_del(&watches, (uint64_t)fd + 1);
     if (!w)
         return;
-    if (w->op)
+    /* In a child forked since, the watch is on the parent's ring: the child must not touch
+     * it (a cancel there is the parent's op); its copy goes with that reactor. */
+    if (w->op && !tide_reactor_forked(w->r))
         tide_reactor_cancel(w->r, w->op);
     w->op = NULL;
     if (w->waiter) {

@@ -25,10 +25,11 @@ Co\run(function () {
     function deep(int $n) { if ($n) { deep($n - 1); } else { Coroutine::yield(); } }
     $d = go(function () { deep(2); });
     $bt = Coroutine::getBackTrace($d);
-    echo implode(' < ', array_column($bt, 'function')), "\n";
+    $name = fn(string $f) => preg_replace('/^\{closure.*\}$/', '{closure}', $f); // PHP 8.4 adds :file:line
+    echo implode(' < ', array_map($name, array_column($bt, 'function'))), "\n";
     Coroutine::printBackTrace($d, 0, 2);
     $mine = Coroutine::getBackTrace();
-    echo $mine[0]['function'], "\n";                         // starts at the caller, as debug_backtrace()
+    echo $name($mine[0]['function']), "\n";                         // starts at the caller, as debug_backtrace()
     var_dump(Coroutine::getBackTrace(999999), Coroutine::getStackUsage(999999));
     var_dump(Coroutine::getStackUsage($d) > Coroutine::getStackUsage($slow));
     Coroutine::resume($d);
