@@ -9,6 +9,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "php.h"
 #include "php_tide.h"
 #include "zend_exceptions.h"
@@ -22,5 +24,27 @@ void php_tide_throw(int rc, const char *fmt, ...)
     if (rc < 0)
         TIDE_G(last_error) = -(zend_long)rc; /* swoole_last_error() */
     zend_throw_exception(php_tide_exception_ce, ZSTR_VAL(msg), rc < 0 ? -(zend_long)rc : 0);
+    zend_string_release(msg);
+}
+
+void php_tide_refuse(int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    zend_string *msg = zend_vstrpprintf(0, fmt, ap);
+    va_end(ap);
+    if (TIDE_G(swoole_compat)) {
+        if (rc < 0)
+            TIDE_G(last_error) = -(zend_long)rc;
+        /* the warning names the function itself: no second "Tide\\X::f(): " */
+        const char *text = ZSTR_VAL(msg), *call = strstr(text, "()");
+        if (strncmp(text, "Tide\\", 5) == 0 && call && call - text < 80) {
+            text = call + 2;
+            text += strncmp(text, ": ", 2) == 0 ? 2 : *text == ' ';
+        }
+        php_error_docref(NULL, E_WARNING, "%s", text);
+    } else {
+        php_tide_throw(rc, "%s", ZSTR_VAL(msg));
+    }
     zend_string_release(msg);
 }

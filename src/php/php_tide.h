@@ -71,6 +71,16 @@ extern zend_class_entry *php_tide_exception_ce;
 /* Throws Tide\Exception with the message; its code is -rc for a failure (rc < 0: an errno
  * or a TIDE_E* code, so getCode() is positive), 0 for wrong usage (rc >= 0). See error.c. */
 ZEND_COLD void php_tide_throw(int rc, const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
+/* A method used where it cannot work (the wrong process, a server without task workers, a
+ * second start()): php_tide_throw(); with tide.swoole_compat=On, Swoole's warning instead,
+ * and the caller returns false (PHP_TIDE_RETURN_REFUSED). */
+ZEND_COLD void php_tide_refuse(int rc, const char *fmt, ...) ZEND_ATTRIBUTE_FORMAT(printf, 2, 3);
+#define PHP_TIDE_RETURN_REFUSED()                                                              \
+    do {                                                                                       \
+        if (EG(exception))                                                                     \
+            RETURN_THROWS();                                                                   \
+        RETURN_FALSE;                                                                          \
+    } while (0)
 
 /* The process's reactor, made on first use with the backend chosen by TIDE_REACTOR or
  * tide.reactor_backend. NULL with a Tide\Exception thrown when it cannot be made. */

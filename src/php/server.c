@@ -361,12 +361,12 @@ ZEND_METHOD(Tide_Server, start)
     php_tide_server_t *srv = php_tide_server_from(Z_OBJ_P(ZEND_THIS));
     tide_server_t *s = &srv->core;
     if (srv->state != 0) {
-        php_tide_throw(0, "Tide\\Server::start(): the server was already started");
-        RETURN_THROWS();
+        php_tide_refuse(0, "Tide\\Server::start(): the server was already started");
+        PHP_TIDE_RETURN_REFUSED();
     }
     if (php_tide_running) {
-        php_tide_throw(0, "Tide\\Server::start(): another server runs in this process");
-        RETURN_THROWS();
+        php_tide_refuse(0, "Tide\\Server::start(): another server runs in this process");
+        PHP_TIDE_RETURN_REFUSED();
     }
     if (TIDE_G(in_loop) || (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))) {
         php_tide_throw(0, "Tide\\Server::start() cannot be called from a coroutine or inside "

@@ -100,10 +100,10 @@ ZEND_METHOD(Tide_Server, sendMessage)
         RETURN_THROWS();
     }
     if (s->role != TIDE_ROLE_WORKER) {
-        php_tide_throw(0, "Tide\\Server::sendMessage() can only be called from a worker, not "
-                          "from the %s process",
-                       tide_role_name(s->role, "calling"));
-        RETURN_THROWS();
+        php_tide_refuse(0, "Tide\\Server::sendMessage() can only be called from a worker, not "
+                           "from the %s process",
+                        tide_role_name(s->role, "calling"));
+        PHP_TIDE_RETURN_REFUSED();
     }
     smart_str buf = {0};
     php_serialize_data_t vh;

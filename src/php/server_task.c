@@ -203,12 +203,12 @@ static php_tide_server_t *sender(zval *this_zv, const char *method, zend_long ds
         return NULL;
     tide_server_t *s = &srv->core;
     if (!s->cfg.task_worker_num) {
-        php_tide_throw(0, "Tide\\Server::%s(): the server has no task workers "
-                          "(set task_worker_num)", method);
+        php_tide_refuse(0, "Tide\\Server::%s(): the server has no task workers "
+                           "(set task_worker_num)", method);
         return NULL;
     }
     if (s->role != TIDE_ROLE_WORKER || TIDE_SERVER_IS_TASK(s, s->worker_id)) {
-        php_tide_throw(0, "Tide\\Server::%s() can only be called from a worker, not from %s",
+        php_tide_refuse(0, "Tide\\Server::%s() can only be called from a worker, not from %s",
                        method, s->role == TIDE_ROLE_WORKER ? "a task worker"
                                                            : tide_role_name(s->role, "php"));
         return NULL;
@@ -409,7 +409,7 @@ ZEND_METHOD(Tide_Server, task)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_server_t *srv = sender(ZEND_THIS, "task", dst, 2);
     if (!srv)
-        RETURN_THROWS();
+        PHP_TIDE_RETURN_REFUSED();
     uint64_t id = send_task(srv, data, dst, ZEND_FCI_INITIALIZED(fci) ? &fci.function_name : NULL,
                             NULL, NULL, 0);
     if (!id) {
@@ -528,7 +528,7 @@ ZEND_METHOD(Tide_Server, taskwait)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_server_t *srv = sender(ZEND_THIS, "taskwait", dst, 3);
     if (!srv)
-        RETURN_THROWS();
+        PHP_TIDE_RETURN_REFUSED();
     HashTable one;
     zend_hash_init(&one, 1, NULL, NULL, 0);
     zend_hash_index_add_new(&one, 0, data);
@@ -556,7 +556,7 @@ static void wait_many(INTERNAL_FUNCTION_PARAMETERS, const char *method)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_server_t *srv = sender(ZEND_THIS, method, -1, 0);
     if (!srv)
-        RETURN_THROWS();
+        PHP_TIDE_RETURN_REFUSED();
     if (!wait_all(srv, tasks, -1, timeout, method, return_value))
         RETURN_THROWS();
 }
@@ -700,10 +700,10 @@ ZEND_METHOD(Tide_Server, finish)
         RETURN_THROWS();
     tide_server_t *s = &srv->core;
     if (s->role != TIDE_ROLE_WORKER || !TIDE_SERVER_IS_TASK(s, s->worker_id)) {
-        php_tide_throw(0, "Tide\\Server::finish() can only be called from a task worker, not "
-                          "from %s",
-                       s->role == TIDE_ROLE_WORKER ? "a worker" : tide_role_name(s->role, "php"));
-        RETURN_THROWS();
+        php_tide_refuse(0, "Tide\\Server::finish() can only be called from a task worker, not "
+                           "from %s",
+                        s->role == TIDE_ROLE_WORKER ? "a worker" : tide_role_name(s->role, "php"));
+        PHP_TIDE_RETURN_REFUSED();
     }
     if (!T.in_task || T.cur.finished) {
         php_error_docref(NULL, E_WARNING, "%s",

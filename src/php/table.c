@@ -144,9 +144,9 @@ ZEND_METHOD(Tide_Table, column)
     ZEND_PARSE_PARAMETERS_END();
     php_tide_table_t *t = THIS_TABLE();
     if (t->t.hdr) {
-        php_tide_throw(0, "Tide\\Table::column(): the table is created already: its columns "
-                          "are fixed");
-        RETURN_THROWS();
+        php_tide_refuse(0, "Tide\\Table::column(): the table is created already: its columns "
+                           "are fixed");
+        PHP_TIDE_RETURN_REFUSED();
     }
     if (type != TIDE_TABLE_INT && type != TIDE_TABLE_FLOAT && type != TIDE_TABLE_STRING) {
         zend_argument_value_error(2, "must be Tide\\Table::TYPE_INT, TYPE_FLOAT or TYPE_STRING, "
