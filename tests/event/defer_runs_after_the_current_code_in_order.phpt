@@ -6,13 +6,17 @@ tide
 <?php
 use Tide\Event;
 Tide\run(function () {
-    Event::defer(function () {
+    $done = new Tide\Coroutine\Channel(1);
+    Event::defer(function () use ($done) {
         echo "defer 1\n";
-        Event::defer(fn() => print("defer 3 (from defer 1)\n"));
+        Event::defer(function () use ($done) {
+            print("defer 3 (from defer 1)\n");
+            $done->push(true);              // no timer: the order cannot depend on the load
+        });
     });
     Event::defer(fn() => print("defer 2\n"));
     echo "after defer()\n";
-    Tide\Coroutine::sleep(0.001);
+    $done->pop();
     echo "coroutine again\n";
 });
 Event::defer(fn() => print("outside run: at the next loop\n"));
