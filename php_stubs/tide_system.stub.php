@@ -39,6 +39,15 @@ namespace Tide\Coroutine {
         /** Waits for child $pid to end and reaps it: ['pid', 'code', 'signal']; false on timeout. */
         public static function waitPid(int $pid, float $timeout = -1): array|false {}
 
+        /** The same for any child; false on timeout, or when there is no child. */
+        public static function wait(float $timeout = -1): array|false {}
+
+        /**
+         * Waits until one of $signals arrives: its number; false on timeout, or (with a
+         * warning) when another watch has one of them (Tide\Process::signal()).
+         */
+        public static function waitSignal(int|array $signals, float $timeout = -1): int|false {}
+
         /**
          * Waits until $socket (a stream, a Socket or an fd) is readable (Tide\Event::READ)
          * or writable (Tide\Event::WRITE); the events that are ready, or false on timeout.

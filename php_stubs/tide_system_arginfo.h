@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b4d7af3540e7c2a6d0d1b617ad2709b9c66a0181 */
+ * Stub hash: 5bae5526cbe3a97f9602397662ce85759e91ecf9 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Coroutine_System_sleep, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, seconds, IS_DOUBLE, 0)
@@ -47,6 +47,15 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Coroutine_System_wait
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "-1")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Coroutine_System_wait, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "-1")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Coroutine_System_waitSignal, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_MASK(0, signals, MAY_BE_LONG|MAY_BE_ARRAY, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "-1")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Coroutine_System_waitEvent, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO(0, socket, IS_MIXED, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, events, IS_LONG, 0, "512")
@@ -66,6 +75,8 @@ ZEND_METHOD(Tide_Coroutine_System, getaddrinfo);
 ZEND_METHOD(Tide_Coroutine_System, readFile);
 ZEND_METHOD(Tide_Coroutine_System, writeFile);
 ZEND_METHOD(Tide_Coroutine_System, waitPid);
+ZEND_METHOD(Tide_Coroutine_System, wait);
+ZEND_METHOD(Tide_Coroutine_System, waitSignal);
 ZEND_METHOD(Tide_Coroutine_System, waitEvent);
 ZEND_METHOD(Tide_Coroutine_System, statvfs);
 
@@ -79,6 +90,8 @@ static const zend_function_entry class_Tide_Coroutine_System_methods[] = {
 	ZEND_ME(Tide_Coroutine_System, readFile, arginfo_class_Tide_Coroutine_System_readFile, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Coroutine_System, writeFile, arginfo_class_Tide_Coroutine_System_writeFile, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Coroutine_System, waitPid, arginfo_class_Tide_Coroutine_System_waitPid, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tide_Coroutine_System, wait, arginfo_class_Tide_Coroutine_System_wait, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tide_Coroutine_System, waitSignal, arginfo_class_Tide_Coroutine_System_waitSignal, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Coroutine_System, waitEvent, arginfo_class_Tide_Coroutine_System_waitEvent, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Coroutine_System, statvfs, arginfo_class_Tide_Coroutine_System_statvfs, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_FE_END

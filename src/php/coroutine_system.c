@@ -25,6 +25,7 @@
 #include "ext/standard/file.h"
 #include "php_network.h"
 #include "php_tide.h"
+#include "tide/reactor.h"
 #include "tide_system_arginfo.h"
 
 #define EVENT_READ 512
@@ -261,6 +262,131 @@ ZEND_METHOD(Tide_Coroutine_System, waitPid)
     add_assoc_long(return_value, "pid", r);
     add_assoc_long(return_value, "code", WIFEXITED(status) ? WEXITSTATUS(status) : 0);
     add_assoc_long(return_value, "signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static void wait_result(zval *return_value, pid_t pid, int status)
+{
+    array_init_size(return_value, 3);
+    add_assoc_long(return_value, "pid", pid);
+    add_assoc_long(return_value, "code", WIFEXITED(status) ? WEXITSTATUS(status) : 0);
+    add_assoc_long(return_value, "signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+ZEND_METHOD(Tide_Coroutine_System, wait)
+{
+    double timeout = -1;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+    if (!php_tide_coro_suspendable("Tide\\Coroutine\\System::wait()"))
+        RETURN_THROWS();
+    pid_t pid;
+    int status;
+    int rc = php_tide_process_wait_any((int64_t)timeout_ns(timeout), &pid, &status);
+    if (rc == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        RETURN_THROWS();
+    }
+    if (EG(exception))
+        RETURN_THROWS();
+    if (rc < 0)
+        RETURN_FALSE; /* no child (ECHILD), or timed out */
+    wait_result(return_value, pid, status);
+}
+
+/* One coroutine in waitSignal(): the first signal of its set, and its watches. */
+#define MAX_WAIT_SIGNALS 64
+typedef struct {
+    tide_coro_t *co;
+    int got;
+    tide_reactor_t *r;
+    tide_op_t *ops[MAX_WAIT_SIGNALS];
+    int n;
+} sigwait_t;
+
+static void on_signal(tide_reactor_t *r, void *udata, int signo)
+{
+    sigwait_t *w = udata;
+    TIDE_UNUSED(r);
+    if (!w->got) {
+        w->got = signo;
+        tide_coro_wake(TIDE_G(sched), w->co);
+    }
+}
+
+/* The watches go (also when the scheduler drops the waiting coroutine). */
+static void sigwait_end(void *arg)
+{
+    sigwait_t *w = arg;
+    for (int i = 0; i < w->n; i++)
+        tide_reactor_cancel(w->r, w->ops[i]);
+    w->n = 0;
+}
+
+ZEND_METHOD(Tide_Coroutine_System, waitSignal)
+{
+    zval *signals;
+    double timeout = -1;
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ZVAL(signals)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE(timeout)
+    ZEND_PARSE_PARAMETERS_END();
+    int nums[MAX_WAIT_SIGNALS], n = 0;
+    if (Z_TYPE_P(signals) == IS_LONG) {
+        nums[n++] = (int)Z_LVAL_P(signals);
+    } else if (Z_TYPE_P(signals) == IS_ARRAY) {
+        zval *v;
+        ZEND_HASH_FOREACH_VAL(Z_ARRVAL_P(signals), v) {
+            if (Z_TYPE_P(v) != IS_LONG || n == MAX_WAIT_SIGNALS) {
+                zend_argument_value_error(1, "must be a signal number or an array of at most "
+                                             "64 signal numbers");
+                RETURN_THROWS();
+            }
+            nums[n++] = (int)Z_LVAL_P(v);
+        } ZEND_HASH_FOREACH_END();
+    } else {
+        zend_argument_type_error(1, "must be of type array|int, %s given", zend_zval_type_name(signals));
+        RETURN_THROWS();
+    }
+    for (int i = 0; i < n; i++)
+        if (nums[i] <= 0 || nums[i] >= 65 || nums[i] == SIGKILL || nums[i] == SIGSTOP) {
+            zend_argument_value_error(1, "must hold signal numbers from 1 to 64, not SIGKILL or "
+                                         "SIGSTOP (%d given)", nums[i]);
+            RETURN_THROWS();
+        }
+    if (n == 0) {
+        zend_argument_value_error(1, "must not be empty");
+        RETURN_THROWS();
+    }
+    if (!php_tide_coro_suspendable("Tide\\Coroutine\\System::waitSignal()"))
+        RETURN_THROWS();
+    sigwait_t w = {.co = tide_coro_current(TIDE_G(sched)), .r = php_tide_reactor()};
+    for (int i = 0; i < n; i++) {
+        int err = 0;
+        tide_op_t *op = tide_reactor_signal(w.r, nums[i], on_signal, &w, &err);
+        if (!op) {
+            sigwait_end(&w);
+            php_error_docref(NULL, E_WARNING, "cannot wait for signal %d: %s", nums[i],
+                             err == -EBUSY ? "another watch has it (Tide\\Process::signal()?)"
+                                           : strerror(-err));
+            RETURN_FALSE;
+        }
+        w.ops[w.n++] = op;
+    }
+    tide_coro_set_drop(TIDE_G(sched), sigwait_end, &w);
+    php_tide_coro_waits_on("Tide\\Coroutine\\System::waitSignal()");
+    int rc = tide_coro_wait(TIDE_G(sched), (int64_t)timeout_ns(timeout), true);
+    tide_coro_set_drop(TIDE_G(sched), NULL, NULL);
+    sigwait_end(&w);
+    if (rc == TIDE_EKILLED) {
+        php_tide_coro_killed();
+        RETURN_THROWS();
+    }
+    if (!w.got)
+        RETURN_FALSE; /* timed out, or canceled */
+    RETURN_LONG(w.got);
 }
 
 /* The descriptor of a stream, a Socket object or an int; -1 with a TypeError. */

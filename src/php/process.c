@@ -819,10 +819,11 @@ static void wait_result(zval *return_value, pid_t pid, int status)
  * A blocking wait() in a coroutine: waits on the pidfds of the children start() made (any
  * one ending wakes it), and looks again every WAIT_RECHECK_NS for children made otherwise.
  * Not cancelable (as a blocking waitpid() is not). 0 with *pid and *status; -ECHILD when
- * there is no child; TIDE_EKILLED.
+ * there is no child; -ETIMEDOUT after timeout_ns (< 0: none); TIDE_EKILLED.
  */
-static int wait_in_coroutine(pid_t *pid, int *status)
+int php_tide_process_wait_any(int64_t timeout_ns, pid_t *pid, int *status)
 {
+    int64_t deadline = timeout_ns < 0 ? -1 : (int64_t)tide_time_ns() + timeout_ns;
     for (;;) {
         pid_t r = waitpid(-1, status, WNOHANG);
         if (r > 0) {
@@ -846,8 +847,20 @@ static int wait_in_coroutine(pid_t *pid, int *status)
                 pfds[n++] = fd;
             i++;
         }
-        int rc = php_tide_wait_fds(pfds, n, NULL, 0, WAIT_RECHECK_NS, "Tide\\Process::wait()",
-                                   false);
+        int64_t step = WAIT_RECHECK_NS;
+        if (deadline >= 0) {
+            int64_t left = deadline - (int64_t)tide_time_ns();
+            if (left <= 0) {
+                for (size_t i = 0; i < n; i++)
+                    close(pfds[i]);
+                if (pfds)
+                    efree(pfds);
+                return -ETIMEDOUT;
+            }
+            if (left < step)
+                step = left;
+        }
+        int rc = php_tide_wait_fds(pfds, n, NULL, 0, step, "Tide\\Process::wait()", false);
         for (size_t i = 0; i < n; i++) {
             php_tide_forget_fd(pfds[i]);
             close(pfds[i]);
@@ -871,7 +884,7 @@ ZEND_METHOD(Tide_Process, wait)
     int status = 0;
     pid_t pid;
     if (blocking && php_tide_coro_can_suspend()) {
-        int rc = wait_in_coroutine(&pid, &status);
+        int rc = php_tide_process_wait_any(-1, &pid, &status);
         if (rc == TIDE_EKILLED || EG(exception))
             RETURN_THROWS();
         if (rc < 0)
