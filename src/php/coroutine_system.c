@@ -258,18 +258,7 @@ ZEND_METHOD(Tide_Coroutine_System, waitPid)
     }
     if (r < 0)
         RETURN_FALSE; /* not our child (ECHILD), as Swoole */
-    array_init_size(return_value, 3);
-    add_assoc_long(return_value, "pid", r);
-    add_assoc_long(return_value, "code", WIFEXITED(status) ? WEXITSTATUS(status) : 0);
-    add_assoc_long(return_value, "signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-static void wait_result(zval *return_value, pid_t pid, int status)
-{
-    array_init_size(return_value, 3);
-    add_assoc_long(return_value, "pid", pid);
-    add_assoc_long(return_value, "code", WIFEXITED(status) ? WEXITSTATUS(status) : 0);
-    add_assoc_long(return_value, "signal", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    php_tide_wait_result(return_value, r, status);
 }
 
 ZEND_METHOD(Tide_Coroutine_System, wait)
@@ -292,7 +281,7 @@ ZEND_METHOD(Tide_Coroutine_System, wait)
         RETURN_THROWS();
     if (rc < 0)
         RETURN_FALSE; /* no child (ECHILD), or timed out */
-    wait_result(return_value, pid, status);
+    php_tide_wait_result(return_value, pid, status);
 }
 
 /* One coroutine in waitSignal(): the first signal of its set, and its watches. */

@@ -297,6 +297,8 @@ void php_tide_process_rshutdown(void);
 /* Waits in the coroutine for any child to end (and reaps it): 0 with *pid and *status,
  * -ECHILD (no child), -ETIMEDOUT (timeout_ns < 0: none), TIDE_EKILLED. */
 int php_tide_process_wait_any(int64_t timeout_ns, pid_t *pid, int *status);
+/* ['pid', 'code', 'signal'] of a reaped child, which Tide\Process forgets. */
+void php_tide_wait_result(zval *return_value, pid_t pid, int status);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
 int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);

@@ -806,7 +806,7 @@ ZEND_METHOD(Tide_Process, kill)
     RETURN_TRUE;
 }
 
-static void wait_result(zval *return_value, pid_t pid, int status)
+void php_tide_wait_result(zval *return_value, pid_t pid, int status)
 {
     kids_del(pid);
     array_init_size(return_value, 3);
@@ -895,7 +895,7 @@ ZEND_METHOD(Tide_Process, wait)
         if (pid <= 0)
             RETURN_FALSE;
     }
-    wait_result(return_value, pid, status);
+    php_tide_wait_result(return_value, pid, status);
 }
 
 ZEND_METHOD(Tide_Process, signal)

@@ -7,100 +7,11 @@
 #include "tide/ascii.h"
 #include "tide/common.h"
 #include "tide/http1_response.h"
+#include "http1_fields.h"
 
 #define DEFAULT_MAX_HEAD (8u * 1024)
 
 /* ---- the head ---- */
-
-static bool is_tchar(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-static bool ieq(const char *a, size_t n, const char *b)
-{
-    return strlen(b) == n && tide_prefix_ci(a, n, b);
-}
-
-static tide_span_t span(const char *base, const char *p, size_t n)
-{
-    return (tide_span_t){(uint32_t)(p - base), (uint32_t)n};
-}
-
-/* The line at p: its LF within [p, end), or NULL. A CR only right before the LF
- * (anything else is *bad). *ce: where its content ends. */
-static const char *line_end(const char *p, const char *end, const char **ce, bool *bad)
-{
-    const char *lf = memchr(p, '\n', (size_t)(end - p));
-    if (!lf)
-        return NULL;
-    *ce = lf > p && lf[-1] == '\r' ? lf - 1 : lf;
-    if (memchr(p, '\r', (size_t)(*ce - p)))
-        *bad = true;
-    return lf;
-}
-
-/* Calls f on each trimmed element of a comma-separated list; false when f says so. */
-static bool each_element(const char *v, size_t n, bool (*f)(void *, const char *, size_t),
-                         void *arg)
-{
-    size_t i = 0;
-    while (i <= n) {
-        size_t j = i;
-        while (j < n && v[j] != ',')
-            j++;
-        size_t a = i, b = j;
-        while (a < b && tide_is_ows(v[a]))
-            a++;
-        while (b > a && tide_is_ows(v[b - 1]))
-            b--;
-        if (b > a && !f(arg, v + a, b - a))
-            return false;
-        i = j + 1;
-    }
-    return true;
-}
-
-typedef struct {
-    bool close, keep_alive, upgrade;
-} connection_t;
-
-static bool connection_token(void *arg, const char *t, size_t n)
-{
-    connection_t *c = arg;
-    if (ieq(t, n, "close"))
-        c->close = true;
-    else if (ieq(t, n, "keep-alive"))
-        c->keep_alive = true;
-    else if (ieq(t, n, "upgrade"))
-        c->upgrade = true;
-    return true;
-}
-
-typedef struct {
-    uint64_t value;
-    bool seen;
-} length_t;
-
-/* "5, 5" is one length said twice (RFC 9110, 8.6); "5, 6" or "5x" is refused. */
-static bool length_element(void *arg, const char *t, size_t n)
-{
-    length_t *l = arg;
-    uint64_t v = 0;
-    if (n > 19)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (t[i] < '0' || t[i] > '9')
-            return false;
-        v = v * 10 + (uint64_t)(t[i] - '0');
-    }
-    if (l->seen && l->value != v)
-        return false;
-    l->value = v;
-    l->seen = true;
-    return true;
-}
 
 /* Whether the last transfer coding is chunked. */
 static bool last_coding(void *arg, const char *t, size_t n)
