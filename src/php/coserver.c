@@ -91,6 +91,7 @@ static zend_object *coserver_create(zend_class_entry *ce)
     s->http.static_root_fd = -1;
     s->http.wire.max_head = 16384;
     s->http.wire.max_body = 2 << 20;
+    s->http.wire.head_timeout_ns = 60 * 1000000000ULL;
     zend_hash_init(&s->conns, 8, NULL, NULL, 0);
     return &s->std;
 }
@@ -281,6 +282,14 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, set)
             if (!setting_size(key, v, 1024, 1 << 20, &n))
                 RETURN_THROWS();
             o.wire.max_head = (size_t)n;
+        } else if (zend_string_equals_literal(key, "http_header_timeout")) {
+            double t = zval_get_double(v);
+            if (!(t >= 0 && t <= 86400)) {
+                zend_value_error("Setting 'http_header_timeout' must be between 0 (none) and "
+                                 "86400 seconds");
+                RETURN_THROWS();
+            }
+            o.wire.head_timeout_ns = (uint64_t)(t * 1e9);
         } else if (zend_string_equals_literal(key, "upload_max_filesize")) {
             if (!setting_size(key, v, 0, (zend_long)1 << 30, &n))
                 RETURN_THROWS();
@@ -289,7 +298,8 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, set)
             zend_value_error("Unknown setting '%s' for Tide\\Coroutine\\Http\\Server (it takes "
                              "http_parse_post, http_parse_cookie, http_compression, "
                              "http_compression_level, http_compression_min_length, "
-                             "package_max_length, http_max_header_size, upload_max_filesize)",
+                             "package_max_length, http_max_header_size, http_header_timeout, "
+                             "upload_max_filesize)",
                              ZSTR_VAL(key));
             RETURN_THROWS();
         }
@@ -498,7 +508,20 @@ static void serve(coconn_t *c)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (php_tide_wait_fd(c->fd, false, -1, "Tide\\Coroutine\\Http\\Server (a request)") < 0)
+            /* Part of a request held: its head's deadline (http_header_timeout) is checked
+             * four times a second, as the engine checks it. */
+            int64_t tick = proto->pending(&c->st) && s->http.wire.head_timeout_ns ? 250000000 : -1;
+            int rc = php_tide_wait_fd(c->fd, false, tick, "Tide\\Coroutine\\Http\\Server (a request)");
+            if (rc == -ETIMEDOUT) {
+                io.now_ns = tide_time_ns();
+                if (proto->expire(&c->st, &io)) {
+                    flush_replies(c); /* 408 */
+                    refused = true;
+                    break;
+                }
+                continue;
+            }
+            if (rc < 0)
                 break; /* killed or canceled */
             continue;
         }

@@ -1,5 +1,5 @@
 --TEST--
-Tide\Coroutine\Http\Server: routes by longest path prefix, keeps connections alive, answers pipelined requests in order, parses POST bodies, answers a bad request 400 (and 404, 413, 431, 500) while serving others, and shutdown() ends start()
+Tide\Coroutine\Http\Server: routes by longest path prefix, keeps connections alive, answers pipelined requests in order, parses POST bodies, answers a bad request 400 (and 404, 408, 413, 431, 500) while serving others, and shutdown() ends start()
 --EXTENSIONS--
 tide
 --FILE--
@@ -42,7 +42,7 @@ Tide\run(function () {
         echo $e->getMessage() === "Unknown setting 'no_such_key' for Tide\\Coroutine\\Http\\Server (it takes "
             . "http_parse_post, http_parse_cookie, http_compression, http_compression_level, "
             . "http_compression_min_length, package_max_length, http_max_header_size, "
-            . "upload_max_filesize)" ? "ValueError names the key\n" : $e->getMessage() . "\n";
+            . "http_header_timeout, upload_max_filesize)" ? "ValueError names the key\n" : $e->getMessage() . "\n";
     }
     var_dump($server->set(['package_max_length' => 1024, 'http_max_header_size' => 2048]));
     var_dump($server->settings);
@@ -115,8 +115,10 @@ Tide\run(function () {
 
     $only = new Server('127.0.0.1', 0);
     $only->handle('/only', fn($req, $resp) => $resp->end('only'));
+    $only->set(['http_header_timeout' => 0.2]);
     Tide\go(function () use ($only) {
         echo 'no route: ', statuses(raw($only->port, "GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), "\n";
+        echo 'half a head for 0.2 s: ', statuses(raw($only->port, "GET /only HTTP/1.1\r\nHo")), "\n";
         $only->shutdown();
     });
     var_dump($only->start(), $only->start());
@@ -152,6 +154,7 @@ bool(true)
 start() returned
 half a head, after shutdown(): ""
 no route: 404
+half a head for 0.2 s: 408
 bool(true)
 bool(false)
 done
