@@ -8,6 +8,8 @@
  *                    chunked, or a file), and the 500 for a request left unanswered
  *   http_cookie.c    Tide\Http\Cookie, and the checks and format of a Set-Cookie line
  *   http_static.c    the static file handler (document_root), before the request handler
+ *   coserver.c       Tide\Coroutine\Http\Server, which makes Requests and Responses (bound
+ *                    to its connections through a sink) without the server engine
  */
 #ifndef PHP_TIDE_HTTP_H
 #define PHP_TIDE_HTTP_H
