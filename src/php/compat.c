@@ -57,6 +57,7 @@ static const struct {
     {"Tide\\Coroutine\\Scheduler", {"Swoole\\Coroutine\\Scheduler", "Co\\Scheduler"}},
     {"Tide\\Coroutine\\Lock", {"Swoole\\Coroutine\\Lock", "Co\\Lock"}},
     {"Tide\\Coroutine\\Http\\Client", {"Swoole\\Coroutine\\Http\\Client", "Co\\Http\\Client"}},
+    {"Tide\\Coroutine\\Http\\Server", {"Swoole\\Coroutine\\Http\\Server", "Co\\Http\\Server"}},
     {"Tide\\Timer", {"Swoole\\Timer"}},
     {"Tide\\Event", {"Swoole\\Event"}},
     {"Tide\\Table", {"Swoole\\Table"}},

@@ -386,9 +386,10 @@ static void parse_form(zend_object *obj, const php_tide_http_opts_t *o, zval *ct
         munmap(map, n);
 }
 
-static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
-                                 const char *data, size_t len, tide_http1_head_t *h, int body_fd,
-                                 uint64_t body_len)
+zend_object *php_tide_request_new(const php_tide_http_opts_t *o, uint64_t session,
+                                  const char *remote_ip, int remote_port, int server_port,
+                                  const char *data, size_t len, const tide_http1_head_t *h,
+                                  int body_fd, uint64_t body_len)
 {
     zval zreq;
     object_init_ex(&zreq, php_tide_http_request_ce);
@@ -442,12 +443,11 @@ static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, 
     if (h->query.len || memchr(p + h->target.off, '?', h->target.len))
         put_str(sv, K_QUERY_STRING, p + h->query.off, h->query.len);
     put_interned(sv, K_SERVER_PROTOCOL, h->version == 10 ? V_HTTP10 : V_HTTP11);
-    tide_conninfo_t info;
-    if (tide_conntab_snapshot(&srv->core.tab, session, &info)) {
-        put_str(sv, K_REMOTE_ADDR, (char *)info.remote_ip, strlen((char *)info.remote_ip));
-        put_long(sv, K_REMOTE_PORT, info.remote_port);
+    if (remote_ip) {
+        put_str(sv, K_REMOTE_ADDR, remote_ip, strlen(remote_ip));
+        put_long(sv, K_REMOTE_PORT, remote_port);
     }
-    put_long(sv, K_SERVER_PORT, port->p.port);
+    put_long(sv, K_SERVER_PORT, server_port);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     put_long(sv, K_REQUEST_TIME, (zend_long)ts.tv_sec);
@@ -461,21 +461,38 @@ static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, 
         parse_query(p + h->query.off, h->query.len, &get);
         set_prop_arr(obj, P_GET, &get);
     }
-    zval *ck = port->http.parse_cookie ? zend_hash_str_find(Z_ARRVAL(header), "cookie", 6) : NULL;
+    zval *ck = o->parse_cookie ? zend_hash_str_find(Z_ARRVAL(header), "cookie", 6) : NULL;
     if (ck) {
         array_init(&cookie);
         parse_cookies(Z_STRVAL_P(ck), Z_STRLEN_P(ck), &cookie);
         set_prop_arr(obj, P_COOKIE, &cookie);
     }
     zval *ct = zend_hash_str_find(Z_ARRVAL(header), "content-type", 12);
-    if (port->http.parse_post && ct && (len > h->len || body_fd >= 0)) {
+    if (o->parse_post && ct && (len > h->len || body_fd >= 0)) {
         if (starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "application/x-www-form-urlencoded"))
-            parse_form(obj, &port->http, ct, false, p + h->len, len - h->len);
+            parse_form(obj, o, ct, false, p + h->len, len - h->len);
         else if (starts_ci(Z_STRVAL_P(ct), Z_STRLEN_P(ct), "multipart/form-data"))
-            parse_form(obj, &port->http, ct, true, p + h->len, len - h->len);
+            parse_form(obj, o, ct, true, p + h->len, len - h->len);
     }
     set_prop_arr(obj, P_HEADER, &header);
     return obj;
+}
+
+void php_tide_request_end(zend_object *req)
+{
+    remove_uploads(request_from(req));
+}
+
+/* A request of the running server's connection `session`. */
+static zend_object *make_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
+                                 const char *data, size_t len, const tide_http1_head_t *h,
+                                 int body_fd, uint64_t body_len)
+{
+    tide_conninfo_t info;
+    bool known = tide_conntab_snapshot(&srv->core.tab, session, &info);
+    return php_tide_request_new(&port->http, session, known ? (const char *)info.remote_ip : NULL,
+                                known ? info.remote_port : 0, port->p.port, data, len, h,
+                                body_fd, body_len);
 }
 
 void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,

@@ -90,6 +90,39 @@ zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep
     return &r->std;
 }
 
+zend_object *php_tide_response_new_sink(const php_tide_response_sink_t *sink, void *conn,
+                                        uint64_t id, bool keep_alive, bool http10, bool head)
+{
+    zend_object *obj = php_tide_response_new(NULL, id, keep_alive, http10, head);
+    php_tide_response_t *r = php_tide_response_from(obj);
+    r->sink = sink;
+    r->conn = conn;
+    return obj;
+}
+
+void php_tide_response_unbind(php_tide_response_t *r)
+{
+    r->sink = NULL;
+    r->conn = NULL;
+    r->ended = true;
+}
+
+/* Whether the response has a connection to write to. */
+static bool bound(const php_tide_response_t *r)
+{
+    return r->s || r->sink;
+}
+
+/* Closes the response's connection (reset: at once, dropping what is queued). */
+static int conn_close(php_tide_response_t *r, bool reset)
+{
+    if (r->sink) {
+        r->sink->close(r->conn);
+        return 0;
+    }
+    return tide_server_close(r->s, r->session, reset);
+}
+
 /* ---- the head ---- */
 
 /* "Thu, 04 Dec 2026 18:30:00 GMT" (RFC 9110, 5.6.7), remade once a second. */
@@ -362,6 +395,14 @@ static bool wait_room(uint64_t queued, uint64_t *last_queued, int64_t *stalled, 
  */
 static bool send_out(php_tide_response_t *r, const char *data, size_t len)
 {
+    if (r->sink) {
+        int rc = r->sink->send(r->conn, data, len);
+        if (rc < 0 && !EG(exception))
+            warn("connection #%llu: %s", (unsigned long long)r->session,
+                 rc == TIDE_ECLOSED || rc == -EPIPE || rc == -ECONNRESET ? "the client is gone"
+                                                                          : tide_strerror(rc));
+        return rc == 0;
+    }
     size_t limit = 0; /* buffer_output_size, read when a send is first refused */
     uint64_t last_queued = UINT64_MAX;
     int64_t stalled = 0, step = 1000000;
@@ -409,13 +450,13 @@ static bool send_out(php_tide_response_t *r, const char *data, size_t len)
 static void close_if_done(php_tide_response_t *r)
 {
     if (!r->keep_alive)
-        tide_server_close(r->s, r->session, false);
+        conn_close(r, false);
 }
 
 /* Whether the response can still be used; else a warning (PHP names the method). */
 static bool usable(php_tide_response_t *r)
 {
-    if (!r->s) {
+    if (!bound(r)) {
         warn("the response belongs to no connection");
         return false;
     }
@@ -540,7 +581,7 @@ static bool end_with(php_tide_response_t *r, const char *body, size_t len)
 
 void php_tide_response_finish(php_tide_response_t *r)
 {
-    if (r->ended || r->detached || !r->s)
+    if (r->ended || r->detached || !bound(r))
         return;
     tide_log(TIDE_LOG_WARNING, "connection #%llu: the request handler returned without "
                                "Tide\\Http\\Response::end(): answered 500",
@@ -549,7 +590,7 @@ void php_tide_response_finish(php_tide_response_t *r)
         /* Part of the answer went out: it cannot become a 500; the connection ends. */
         r->keep_alive = false;
         r->ended = true;
-        tide_server_close(r->s, r->session, false);
+        conn_close(r, false);
         return;
     }
     r->status = 500;
@@ -862,14 +903,14 @@ ZEND_METHOD(Tide_Http_Response, close)
 {
     ZEND_PARSE_PARAMETERS_NONE();
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!r->s) {
+    if (!bound(r)) {
         warn("the response belongs to no connection");
         RETURN_FALSE;
     }
     /* Nothing more goes out on this response, and no 500 when the handler returns. */
     r->ended = true;
     r->keep_alive = false;
-    int rc = tide_server_close(r->s, r->session, false);
+    int rc = conn_close(r, false);
     if (rc < 0) {
         warn("connection #%llu: %s", (unsigned long long)r->session,
              rc == TIDE_ECLOSED ? "the client is gone" : tide_strerror(rc));
@@ -916,6 +957,31 @@ ZEND_METHOD(Tide_Http_Response, end)
     if (!usable(r))
         RETURN_FALSE;
     RETURN_BOOL(end_with(r, body ? ZSTR_VAL(body) : "", body ? ZSTR_LEN(body) : 0));
+}
+
+/* sendfile() on a sink's connection: the file read and sent in pieces. */
+static bool send_file_piecewise(php_tide_response_t *r, int fd, zend_long offset,
+                                zend_long length, zend_string *file)
+{
+    enum { PIECE = 65536 };
+    char *buf = emalloc(PIECE);
+    bool ok = true;
+    while (ok && length > 0) {
+        ssize_t n = pread(fd, buf, length < PIECE ? (size_t)length : PIECE, (off_t)offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            warn("%s: %s", ZSTR_VAL(file), n < 0 ? strerror(errno) : "the file got shorter");
+            r->keep_alive = false; /* the body cannot be whole */
+            ok = false;
+            break;
+        }
+        ok = send_out(r, buf, (size_t)n);
+        offset += n;
+        length -= n;
+    }
+    efree(buf);
+    return ok;
 }
 
 ZEND_METHOD(Tide_Http_Response, sendfile)
@@ -967,7 +1033,9 @@ ZEND_METHOD(Tide_Http_Response, sendfile)
     r->ended = true;
     bool ok = send_out(r, ZSTR_VAL(out.s), ZSTR_LEN(out.s));
     smart_str_free(&out);
-    if (ok && !r->head && length) {
+    if (ok && !r->head && length && r->sink) {
+        ok = send_file_piecewise(r, fd, offset, length, file);
+    } else if (ok && !r->head && length) {
         int rc = tide_server_sendfile(r->s, r->session, fd, (uint64_t)offset, (uint64_t)length);
         fd = -1; /* the core's now */
         if (rc < 0) {
@@ -1159,8 +1227,10 @@ ZEND_METHOD(Tide_Http_Response, isWritable)
 {
     ZEND_PARSE_PARAMETERS_NONE();
     php_tide_response_t *r = THIS_RESPONSE();
-    if (!r->s || r->ended)
+    if (!bound(r) || r->ended)
         RETURN_FALSE;
+    if (r->sink)
+        RETURN_TRUE;
     tide_conninfo_t info;
     RETURN_BOOL(php_tide_running &&
                 tide_conntab_snapshot(&php_tide_running->core.tab, r->session, &info) &&

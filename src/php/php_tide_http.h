@@ -8,6 +8,8 @@
  *                    chunked, or a file), and the 500 for a request left unanswered
  *   http_cookie.c    Tide\Http\Cookie, and the checks and format of a Set-Cookie line
  *   http_static.c    the static file handler (document_root), before the request handler
+ *   coserver.c       Tide\Coroutine\Http\Server, which makes Requests and Responses (bound
+ *                    to its connections through a sink) without the server engine
  */
 #ifndef PHP_TIDE_HTTP_H
 #define PHP_TIDE_HTTP_H
@@ -18,8 +20,20 @@
 #include "tide/websocket.h"
 #include "zend_smart_str.h"
 
+/* A connection the server engine does not own (Tide\Coroutine\Http\Server's): a response
+ * bound to one writes and closes through these instead of the engine. */
+typedef struct php_tide_response_sink {
+    /* Writes all of data[0..len), the calling coroutine waiting while the socket is full:
+     * 0, or a negative errno / TIDE_E* code (the peer went away). */
+    int (*send)(void *conn, const char *data, size_t len);
+    /* No more requests on the connection: it closes once this response is out. */
+    void (*close)(void *conn);
+} php_tide_response_sink_t;
+
 typedef struct php_tide_response {
-    tide_server_t *s; /* the running server's core */
+    tide_server_t *s; /* the running server's core (NULL with a sink) */
+    const php_tide_response_sink_t *sink; /* or the connection's sink, and its conn */
+    void *conn;
     uint64_t session;
     int status;
     zend_string *reason;  /* NULL: the code's own */
@@ -51,6 +65,17 @@ typedef struct php_tide_response {
     tide_ws_deflate_t ws_deflate;
     zend_object std;
 } php_tide_response_t;
+
+/* A Request object for the request data[0..len) (copied) whose head h was parsed from it;
+ * its body follows the head, or lies in body_fd (body_len bytes; the request owns the fd
+ * then). o: what to parse (http_parse_post, http_parse_cookie, uploads). remote_ip: NULL
+ * when unknown. */
+zend_object *php_tide_request_new(const php_tide_http_opts_t *o, uint64_t session,
+                                  const char *remote_ip, int remote_port, int server_port,
+                                  const char *data, size_t len, const tide_http1_head_t *h,
+                                  int body_fd, uint64_t body_len);
+/* The request is done: its uploaded files are removed (as PHP does at a request's end). */
+void php_tide_request_end(zend_object *req);
 
 extern zend_class_entry *php_tide_http_request_ce, *php_tide_http_response_ce,
     *php_tide_http_cookie_ce;
@@ -84,6 +109,13 @@ static inline php_tide_response_t *php_tide_response_from(zend_object *obj)
 /* A Response object for a connection of the running server. */
 zend_object *php_tide_response_new(tide_server_t *s, uint64_t session, bool keep_alive,
                                    bool http10, bool head);
+/* A Response object writing to a connection through sink (conn: its argument), until
+ * php_tide_response_unbind(). */
+zend_object *php_tide_response_new_sink(const php_tide_response_sink_t *sink, void *conn,
+                                        uint64_t id, bool keep_alive, bool http10, bool head);
+/* The connection is done with r: it belongs to no connection from now on (methods warn and
+ * return false, as for an ended response). */
+void php_tide_response_unbind(php_tide_response_t *r);
 /* A response its handler left without end(): answered 500 (unless detached). */
 void php_tide_response_finish(php_tide_response_t *r);
 void php_tide_response_minit(zend_class_entry *ce);
