@@ -70,6 +70,12 @@ static const char *kind(const tide_manager_t *m, int id)
     return id >= m->o.worker_num - m->o.task_worker_num ? "task worker" : "worker";
 }
 
+/* The number the log gives id: a worker's id, an extra child's index among them. */
+static int num(const tide_manager_t *m, int id)
+{
+    return id >= m->o.worker_num ? id - m->o.worker_num : id;
+}
+
 /* Workers and extra children: the size of m->w. */
 static int total(const tide_manager_t *m)
 {
@@ -88,7 +94,7 @@ static void on_kill_timer(tide_reactor_t *r, void *udata, uint64_t tid)
             m->w[i].kill_timer = 0;
             if (m->w[i].pid > 0) {
                 tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) did not stop within max_wait_time; killing it",
-                         kind(m, i), i, (int)m->w[i].pid);
+                         kind(m, i), num(m, i), (int)m->w[i].pid);
                 kill(m->w[i].pid, SIGKILL);
             }
         }
@@ -174,12 +180,14 @@ static void reaped(tide_manager_t *m, int id, pid_t pid, int status)
         bool extra = id >= m->o.worker_num;
         if (m->pids && !extra)
             m->pids->worker[id].pid = 0;
-        if (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        /* SIGTERM's default action is how an extra child that catches nothing stops. */
+        bool stopped = expected && extra && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
+        if (!stopped && (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
             if (WIFSIGNALED(status))
-                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) was killed by signal %d%s", kind(m, id), id,
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) was killed by signal %d%s", kind(m, id), num(m, id),
                          (int)pid, WTERMSIG(status), m->shutting_down ? "" : "; starting a new one");
             else if (WEXITSTATUS(status) != 0)
-                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) exited with status %d%s", kind(m, id), id,
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) exited with status %d%s", kind(m, id), num(m, id),
                          (int)pid, WEXITSTATUS(status), m->shutting_down ? "" : "; starting a new one");
         }
         if (m->h.exited && !extra)
@@ -194,7 +202,7 @@ static void reaped(tide_manager_t *m, int id, pid_t pid, int status)
         bool failed = extra || !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         if (failed && alive_ns < 1000000000ull && !expected) {
             tide_log(TIDE_LOG_ERROR, "%s #%d died within a second of starting; retrying in 1 s",
-                     kind(m, id), id);
+                     kind(m, id), num(m, id));
             w->respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         } else {
             spawn(m, id);
