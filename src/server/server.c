@@ -273,7 +273,6 @@ static void relay(tide_hub_t *h, hub_link_t *from, int type, uint64_t session, u
 static int user_process_main(tide_server_t *s, int index, int *exit_status)
 {
     s->role = TIDE_ROLE_PROCESS;
-    s->r = NULL; /* the manager's, inherited: the process makes its own if it wants one */
     for (int i = 0; i < s->nports; i++) {
         tide_port_t *p = s->ports[i];
         if (p->fd >= 0) {
@@ -283,6 +282,16 @@ static int user_process_main(tide_server_t *s, int index, int *exit_status)
     }
     if (s->h.process_start)
         s->h.process_start(s);
+    /* A reactor of its own now: dropping the manager's copy puts back the mask the manager
+     * had when it watched its signals (blocked, in MODE_PROCESS: forked that way), and the
+     * process must start with them unblocked, at their default actions. */
+    s->r = s->h.reactor(s);
+    tide_signals_unblock();
+    if (!s->r) {
+        tide_log(TIDE_LOG_ERROR, "process #%d: %s", index, s->error);
+        *exit_status = 1;
+        return TIDE_SERVER_LEAVE;
+    }
     if (s->h.user_process)
         s->h.user_process(s, index);
     *exit_status = 0;
