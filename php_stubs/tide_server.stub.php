@@ -76,6 +76,10 @@ namespace Tide {
         /** @implementation-alias Tide\Server::listen */
         public function addListener(string $host, int $port, int $sockType): \Tide\Server\Port|false {}
 
+        /** Before start(): the server starts $process as a child of its own, keeps it alive
+         * and stops it at shutdown; returns its index (0, 1, ... in the order added). */
+        public function addProcess(\Tide\Process $process): int|false {}
+
         public function start(): bool {}
 
         public function shutdown(): bool {}

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: b86512f1c8587391a4d336fe4bf0f5cabcf3f3dd */
+ * Stub hash: aba970fee8da5348acee4c42a3f07f82ad7de033 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Server___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, host, IS_STRING, 0, "\"0.0.0.0\"")
@@ -28,6 +28,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_Server_listen, 0,
 ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Server_addListener arginfo_class_Tide_Server_listen
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Server_addProcess, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_OBJ_INFO(0, process, Tide\\Process, 0)
+ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Server_start, 0, 0, _IS_BOOL, 0)
 ZEND_END_ARG_INFO()
@@ -157,6 +161,7 @@ ZEND_METHOD(Tide_Server, set);
 ZEND_METHOD(Tide_Server, on);
 ZEND_METHOD(Tide_Server, getCallback);
 ZEND_METHOD(Tide_Server, listen);
+ZEND_METHOD(Tide_Server, addProcess);
 ZEND_METHOD(Tide_Server, start);
 ZEND_METHOD(Tide_Server, shutdown);
 ZEND_METHOD(Tide_Server, reload);
@@ -198,6 +203,7 @@ static const zend_function_entry class_Tide_Server_methods[] = {
 	ZEND_ME(Tide_Server, getCallback, arginfo_class_Tide_Server_getCallback, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, listen, arginfo_class_Tide_Server_listen, ZEND_ACC_PUBLIC)
 	ZEND_MALIAS(Tide_Server, addListener, listen, arginfo_class_Tide_Server_addListener, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Server, addProcess, arginfo_class_Tide_Server_addProcess, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, start, arginfo_class_Tide_Server_start, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, shutdown, arginfo_class_Tide_Server_shutdown, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Server, reload, arginfo_class_Tide_Server_reload, ZEND_ACC_PUBLIC)

@@ -35,6 +35,9 @@ typedef struct tide_manager_opts {
     int worker_num;       /* every process it keeps alive: workers, then task workers */
     int task_worker_num;  /* the last task_worker_num of them are task workers */
     uint64_t max_wait_ms; /* a stopping worker is killed after this long (0: 3000) */
+    int extra_num;        /* extra children after the workers (ids worker_num ..
+                           * worker_num + extra_num - 1): kept alive and stopped like
+                           * workers, never reloaded, no links, no hooks, not in pids */
 } tide_manager_opts_t;
 
 /* Made in the manager process, on its reactor; pids (may be NULL) is kept up to date. */
@@ -51,7 +54,10 @@ void tide_manager_watch_signals(tide_manager_t *m);
  * workers (never waitpid(-1): a child PHP code started keeps its status for proc_close()).
  * Returns -1 in the manager once every worker is gone, or the worker id (>= 0) in a forked
  * worker, which then owns fds[0..1] (its ends of the link and descriptor channel) and must
- * drop the manager's state with tide_manager_destroy() without using it.
+ * drop the manager's state with tide_manager_destroy() without using it. In extra child i
+ * it returns worker_num + i (fds stay -1); that child starts with the manager's signals at
+ * their default dispositions and unblocked, and a 1 s backoff follows any end of it within
+ * a second of its start (a callback that returns at once does not make a fork loop).
  * A worker starts with SIGCHLD, SIGTERM, SIGINT, SIGUSR1 and SIGUSR2 blocked, so that none
  * is lost or acted on by default before it is ready: its own tide_reactor_signal() watches
  * unblock theirs; it unblocks the others itself.

@@ -43,6 +43,8 @@ bool tide_die_with_parent(pid_t parent);
  * meeting the default action. The parent puts *old back right after the fork.
  */
 void tide_signals_block(sigset_t *old);
+/* Unblocks those signals (a process that starts with their default actions). */
+void tide_signals_unblock(void);
 
 /* waitpid(pid, WNOHANG) retried on EINTR: pid when it ended (*status set), 0 when it runs,
  * -errno (-ECHILD: not our child, or reaped already). */

@@ -42,6 +42,7 @@ typedef enum tide_role {
     TIDE_ROLE_MASTER,   /* MODE_PROCESS master */
     TIDE_ROLE_MANAGER,  /* the manager (in MODE_BASE: the process that called start()) */
     TIDE_ROLE_WORKER,
+    TIDE_ROLE_PROCESS,  /* a process added with Server::addProcess() (the user_process hook) */
 } tide_role_t;
 
 /* Every process the manager keeps alive: workers and task workers. */
@@ -49,7 +50,7 @@ typedef enum tide_role {
 /* Whether worker id `id` is a task worker (no connections, no requests: tasks). */
 #define TIDE_SERVER_IS_TASK(s, id) ((id) >= (s)->cfg.worker_num)
 
-/* "master", "manager", "worker", or what `none` says for TIDE_ROLE_NONE. */
+/* "master", "manager", "worker", "process", or what `none` says for TIDE_ROLE_NONE. */
 const char *tide_role_name(tide_role_t role, const char *none);
 
 #define TIDE_SERVER_MAX_PORTS 64
@@ -72,6 +73,7 @@ typedef struct tide_server_config {
     const char *pid_file;         /* the binding's strings, alive while the server runs */
     const char *user, *group;
     int log_fd;                   /* where a daemon's stdout/stderr go (-1: /dev/null) */
+    int process_num;              /* added processes (the user_process hook runs each) */
 } tide_server_config_t;
 
 typedef struct tide_server_hooks {
@@ -90,6 +92,12 @@ typedef struct tide_server_hooks {
     void (*manager_stop)(tide_server_t *s);
     void (*worker_error)(tide_server_t *s, int id, pid_t pid, int exit_code, int signo);
     void (*reload)(tide_server_t *s, bool after);
+    /* An added process (0 .. process_num - 1), in a child of the manager (MODE_BASE: of the
+     * process that called start()) that the manager keeps alive as it keeps workers (a
+     * 1 s backoff when it ended within a second) and stops with SIGTERM, then SIGKILL after
+     * max_wait, when the server shuts down; never reloaded. The hook runs the process to
+     * its end; the process then leaves (TIDE_SERVER_LEAVE) with *exit_status 0. */
+    void (*user_process)(tide_server_t *s, int index);
     /* a worker */
     void (*worker_start)(tide_server_t *s);
     void (*worker_exit)(tide_server_t *s); /* it takes no new requests from now on */

@@ -294,6 +294,7 @@ void php_tide_coserver_minit(void);
 /* Tide\Coroutine\Client and Tide\Client (src/php/client.c). */
 void php_tide_client_minit(int module_number);
 /* Tide\Process (src/php/process.c); its rshutdown drops the signal callbacks. */
+extern zend_class_entry *php_tide_process_ce;
 void php_tide_process_minit(void);
 void php_tide_process_rshutdown(void);
 /* Waits in the coroutine for any child to end (and reaps it): 0 with *pid and *status,
@@ -301,6 +302,13 @@ void php_tide_process_rshutdown(void);
 int php_tide_process_wait_any(int64_t timeout_ns, pid_t *pid, int *status);
 /* ['pid', 'code', 'signal'] of a reaped child, which Tide\Process forgets. */
 void php_tide_wait_result(zval *return_value, pid_t pid, int status);
+/* Server::addProcess(): true when obj (a Tide\Process) may be added; false with a
+ * Tide\Exception (not constructed) or a ValueError naming argument arg_num (started). */
+bool php_tide_process_check_addable(zend_object *obj, uint32_t arg_num);
+/* In the child the server started for an added process: runs its callback (in a fresh
+ * Tide\run() with enable_coroutine) and leaves as exit() does (an unwind exit pending, or
+ * the uncaught exception reported, status 255). Never returns into the script. */
+void php_tide_process_run_child(zend_object *obj);
 /* tide.swoole_compat=On: Swoole's names (src/php/compat.c); FAILURE next to swoole itself. */
 int php_tide_compat_minit(int module_number);
 void php_tide_server_rshutdown(void);

@@ -104,6 +104,9 @@ struct php_tide_server {
     php_tide_server_opts_t o;
     zend_string *pid_file, *user, *group; /* the core's strings point into these */
     int log_fd;
+    /* addProcess(): the Tide\Process objects (a packed array, UNDEF before the first), in
+     * the order added; core.cfg.process_num counts them */
+    zval processes;
     zend_object std;
 };
 

@@ -59,7 +59,7 @@
  * (one made by pcntl_fork() or proc_open()): those have no pidfd here. */
 #define WAIT_RECHECK_NS (100 * 1000 * 1000)
 
-static zend_class_entry *process_ce;
+zend_class_entry *php_tide_process_ce;
 static zend_object_handlers process_handlers;
 
 /* The declared properties, in order (process_minit). */
@@ -355,6 +355,30 @@ static void run_child(php_tide_process_t *p, zval *this_ptr)
     }
     if (!EG(exception))
         zend_throw_unwind_exit(); /* exit(): the child never returns into start()'s caller */
+}
+
+/* ---- a server's added processes (Server::addProcess) ---- */
+
+bool php_tide_process_check_addable(zend_object *obj, uint32_t arg_num)
+{
+    php_tide_process_t *p = process_of(obj);
+    if (!p->constructed) {
+        php_tide_throw(0, "Tide\\Process::__construct() was not called (a subclass must "
+                          "call parent::__construct())");
+        return false;
+    }
+    if (p->child || p->pid > 0) {
+        zend_argument_value_error(arg_num, "must be a process that was not started");
+        return false;
+    }
+    return true;
+}
+
+void php_tide_process_run_child(zend_object *obj)
+{
+    zval self;
+    ZVAL_OBJ(&self, obj);
+    run_child(process_of(obj), &self);
 }
 
 ZEND_METHOD(Tide_Process, start)
@@ -1098,17 +1122,17 @@ ZEND_METHOD(Tide_Process, getAffinity)
 
 void php_tide_process_minit(void)
 {
-    process_ce = register_class_Tide_Process();
-    process_ce->create_object = process_new;
+    php_tide_process_ce = register_class_Tide_Process();
+    php_tide_process_ce->create_object = process_new;
     memcpy(&process_handlers, zend_get_std_object_handlers(), sizeof(process_handlers));
     process_handlers.offset = XtOffsetOf(php_tide_process_t, std);
     process_handlers.free_obj = process_free;
     process_handlers.clone_obj = NULL;
     /* Untyped, as Swoole's: a subclass may declare them again. In PROP_* order. */
-    zend_declare_property_null(process_ce, "pipe", sizeof("pipe") - 1, ZEND_ACC_PUBLIC);
-    zend_declare_property_null(process_ce, "pid", sizeof("pid") - 1, ZEND_ACC_PUBLIC);
-    zend_declare_property_null(process_ce, "id", sizeof("id") - 1, ZEND_ACC_PUBLIC);
-    zend_declare_property_null(process_ce, "callback", sizeof("callback") - 1, ZEND_ACC_PRIVATE);
+    zend_declare_property_null(php_tide_process_ce, "pipe", sizeof("pipe") - 1, ZEND_ACC_PUBLIC);
+    zend_declare_property_null(php_tide_process_ce, "pid", sizeof("pid") - 1, ZEND_ACC_PUBLIC);
+    zend_declare_property_null(php_tide_process_ce, "id", sizeof("id") - 1, ZEND_ACC_PUBLIC);
+    zend_declare_property_null(php_tide_process_ce, "callback", sizeof("callback") - 1, ZEND_ACC_PRIVATE);
     for (int i = 0; i < SIGNO_MAX; i++)
         ZVAL_UNDEF(&sigs[i].callback);
 }

@@ -97,6 +97,7 @@ static zend_object *server_create(zend_class_entry *ce)
     for (int i = 0; i < EV_COUNT; i++)
         ZVAL_UNDEF(&s->cb[i].fn);
     array_init(&s->setting_all);
+    ZVAL_UNDEF(&s->processes);
     tide_server_init(&s->core, &php_tide_server_hooks, s);
     s->o.enable_coroutine = true;
     s->o.hook_flags = -1;
@@ -124,6 +125,7 @@ static void server_free(zend_object *obj)
     s->core.nports = 0;
     tide_server_destroy(&s->core);
     zval_ptr_dtor(&s->setting_all);
+    zval_ptr_dtor(&s->processes);
     release_str(&s->pid_file);
     release_str(&s->user);
     release_str(&s->group);
@@ -136,7 +138,15 @@ static void server_free(zend_object *obj)
 
 static HashTable *server_get_gc(zend_object *obj, zval **table, int *n)
 {
-    return php_tide_gc_callbacks(obj, php_tide_server_from(obj)->cb, table, n);
+    php_tide_server_t *s = php_tide_server_from(obj);
+    zend_get_gc_buffer *buf = zend_get_gc_buffer_create();
+    for (int i = 0; i < EV_COUNT; i++)
+        if (php_tide_cb_isset(&s->cb[i]))
+            zend_get_gc_buffer_add_zval(buf, &s->cb[i].fn);
+    if (Z_TYPE(s->processes) == IS_ARRAY)
+        zend_get_gc_buffer_add_zval(buf, &s->processes);
+    zend_get_gc_buffer_use(buf, table, n);
+    return zend_std_get_properties(obj);
 }
 
 ZEND_METHOD(Tide_Server, __construct)
@@ -247,6 +257,26 @@ ZEND_METHOD(Tide_Server, on)
         RETURN_THROWS();
     php_tide_cb_set(&srv->cb[ev], &fci.function_name, &fcc);
     RETURN_TRUE;
+}
+
+ZEND_METHOD(Tide_Server, addProcess)
+{
+    zval *process;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_OBJECT_OF_CLASS(process, php_tide_process_ce)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_server_t *srv = php_tide_server_from(Z_OBJ_P(ZEND_THIS));
+    if (srv->state != 0) {
+        php_tide_refuse(0, "Tide\\Server::addProcess() cannot be called after start()");
+        PHP_TIDE_RETURN_REFUSED();
+    }
+    if (!php_tide_process_check_addable(Z_OBJ_P(process), 1))
+        RETURN_THROWS();
+    if (Z_TYPE(srv->processes) != IS_ARRAY)
+        array_init(&srv->processes);
+    Z_TRY_ADDREF_P(process);
+    add_next_index_zval(&srv->processes, process);
+    RETURN_LONG(srv->core.cfg.process_num++);
 }
 
 ZEND_METHOD(Tide_Server, getCallback)

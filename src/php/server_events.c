@@ -534,6 +534,20 @@ static void on_process_start(tide_server_t *s)
     realpath_cache_clean();
 }
 
+/* A process added with addProcess(), in the child the manager started for it. */
+static void on_user_process(tide_server_t *s, int index)
+{
+    php_tide_server_t *srv = of(s);
+    zval *p = Z_TYPE(srv->processes) == IS_ARRAY
+                  ? zend_hash_index_find(Z_ARRVAL(srv->processes), (zend_ulong)index)
+                  : NULL;
+    if (!p) {
+        tide_log(TIDE_LOG_ERROR, "process #%d: not found", index);
+        return;
+    }
+    php_tide_process_run_child(Z_OBJ_P(p));
+}
+
 const tide_server_hooks_t php_tide_server_hooks = {
     .reactor = make_reactor,
     .run = run_loop,
@@ -543,6 +557,7 @@ const tide_server_hooks_t php_tide_server_hooks = {
     .manager_stop = on_manager_stop,
     .worker_error = on_worker_error,
     .reload = on_reload,
+    .user_process = on_user_process,
     .worker_start = on_worker_start,
     .worker_exit = on_worker_exit,
     .worker_stop = on_worker_stop,

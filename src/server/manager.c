@@ -11,6 +11,11 @@
  *
  * Forking happens inside reactor callbacks: the child returns from the callback, the loop
  * it inherited returns TIDE_EFORKED, and tide_manager_run() returns the worker's id.
+ *
+ * Extra children (a server's added processes, Server::addProcess()) come after the workers
+ * in the same table: kept alive, backed off and stopped the same way, but never reloaded,
+ * never handed to the hooks, and without links (they start with the default signal
+ * dispositions, unblocked: SIGTERM ends one unless its own code catches it).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -60,7 +65,21 @@ static void reload_from(tide_manager_t *m, int from);
 /* "worker" or "task worker", for the log. */
 static const char *kind(const tide_manager_t *m, int id)
 {
+    if (id >= m->o.worker_num)
+        return "process";
     return id >= m->o.worker_num - m->o.task_worker_num ? "task worker" : "worker";
+}
+
+/* The number the log gives id: a worker's id, an extra child's index among them. */
+static int num(const tide_manager_t *m, int id)
+{
+    return id >= m->o.worker_num ? id - m->o.worker_num : id;
+}
+
+/* Workers and extra children: the size of m->w. */
+static int total(const tide_manager_t *m)
+{
+    return m->o.worker_num + m->o.extra_num;
 }
 
 /* What the manager watches; a new worker starts with them blocked. */
@@ -70,12 +89,12 @@ static void on_kill_timer(tide_reactor_t *r, void *udata, uint64_t tid)
 {
     TIDE_UNUSED(r);
     tide_manager_t *m = udata;
-    for (int i = 0; i < m->o.worker_num; i++) {
+    for (int i = 0; i < total(m); i++) {
         if (m->w[i].kill_timer == tid) {
             m->w[i].kill_timer = 0;
             if (m->w[i].pid > 0) {
                 tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) did not stop within max_wait_time; killing it",
-                         kind(m, i), i, (int)m->w[i].pid);
+                         kind(m, i), num(m, i), (int)m->w[i].pid);
                 kill(m->w[i].pid, SIGKILL);
             }
         }
@@ -119,7 +138,7 @@ static void on_respawn_timer(tide_reactor_t *r, void *udata, uint64_t tid)
 {
     TIDE_UNUSED(r);
     tide_manager_t *m = udata;
-    for (int i = 0; i < m->o.worker_num; i++)
+    for (int i = 0; i < total(m); i++)
         if (m->w[i].respawn_timer == tid) {
             m->w[i].respawn_timer = 0;
             if (!m->shutting_down)
@@ -134,14 +153,14 @@ static void reap(tide_manager_t *m)
 {
     /* Only our workers, by pid: a child that PHP code in this process started (proc_open in
      * managerStart) keeps its exit status for proc_close(). */
-    for (int id = 0; id < m->o.worker_num && m->child_id < 0; id++) {
+    for (int id = 0; id < total(m) && m->child_id < 0; id++) {
         int status;
         pid_t pid = m->w[id].pid;
         if (pid > 0 && tide_reap(pid, &status) == pid)
             reaped(m, id, pid, status);
     }
     if (m->shutting_down && m->child_id < 0) {
-        for (int i = 0; i < m->o.worker_num; i++)
+        for (int i = 0; i < total(m); i++)
             if (m->w[i].pid > 0)
                 return;
         tide_reactor_stop(m->r);
@@ -158,27 +177,32 @@ static void reaped(tide_manager_t *m, int id, pid_t pid, int status)
         w->kill_timer = 0;
         w->pid = 0;
         w->stopping = false;
-        if (m->pids)
+        bool extra = id >= m->o.worker_num;
+        if (m->pids && !extra)
             m->pids->worker[id].pid = 0;
-        if (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        /* SIGTERM's default action is how an extra child that catches nothing stops. */
+        bool stopped = expected && extra && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
+        if (!stopped && (!expected || !WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
             if (WIFSIGNALED(status))
-                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) was killed by signal %d%s", kind(m, id), id,
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) was killed by signal %d%s", kind(m, id), num(m, id),
                          (int)pid, WTERMSIG(status), m->shutting_down ? "" : "; starting a new one");
             else if (WEXITSTATUS(status) != 0)
-                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) exited with status %d%s", kind(m, id), id,
+                tide_log(TIDE_LOG_WARNING, "%s #%d (pid %d) exited with status %d%s", kind(m, id), num(m, id),
                          (int)pid, WEXITSTATUS(status), m->shutting_down ? "" : "; starting a new one");
         }
-        if (m->h.exited)
+        if (m->h.exited && !extra)
             m->h.exited(m->udata, id, pid, status, expected);
         if (m->child_id >= 0)
             return; /* the hook forked?! never: but do not go on as the manager */
         if (m->shutting_down)
             return;
         uint64_t alive_ns = tide_time_ns() - w->started;
-        bool failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        /* An extra child's callback that returns at once would fork without end: any
+         * early end of one waits too. */
+        bool failed = extra || !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         if (failed && alive_ns < 1000000000ull && !expected) {
             tide_log(TIDE_LOG_ERROR, "%s #%d died within a second of starting; retrying in 1 s",
-                     kind(m, id), id);
+                     kind(m, id), num(m, id));
             w->respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
         } else {
             spawn(m, id);
@@ -213,8 +237,52 @@ static void on_signal(tide_reactor_t *r, void *udata, int signo)
     }
 }
 
+/* Blocks the manager's signals (across a fork); old gets the mask to restore. */
+static void block_manager_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof(manager_signals) / sizeof(manager_signals[0]); i++)
+        sigaddset(&block, manager_signals[i]);
+    pthread_sigmask(SIG_BLOCK, &block, old);
+}
+
+/* Extra child `id`: a plain fork, no links. */
+static void spawn_extra(tide_manager_t *m, int id)
+{
+    pid_t parent = getpid();
+    sigset_t old;
+    block_manager_signals(&old);
+    pid_t pid = fork();
+    if (pid < 0) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        tide_log(TIDE_LOG_ERROR, "process #%d: fork: %s", id - m->o.worker_num, strerror(errno));
+        m->w[id].respawn_timer = tide_timer_add(m->r, 1000, 0, on_respawn_timer, m);
+        return;
+    }
+    if (pid == 0) {
+        /* The manager's handlers would hand these signals to its loop, which is not ours:
+         * the defaults, as any new process has, before they are unblocked. */
+        for (size_t i = 0; i < sizeof(manager_signals) / sizeof(manager_signals[0]); i++)
+            signal(manager_signals[i], SIG_DFL);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (!tide_die_with_parent(parent))
+            _exit(1);
+        m->child_id = id;
+        return;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    m->w[id].pid = pid;
+    m->w[id].started = tide_time_ns();
+    m->w[id].stopping = false;
+}
+
 static void spawn(tide_manager_t *m, int id)
 {
+    if (id >= m->o.worker_num) {
+        spawn_extra(m, id);
+        return;
+    }
     /* The worker's link, its descriptor channel (tide/link.h), and its blocking channel. */
     int sv[2], fv[2], yv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -247,11 +315,8 @@ static void spawn(tide_manager_t *m, int id)
      * own, our handler would give it the default action, and a SIGTERM sent right after the
      * fork (a reload or a shutdown) would kill it before it could stop gracefully. Blocked,
      * such a signal waits for the worker's own watch, which unblocks it. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    for (size_t i = 0; i < sizeof(manager_signals) / sizeof(manager_signals[0]); i++)
-        sigaddset(&block, manager_signals[i]);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    block_manager_signals(&old);
     pid_t pid = fork();
     if (pid != 0)
         pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -307,7 +372,7 @@ tide_manager_t *tide_manager_create(tide_reactor_t *r, const tide_manager_opts_t
     m->h = *h;
     m->udata = udata;
     m->pids = pids;
-    m->w = tide_calloc((size_t)o->worker_num, sizeof(mworker_t));
+    m->w = tide_calloc((size_t)(o->worker_num + o->extra_num), sizeof(mworker_t));
     m->reloading = -1;
     m->child_id = -1;
     m->child_fds[0] = m->child_fds[1] = m->child_fds[2] = -1;
@@ -355,12 +420,12 @@ int tide_manager_run(tide_manager_t *m, int fds[TIDE_WORKER_FDS])
      * keeps it waiting while the manager runs. */
     uint64_t keepalive = tide_timer_add(m->r, 3600000, 3600000, on_keepalive, m);
     /* A shutdown asked for before the workers exist (a start callback) forks none. */
-    for (int i = 0; i < m->o.worker_num && m->child_id < 0 && !m->shutting_down; i++)
+    for (int i = 0; i < total(m) && m->child_id < 0 && !m->shutting_down; i++)
         spawn(m, i);
     while (m->child_id < 0) {
         if (m->shutting_down) {
             bool any = false;
-            for (int i = 0; i < m->o.worker_num; i++)
+            for (int i = 0; i < total(m); i++)
                 any |= m->w[i].pid > 0;
             if (!any)
                 break;
@@ -387,7 +452,7 @@ void tide_manager_shutdown(tide_manager_t *m)
     if (m->shutting_down)
         return;
     m->shutting_down = true;
-    for (int i = 0; i < m->o.worker_num; i++) {
+    for (int i = 0; i < total(m); i++) {
         if (m->w[i].respawn_timer) {
             tide_timer_cancel(m->r, m->w[i].respawn_timer);
             m->w[i].respawn_timer = 0;

@@ -143,3 +143,15 @@ void tide_signals_block(sigset_t *old)
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, old);
 }
+
+void tide_signals_unblock(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGUSR2);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}

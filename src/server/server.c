@@ -72,6 +72,8 @@ const char *tide_role_name(tide_role_t role, const char *none)
         return "manager";
     case TIDE_ROLE_WORKER:
         return "worker";
+    case TIDE_ROLE_PROCESS:
+        return "process";
     default:
         return none;
     }
@@ -267,6 +269,35 @@ static void relay(tide_hub_t *h, hub_link_t *from, int type, uint64_t session, u
     tide_hub_send(h, owner, (int)head.type, session, head.field, inner, inner_len, NULL, 0);
 }
 
+/* A child the manager started for an added process: no ports, no loop of the server's. */
+static int user_process_main(tide_server_t *s, int index, int *exit_status)
+{
+    s->role = TIDE_ROLE_PROCESS;
+    for (int i = 0; i < s->nports; i++) {
+        tide_port_t *p = s->ports[i];
+        if (p->fd >= 0) {
+            close(p->fd);
+            p->fd = -1;
+        }
+    }
+    if (s->h.process_start)
+        s->h.process_start(s);
+    /* A reactor of its own now: dropping the manager's copy puts back the mask the manager
+     * had when it watched its signals (blocked, in MODE_PROCESS: forked that way), and the
+     * process must start with them unblocked, at their default actions. */
+    s->r = s->h.reactor(s);
+    tide_signals_unblock();
+    if (!s->r) {
+        tide_log(TIDE_LOG_ERROR, "process #%d: %s", index, s->error);
+        *exit_status = 1;
+        return TIDE_SERVER_LEAVE;
+    }
+    if (s->h.user_process)
+        s->h.user_process(s, index);
+    *exit_status = 0;
+    return TIDE_SERVER_LEAVE;
+}
+
 int tide__manager_main(tide_server_t *s, int ctl_fd, int *exit_status)
 {
     *exit_status = 1;
@@ -300,6 +331,7 @@ int tide__manager_main(tide_server_t *s, int ctl_fd, int *exit_status)
         .worker_num = TIDE_SERVER_PROCS(s),
         .task_worker_num = s->cfg.task_worker_num,
         .max_wait_ms = s->cfg.max_wait_ms,
+        .extra_num = s->cfg.process_num,
     };
     tide_manager_hooks_t mh = {mgr_forked, mgr_exited, mgr_reload_begin, mgr_reload_end};
     s->manager = tide_manager_create(s->r, &mo, &mh, &mc, s->tab.pids);
@@ -311,6 +343,18 @@ int tide__manager_main(tide_server_t *s, int ctl_fd, int *exit_status)
         s->h.manager_start(s);
     int fds[TIDE_WORKER_FDS] = {-1, -1, -1};
     int id = tide_manager_run(s->manager, fds);
+    if (id >= TIDE_SERVER_PROCS(s)) {
+        /* An added process: what the manager had is not ours either. */
+        tide_manager_destroy(s->manager);
+        s->manager = NULL;
+        if (base) {
+            tide_hub_forget(&hub);
+            s->hub = NULL;
+        }
+        if (ctl_fd >= 0)
+            close(ctl_fd);
+        return user_process_main(s, id - TIDE_SERVER_PROCS(s), exit_status);
+    }
     if (id >= 0) {
         /* A worker: what the manager had is not ours. */
         tide_manager_destroy(s->manager);
@@ -672,6 +716,9 @@ int tide_server_shutdown(tide_server_t *s)
             return 0;
         }
         return signal_pid(s->tab.pids->master, SIGTERM);
+    case TIDE_ROLE_PROCESS:
+        /* The master (in MODE_BASE, the manager: the same process) stops everything. */
+        return signal_pid(s->tab.pids->master, SIGTERM);
     default:
         return TIDE_ESTATE;
     }
@@ -696,6 +743,7 @@ int tide_server_reload(tide_server_t *s, bool tasks_only)
         }
         return TIDE_ESTATE;
     case TIDE_ROLE_MASTER:
+    case TIDE_ROLE_PROCESS:
         return signal_pid(s->tab.pids->manager, tasks_only ? SIGUSR2 : SIGUSR1);
     default:
         return TIDE_ESTATE;

@@ -63,6 +63,11 @@ typedef struct mgr {
     uint64_t shutdown_delay_ms;
     int action; /* ACT_*: what the timer does */
     uint64_t t0;
+    /* extra children: they say hello on extra_fd[1]; the test reads extra_fd[0] */
+    int extra_num;
+    int extra_fd[2];
+    ev_t extra_hellos[MAXEV];
+    int nextra_hellos;
 } mgr_t;
 
 static void quiet(int level, const char *line, void *udata)
@@ -115,6 +120,23 @@ static void worker_main(shared_t *sh, int id, int fd)
         wait_for_term();
     }
     _exit(0);
+}
+
+/* An extra child: says {id, pid, SIGTERM blocked, SIGTERM handled} and waits for its end
+ * (SIGTERM's default action, or the 4 s alarm). */
+static void extra_main(mgr_t *g, int id)
+{
+    alarm(4);
+    sigset_t cur;
+    sigprocmask(SIG_BLOCK, NULL, &cur);
+    struct sigaction sa;
+    sigaction(SIGTERM, NULL, &sa);
+    int32_t hello[4] = {id, (int32_t)getpid(), sigismember(&cur, SIGTERM),
+                        sa.sa_handler != SIG_DFL};
+    if (send(g->extra_fd[1], hello, sizeof(hello), MSG_NOSIGNAL) != sizeof(hello))
+        _exit(9);
+    for (;;)
+        pause();
 }
 
 /* ---- the manager's side ---- */
@@ -212,13 +234,19 @@ static void mgr_run(mgr_t *g, uint64_t max_wait_ms)
 {
     tide_manager_opts_t o = {.worker_num = g->worker_num,
                              .task_worker_num = g->task_worker_num,
-                             .max_wait_ms = max_wait_ms};
+                             .max_wait_ms = max_wait_ms,
+                             .extra_num = g->extra_num};
     g->m = tide_manager_create(g->r, &o, &hooks, g, g->tab.pids);
     CHECK(g->m != NULL);
     g->t0 = tide_time_ns();
     uint64_t check = g->shutdown_after ? tide_timer_add(g->r, 5, 5, on_check, g) : 0;
     int fds[TIDE_WORKER_FDS] = {-1, -1, -1};
     int id = tide_manager_run(g->m, fds);
+    if (id >= g->worker_num) {
+        CHECK(id < g->worker_num + g->extra_num);
+        CHECK_EQ(fds[0], -1);
+        extra_main(g, id);
+    }
     if (id >= 0) {
         /* A worker: the manager's state is the parent's; leave it be. */
         CHECK(id < g->worker_num);
@@ -540,4 +568,55 @@ REACTOR_TEST(fork_in_a_signal_callback_leaves_the_rest_to_the_parent)
     tide_reactor_cancel(r, w1);
     tide_reactor_cancel(r, w2);
     tide_reactor_destroy(r);
+}
+
+/* The test's side of manager_keeps_an_extra_child_alive_apart_from_reloads: SIGKILL to the
+ * extra child's first incarnation, SIGUSR1 (a reload, whose end shuts down) once the second
+ * said hello. */
+static void on_extra_check(tide_reactor_t *r, void *udata, uint64_t id)
+{
+    TIDE_UNUSED(r);
+    TIDE_UNUSED(id);
+    mgr_t *g = udata;
+    int32_t hello[4];
+    while (recv(g->extra_fd[0], hello, sizeof(hello), MSG_DONTWAIT) == sizeof(hello)) {
+        CHECK(g->nextra_hellos < MAXEV);
+        CHECK_EQ(hello[2], 0); /* SIGTERM not blocked */
+        CHECK_EQ(hello[3], 0); /* nor handled: its default action */
+        g->extra_hellos[g->nextra_hellos++] = (ev_t){hello[0], hello[1], 0, false, tide_time_ns()};
+        if (g->nextra_hellos == 1)
+            kill(hello[1], SIGKILL);
+        else if (g->nextra_hellos == 2)
+            kill(getpid(), SIGUSR1);
+    }
+}
+
+REACTOR_TEST(manager_keeps_an_extra_child_alive_apart_from_reloads)
+{
+    mgr_t g;
+    mgr_init(&g, backend, 1);
+    g.extra_num = 1;
+    CHECK_EQ(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, g.extra_fd), 0);
+    uint64_t check = tide_timer_add(g.r, 5, 5, on_extra_check, &g);
+    mgr_run(&g, 0);
+    tide_timer_cancel(g.r, check);
+    CHECK(tide_time_ns() - g.t0 < 3500000000ull);
+    /* Killed once, started again after the backoff (it had lived under a second). */
+    CHECK_EQ(g.nextra_hellos, 2);
+    CHECK_EQ(g.extra_hellos[0].id, 1);
+    CHECK_EQ(g.extra_hellos[1].id, 1);
+    CHECK(g.extra_hellos[0].pid != g.extra_hellos[1].pid);
+    CHECK(g.extra_hellos[1].at - g.extra_hellos[0].at >= 900000000ull);
+    /* The reload replaced the worker only; the hooks never saw the extra child. */
+    CHECK_EQ(g.reload_end, 1);
+    CHECK_EQ(g.nforks, 2);
+    CHECK_EQ(g.forks[0].id, 0);
+    CHECK_EQ(g.forks[1].id, 0);
+    CHECK_EQ(g.nexits, 2);
+    for (int i = 0; i < 2; i++)
+        CHECK(kill(g.extra_hellos[i].pid, 0) < 0 && errno == ESRCH);
+    check_hellos(&g);
+    close(g.extra_fd[0]);
+    close(g.extra_fd[1]);
+    mgr_done(&g);
 }
