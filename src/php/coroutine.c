@@ -16,6 +16,7 @@
 #include "config.h"
 #endif
 
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -612,9 +613,17 @@ bool php_tide_coro_required(const char *what)
  */
 static zend_always_inline bool forked_in_coroutine(void)
 {
-    /* the generation check first: one load and a compare on every suspend */
-    return UNEXPECTED(TIDE_G(sched_fork_gen) != tide_fork_generation()) &&
-           tide_reactor_forked(tide_sched_reactor(TIDE_G(sched)));
+    return UNEXPECTED(TIDE_G(sched_inherited)); /* one load on every suspend */
+}
+
+/* In the child of a fork() made inside a coroutine (pthread_atfork): the scheduler running
+ * is the parent's, until the child makes its own (php_tide_sched_slow). */
+static void on_fork_child(void)
+{
+    if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched)))) {
+        TIDE_G(forked_in_coro) = tide_coro_id(tide_coro_current(TIDE_G(sched)));
+        TIDE_G(sched_inherited) = true;
+    }
 }
 
 bool php_tide_coro_suspendable(const char *what)
@@ -754,6 +763,7 @@ tide_sched_t *php_tide_sched_slow(void)
         .state_size = STATE_SIZE + VM_STACK_SIZE,
     };
     TIDE_G(sched) = tide_sched_create(r, &hooks);
+    TIDE_G(sched_inherited) = false;
     tide_sched_set_max(TIDE_G(sched), (size_t)TIDE_G(max_coroutine));
     if (TIDE_G(stack_size))
         tide_sched_set_stack_size(TIDE_G(sched), (size_t)TIDE_G(stack_size));
@@ -1438,6 +1448,11 @@ int php_tide_coro_minit(INIT_FUNC_ARGS)
     TIDE_UNUSED(type);
     TIDE_UNUSED(module_number);
     php_tide_coroutine_ce = register_class_Tide_Coroutine();
+    static bool atfork;
+    if (!atfork) {
+        pthread_atfork(NULL, NULL, on_fork_child);
+        atfork = true;
+    }
     php_tide_context_ce = register_class_Tide_Coroutine_Context(spl_ce_ArrayObject);
     prev_collect_cycles = gc_collect_cycles;
     gc_collect_cycles = collect_cycles;

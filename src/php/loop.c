@@ -62,8 +62,6 @@ tide_reactor_t *php_tide_reactor(void)
     if (TIDE_G(reactor)) {
         /* Inherited through fork(): its ring belongs to the parent, and so do its timers
          * and coroutines. The child starts afresh. */
-        if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched))))
-            TIDE_G(forked_in_coro) = tide_coro_id(tide_coro_current(TIDE_G(sched)));
         if (TIDE_G(in_loop)) {
             inherited_running = TIDE_G(reactor);
         } else if (TIDE_G(sched) && !tide_coro_is_main(tide_coro_current(TIDE_G(sched)))) {

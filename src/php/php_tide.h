@@ -38,6 +38,7 @@ ZEND_BEGIN_MODULE_GLOBALS(tide)
     bool deadlock_check;  /* Coroutine::set(['deadlock_check' => ...]), default on */
     zend_long max_coroutine, stack_size, hook_flags;
     int64_t forked_in_coro; /* this process was forked inside this coroutine of its parent */
+    bool sched_inherited;   /* ... and `sched` is still that parent's (coroutine.c) */
     zend_long last_error; /* the code of the last Tide\Exception with one (swoole_last_error()) */
     zval coro_options;    /* what Coroutine::set() was given (getOptions()), or UNDEF */
     unsigned sched_fork_gen; /* tide_fork_generation() when `sched` was checked last */
