@@ -236,25 +236,31 @@ ZEND_METHOD(Tide_Coroutine_System, waitPid)
     if (!php_tide_coro_suspendable("Tide\\Coroutine\\System::waitPid()"))
         RETURN_THROWS();
     int status;
-    pid_t r = waitpid((pid_t)pid, &status, WNOHANG);
-    if (r == 0) {
+    pid_t r;
+    int64_t deadline = timeout < 0 ? -1 : (int64_t)tide_time_ns() + (int64_t)(timeout * 1e9);
+    int64_t step = 1000000; /* without a pidfd: looked at every 1 ms, doubling to 100 ms */
+    while ((r = waitpid((pid_t)pid, &status, WNOHANG)) == 0) {
+        int64_t left = deadline < 0 ? -1 : deadline - (int64_t)tide_time_ns();
+        if (deadline >= 0 && left <= 0)
+            RETURN_FALSE; /* timed out */
         int pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-        if (pfd < 0) {
-            php_tide_throw(-errno, "Tide\\Coroutine\\System::waitPid(): no pidfd for " ZEND_LONG_FMT, pid);
-            RETURN_THROWS();
+        int rc;
+        if (pfd >= 0) {
+            rc = php_tide_wait_fd(pfd, false, left, "Tide\\Coroutine\\System::waitPid()");
+            php_tide_forget_fd(pfd);
+            close(pfd);
+        } else {
+            /* a kernel (or valgrind) without pidfds */
+            rc = tide_coro_sleep(TIDE_G(sched), left >= 0 && left < step ? left : step);
+            if (step < 100000000)
+                step *= 2;
         }
-        int rc = php_tide_wait_fd(pfd, false, (int64_t)timeout_ns(timeout),
-                                  "Tide\\Coroutine\\System::waitPid()");
-        php_tide_forget_fd(pfd);
-        close(pfd);
         if (rc == TIDE_EKILLED) {
             php_tide_coro_killed();
             RETURN_THROWS();
         }
-        if (rc < 0)
-            RETURN_FALSE; /* timed out or canceled; a Tide\Exception is already thrown otherwise */
-        while ((r = waitpid((pid_t)pid, &status, 0)) < 0 && errno == EINTR)
-            ;
+        if (rc == -ECANCELED || EG(exception))
+            RETURN_FALSE; /* canceled; a Tide\Exception is thrown otherwise */
     }
     if (r < 0)
         RETURN_FALSE; /* not our child (ECHILD), as Swoole */
