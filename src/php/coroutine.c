@@ -25,6 +25,7 @@
 #include "ext/spl/spl_array.h"
 #include "php_output.h"
 #include "php_tide.h"
+#include "php_tide_coro.h"
 #include "tide/log.h"
 #include "tide/stack.h"
 #include "tide_coroutine_arginfo.h"
@@ -40,11 +41,6 @@
 #define VM_STACK_SIZE 8192
 #define STATE_SIZE ((sizeof(php_tide_coro_t) + 15) & ~(size_t)15)
 
-/* PHP >= 8.3 checks the C stack, where zend_call_stack.h knows how (ZEND_CHECK_STACK_LIMIT). */
-#if PHP_VERSION_ID >= 80300 && defined(ZEND_CHECK_STACK_LIMIT)
-#define TIDE_STACK_LIMIT 1
-#endif
-
 static zend_class_entry *php_tide_coroutine_ce;
 
 /* The base frame of every coroutine's VM stack (as Fibers have one). */
@@ -52,64 +48,7 @@ static zend_function coro_base_function = {ZEND_INTERNAL_FUNCTION};
 /* Marks the fiber contexts that belong to coroutines. */
 static int coro_fiber_kind;
 
-/* Per coroutine, owned by the scheduler's coroutine (udata), freed by on_exit. */
-typedef struct php_tide_coro {
-    /* the executor state while switched out */
-    zend_vm_stack vm_stack;
-    zval *vm_stack_top, *vm_stack_end;
-    size_t vm_stack_page_size;
-    zend_execute_data *execute_data;
-    int error_reporting;
-    uint32_t jit_trace_num;
-    JMP_BUF *bailout;
-    zend_fiber *active_fiber;
-    zend_fiber_context *fiber_context;
-#ifdef TIDE_STACK_LIMIT
-    /* PHP >= 8.3 checks the C stack against these before a call could overflow it. */
-    void *stack_base, *stack_limit;
-#endif
-
-    zend_fiber_context base_fiber; /* where Fibers started in this coroutine return to */
-    zval callable;
-    zend_fcall_info_cache fcc;
-    zval *argv;
-    uint32_t argc;
-    zval context;       /* ArrayObject, or UNDEF */
-    zval defers;        /* array of callables, or UNDEF */
-    const char *waiting_on; /* for the deadlock report (file:line from execute_data) */
-    /* Output buffers it opened itself (ob_start): on the global stack while it runs, above
-     * og_base; set aside (bottom first) while it is switched out. */
-    php_output_handler **og_saved;
-    uint32_t og_saved_n, og_saved_cap;
-    int og_base;
-    /* Called when the coroutine is gone (php_tide_coro_spawn_done). */
-    void (*done)(void *arg);
-    void *done_arg;
-    zval *result; /* where its return value goes (php_tide_coro_spawn_result), or NULL */
-    uint64_t start_ns; /* the loop's clock when it was made (getElapsed) */
-} php_tide_coro_t;
-
 static zend_class_entry *php_tide_context_ce;
-
-/* A coroutine in join(): woken whenever a coroutine ends, it checks its ids again. Few
- * coroutines join at a time, so a list walked at every end costs nothing measurable. */
-typedef struct joiner {
-    tide_coro_t *co;
-    struct joiner *prev, *next;
-} joiner_t;
-static joiner_t *joiners;
-
-static void joiner_unlink(void *arg)
-{
-    joiner_t *j = arg;
-    if (j->prev)
-        j->prev->next = j->next;
-    else if (joiners == j)
-        joiners = j->next;
-    if (j->next)
-        j->next->prev = j->prev;
-    j->prev = j->next = NULL;
-}
 
 static void set_active_buffer(void)
 {
@@ -254,8 +193,7 @@ static void on_coro_exit(tide_coro_t *co, void *udata)
     free_state(pc);
     if (done)
         done(arg);
-    for (joiner_t *j = joiners; j; j = j->next)
-        tide_coro_wake(TIDE_G(sched), j->co);
+    php_tide_coro_wake_joiners();
 }
 
 #ifdef TIDE_STACK_LIMIT
@@ -818,22 +756,6 @@ ZEND_METHOD(Tide_Coroutine, create)
     spawn_from_args(INTERNAL_FUNCTION_PARAM_PASSTHRU);
 }
 
-static tide_coro_t *current_coro(void)
-{
-    if (!TIDE_G(sched))
-        return NULL;
-    tide_coro_t *co = tide_coro_current(TIDE_G(sched));
-    return tide_coro_is_main(co) ? NULL : co;
-}
-
-/* cid 0 means the running coroutine. */
-static tide_coro_t *find_coro(zend_long cid)
-{
-    if (cid == 0)
-        return current_coro();
-    return TIDE_G(sched) ? tide_coro_find(TIDE_G(sched), cid) : NULL;
-}
-
 ZEND_METHOD(Tide_Coroutine, getCid)
 {
     ZEND_PARSE_PARAMETERS_NONE();
@@ -989,183 +911,6 @@ ZEND_METHOD(Tide_Coroutine, getContext)
     RETURN_COPY(&pc->context);
 }
 
-/* Whether any of the ids is still alive; ids must be ints, and not the caller's. */
-static bool any_alive(HashTable *cids, tide_coro_t *self)
-{
-    zval *v;
-    ZEND_HASH_FOREACH_VAL(cids, v) {
-        tide_coro_t *co = find_coro(Z_LVAL_P(v));
-        if (co && co != self && Z_LVAL_P(v) > 0)
-            return true;
-    } ZEND_HASH_FOREACH_END();
-    return false;
-}
-
-ZEND_METHOD(Tide_Coroutine, join)
-{
-    HashTable *cids;
-    double timeout = -1;
-    zval *v;
-    ZEND_PARSE_PARAMETERS_START(1, 2)
-        Z_PARAM_ARRAY_HT(cids)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_DOUBLE(timeout)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!php_tide_coro_suspendable("Tide\\Coroutine::join()"))
-        RETURN_THROWS();
-    tide_coro_t *self = current_coro();
-    ZEND_HASH_FOREACH_VAL(cids, v) {
-        if (Z_TYPE_P(v) != IS_LONG) {
-            zend_argument_type_error(1, "must contain only coroutine ids (int), %s given",
-                                     zend_zval_type_name(v));
-            RETURN_THROWS();
-        }
-        if (Z_LVAL_P(v) == (zend_long)tide_coro_id(self)) {
-            zend_argument_value_error(1, "must not contain the calling coroutine's own id "
-                                         "(#" ZEND_LONG_FMT ")", Z_LVAL_P(v));
-            RETURN_THROWS();
-        }
-    } ZEND_HASH_FOREACH_END();
-
-    int64_t deadline = timeout < 0 ? -1 : (int64_t)tide_time_ns() + (int64_t)(timeout * 1e9);
-    joiner_t j = {.co = self, .next = joiners};
-    if (joiners)
-        joiners->prev = &j;
-    joiners = &j;
-    tide_coro_set_drop(TIDE_G(sched), joiner_unlink, &j);
-    php_tide_coro_waits_on("Tide\\Coroutine::join()");
-    int rc = 0;
-    while (any_alive(cids, self)) {
-        int64_t left = deadline < 0 ? -1 : deadline - (int64_t)tide_time_ns();
-        if (deadline >= 0 && left <= 0) {
-            rc = -ETIMEDOUT;
-            break;
-        }
-        rc = tide_coro_wait(TIDE_G(sched), left, true);
-        if (rc < 0 && rc != -ETIMEDOUT)
-            break;
-        rc = 0;
-    }
-    tide_coro_set_drop(TIDE_G(sched), NULL, NULL);
-    joiner_unlink(&j);
-    if (rc == TIDE_EKILLED) {
-        php_tide_coro_killed();
-        RETURN_THROWS();
-    }
-    RETURN_BOOL(rc == 0);
-}
-
-ZEND_METHOD(Tide_Coroutine, getElapsed)
-{
-    zend_long cid = 0;
-    ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(cid)
-    ZEND_PARSE_PARAMETERS_END();
-    tide_coro_t *co = find_coro(cid);
-    if (!co)
-        RETURN_LONG(-1);
-    php_tide_coro_t *pc = tide_coro_udata(co);
-    uint64_t now = tide_time_ns();
-    RETURN_LONG(now > pc->start_ns ? (zend_long)((now - pc->start_ns) / 1000000) : 0);
-}
-
-/* Runs fn with the executor looking at co's frames (a suspended coroutine keeps them in
- * its state); the running coroutine's own are the executor's already. */
-static void with_frames_of(tide_coro_t *co, void (*fn)(void *arg), void *arg)
-{
-    if (co == current_coro()) {
-        fn(arg);
-        return;
-    }
-    php_tide_coro_t *pc = tide_coro_udata(co);
-    zend_execute_data *saved = EG(current_execute_data);
-    EG(current_execute_data) = pc->execute_data;
-    fn(arg);
-    EG(current_execute_data) = saved;
-}
-
-typedef struct {
-    zval *out;
-    int skip;
-    zend_long options, limit;
-} trace_args_t;
-
-static void fetch_trace(void *arg)
-{
-    trace_args_t *a = arg;
-    zend_fetch_debug_backtrace(a->out, a->skip, (int)a->options, (int)a->limit);
-}
-
-/* $cid's backtrace into out; false when it does not exist or the arguments are bad. */
-static bool backtrace_of(zend_execute_data *execute_data, zval *out, bool print)
-{
-    zend_long cid = 0, options = print ? 0 : DEBUG_BACKTRACE_PROVIDE_OBJECT, limit = 0;
-    ZEND_PARSE_PARAMETERS_START(0, 3)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(cid)
-        Z_PARAM_LONG(options)
-        Z_PARAM_LONG(limit)
-    ZEND_PARSE_PARAMETERS_END_EX(return false);
-    if (limit < 0) {
-        zend_argument_value_error(3, "must be greater than or equal to 0");
-        return false;
-    }
-    tide_coro_t *co = find_coro(cid);
-    if (!co)
-        return false;
-    /* The running coroutine's trace starts at its caller, as debug_backtrace()'s does. */
-    trace_args_t a = {out, co == current_coro() ? 1 : 0, options, limit};
-    with_frames_of(co, fetch_trace, &a);
-    return true;
-}
-
-ZEND_METHOD(Tide_Coroutine, getBackTrace)
-{
-    if (!backtrace_of(execute_data, return_value, false)) {
-        if (!EG(exception))
-            RETVAL_FALSE;
-    }
-}
-
-ZEND_METHOD(Tide_Coroutine, printBackTrace)
-{
-    zval trace;
-    TIDE_UNUSED(return_value);
-    ZVAL_UNDEF(&trace);
-    if (!backtrace_of(execute_data, &trace, true))
-        return;
-    zend_string *str = zend_trace_to_string(Z_ARRVAL(trace), false);
-    ZEND_WRITE(ZSTR_VAL(str), ZSTR_LEN(str));
-    zend_string_release(str);
-    zval_ptr_dtor(&trace);
-}
-
-static size_t vm_stack_bytes(zend_vm_stack page, zval *top)
-{
-    size_t n = (size_t)((char *)top - (char *)ZEND_VM_STACK_ELEMENTS(page));
-    for (page = page->prev; page; page = page->prev)
-        n += (size_t)((char *)page->top - (char *)ZEND_VM_STACK_ELEMENTS(page));
-    return n;
-}
-
-ZEND_METHOD(Tide_Coroutine, getStackUsage)
-{
-    zend_long cid = 0;
-    ZEND_PARSE_PARAMETERS_START(0, 1)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_LONG(cid)
-    ZEND_PARSE_PARAMETERS_END();
-    tide_coro_t *co = find_coro(cid);
-    if (!co)
-        RETURN_FALSE;
-    if (co == current_coro())
-        RETURN_LONG((zend_long)vm_stack_bytes(EG(vm_stack), EG(vm_stack_top)));
-    php_tide_coro_t *pc = tide_coro_udata(co);
-    RETURN_LONG((zend_long)vm_stack_bytes(pc->vm_stack, pc->vm_stack_top));
-}
-
 static void add_id(tide_coro_t *co, void *arg)
 {
     add_next_index_long((zval *)arg, (zend_long)tide_coro_id(co));
@@ -1220,178 +965,6 @@ ZEND_METHOD(Tide_Coroutine, isCanceled)
     if (!php_tide_coro_required("Tide\\Coroutine::isCanceled()"))
         RETURN_THROWS();
     RETURN_BOOL(tide_coro_canceled(tide_coro_current(TIDE_G(sched))));
-}
-
-/*
- * Coroutine::set()'s options (and the same keys in Server::set()). Swoole's names are taken
- * with Swoole's meaning where Tide has the subject; Swoole's tuning knobs of parts Tide
- * does not have (its AIO thread pool, its DNS cache) are accepted and change nothing;
- * what Tide cannot do (a preemptive scheduler, a loop exit condition) is refused.
- */
-typedef enum { OPT_MAX_COROUTINE, OPT_STACK_SIZE, OPT_HOOK_FLAGS, OPT_DEADLOCK, OPT_LOG_LEVEL,
-               OPT_SOCKET_TIMEOUT, OPT_ACCEPTED, OPT_REFUSED } opt_t;
-
-static const struct {
-    const char *name;
-    opt_t opt;
-    const char *why; /* OPT_ACCEPTED: what it tunes in Swoole; OPT_REFUSED: why not here */
-} coro_options[] = {
-    {"max_coroutine", OPT_MAX_COROUTINE, NULL},
-    {"stack_size", OPT_STACK_SIZE, NULL},
-    {"c_stack_size", OPT_STACK_SIZE, NULL},
-    {"hook_flags", OPT_HOOK_FLAGS, NULL},
-    {"deadlock_check", OPT_DEADLOCK, NULL},
-    {"enable_deadlock_check", OPT_DEADLOCK, NULL},
-    {"log_level", OPT_LOG_LEVEL, NULL},
-    {"socket_timeout", OPT_SOCKET_TIMEOUT, NULL},
-    {"socket_connect_timeout", OPT_SOCKET_TIMEOUT, NULL},
-    {"socket_read_timeout", OPT_SOCKET_TIMEOUT, NULL},
-    {"socket_write_timeout", OPT_SOCKET_TIMEOUT, NULL},
-    {"socket_dns_timeout", OPT_ACCEPTED, "a lookup runs on a helper thread as long as the resolver takes"},
-    {"dns_cache_expire", OPT_ACCEPTED, "no DNS cache: the system resolver (nscd, systemd-resolved) caches"},
-    {"dns_cache_capacity", OPT_ACCEPTED, "no DNS cache"},
-    {"dns_cache_refresh_time", OPT_ACCEPTED, "no DNS cache"},
-    {"aio_core_worker_num", OPT_ACCEPTED, "file I/O goes through io_uring (helper threads on epoll)"},
-    {"aio_worker_num", OPT_ACCEPTED, "file I/O goes through io_uring"},
-    {"aio_max_wait_time", OPT_ACCEPTED, "file I/O goes through io_uring"},
-    {"aio_max_idle_time", OPT_ACCEPTED, "file I/O goes through io_uring"},
-    {"enable_signalfd", OPT_ACCEPTED, "signals always go through the reactor"},
-    {"wait_signal", OPT_ACCEPTED, "signals always go through the reactor"},
-    {"trace_flags", OPT_ACCEPTED, "Swoole's debug-build tracing"},
-    {"print_backtrace_on_error", OPT_ACCEPTED, "a crash prints a line from the fault handler"},
-    {"enable_preemptive_scheduler", OPT_REFUSED, "Tide's scheduler is cooperative"},
-    {"exit_condition", OPT_REFUSED, "the loop ends when nothing is left to wait for"},
-    {"dns_server", OPT_REFUSED, "lookups use the system resolver (/etc/resolv.conf)"},
-    {"name_resolver", OPT_REFUSED, "lookups use the system resolver (/etc/resolv.conf)"},
-};
-
-static int coro_option_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof(coro_options) / sizeof(coro_options[0]); i++)
-        if (strcmp(coro_options[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
-bool php_tide_coro_option_known(const char *name)
-{
-    return coro_option_find(name) >= 0;
-}
-
-/* Applies one option; false with a ValueError (arg: the argument number to name). */
-bool php_tide_coro_option(zend_string *key, zval *value, uint32_t arg)
-{
-    int i = coro_option_find(ZSTR_VAL(key));
-    if (i < 0 && TIDE_G(swoole_compat)) {
-        /* Swoole ignores an option it does not know; a warning at least names it */
-        php_error_docref(NULL, E_WARNING, "Unknown option \"%s\" ignored", ZSTR_VAL(key));
-        return !EG(exception);
-    }
-    if (i < 0) {
-        zend_argument_value_error(arg, "contains an unknown option \"%s\"", ZSTR_VAL(key));
-        return false;
-    }
-    const char *name = ZSTR_VAL(key);
-    switch (coro_options[i].opt) {
-    case OPT_MAX_COROUTINE: {
-        zend_long n = zval_get_long(value);
-        if (n < 0) {
-            zend_argument_value_error(arg, "option \"%s\" must be 0 (no limit) or more", name);
-            return false;
-        }
-        TIDE_G(max_coroutine) = n;
-        if (TIDE_G(sched))
-            tide_sched_set_max(TIDE_G(sched), (size_t)n);
-        break;
-    }
-    case OPT_STACK_SIZE: {
-        zend_long n;
-        if (!php_tide_parse_size(value, &n, arg, name))
-            return false;
-        if (n < 16384 || n > (zend_long)1 << 30) {
-            zend_argument_value_error(arg, "option \"%s\" must be between 16384 and 1073741824 bytes", name);
-            return false;
-        }
-        TIDE_G(stack_size) = n;
-        if (TIDE_G(sched))
-            tide_sched_set_stack_size(TIDE_G(sched), (size_t)n);
-        break;
-    }
-    case OPT_HOOK_FLAGS:
-        if (!php_tide_hook_flags_valid(zval_get_long(value), arg, name))
-            return false;
-        TIDE_G(hook_flags) = zval_get_long(value);
-        break;
-    case OPT_DEADLOCK:
-        TIDE_G(deadlock_check) = zend_is_true(value);
-        break;
-    case OPT_LOG_LEVEL: {
-        zend_long n = zval_get_long(value);
-        if (n < 0 || n > 6) {
-            zend_argument_value_error(arg, "option \"%s\" must be between 0 (debug) and 6 (none)", name);
-            return false;
-        }
-        tide_log_set_level((int)n); /* the process's log lines, as a server's log_level */
-        break;
-    }
-    case OPT_SOCKET_TIMEOUT: {
-        /* PHP's streams have one timeout for connects, reads and writes, which the hooked
-         * streams keep: default_socket_timeout. */
-        double t = zval_get_double(value);
-        if (!(t > 0 || t == -1)) {
-            zend_argument_value_error(arg, "option \"%s\" must be greater than 0, or -1 (none)", name);
-            return false;
-        }
-        char buf[64];
-        snprintf(buf, sizeof(buf), "%.17g", t < 0 ? -1.0 : t);
-        zend_string *ini = zend_string_init_interned("default_socket_timeout",
-                                                     sizeof("default_socket_timeout") - 1, 0);
-        zend_alter_ini_entry_chars(ini, buf, strlen(buf), PHP_INI_USER, PHP_INI_STAGE_RUNTIME);
-        zend_string_release(ini);
-        break;
-    }
-    case OPT_ACCEPTED:
-        break;
-    case OPT_REFUSED:
-        if (zend_is_true(value)) {
-            zend_argument_value_error(arg, "option \"%s\" is not supported: %s", name,
-                                      coro_options[i].why);
-            return false;
-        }
-        break;
-    }
-    if (Z_TYPE(TIDE_G(coro_options)) != IS_ARRAY)
-        array_init(&TIDE_G(coro_options));
-    Z_TRY_ADDREF_P(value);
-    zend_hash_update(Z_ARRVAL(TIDE_G(coro_options)), key, value);
-    return true;
-}
-
-ZEND_METHOD(Tide_Coroutine, set)
-{
-    HashTable *options;
-    zend_string *key;
-    zval *value;
-    ZEND_PARSE_PARAMETERS_START(1, 1)
-        Z_PARAM_ARRAY_HT(options)
-    ZEND_PARSE_PARAMETERS_END();
-
-    ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, value) {
-        if (!key) {
-            zend_argument_value_error(1, "must have string keys (option names)");
-            RETURN_THROWS();
-        }
-        if (!php_tide_coro_option(key, value, 1))
-            RETURN_THROWS();
-    } ZEND_HASH_FOREACH_END();
-}
-
-ZEND_METHOD(Tide_Coroutine, getOptions)
-{
-    ZEND_PARSE_PARAMETERS_NONE();
-    if (Z_TYPE(TIDE_G(coro_options)) != IS_ARRAY)
-        RETURN_NULL();
-    RETURN_COPY(&TIDE_G(coro_options));
 }
 
 bool php_tide_coro_resumed_failed(void)

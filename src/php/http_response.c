@@ -148,17 +148,6 @@ static HashTable *headers_of(php_tide_response_t *r)
     return r->headers;
 }
 
-static bool has_header(const php_tide_response_t *r, const char *lower)
-{
-    return r->headers && zend_hash_str_exists(r->headers, lower, strlen(lower));
-}
-
-/* No body with these (RFC 9110, 6.4.1). */
-static bool bodiless(int status)
-{
-    return (status >= 100 && status < 200) || status == 204 || status == 304;
-}
-
 /* "Trailer: a, b" (RFC 9110, 6.6.2): the trailer fields announced before the body. */
 static void append_trailer_names(const php_tide_response_t *r, smart_str *out)
 {
@@ -260,95 +249,6 @@ static void build_head(php_tide_response_t *r, smart_str *out, int64_t length)
     }
     smart_str_appends(out, "\r\n");
     r->header_sent = true;
-}
-
-/* ---- compression ---- */
-
-/* The first value of a header the handler set, or NULL. */
-static zval *header_value(const php_tide_response_t *r, const char *lower, size_t n)
-{
-    zval *entry = r->headers ? zend_hash_str_find(r->headers, lower, n) : NULL;
-    return entry ? zend_hash_index_find(Z_ARRVAL_P(entry), 1) : NULL;
-}
-
-/* Whether the body could go compressed, whatever this client accepts (then the head says
- * Vary: Accept-Encoding). length: the whole body's, or -1 for one streamed by write(). */
-static bool compressible(const php_tide_response_t *r, int64_t length)
-{
-    if (!r->level || r->head || bodiless(r->status) || r->status == 206)
-        return false;
-    if (length >= 0 && (uint64_t)length < r->min_length)
-        return false;
-    if (has_header(r, "content-encoding") || has_header(r, "content-range"))
-        return false;
-    zval *ct = header_value(r, "content-type", 12);
-    return tide_compressible_type(ct ? Z_STRVAL_P(ct) : NULL, ct ? Z_STRLEN_P(ct) : 0);
-}
-
-static bool to_str(void *arg, const char *p, size_t n)
-{
-    smart_str_appendl((smart_str *)arg, p, n);
-    return true;
-}
-
-/* One stream per coding for whole bodies, reset between them: zlib's state (about 256 KiB)
- * is made once per worker, not once per response. */
-static tide_deflate_t *whole_streams[3];
-
-static bool compress_whole(const php_tide_response_t *r, const char *body, size_t len,
-                           smart_str *out)
-{
-    tide_deflate_t **slot = &whole_streams[r->coding];
-    if (*slot && tide_deflate_level(*slot) != r->level) {
-        tide_deflate_free(*slot);
-        *slot = NULL;
-    }
-    if (!*slot && !(*slot = tide_deflate_new(r->coding, r->level, TIDE_DEFLATE_WHOLE)))
-        return false;
-    tide_deflate_reset(*slot);
-    return tide_deflate_run(*slot, body, len, true, to_str, out) == 0;
-}
-
-void php_tide_response_mshutdown(void)
-{
-    for (size_t i = 0; i < sizeof(whole_streams) / sizeof(whole_streams[0]); i++) {
-        tide_deflate_free(whole_streams[i]);
-        whole_streams[i] = NULL;
-    }
-}
-
-/* "<size in hex>\r\n<bytes>\r\n" */
-static void append_chunk(smart_str *out, const char *p, size_t n)
-{
-    char size[24];
-    int k = snprintf(size, sizeof(size), "%zx\r\n", n);
-    smart_str_appendl(out, size, (size_t)k);
-    smart_str_appendl(out, p, n);
-    smart_str_appends(out, "\r\n");
-}
-
-/* A piece of a streamed body as it goes on the wire: compressed when the head said so, in
- * a chunk unless HTTP/1.0. finish: the body's last piece. False when zlib failed. */
-static bool append_piece(php_tide_response_t *r, smart_str *out, const char *p, size_t n,
-                         bool finish)
-{
-    smart_str z = {0};
-    if (r->encoding) {
-        if (tide_deflate_run(r->z, p, n, finish, to_str, &z) < 0) {
-            smart_str_free(&z);
-            return false;
-        }
-        p = z.s ? ZSTR_VAL(z.s) : "";
-        n = z.s ? ZSTR_LEN(z.s) : 0;
-    }
-    if (n) {
-        if (r->chunked)
-            append_chunk(out, p, n);
-        else
-            smart_str_appendl(out, p, n);
-    }
-    smart_str_free(&z);
-    return true;
 }
 
 /* A rate-limited warning for a response that cannot go out. */
@@ -532,7 +432,7 @@ static int64_t head_length(const php_tide_response_t *r, int64_t len)
 static void start_stream(php_tide_response_t *r, smart_str *out)
 {
     r->chunked = !r->http10;
-    r->vary = compressible(r, -1);
+    r->vary = php_tide_response_compressible(r, -1);
     if (r->vary && r->coding)
         r->encoding = (r->z = tide_deflate_new(r->coding, r->level, TIDE_DEFLATE_STREAMED)) != NULL;
     build_head(r, out, -1);
@@ -545,8 +445,8 @@ static bool end_with(php_tide_response_t *r, const char *body, size_t len)
     if (!r->header_sent && r->trailers && !r->http10 && !r->head && !bodiless(r->status))
         start_stream(r, &out); /* trailers need a chunked body: this one goes as one chunk */
     if (!r->header_sent) {
-        r->vary = compressible(r, (int64_t)len);
-        if (r->vary && r->coding && compress_whole(r, body, len, &z) && z.s &&
+        r->vary = php_tide_response_compressible(r, (int64_t)len);
+        if (r->vary && r->coding && php_tide_response_compress_whole(r, body, len, &z) && z.s &&
             ZSTR_LEN(z.s) < len) {
             r->encoding = true;
             body = ZSTR_VAL(z.s);
@@ -557,7 +457,7 @@ static bool end_with(php_tide_response_t *r, const char *body, size_t len)
             smart_str_appendl(&out, body, len);
     } else if (!r->head && !bodiless(r->status)) {
         /* The rest of a body write() began: its last piece, then the end of the chunks. */
-        if ((len || r->encoding) && !append_piece(r, &out, body, len, true)) {
+        if ((len || r->encoding) && !php_tide_response_append_piece(r, &out, body, len, true)) {
             warn("connection #%llu: compressing the response failed",
                  (unsigned long long)r->session);
             r->keep_alive = false; /* the body cannot end properly */
@@ -936,7 +836,7 @@ ZEND_METHOD(Tide_Http_Response, write)
     if (!r->header_sent)
         start_stream(r, &out);
     if (!r->head && !bodiless(r->status) &&
-        !append_piece(r, &out, ZSTR_VAL(data), ZSTR_LEN(data), false)) {
+        !php_tide_response_append_piece(r, &out, ZSTR_VAL(data), ZSTR_LEN(data), false)) {
         smart_str_free(&out);
         warn("connection #%llu: compressing the response failed", (unsigned long long)r->session);
         RETURN_FALSE;

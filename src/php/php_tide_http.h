@@ -138,4 +138,35 @@ const char *php_tide_http_date_now(void);
 bool php_tide_http_static(php_tide_server_t *srv, php_tide_port_t *port, uint64_t session,
                           const char *data, size_t len, const tide_http1_head_t *h);
 
+
+/* ---- what http_response.c and http_response_body.c share ---- */
+
+static inline bool has_header(const php_tide_response_t *r, const char *lower)
+{
+    return r->headers && zend_hash_str_exists(r->headers, lower, strlen(lower));
+}
+
+/* No body with these (RFC 9110, 6.4.1). */
+static inline bool bodiless(int status)
+{
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+/* The first value of a header the handler set, or NULL. */
+static inline zval *header_value(const php_tide_response_t *r, const char *lower, size_t n)
+{
+    zval *entry = r->headers ? zend_hash_str_find(r->headers, lower, n) : NULL;
+    return entry ? zend_hash_index_find(Z_ARRVAL_P(entry), 1) : NULL;
+}
+
+/* Whether the body may go compressed (length: the whole body's, or -1 when streamed). */
+bool php_tide_response_compressible(const php_tide_response_t *r, int64_t length);
+/* The whole body compressed into out; false when zlib failed. */
+bool php_tide_response_compress_whole(const php_tide_response_t *r, const char *body, size_t len,
+                                      smart_str *out);
+/* A piece of a streamed body as it goes on the wire (compressed, chunked); false when zlib
+ * failed. finish: the last piece. */
+bool php_tide_response_append_piece(php_tide_response_t *r, smart_str *out, const char *p,
+                                    size_t n, bool finish);
+
 #endif
