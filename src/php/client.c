@@ -5,18 +5,9 @@
  * their method signatures, defaults and in how they report failures (the synchronous one
  * also warns, and a timeout is EAGAIN there, as the kernel's SO_RCVTIMEO gives Swoole).
  *
- * A connection is one of PHP's own socket streams (tcp://, udp://, unix://, udg://), made
- * by php_stream_xport_create(): PHP parses the address, resolves the name, applies the
- * context, and TLS is ext/openssl's (crypto turned on over the tcp:// stream, with the
- * ssl_* settings as the stream context's "ssl" options). Inside a coroutine the runtime
- * hooks make the connect, the name lookup and TLS wait on the reactor.
- *
- * Plain sockets are read and written here, without PHP's stream buffers: recv()/send()
- * with MSG_DONTWAIT, and when the socket is not ready a wait that suspends the calling
- * coroutine on the reactor (php_tide_wait_fd), or poll() outside coroutines. So a plain
- * socket never blocks the process inside a coroutine, whatever the hook flags. A TLS
- * stream is read and written through PHP's stream (its hooked operations wait on the
- * reactor when HOOK_SSL/HOOK_TLS are on; with them off it blocks like stock PHP).
+ * This file holds the classes and their methods; the settings are client_settings.c's,
+ * the connection (streams, waiting, reads and writes, TLS) client_io.c's
+ * (php_tide_client.h).
  *
  * Framing (open_eof_check/open_eof_split/open_length_check) is the server's framer
  * (src/proto/frame.c): recv() hands out one package and keeps what follows for the next
@@ -28,18 +19,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <math.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include "php.h"
-#include "php_network.h"
-#include "ext/standard/file.h"
 #include "zend_exceptions.h"
 #include "php_tide.h"
+#include "php_tide_client.h"
 #include "tide/frame.h"
 #include "tide/sock.h"
 #include "tide_client_arginfo.h"
@@ -47,50 +34,14 @@
 /* The flag OR'd into a socket type for TLS (Tide\SSL, php_tide_server.h). */
 #define CLIENT_SSL 512
 
-/* Swoole's error codes where errno has none (include/swoole_error.h in Swoole). */
-enum {
-    E_DNS_FAILED = 711,        /* SW_ERROR_DNSLOOKUP_RESOLVE_FAILED */
-    E_SSL_NO_PEER_CERT = 1013, /* SW_ERROR_SSL_EMPTY_PEER_CERTIFICATE */
-    E_SSL_HANDSHAKE = 1018,    /* SW_ERROR_SSL_HANDSHAKE_FAILED */
-    E_TOO_BIG = 1201,          /* SW_ERROR_PACKAGE_LENGTH_TOO_LARGE */
-    E_MALFORMED = 1204,        /* SW_ERROR_PACKAGE_MALFORMED_DATA */
-    E_NO_CONNECTION = 5001,    /* SW_ERROR_CLIENT_NO_CONNECTION */
-};
-
 #define READ_CHUNK 65535 /* one unframed recv() at most, as Swoole */
 
 static zend_class_entry *co_client_ce, *client_ce;
 static zend_object_handlers client_handlers;
 
-/*
- * One client object. It owns the stream (closed by close() or when the object is freed),
- * the framer's buffer and its copy of the settings. `busy` counts the methods running on
- * it (a coroutine may wait in one while another calls close(): the close then only shuts
- * the socket down, which wakes the waiter, and the last method out closes the stream).
- */
-typedef struct client {
-    php_stream *stream; /* NULL: no socket */
-    int fd;
-    int type;       /* TIDE_SOCK_* */
-    bool ssl;       /* Tide\SSL was asked for: TLS at connect */
-    bool tls;       /* TLS is on */
-    bool sync;      /* Tide\Client */
-    bool connected; /* connect() succeeded (a datagram socket made by sendto() is not) */
-    bool close_pending;
-    int busy;
-    double connect_timeout, read_timeout, write_timeout; /* seconds; < 0: no limit */
-    bool nodelay;
-    tide_frame_opts_t fo;
-    tide_framer_t framer;
-    char *rbuf;        /* READ_CHUNK bytes for framed reads, made on first use */
-    zend_string *pkg;  /* the package the framer just handed out */
-    zval settings;     /* the merged settings array (UNDEF before set()) */
-    zend_object std;
-} client_t;
-
-static client_t *client_of(zend_object *obj)
+static php_tide_client_t *client_of(zend_object *obj)
 {
-    return (client_t *)((char *)obj - XtOffsetOf(client_t, std));
+    return (php_tide_client_t *)((char *)obj - XtOffsetOf(php_tide_client_t, std));
 }
 #define THIS_CLIENT client_of(Z_OBJ_P(ZEND_THIS))
 
@@ -116,19 +67,19 @@ static const char *error_text(int code)
     }
 }
 
-static void set_error_msg(client_t *c, int code, const char *msg)
+static void set_error_msg(php_tide_client_t *c, int code, const char *msg)
 {
     zend_update_property_long(c->std.ce, &c->std, ZEND_STRL("errCode"), code);
     zend_update_property_string(c->std.ce, &c->std, ZEND_STRL("errMsg"), msg);
 }
 
-static void set_error(client_t *c, int code)
+static void set_error(php_tide_client_t *c, int code)
 {
     set_error_msg(c, code, error_text(code));
 }
 
 /* A failure of the synchronous client also warns, as Swoole's does. */
-static void fail(client_t *c, const char *what, int code)
+static void fail(php_tide_client_t *c, const char *what, int code)
 {
     set_error(c, code);
     if (c->sync)
@@ -136,532 +87,11 @@ static void fail(client_t *c, const char *what, int code)
                          code);
 }
 
-static void set_connected_props(client_t *c)
-{
-    zend_long fd = c->stream && c->connected ? c->fd : -1;
-    zend_update_property_long(c->std.ce, &c->std, c->sync ? "sock" : "fd", c->sync ? 4 : 2, fd);
-    if (!c->sync)
-        zend_update_property_bool(c->std.ce, &c->std, ZEND_STRL("connected"), fd >= 0);
-}
-
-/* ---- settings ---- */
-
-typedef enum { S_BOOL, S_INT, S_NUM, S_STR } stype_t;
-
-static const struct key {
-    const char *name;
-    stype_t type;
-    double min, max;
-    const char *ssl; /* the "ssl" stream context option it is */
-} keys[] = {
-    {"timeout", S_NUM, -1, 86400 * 365, NULL},
-    {"connect_timeout", S_NUM, -1, 86400 * 365, NULL},
-    {"read_timeout", S_NUM, -1, 86400 * 365, NULL},
-    {"write_timeout", S_NUM, -1, 86400 * 365, NULL},
-    {"open_eof_check", S_BOOL, 0, 1, NULL},
-    {"open_eof_split", S_BOOL, 0, 1, NULL},
-    {"package_eof", S_STR, 0, 0, NULL},
-    {"open_length_check", S_BOOL, 0, 1, NULL},
-    {"package_length_type", S_STR, 0, 0, NULL},
-    {"package_length_offset", S_INT, 0, 65535, NULL},
-    {"package_body_offset", S_INT, 0, 65535, NULL},
-    {"package_max_length", S_INT, 1, 2147483648.0, NULL},
-    {"open_tcp_nodelay", S_BOOL, 0, 1, NULL},
-    {"bind_address", S_STR, 0, 0, NULL},
-    {"bind_port", S_INT, 0, 65535, NULL},
-    {"ssl_verify_peer", S_BOOL, 0, 1, "verify_peer"},
-    {"ssl_allow_self_signed", S_BOOL, 0, 1, "allow_self_signed"},
-    {"ssl_host_name", S_STR, 0, 0, "peer_name"},
-    {"ssl_cafile", S_STR, 0, 0, "cafile"},
-    {"ssl_capath", S_STR, 0, 0, "capath"},
-    {"ssl_cert_file", S_STR, 0, 0, "local_cert"},
-    {"ssl_key_file", S_STR, 0, 0, "local_pk"},
-    {"ssl_passphrase", S_STR, 0, 0, "passphrase"},
-    {"ssl_verify_depth", S_INT, 0, 100, "verify_depth"},
-    {"ssl_ciphers", S_STR, 0, 0, "ciphers"},
-};
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
-
-static const struct key *find_key(const zend_string *name)
-{
-    for (size_t i = 0; i < NKEYS; i++)
-        if (zend_string_equals_cstr(name, keys[i].name, strlen(keys[i].name)))
-            return &keys[i];
-    return NULL;
-}
-
-/* Every key known and of its type and bounds; false after a ValueError naming it. */
-static bool check_settings(HashTable *ht)
-{
-    zend_string *name;
-    zend_ulong idx;
-    zval *v;
-    ZEND_HASH_FOREACH_KEY_VAL(ht, idx, name, v) {
-        if (!name) {
-            zend_value_error("Settings must be keyed by name, got index " ZEND_ULONG_FMT, idx);
-            return false;
-        }
-        const struct key *k = find_key(name);
-        if (!k) {
-            zend_value_error("Unknown setting '%s'", ZSTR_VAL(name));
-            return false;
-        }
-        ZVAL_DEREF(v);
-        double d = 0;
-        switch (k->type) {
-        case S_BOOL:
-            if (Z_TYPE_P(v) == IS_TRUE || Z_TYPE_P(v) == IS_FALSE ||
-                (Z_TYPE_P(v) == IS_LONG && (Z_LVAL_P(v) == 0 || Z_LVAL_P(v) == 1)))
-                continue;
-            zend_value_error("Setting '%s' must be a bool, %s given", k->name,
-                             zend_zval_type_name(v));
-            return false;
-        case S_STR:
-            if (Z_TYPE_P(v) == IS_STRING)
-                continue;
-            zend_value_error("Setting '%s' must be a string, %s given", k->name,
-                             zend_zval_type_name(v));
-            return false;
-        case S_INT:
-            if (Z_TYPE_P(v) != IS_LONG) {
-                zend_value_error("Setting '%s' must be an integer, %s given", k->name,
-                                 zend_zval_type_name(v));
-                return false;
-            }
-            d = (double)Z_LVAL_P(v);
-            break;
-        case S_NUM:
-            if (Z_TYPE_P(v) != IS_LONG && (Z_TYPE_P(v) != IS_DOUBLE || isnan(Z_DVAL_P(v)))) {
-                zend_value_error("Setting '%s' must be a number, %s given", k->name,
-                                 zend_zval_type_name(v));
-                return false;
-            }
-            d = zval_get_double(v);
-            break;
-        }
-        if (d < k->min || d > k->max) {
-            zend_value_error("Setting '%s' must be between %g and %g, %g given", k->name, k->min,
-                             k->max, d);
-            return false;
-        }
-    } ZEND_HASH_FOREACH_END();
-    return true;
-}
-
-static zval *setting(client_t *c, const char *name)
-{
-    if (Z_TYPE(c->settings) != IS_ARRAY)
-        return NULL;
-    return zend_hash_str_find_deref(Z_ARRVAL(c->settings), name, strlen(name));
-}
-
-static bool setting_bool(client_t *c, const char *name)
-{
-    zval *v = setting(c, name);
-    return v && zend_is_true(v);
-}
-
-/* Applies the (checked) settings of ht to the client; false after a ValueError. */
-static bool apply_settings(client_t *c, HashTable *ht)
-{
-    zval *v;
-    tide_frame_opts_t f = {0};
-    bool eof = (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_eof_check"))) && zend_is_true(v);
-    bool split = (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_eof_split"))) && zend_is_true(v);
-    bool length =
-        (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_length_check"))) && zend_is_true(v);
-    if ((eof || split) && length) {
-        zend_value_error("Settings 'open_eof_check'/'open_eof_split' and 'open_length_check' "
-                         "cannot both be on");
-        return false;
-    }
-    if (eof || split) {
-        f.mode = TIDE_FRAME_EOF;
-        f.eof_split = split;
-        v = zend_hash_str_find_deref(ht, ZEND_STRL("package_eof"));
-        if (!v) {
-            memcpy(f.eof, "\r\n", 2);
-            f.eof_len = 2;
-        } else if (Z_STRLEN_P(v) == 0 || Z_STRLEN_P(v) > TIDE_FRAME_EOF_MAX) {
-            zend_value_error("Setting 'package_eof' must be 1 to %d bytes long, %zu given",
-                             TIDE_FRAME_EOF_MAX, Z_STRLEN_P(v));
-            return false;
-        } else {
-            memcpy(f.eof, Z_STRVAL_P(v), Z_STRLEN_P(v));
-            f.eof_len = Z_STRLEN_P(v);
-        }
-    } else if (length) {
-        f.mode = TIDE_FRAME_LENGTH;
-        v = zend_hash_str_find_deref(ht, ZEND_STRL("package_length_type"));
-        f.length_type = v ? (Z_STRLEN_P(v) == 1 ? Z_STRVAL_P(v)[0] : 0) : 'N';
-        if (!tide_frame_length_size(f.length_type)) {
-            zend_value_error("Setting 'package_length_type' must be one of c C s S n N l L v V "
-                             "q J P, '%s' given", Z_STRVAL_P(v));
-            return false;
-        }
-        if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("package_length_offset"))))
-            f.length_offset = (size_t)Z_LVAL_P(v);
-        if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("package_body_offset"))))
-            f.body_offset = (size_t)Z_LVAL_P(v);
-    }
-    f.max_length = (v = zend_hash_str_find_deref(ht, ZEND_STRL("package_max_length")))
-                       ? (size_t)Z_LVAL_P(v)
-                       : 2u << 20;
-    if (tide_frame_opts_check(&f) < 0) {
-        zend_value_error("Settings 'package_length_offset' and 'package_body_offset' do not "
-                         "describe a valid length header");
-        return false;
-    }
-    double t;
-    if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("timeout")))) {
-        t = zval_get_double(v);
-        c->connect_timeout = c->read_timeout = c->write_timeout = t;
-    }
-    if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("connect_timeout"))))
-        c->connect_timeout = zval_get_double(v);
-    if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("read_timeout"))))
-        c->read_timeout = zval_get_double(v);
-    if ((v = zend_hash_str_find_deref(ht, ZEND_STRL("write_timeout"))))
-        c->write_timeout = zval_get_double(v);
-    c->nodelay =
-        (v = zend_hash_str_find_deref(ht, ZEND_STRL("open_tcp_nodelay"))) && zend_is_true(v);
-    /* A change of framing starts afresh (bytes held for the old one would not parse). */
-    if (f.mode != c->fo.mode) {
-        tide_framer_destroy(&c->framer);
-        tide_framer_init(&c->framer, &c->fo);
-    }
-    c->fo = f;
-    return true;
-}
-
-/* ---- waiting ---- */
-
-static int64_t deadline_of(double seconds)
-{
-    if (seconds < 0)
-        return -1;
-    if (seconds > 9e9)
-        seconds = 9e9;
-    return (int64_t)tide_time_ns() + (int64_t)(seconds * 1e9);
-}
-
-/* Nanoseconds left until the deadline (-1: none); 0 when it passed. */
-static int64_t left_of(int64_t deadline)
-{
-    if (deadline < 0)
-        return -1;
-    int64_t left = deadline - (int64_t)tide_time_ns();
-    return left > 0 ? left : 0;
-}
-
-/*
- * Waits until fd is readable (writable: out) or the deadline: in a coroutine on the
- * reactor (only this coroutine waits), else in poll(). 0, -ETIMEDOUT, or another negative
- * code (a cancel, or a kill or a second waiter, with the exception thrown).
- */
-static int wait_io(int fd, bool out, int64_t deadline, const char *what)
-{
-    int64_t left = left_of(deadline);
-    if (left == 0)
-        return -ETIMEDOUT;
-    if (php_tide_coro_can_suspend())
-        return php_tide_wait_fd(fd, out, left, what);
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = out ? POLLOUT : POLLIN};
-        int ms = left < 0 ? -1 : (int)((left + 999999) / 1000000);
-        int rc = poll(&p, 1, ms);
-        if (rc > 0)
-            return 0;
-        if (rc == 0)
-            return -ETIMEDOUT;
-        if (errno != EINTR)
-            return -errno;
-        if ((left = left_of(deadline)) == 0)
-            return -ETIMEDOUT;
-    }
-}
-
-/* The TLS stream's timeout, for PHP's (hooked or stock) TLS read or write. */
-static void stream_timeout(client_t *c, int64_t deadline)
-{
-    int64_t left = left_of(deadline);
-    struct timeval tv = {-1, 0};
-    if (left >= 0) {
-        tv.tv_sec = (time_t)(left / 1000000000);
-        tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
-        if (!tv.tv_sec && !tv.tv_usec)
-            tv.tv_usec = 1;
-    }
-    php_stream_set_option(c->stream, PHP_STREAM_OPTION_READ_TIMEOUT, 0, &tv);
-}
-
-/* Reads what is there (waiting for something): > 0 bytes, 0 at the peer's close, or a
- * negative errno. */
-static ssize_t read_some(client_t *c, char *buf, size_t len, int flags, int64_t deadline)
-{
-    if (c->tls) {
-        if (flags & MSG_PEEK)
-            return -EOPNOTSUPP;
-        stream_timeout(c, deadline);
-        ssize_t n = php_stream_read(c->stream, buf, len);
-        if (n > 0)
-            return n;
-        php_netstream_data_t *s = c->stream->abstract;
-        if (s->timeout_event)
-            return -ETIMEDOUT;
-        return c->stream->eof ? 0 : -ECONNRESET;
-    }
-    for (;;) {
-        ssize_t n = recv(c->fd, buf, len, flags | MSG_DONTWAIT);
-        if (n >= 0)
-            return n;
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return -errno;
-        int rc = wait_io(c->fd, false, deadline, "Tide\\Coroutine\\Client::recv()");
-        if (rc < 0)
-            return rc;
-        if (c->close_pending)
-            return -ECONNABORTED;
-    }
-}
-
-/* Writes all of buf; 0, or a negative errno with *sent what went. */
-static int write_all(client_t *c, const char *buf, size_t len, int64_t deadline, size_t *sent)
-{
-    *sent = 0;
-    while (*sent < len) {
-        ssize_t n;
-        if (c->tls) {
-            stream_timeout(c, deadline);
-            n = php_stream_write(c->stream, buf + *sent, len - *sent);
-            if (n <= 0) {
-                php_netstream_data_t *s = c->stream->abstract;
-                return s->timeout_event ? -ETIMEDOUT : -EPIPE;
-            }
-        } else {
-            n = send(c->fd, buf + *sent, len - *sent, MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                if (errno != EAGAIN && errno != EWOULDBLOCK)
-                    return -errno;
-                int rc = wait_io(c->fd, true, deadline, "Tide\\Coroutine\\Client::send()");
-                if (rc < 0)
-                    return rc;
-                if (c->close_pending)
-                    return -ECONNABORTED;
-                continue;
-            }
-        }
-        *sent += (size_t)n;
-    }
-    return 0;
-}
-
-/* ---- the connection ---- */
-
-static void drop_stream(client_t *c)
-{
-    if (!c->stream)
-        return;
-    php_tide_forget_fd(c->fd); /* the reactor must not keep a watch on the number */
-    /* (At request shutdown PHP has closed every stream already, and this does nothing.) */
-    php_stream_close(c->stream);
-    c->stream = NULL;
-    c->fd = -1;
-    c->tls = false;
-    c->connected = false;
-    tide_framer_destroy(&c->framer);
-    tide_framer_init(&c->framer, &c->fo);
-}
-
-/* close(): at once, or (while another coroutine waits on the socket) by the last method
- * out; the socket's shutdown wakes the waiter. */
-static bool close_client(client_t *c)
-{
-    if (!c->stream)
-        return false;
-    if (c->busy) {
-        c->close_pending = true;
-        shutdown(c->fd, SHUT_RDWR);
-        return true;
-    }
-    drop_stream(c);
-    set_connected_props(c);
-    return true;
-}
-
-static void enter(client_t *c)
-{
-    c->busy++;
-}
-
-static void leave(client_t *c)
-{
-    if (--c->busy == 0 && c->close_pending) {
-        c->close_pending = false;
-        drop_stream(c);
-        set_connected_props(c);
-    }
-}
-
-/* The "ssl" context options of the settings (Swoole's defaults: no verification). */
-static php_stream_context *make_context(client_t *c)
-{
-    php_stream_context *ctx = php_stream_context_alloc();
-    zval v;
-    bool verify = setting_bool(c, "ssl_verify_peer");
-    ZVAL_BOOL(&v, verify);
-    php_stream_context_set_option(ctx, "ssl", "verify_peer", &v);
-    php_stream_context_set_option(ctx, "ssl", "verify_peer_name", &v);
-    ZVAL_TRUE(&v);
-    php_stream_context_set_option(ctx, "ssl", "capture_peer_cert", &v);
-    for (size_t i = 0; i < NKEYS; i++) {
-        zval *s = keys[i].ssl ? setting(c, keys[i].name) : NULL;
-        if (s && strcmp(keys[i].name, "ssl_verify_peer") != 0)
-            php_stream_context_set_option(ctx, "ssl", keys[i].ssl, s);
-    }
-    zval *addr = setting(c, "bind_address"), *port = setting(c, "bind_port");
-    if (addr || port) {
-        const char *a = addr ? Z_STRVAL_P(addr) : (c->type == TIDE_SOCK_TCP6 ? "::" : "0.0.0.0");
-        zend_string *to = strchr(a, ':') ? zend_strpprintf(0, "[%s]:" ZEND_LONG_FMT, a,
-                                                           port ? Z_LVAL_P(port) : 0)
-                                         : zend_strpprintf(0, "%s:" ZEND_LONG_FMT, a,
-                                                           port ? Z_LVAL_P(port) : 0);
-        ZVAL_STR(&v, to);
-        php_stream_context_set_option(ctx, "socket", "bindto", &v);
-        zval_ptr_dtor(&v);
-    }
-    return ctx;
-}
-
-/* Turns TLS on over the connected tcp:// stream; 0 or E_SSL_HANDSHAKE. */
-static int start_tls(client_t *c, int64_t deadline)
-{
-    /* ext/openssl bounds the handshake by the stream's connect timeout, and warns on a
-     * failure: the client reports it in errCode instead. */
-    int er = EG(error_reporting);
-    EG(error_reporting) = 0;
-    stream_timeout(c, deadline);
-    bool ok =
-        php_stream_xport_crypto_setup(c->stream, STREAM_CRYPTO_METHOD_ANY_CLIENT, NULL) >= 0 &&
-        php_stream_xport_crypto_enable(c->stream, 1) > 0;
-    EG(error_reporting) = er;
-    if (!ok)
-        return E_SSL_HANDSHAKE;
-    c->tls = true;
-    return 0;
-}
-
-/* Connects; 0 or an error code (errno, or one of Swoole's). */
-static int connect_client(client_t *c, const char *host, size_t host_len, zend_long port,
-                          double timeout)
-{
-    const char *scheme;
-    switch (c->type) {
-    case TIDE_SOCK_UDP:
-    case TIDE_SOCK_UDP6:
-        scheme = "udp";
-        break;
-    case TIDE_SOCK_UNIX_STREAM:
-        scheme = "unix";
-        break;
-    case TIDE_SOCK_UNIX_DGRAM:
-        scheme = "udg";
-        break;
-    default:
-        scheme = "tcp";
-    }
-    zend_string *name;
-    if (tide_sock_is_unix(c->type))
-        name = zend_strpprintf(0, "%s://%.*s", scheme, (int)host_len, host);
-    else if (memchr(host, ':', host_len) && host[0] != '[')
-        name = zend_strpprintf(0, "%s://[%.*s]:" ZEND_LONG_FMT, scheme, (int)host_len, host, port);
-    else
-        name = zend_strpprintf(0, "%s://%.*s:" ZEND_LONG_FMT, scheme, (int)host_len, host, port);
-
-    if (timeout != 0) /* as Swoole: connect()'s timeout is also the one of reads and writes */
-        c->connect_timeout = c->read_timeout = c->write_timeout = timeout;
-    int64_t deadline = deadline_of(c->connect_timeout);
-    struct timeval tv = {0, 0}, *tvp = NULL;
-    if (deadline >= 0) {
-        int64_t left = left_of(deadline);
-        tv.tv_sec = (time_t)(left / 1000000000);
-        tv.tv_usec = (suseconds_t)(left % 1000000000 / 1000);
-        tvp = &tv;
-    }
-    php_stream_context *ctx = make_context(c);
-    zend_string *errstr = NULL;
-    int err = 0;
-    int er = EG(error_reporting);
-    EG(error_reporting) = 0; /* (PHP's warnings: the client reports in errCode) */
-    php_stream *s = php_stream_xport_create(ZSTR_VAL(name), ZSTR_LEN(name), 0,
-                                            STREAM_XPORT_CLIENT | STREAM_XPORT_CONNECT, NULL, tvp,
-                                            ctx, &errstr, &err);
-    EG(error_reporting) = er;
-    zend_list_delete(ctx->res); /* the stream holds its own reference */
-    zend_string_release(name);
-    if (errstr)
-        zend_string_release(errstr);
-    if (EG(exception)) {
-        if (s)
-            php_stream_close(s);
-        return ECANCELED;
-    }
-    if (!s)
-        return err ? err : tide_sock_is_unix(c->type) ? ENOENT : E_DNS_FAILED;
-    php_socket_t fd = -1;
-    if (php_stream_cast(s, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL, (void **)&fd,
-                        0) != SUCCESS || fd < 0) {
-        php_stream_close(s);
-        return EBADF;
-    }
-    /* Unbuffered: a TLS read hands back what it got, and nothing waits in PHP's buffer. */
-    php_stream_set_option(s, PHP_STREAM_OPTION_READ_BUFFER, PHP_STREAM_BUFFER_NONE, NULL);
-    c->stream = s;
-    c->fd = fd;
-    c->connected = true;
-    if (c->nodelay && tide_sock_is_tcp(c->type)) {
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    }
-    if (c->ssl) {
-        int rc = start_tls(c, deadline);
-        if (rc) {
-            drop_stream(c);
-            return rc;
-        }
-    }
-    return 0;
-}
-
-/* The datagram socket sendto() uses when connect() made none (Swoole's UDP clients send
- * without connecting). */
-static int make_dgram(client_t *c)
-{
-    int family = c->type == TIDE_SOCK_UDP6  ? AF_INET6
-                 : c->type == TIDE_SOCK_UDP ? AF_INET
-                                            : AF_UNIX;
-    int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return errno;
-    php_stream *s = php_stream_sock_open_from_socket(fd, NULL);
-    if (!s) {
-        close(fd);
-        return ENOMEM;
-    }
-    c->stream = s;
-    c->fd = fd;
-    return 0;
-}
-
 /* ---- the object ---- */
 
 static zend_object *client_new(zend_class_entry *ce)
 {
-    client_t *c = zend_object_alloc(sizeof(client_t), ce);
+    php_tide_client_t *c = zend_object_alloc(sizeof(php_tide_client_t), ce);
     zend_object_std_init(&c->std, ce);
     object_properties_init(&c->std, ce);
     c->std.handlers = &client_handlers;
@@ -676,9 +106,9 @@ static zend_object *client_new(zend_class_entry *ce)
 
 static void client_free(zend_object *obj)
 {
-    client_t *c = client_of(obj);
+    php_tide_client_t *c = client_of(obj);
     c->busy = 0;
-    drop_stream(c);
+    php_tide_client_drop_stream(c);
     tide_framer_destroy(&c->framer);
     efree(c->rbuf);
     if (c->pkg)
@@ -688,7 +118,7 @@ static void client_free(zend_object *obj)
 }
 
 /* The type as given, checked; false after a ValueError. */
-static bool init_type(client_t *c, zend_long type)
+static bool init_type(php_tide_client_t *c, zend_long type)
 {
     zend_long base = type & ~(zend_long)CLIENT_SSL;
     if (base < TIDE_SOCK_TCP || base > TIDE_SOCK_UNIX_DGRAM) {
@@ -713,9 +143,9 @@ static bool init_type(client_t *c, zend_long type)
 
 /* The method's client if it has a socket; else false with errCode (and, for the
  * synchronous client, a warning). */
-static client_t *connected_client(zval *this_, const char *what)
+static php_tide_client_t *connected_client(zval *this_, const char *what)
 {
-    client_t *c = client_of(Z_OBJ_P(this_));
+    php_tide_client_t *c = client_of(Z_OBJ_P(this_));
     if (!c->stream || c->close_pending) {
         fail(c, what, E_NO_CONNECTION);
         return NULL;
@@ -724,7 +154,7 @@ static client_t *connected_client(zval *this_, const char *what)
 }
 
 /* Coroutine\Client's I/O must run in a coroutine (Swoole: a fatal error); Client's anywhere. */
-static bool may_run(client_t *c, const char *what)
+static bool may_run(php_tide_client_t *c, const char *what)
 {
     return c->sync || php_tide_coro_suspendable(what);
 }
@@ -756,7 +186,7 @@ ZEND_METHOD(Tide_Client, __construct)
                                      "in a coroutine");
         RETURN_THROWS();
     }
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!init_type(c, type))
         RETURN_THROWS();
     if (id && ZSTR_LEN(id))
@@ -769,8 +199,8 @@ ZEND_METHOD(Tide_Coroutine_Client, set)
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ARRAY_HT(ht)
     ZEND_PARSE_PARAMETERS_END();
-    client_t *c = THIS_CLIENT;
-    if (!check_settings(ht))
+    php_tide_client_t *c = THIS_CLIENT;
+    if (!php_tide_client_check_settings(ht))
         RETURN_THROWS();
     zval merged;
     if (Z_TYPE(c->settings) == IS_ARRAY)
@@ -778,7 +208,7 @@ ZEND_METHOD(Tide_Coroutine_Client, set)
     else
         array_init(&merged);
     zend_hash_merge(Z_ARRVAL(merged), ht, zval_add_ref, 1);
-    if (!apply_settings(c, Z_ARRVAL(merged))) {
+    if (!php_tide_client_apply_settings(c, Z_ARRVAL(merged))) {
         zval_ptr_dtor(&merged);
         RETURN_THROWS();
     }
@@ -801,7 +231,7 @@ static void do_connect(INTERNAL_FUNCTION_PARAMETERS, double timeout_default, con
         Z_PARAM_LONG(flags)
     ZEND_PARSE_PARAMETERS_END();
     TIDE_UNUSED(flags); /* Swoole's sock_flag: SWOOLE_ASYNC/KEEP, which Tide does not have */
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, what))
         RETURN_THROWS();
     if (ZSTR_LEN(host) == 0) {
@@ -817,10 +247,10 @@ static void do_connect(INTERNAL_FUNCTION_PARAMETERS, double timeout_default, con
         RETURN_FALSE;
     }
     if (c->stream) /* a datagram socket sendto() made */
-        drop_stream(c);
-    enter(c);
-    int rc = connect_client(c, ZSTR_VAL(host), ZSTR_LEN(host), port, timeout);
-    leave(c);
+        php_tide_client_drop_stream(c);
+    php_tide_client_enter(c);
+    int rc = php_tide_client_connect(c, ZSTR_VAL(host), ZSTR_LEN(host), port, timeout);
+    php_tide_client_leave(c);
     if (EG(exception))
         RETURN_THROWS();
     if (rc) {
@@ -832,7 +262,7 @@ static void do_connect(INTERNAL_FUNCTION_PARAMETERS, double timeout_default, con
                              "] failed. Error: %s[%d]", ZSTR_VAL(host), port, error_text(rc), rc);
         RETURN_FALSE;
     }
-    set_connected_props(c);
+    php_tide_client_set_connected_props(c);
     RETURN_TRUE;
 }
 
@@ -848,7 +278,7 @@ ZEND_METHOD(Tide_Client, connect)
 
 /* The code of a failed operation as the client reports it: a timeout is ETIMEDOUT for
  * the coroutine client, EAGAIN for the synchronous one (Swoole's, from SO_RCVTIMEO). */
-static int failure(client_t *c, int rc)
+static int failure(php_tide_client_t *c, int rc)
 {
     int code = -rc;
     if (code == ETIMEDOUT && c->sync)
@@ -856,14 +286,15 @@ static int failure(client_t *c, int rc)
     return code;
 }
 
-static void send_data(zval *return_value, client_t *c, zend_string *data,
-                      double timeout, const char *what)
+static void send_data(zval *return_value, php_tide_client_t *c, zend_string *data, double timeout,
+                      const char *what)
 {
-    enter(c);
+    php_tide_client_enter(c);
     size_t sent;
-    int rc = write_all(c, ZSTR_VAL(data), ZSTR_LEN(data),
-                       deadline_of(timeout != 0 ? timeout : c->write_timeout), &sent);
-    leave(c);
+    int rc = php_tide_client_write_all(
+        c, ZSTR_VAL(data), ZSTR_LEN(data),
+        php_tide_client_deadline(timeout != 0 ? timeout : c->write_timeout), &sent);
+    php_tide_client_leave(c);
     if (EG(exception))
         RETURN_THROWS();
     if (rc < 0) {
@@ -883,7 +314,7 @@ ZEND_METHOD(Tide_Coroutine_Client, send)
         Z_PARAM_OPTIONAL
         Z_PARAM_DOUBLE(timeout)
     ZEND_PARSE_PARAMETERS_END();
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, "Tide\\Coroutine\\Client::send()"))
         RETURN_THROWS();
     if (!(c = connected_client(ZEND_THIS, "send()")))
@@ -901,7 +332,7 @@ ZEND_METHOD(Tide_Client, send)
         Z_PARAM_LONG(flag)
     ZEND_PARSE_PARAMETERS_END();
     TIDE_UNUSED(flag);
-    client_t *c = connected_client(ZEND_THIS, "send()");
+    php_tide_client_t *c = connected_client(ZEND_THIS, "send()");
     if (!c)
         RETURN_FALSE;
     send_data(return_value, c, data, 0, "send()");
@@ -909,20 +340,20 @@ ZEND_METHOD(Tide_Client, send)
 
 static int on_package(void *udata, const char *data, size_t len)
 {
-    client_t *c = udata;
+    php_tide_client_t *c = udata;
     c->pkg = zend_string_init(data, len, 0);
     return TIDE_PROTO_STOP; /* one per recv(); the rest waits in the framer */
 }
 
 /* One whole package: > 0 with *out, 0 when the peer closed, or a negative code. */
-static ssize_t recv_package(client_t *c, int64_t deadline, zend_string **out)
+static ssize_t recv_package(php_tide_client_t *c, int64_t deadline, zend_string **out)
 {
     c->pkg = NULL;
     int rc = tide_framer_feed(&c->framer, NULL, 0, on_package, c);
     if (!c->rbuf)
         c->rbuf = emalloc(READ_CHUNK);
     while (!c->pkg && rc >= 0) {
-        ssize_t n = read_some(c, c->rbuf, READ_CHUNK, 0, deadline);
+        ssize_t n = php_tide_client_read(c, c->rbuf, READ_CHUNK, 0, deadline);
         if (n <= 0)
             return n;
         rc = tide_framer_feed(&c->framer, c->rbuf, (size_t)n, on_package, c);
@@ -940,21 +371,22 @@ static ssize_t recv_package(client_t *c, int64_t deadline, zend_string **out)
 
 /* recv() of both classes: a package with framing on; else up to size bytes (all of them
  * with MSG_WAITALL, unless the peer closes first). */
-static void recv_data(zval *return_value, client_t *c, size_t size, int flags,
+static void recv_data(zval *return_value, php_tide_client_t *c, size_t size, int flags,
                       double timeout)
 {
-    int64_t deadline = deadline_of(flags & MSG_DONTWAIT ? 0 : timeout != 0 ? timeout
-                                                                            : c->read_timeout);
+    int64_t deadline = php_tide_client_deadline(flags & MSG_DONTWAIT ? 0
+                                                : timeout != 0       ? timeout
+                                                                     : c->read_timeout);
     zend_string *s = NULL;
     ssize_t n;
-    enter(c);
+    php_tide_client_enter(c);
     if (c->fo.mode != TIDE_FRAME_RAW && !(flags & MSG_PEEK)) {
         n = recv_package(c, deadline, &s);
     } else {
         s = zend_string_alloc(size, 0);
         size_t got = 0;
         do {
-            n = read_some(c, ZSTR_VAL(s) + got, size - got, flags & MSG_PEEK, deadline);
+            n = php_tide_client_read(c, ZSTR_VAL(s) + got, size - got, flags & MSG_PEEK, deadline);
             if (n > 0)
                 got += (size_t)n;
         } while ((flags & MSG_WAITALL) && n > 0 && got < size);
@@ -967,7 +399,7 @@ static void recv_data(zval *return_value, client_t *c, size_t size, int flags,
             zend_string_efree(s);
         }
     }
-    leave(c);
+    php_tide_client_leave(c);
     if (EG(exception)) {
         if (n > 0)
             zend_string_release(s);
@@ -976,12 +408,12 @@ static void recv_data(zval *return_value, client_t *c, size_t size, int flags,
     if (n > 0)
         RETURN_STR(s);
     if (n == 0) { /* the peer closed: '' (as Swoole), and the connection is done */
-        close_client(c);
+        php_tide_client_close(c);
         RETURN_EMPTY_STRING();
     }
     fail(c, "recv()", failure(c, (int)n));
     if (n == -E_TOO_BIG || n == -E_MALFORMED)
-        close_client(c); /* the stream is out of step: its next bytes are no package */
+        php_tide_client_close(c); /* the stream is out of step: its next bytes are no package */
     RETURN_FALSE;
 }
 
@@ -992,7 +424,7 @@ ZEND_METHOD(Tide_Coroutine_Client, recv)
         Z_PARAM_OPTIONAL
         Z_PARAM_DOUBLE(timeout)
     ZEND_PARSE_PARAMETERS_END();
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, "Tide\\Coroutine\\Client::recv()"))
         RETURN_THROWS();
     if (!(c = connected_client(ZEND_THIS, "recv()")))
@@ -1012,7 +444,7 @@ ZEND_METHOD(Tide_Client, recv)
         zend_argument_value_error(1, "must be greater than 0");
         RETURN_THROWS();
     }
-    client_t *c = connected_client(ZEND_THIS, "recv()");
+    php_tide_client_t *c = connected_client(ZEND_THIS, "recv()");
     if (!c)
         RETURN_FALSE;
     recv_data(return_value, c, (size_t)size,
@@ -1030,7 +462,7 @@ ZEND_METHOD(Tide_Coroutine_Client, peek)
         zend_argument_value_error(1, "must be greater than 0");
         RETURN_THROWS();
     }
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, "Tide\\Coroutine\\Client::peek()"))
         RETURN_THROWS();
     if (!(c = connected_client(ZEND_THIS, "peek()")))
@@ -1039,8 +471,8 @@ ZEND_METHOD(Tide_Coroutine_Client, peek)
 }
 
 /* A socket address for host and port (a path for a Unix socket); false if it is none. */
-static bool make_addr(client_t *c, const char *host, zend_long port, struct sockaddr_storage *sa,
-                      socklen_t *len)
+static bool make_addr(php_tide_client_t *c, const char *host, zend_long port,
+                      struct sockaddr_storage *sa, socklen_t *len)
 {
     memset(sa, 0, sizeof(*sa));
     if (c->type == TIDE_SOCK_UNIX_DGRAM) {
@@ -1078,7 +510,7 @@ ZEND_METHOD(Tide_Coroutine_Client, sendto)
         Z_PARAM_LONG(port)
         Z_PARAM_STR(data)
     ZEND_PARSE_PARAMETERS_END();
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!tide_sock_is_dgram(c->type)) {
         php_tide_throw(0, "sendto() needs a datagram client (SOCK_UDP, SOCK_UDP6, "
                           "SOCK_UNIX_DGRAM)");
@@ -1095,12 +527,12 @@ ZEND_METHOD(Tide_Coroutine_Client, sendto)
         RETURN_THROWS();
     }
     int err;
-    if (!c->stream && (err = make_dgram(c))) {
+    if (!c->stream && (err = php_tide_client_make_dgram(c))) {
         fail(c, "sendto()", err);
         RETURN_FALSE;
     }
-    enter(c);
-    int64_t deadline = deadline_of(c->write_timeout);
+    php_tide_client_enter(c);
+    int64_t deadline = php_tide_client_deadline(c->write_timeout);
     ssize_t n;
     for (;;) {
         n = sendto(c->fd, ZSTR_VAL(data), ZSTR_LEN(data), MSG_DONTWAIT | MSG_NOSIGNAL,
@@ -1109,15 +541,15 @@ ZEND_METHOD(Tide_Coroutine_Client, sendto)
             err = n < 0 ? errno : 0;
             break;
         }
-        int rc = errno == EINTR
-                     ? 0
-                     : wait_io(c->fd, true, deadline, "Tide\\Coroutine\\Client::sendto()");
+        int rc = errno == EINTR ? 0
+                                : php_tide_client_wait_io(c->fd, true, deadline,
+                                                          "Tide\\Coroutine\\Client::sendto()");
         if (rc < 0) {
             err = failure(c, rc);
             break;
         }
     }
-    leave(c);
+    php_tide_client_leave(c);
     if (EG(exception))
         RETURN_THROWS();
     if (err) {
@@ -1141,7 +573,7 @@ ZEND_METHOD(Tide_Coroutine_Client, recvfrom)
         zend_argument_value_error(1, "must be greater than 0");
         RETURN_THROWS();
     }
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, "Tide\\Coroutine\\Client::recvfrom()"))
         RETURN_THROWS();
     if (!(c = connected_client(ZEND_THIS, "recvfrom()")))
@@ -1149,10 +581,10 @@ ZEND_METHOD(Tide_Coroutine_Client, recvfrom)
     zend_string *s = zend_string_alloc((size_t)length, 0);
     struct sockaddr_storage sa;
     socklen_t salen;
-    int64_t deadline = deadline_of(c->read_timeout);
+    int64_t deadline = php_tide_client_deadline(c->read_timeout);
     ssize_t n;
     int err = 0;
-    enter(c);
+    php_tide_client_enter(c);
     for (;;) {
         salen = sizeof(sa);
         n = recvfrom(c->fd, ZSTR_VAL(s), (size_t)length, MSG_DONTWAIT, (struct sockaddr *)&sa,
@@ -1161,15 +593,15 @@ ZEND_METHOD(Tide_Coroutine_Client, recvfrom)
             err = n < 0 ? errno : 0;
             break;
         }
-        int rc = errno == EINTR
-                     ? 0
-                     : wait_io(c->fd, false, deadline, "Tide\\Coroutine\\Client::recvfrom()");
+        int rc = errno == EINTR ? 0
+                                : php_tide_client_wait_io(c->fd, false, deadline,
+                                                          "Tide\\Coroutine\\Client::recvfrom()");
         if (rc < 0 || c->close_pending) {
             err = rc < 0 ? failure(c, rc) : ECONNABORTED;
             break;
         }
     }
-    leave(c);
+    php_tide_client_leave(c);
     if (EG(exception) || err) {
         zend_string_efree(s);
         if (EG(exception))
@@ -1216,7 +648,7 @@ ZEND_METHOD(Tide_Coroutine_Client, sendfile)
         zend_argument_value_error(offset < 0 ? 2 : 3, "must be greater than or equal to 0");
         RETURN_THROWS();
     }
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, "Tide\\Coroutine\\Client::sendfile()"))
         RETURN_THROWS();
     if (!(c = connected_client(ZEND_THIS, "sendfile()")))
@@ -1227,8 +659,8 @@ ZEND_METHOD(Tide_Coroutine_Client, sendfile)
         RETURN_FALSE;
     }
     int rc = 0;
-    int64_t deadline = deadline_of(c->write_timeout);
-    enter(c);
+    int64_t deadline = php_tide_client_deadline(c->write_timeout);
+    php_tide_client_enter(c);
     if (offset && php_stream_seek(f, offset, SEEK_SET) != 0)
         rc = -EINVAL;
     char *buf = emalloc(READ_CHUNK);
@@ -1241,12 +673,12 @@ ZEND_METHOD(Tide_Coroutine_Client, sendfile)
             break;
         }
         size_t sent;
-        rc = write_all(c, buf, (size_t)n, deadline, &sent);
+        rc = php_tide_client_write_all(c, buf, (size_t)n, deadline, &sent);
         left -= n;
     }
     efree(buf);
     php_stream_close(f);
-    leave(c);
+    php_tide_client_leave(c);
     if (EG(exception))
         RETURN_THROWS();
     if (rc) {
@@ -1259,7 +691,7 @@ ZEND_METHOD(Tide_Coroutine_Client, sendfile)
 ZEND_METHOD(Tide_Coroutine_Client, enableSSL)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     if (!may_run(c, "Tide\\Coroutine\\Client::enableSSL()"))
         RETURN_THROWS();
     if (!(c = connected_client(ZEND_THIS, "enableSSL()")))
@@ -1270,9 +702,9 @@ ZEND_METHOD(Tide_Coroutine_Client, enableSSL)
     }
     if (c->tls)
         RETURN_TRUE;
-    enter(c);
-    int rc = start_tls(c, deadline_of(c->connect_timeout));
-    leave(c);
+    php_tide_client_enter(c);
+    int rc = php_tide_client_start_tls(c, php_tide_client_deadline(c->connect_timeout));
+    php_tide_client_leave(c);
     if (EG(exception))
         RETURN_THROWS();
     if (rc) {
@@ -1285,7 +717,7 @@ ZEND_METHOD(Tide_Coroutine_Client, enableSSL)
 ZEND_METHOD(Tide_Coroutine_Client, getPeerCert)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    client_t *c = connected_client(ZEND_THIS, "getPeerCert()");
+    php_tide_client_t *c = connected_client(ZEND_THIS, "getPeerCert()");
     if (!c)
         RETURN_FALSE;
     zval *cert = c->tls && PHP_STREAM_CONTEXT(c->stream)
@@ -1319,7 +751,7 @@ ZEND_METHOD(Tide_Coroutine_Client, getPeerCert)
 ZEND_METHOD(Tide_Coroutine_Client, isConnected)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    client_t *c = THIS_CLIENT;
+    php_tide_client_t *c = THIS_CLIENT;
     RETURN_BOOL(c->stream && c->connected && !c->close_pending);
 }
 
@@ -1350,7 +782,7 @@ static void addr_array(zval *out, const struct sockaddr_storage *sa, socklen_t l
 static void sock_name(INTERNAL_FUNCTION_PARAMETERS, bool peer)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    client_t *c = connected_client(ZEND_THIS, peer ? "getpeername()" : "getsockname()");
+    php_tide_client_t *c = connected_client(ZEND_THIS, peer ? "getpeername()" : "getsockname()");
     if (!c)
         RETURN_FALSE;
     struct sockaddr_storage sa;
@@ -1377,7 +809,7 @@ ZEND_METHOD(Tide_Coroutine_Client, getpeername)
 ZEND_METHOD(Tide_Coroutine_Client, close)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    RETURN_BOOL(close_client(THIS_CLIENT));
+    RETURN_BOOL(php_tide_client_close(THIS_CLIENT));
 }
 
 ZEND_METHOD(Tide_Client, close)
@@ -1388,7 +820,7 @@ ZEND_METHOD(Tide_Client, close)
         Z_PARAM_BOOL(force)
     ZEND_PARSE_PARAMETERS_END();
     TIDE_UNUSED(force); /* (Swoole's: drop a SWOOLE_KEEP connection; Tide keeps none) */
-    RETURN_BOOL(close_client(THIS_CLIENT));
+    RETURN_BOOL(php_tide_client_close(THIS_CLIENT));
 }
 
 ZEND_METHOD(Tide_Client, shutdown)
@@ -1401,7 +833,7 @@ ZEND_METHOD(Tide_Client, shutdown)
         zend_argument_value_error(1, "must be Tide\\Client::SHUT_RD, SHUT_WR or SHUT_RDWR");
         RETURN_THROWS();
     }
-    client_t *c = connected_client(ZEND_THIS, "shutdown()");
+    php_tide_client_t *c = connected_client(ZEND_THIS, "shutdown()");
     if (!c)
         RETURN_FALSE;
     if (shutdown(c->fd, (int)how) < 0) {
@@ -1442,7 +874,7 @@ void php_tide_client_minit(int module_number)
     client_ce = register_class_Tide_Client();
     client_ce->create_object = client_new;
     memcpy(&client_handlers, zend_get_std_object_handlers(), sizeof(client_handlers));
-    client_handlers.offset = XtOffsetOf(client_t, std);
+    client_handlers.offset = XtOffsetOf(php_tide_client_t, std);
     client_handlers.free_obj = client_free;
     client_handlers.clone_obj = NULL;
     if (TIDE_G(swoole_compat))
