@@ -10,12 +10,17 @@ class Guard { function __destruct() { echo "context freed\n"; } }
 
 Co\run(function () {
     $order = [];
-    $a = go(function () use (&$order) { Co::sleep(0.05); $order[] = 'a'; });
-    $b = go(function () use (&$order) { Co::sleep(0.10); $order[] = 'b'; });
+    $gate = new Co\Channel(2);                            // the two end when told, not after a time
+    $a = go(function () use (&$order, $gate) { $gate->pop(); $order[] = 'a'; });
+    $b = go(function () use (&$order, $gate) { $gate->pop(); $order[] = 'b'; });
+    // let them go at the end of this loop turn: once join() below is waiting
+    Swoole\Event::defer(fn() => go(function () use ($gate) { $gate->push(1); $gate->push(2); }));
+    var_dump($order);
     var_dump(Coroutine::join([$a, $b]), $order);
     var_dump(Coroutine::join([$a, 123456]));               // ids gone: true at once
 
-    $slow = go(function () { Co::sleep(0.5); });
+    $release = new Co\Channel(1);
+    $slow = go(function () use ($release) { $release->pop(); });
     $t = microtime(true);
     var_dump(Coroutine::join([$slow], 0.05));              // timed out
     $waited = microtime(true) - $t;
@@ -34,14 +39,16 @@ Co\run(function () {
     var_dump(Coroutine::getStackUsage($d) > Coroutine::getStackUsage($slow));
     Coroutine::resume($d);
 
-    $c = go(function () {
+    $hold = new Co\Channel(1);
+    $c = go(function () use ($hold) {
         $ctx = Coroutine::getContext();
         $ctx['guard'] = new Guard;
         var_dump($ctx instanceof Swoole\Coroutine\Context, $ctx instanceof ArrayObject);
-        Co::sleep(0.01);
+        $hold->pop();
         echo "coroutine ends\n";
     });
     var_dump(Coroutine::getContext($c)['guard'] instanceof Guard);
+    Swoole\Event::defer(fn() => $hold->push(true));
     Coroutine::join([$c]);
     var_dump(Coroutine::getuid() === Coroutine::getCid(), in_array(Coroutine::getCid(), iterator_to_array(Coroutine::listCoroutines())));
 
@@ -53,10 +60,13 @@ Co\run(function () {
     }
     try { Coroutine::join([Coroutine::getCid()]); } catch (ValueError $e) { echo $e->getMessage(), "\n"; }
     try { Coroutine::join(['x']); } catch (TypeError $e) { echo $e->getMessage(), "\n"; }
-    Coroutine::join([$slow]);
+    $release->push(true);
+    var_dump(Coroutine::join([$slow]));
 });
 ?>
 --EXPECTF--
+array(0) {
+}
 bool(true)
 array(2) {
   [0]=>
@@ -91,3 +101,4 @@ ValueError: Tide\Coroutine::set(): Argument #1 ($options) option "c_stack_size" 
 ValueError: Tide\Coroutine::set(): Argument #1 ($options) option "stack_size": Invalid quantity "lots": no valid leading digits, interpreting as "0" for backwards compatibility
 Tide\Coroutine::join(): Argument #1 ($cids) must not contain the calling coroutine's own id (#1)
 Tide\Coroutine::join(): Argument #1 ($cids) must contain only coroutine ids (int), string given
+bool(true)
