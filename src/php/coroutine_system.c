@@ -384,41 +384,6 @@ ZEND_METHOD(Tide_Coroutine_System, waitSignal)
     RETURN_LONG(w.got);
 }
 
-/* The descriptor of a stream, a Socket object or an int; -1 with a TypeError. */
-static int fd_of(zval *v, uint32_t arg)
-{
-    if (Z_TYPE_P(v) == IS_LONG && Z_LVAL_P(v) >= 0 && Z_LVAL_P(v) <= INT_MAX)
-        return (int)Z_LVAL_P(v);
-    if (Z_TYPE_P(v) == IS_RESOURCE) {
-        php_stream *stream = (php_stream *)zend_fetch_resource2_ex(v, NULL, php_file_le_stream(),
-                                                                   php_file_le_pstream());
-        php_socket_t fd;
-        if (stream && php_stream_cast(stream, PHP_STREAM_AS_FD_FOR_SELECT | PHP_STREAM_CAST_INTERNAL,
-                                      (void **)&fd, 1) == SUCCESS && fd >= 0)
-            return (int)fd;
-    }
-    if (Z_TYPE_P(v) == IS_OBJECT) {
-        /* ext/sockets' Socket: its descriptor is what socket_export_stream() would give;
-         * ask PHP for that stream rather than reading the object's private layout. */
-        zval fn, stream;
-        ZVAL_STRING(&fn, "socket_export_stream");
-        ZVAL_UNDEF(&stream);
-        if (call_user_function(NULL, NULL, &fn, &stream, 1, v) == SUCCESS &&
-            Z_TYPE(stream) == IS_RESOURCE) {
-            int fd = fd_of(&stream, arg);
-            zval_ptr_dtor(&stream);
-            zval_ptr_dtor(&fn);
-            return fd;
-        }
-        zval_ptr_dtor(&stream);
-        zval_ptr_dtor(&fn);
-    }
-    if (!EG(exception))
-        zend_argument_type_error(arg, "must be a stream, a Socket or a file descriptor, %s given",
-                                 zend_zval_type_name(v));
-    return -1;
-}
-
 ZEND_METHOD(Tide_Coroutine_System, waitEvent)
 {
     zval *sock;
@@ -434,7 +399,8 @@ ZEND_METHOD(Tide_Coroutine_System, waitEvent)
         zend_argument_value_error(2, "must be Tide\\Event::READ, Tide\\Event::WRITE or both");
         RETURN_THROWS();
     }
-    int fd = fd_of(sock, 1);
+    int kind;
+    int fd = php_tide_fd_of(sock, 1, &kind);
     if (fd < 0)
         RETURN_THROWS();
     if (!php_tide_coro_suspendable("Tide\\Coroutine\\System::waitEvent()"))

@@ -125,9 +125,7 @@ static zend_class_entry *socket_class(void)
     return socket_ce_cached;
 }
 
-/* The fd of an int, a stream or an ext/sockets Socket, or -1 with a TypeError/ValueError
- * naming argument `arg`. */
-static int fd_of(zval *z, uint32_t arg, int *kind)
+int php_tide_fd_of(zval *z, uint32_t arg, int *kind)
 {
     ZVAL_DEREF(z);
     if (Z_TYPE_P(z) == IS_LONG) {
@@ -567,7 +565,7 @@ ZEND_METHOD(Tide_Event, add)
         Z_PARAM_LONG(events)
     ZEND_PARSE_PARAMETERS_END();
 
-    int fd = fd_of(zfd, 1, &kind);
+    int fd = php_tide_fd_of(zfd, 1, &kind);
     if (fd < 0 || !events_valid(events, 4))
         RETURN_THROWS();
     if (!(events & (PHP_TIDE_EVENT_READ | PHP_TIDE_EVENT_WRITE))) {
@@ -656,7 +654,7 @@ ZEND_METHOD(Tide_Event, set)
         Z_PARAM_LONG(events)
     ZEND_PARSE_PARAMETERS_END();
 
-    int fd = fd_of(zfd, 1, &kind);
+    int fd = php_tide_fd_of(zfd, 1, &kind);
     if (fd < 0 || !events_valid(events, 4))
         RETURN_THROWS();
     /* As Swoole's reactor: no event bit means READ. */
@@ -694,7 +692,7 @@ ZEND_METHOD(Tide_Event, del)
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_ZVAL(zfd)
     ZEND_PARSE_PARAMETERS_END();
-    int fd = fd_of(zfd, 1, &kind);
+    int fd = php_tide_fd_of(zfd, 1, &kind);
     if (fd < 0)
         RETURN_THROWS();
     event_watch_t *w = watch_find(fd);
@@ -714,7 +712,7 @@ ZEND_METHOD(Tide_Event, isset)
         Z_PARAM_OPTIONAL
         Z_PARAM_LONG(events)
     ZEND_PARSE_PARAMETERS_END();
-    int fd = fd_of(zfd, 1, &kind);
+    int fd = php_tide_fd_of(zfd, 1, &kind);
     if (fd < 0)
         RETURN_THROWS();
     event_watch_t *w = watch_find(fd);
@@ -730,7 +728,7 @@ ZEND_METHOD(Tide_Event, write)
         Z_PARAM_ZVAL(zfd)
         Z_PARAM_STR(data)
     ZEND_PARSE_PARAMETERS_END();
-    int fd = fd_of(zfd, 1, &kind);
+    int fd = php_tide_fd_of(zfd, 1, &kind);
     if (fd < 0)
         RETURN_THROWS();
     event_watch_t *w = watch_find(fd);

@@ -282,6 +282,9 @@ int php_tide_server_minit(INIT_FUNC_ARGS);
 void php_tide_response_mshutdown(void);
 /* Shared memory (src/php/table.c, src/php/sync.c): Tide\Table; Tide\Atomic, Tide\Lock. */
 void php_tide_system_minit(void);
+/* The fd of an int, a stream or an ext/sockets Socket (event.c), and which of them it was
+ * in *kind; -1 with a TypeError/ValueError naming argument arg. */
+int php_tide_fd_of(zval *z, uint32_t arg, int *kind);
 /* tide.swoole_compat=On: Channel::push()/pop() in Swoole's order (channel.c). */
 void php_tide_channel_swoole_order(void);
 void php_tide_scheduler_minit(void);

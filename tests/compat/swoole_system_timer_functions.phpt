@@ -55,7 +55,7 @@ Co\run(function () {
     $cid = swoole_coroutine_create(function () { swoole_coroutine_defer(function () { echo "deferred\n"; }); echo "created\n"; });
     var_dump(is_int($cid));
     try { new Swoole\Coroutine\Channel(1); Co::join([Co::getCid()]); } catch (ValueError $e) {}
-    try { System::waitEvent(-5); } catch (TypeError $e) { echo get_class($e), "\n"; }
+    try { System::waitEvent(-5); } catch (ValueError $e) { echo get_class($e), "\n"; }
     try { System::readFile('/x', LOCK_EX); } catch (ValueError $e) { echo $e->getMessage(), "\n"; }
     try { System::gethostbyname('localhost', 99); } catch (ValueError $e) { echo $e->getMessage(), "\n"; }
     var_dump(is_array(swoole_get_local_ip()));
@@ -105,7 +105,7 @@ bool(true)
 created
 deferred
 bool(true)
-TypeError
+ValueError
 Tide\Coroutine\System::readFile(): Argument #2 ($flag) must be 0: Tide takes no lock for a read
 Tide\Coroutine\System::gethostbyname(): Argument #2 ($type) must be AF_INET (2) or AF_INET6 (10)
 bool(true)
