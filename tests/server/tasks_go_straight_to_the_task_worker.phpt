@@ -63,7 +63,7 @@ foreach (TIDE_MODES as $mode => $name) {
         });
         $s->start();
     PHP, $mode);
-    $srv->waitReady(1);
+    $srv->waitReady(3); /* the worker and both task workers: in MODE_BASE the worker listens only once it started */
     $c = tide_connect($srv->port, '127.0.0.1', 30.0);
     fwrite($c, "stopped {$srv->pid}\n");
     echo "$name: ", trim((string) fgets($c)), "\n";

@@ -28,7 +28,7 @@ foreach (TIDE_MODES as $mode => $name) {
         });
         $s->start();
     PHP, $mode);
-    $srv->waitReady(1);
+    $srv->waitReady(2); /* the worker and the task worker: in MODE_BASE the worker listens only once it started */
     $c = tide_connect($srv->port, '127.0.0.1', 15.0);
     fwrite($c, "pid\n");
     $old = (int) trim((string) fgets($c));
