@@ -14,7 +14,7 @@ foreach (TIDE_MODES as $mode => $name) {
         $server->set(['worker_num' => 2]);
 
         $process = new Swoole\Process(function (Swoole\Process $process) use ($server) {
-            echo "user process ", getmypid(), " started\n";
+            echo "user process " . getmypid() . " started\n"; /* one write */
             while (true) {
                 $msg = $process->read();
                 echo "user process got: $msg\n";
@@ -33,7 +33,7 @@ foreach (TIDE_MODES as $mode => $name) {
         $server->start();
     PHP, $mode);
     $srv->waitReady(2);
-    $srv->waitFor('user process ');
+    $srv->waitFor(" started\n");
     preg_match('/^user process (\d+) started$/m', $srv->out(), $m);
     $pid = (int) $m[1];
     $c = tide_connect($srv->port);

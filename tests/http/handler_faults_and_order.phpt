@@ -16,7 +16,7 @@ foreach (TIDE_MODES as $mode => $name) {
             if ($path === '/twice') {
                 $first = $res->end('once');
                 $second = $res->end('twice');
-                echo 'first: ', var_export($first, true), "\n", 'second: ', var_export($second, true), "\n";
+                echo 'first: ' . var_export($first, true) . "\nsecond: " . var_export($second, true) . "\n"; /* one write */
                 return;
             }
             if ($path === '/slow') Tide\Coroutine::sleep(0.3);

@@ -47,7 +47,7 @@ foreach (TIDE_MODES as $mode => $name) {
                 Tide\\Timer::after(100, function () use (\$s, \$fd) {
                     \$r = Tide\\Http\\Response::create(\$s, \$fd);
                     \$r->end('answered later, writable ' . var_export(\$r->isWritable(), true));
-                    echo "after end writable: ", var_export(\$r->isWritable(), true), "\\n";
+                    echo "after end writable: " . var_export(\$r->isWritable(), true) . "\\n"; /* one write */
                 });
                 break;
             case '/body':

@@ -16,11 +16,11 @@ const SERVER = <<<'PHP'
              'websocket_compression' => (bool) getenv('WS_COMPRESSION')]);
     $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
     $s->on('open', function ($s, $req) {
-        echo "OPEN offer=", $req->header['sec-websocket-extensions'] ?? '-', "\n";
+        echo "OPEN offer=" . ($req->header['sec-websocket-extensions'] ?? '-') . "\n";
     });
     $s->on('message', function ($s, WS\Frame $f) {
-        echo "MSG op={$f->opcode} len=", strlen($f->data), " finish=", (int) $f->finish,
-             " compressed=", $f->flags & WS\FLAG_COMPRESS ? 1 : 0, "\n";
+        echo "MSG op={$f->opcode} len=" . strlen($f->data) . " finish=" . (int) $f->finish /* one write */
+             . " compressed=" . ($f->flags & WS\FLAG_COMPRESS ? 1 : 0) . "\n";
         $s->push($f->fd, $f->data, $f->opcode, WS\FLAG_FIN | WS\FLAG_COMPRESS);
     });
     $s->start();

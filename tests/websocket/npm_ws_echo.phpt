@@ -16,11 +16,11 @@ const SERVER = <<<'PHP'
              'websocket_compression' => true]);
     $s->on('workerStart', fn($s, $id) => tide_test_ready($s));
     $s->on('open', function ($s, $req) {
-        echo "OPEN {$req->server['request_uri']} ext=", $req->header['sec-websocket-extensions'] ?? '-', "\n";
+        echo "OPEN {$req->server['request_uri']} ext=" . ($req->header['sec-websocket-extensions'] ?? '-') . "\n";
     });
     $s->on('message', function ($s, WS\Frame $f) {
-        echo "MSG op={$f->opcode} len=", strlen($f->data), " finish=", (int) $f->finish,
-             " compressed=", $f->flags & WS\FLAG_COMPRESS ? 1 : 0, "\n";
+        echo "MSG op={$f->opcode} len=" . strlen($f->data) . " finish=" . (int) $f->finish /* one write */
+             . " compressed=" . ($f->flags & WS\FLAG_COMPRESS ? 1 : 0) . "\n";
         if ($f->data === 'disconnect me') {
             $s->disconnect($f->fd, 4001, 'bye from tide');
             return;
