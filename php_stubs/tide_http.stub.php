@@ -92,6 +92,22 @@ namespace Tide\Http {
 
         /** Closes the connection now, whatever was said of it (Swoole's close()). */
         public function close(): bool {}
+
+        /**
+         * Tide\Coroutine\Http\Server, after upgrade(): the next WebSocket message, '' once
+         * the client closed the connection, false at the timeout (0: none) or for a bad frame.
+         */
+        public function recv(float $timeout = 0): \Tide\WebSocket\Frame|string|false {}
+
+        /** Tide\Coroutine\Http\Server, after upgrade(): sends a message (or a Frame). */
+        public function push(\Tide\WebSocket\Frame|string $data, int $opcode = \Tide\WebSocket\OPCODE_TEXT,
+                             int $flags = \Tide\WebSocket\FLAG_FIN): bool {}
+
+        /** Tide\Coroutine\Http\Server, after upgrade(): sends a ping. */
+        public function ping(string $data = ""): bool {}
+
+        /** Tide\Coroutine\Http\Server, after upgrade(): sends a close frame. */
+        public function disconnect(int $code = \Tide\WebSocket\CLOSE_NORMAL, string $reason = ""): bool {}
     }
 
     /**

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: fb9706379fa3f631ccc70db044ebec0f4babe485 */
+ * Stub hash: 1f9ca85b682d3933a94902edfe25cb284141784e */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Request___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -100,6 +100,25 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Http_Response_close arginfo_class_Tide_Http_Response_initHeader
 
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_Http_Response_recv, 0, 0, Tide\\WebSocket\\Frame, MAY_BE_STRING|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_push, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_OBJ_TYPE_MASK(0, data, Tide\\WebSocket\\Frame, MAY_BE_STRING, NULL)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, opcode, IS_LONG, 0, "Tide\\WebSocket\\OPCODE_TEXT")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, flags, IS_LONG, 0, "Tide\\WebSocket\\FLAG_FIN")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_ping, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, data, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_disconnect, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, code, IS_LONG, 0, "Tide\\WebSocket\\CLOSE_NORMAL")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, reason, IS_STRING, 0, "\"\"")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Cookie___construct, 0, 0, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, encode, _IS_BOOL, 0, "true")
 ZEND_END_ARG_INFO()
@@ -174,6 +193,10 @@ ZEND_METHOD(Tide_Http_Response, create);
 ZEND_METHOD(Tide_Http_Response, isWritable);
 ZEND_METHOD(Tide_Http_Response, upgrade);
 ZEND_METHOD(Tide_Http_Response, close);
+ZEND_METHOD(Tide_Http_Response, recv);
+ZEND_METHOD(Tide_Http_Response, push);
+ZEND_METHOD(Tide_Http_Response, ping);
+ZEND_METHOD(Tide_Http_Response, disconnect);
 ZEND_METHOD(Tide_Http_Cookie, __construct);
 ZEND_METHOD(Tide_Http_Cookie, withName);
 ZEND_METHOD(Tide_Http_Cookie, withValue);
@@ -226,6 +249,10 @@ static const zend_function_entry class_Tide_Http_Response_methods[] = {
 	ZEND_ME(Tide_Http_Response, isWritable, arginfo_class_Tide_Http_Response_isWritable, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, upgrade, arginfo_class_Tide_Http_Response_upgrade, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Response, close, arginfo_class_Tide_Http_Response_close, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, recv, arginfo_class_Tide_Http_Response_recv, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, push, arginfo_class_Tide_Http_Response_push, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, ping, arginfo_class_Tide_Http_Response_ping, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Response, disconnect, arginfo_class_Tide_Http_Response_disconnect, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -589,6 +589,7 @@ ZEND_END_ARG_INFO()
 static const zend_function_entry functions[] = {
     ENTRY("go", swoole_go, arginfo_go),
     ENTRY("Co\\run", swoole_co_run, arginfo_co_run),
+    ENTRY("Swoole\\Coroutine\\run", swoole_co_run, arginfo_co_run), /* (Swoole's library) */
     ENTRY("swoole_version", swoole_version, arginfo_swoole_version),
     ENTRY("swoole_cpu_num", swoole_cpu_num, arginfo_swoole_cpu_num),
     ENTRY("swoole_set_process_name", swoole_set_process_name, arginfo_swoole_set_process_name),
@@ -630,6 +631,7 @@ static const struct {
     {"swoole_timer_clear_all", "Tide\\Timer", "clearAll"},
     {"swoole_coroutine_create", "Tide\\Coroutine", "create"},
     {"swoole_coroutine_defer", "Tide\\Coroutine", "defer"},
+    {"defer", "Tide\\Coroutine", "defer"},
     {"swoole_async_dns_lookup_coro", "Tide\\Coroutine\\System", "dnsLookup"},
     {"swoole_event_add", "Tide\\Event", "add"},
     {"swoole_event_set", "Tide\\Event", "set"},

@@ -64,6 +64,12 @@ typedef struct coconn {
     char ip[INET6_ADDRSTRLEN];
     smart_str replies; /* what the protocol answers itself (100 Continue, a 400), not sent yet */
     tide_http1_conn_t st;
+    /* After Response::upgrade(): the WebSocket end the handler reads and writes frames
+     * through, and the bytes received for it, wbuf[woff..wlen). */
+    bool websocket;
+    php_tide_ws_peer_t peer;
+    char *wbuf;
+    size_t woff, wlen, wcap;
 } coconn_t;
 
 static coserver_t *coserver_from(zend_object *obj)
@@ -402,9 +408,69 @@ static void conn_close(void *arg)
 {
     coconn_t *c = arg;
     c->closing = true;
+    if (c->websocket)
+        shutdown(c->fd, SHUT_RDWR); /* at once: the handler may go on without it */
 }
 
-static const php_tide_response_sink_t conn_sink = {conn_send, conn_close};
+/* ---- the connection after Response::upgrade() ---- */
+
+/* Reads more of what the client sends into wbuf: the bytes read, 0 at the end of the
+ * stream, -ETIMEDOUT, or what the wait returned (a kill: an exception pending). */
+static ssize_t ws_fill(void *arg, int64_t timeout_ns)
+{
+    coconn_t *c = arg;
+    if (c->woff == c->wlen) {
+        c->woff = c->wlen = 0;
+    } else if (c->woff && c->wcap - c->wlen < READ_CHUNK) {
+        memmove(c->wbuf, c->wbuf + c->woff, c->wlen - c->woff);
+        c->wlen -= c->woff;
+        c->woff = 0;
+    }
+    /* At most one frame is held (its length was checked against max_len), and a read. */
+    if (c->wcap - c->wlen < READ_CHUNK) {
+        c->wcap = c->wcap ? c->wcap * 2 : 2 * READ_CHUNK;
+        c->wbuf = erealloc(c->wbuf, c->wcap);
+    }
+    for (;;) {
+        ssize_t n = recv(c->fd, c->wbuf + c->wlen, c->wcap - c->wlen, MSG_DONTWAIT);
+        if (n > 0) {
+            c->wlen += (size_t)n;
+            return n;
+        }
+        if (n == 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return -errno;
+        int rc = php_tide_wait_fd(c->fd, false, timeout_ns, "Tide\\Http\\Response::recv()");
+        if (rc < 0)
+            return rc;
+    }
+}
+
+static void ws_done(void *arg)
+{
+    conn_close(arg);
+}
+
+static php_tide_ws_peer_t *conn_upgrade(void *arg)
+{
+    coconn_t *c = arg;
+    if (c->broken)
+        return NULL;
+    size_t max = c->srv->http.wire.max_body ? c->srv->http.wire.max_body : 2 * 1024 * 1024;
+    c->websocket = true;
+    c->closing = true; /* no more requests: it closes once the handler returns */
+    c->peer = (php_tide_ws_peer_t){
+        .buf = &c->wbuf, .off = &c->woff, .len = &c->wlen,
+        .fill = ws_fill, .send = conn_send, .done = ws_done, .ctx = c,
+        .max_len = max, .fd = c->fd, .must_mask = true,
+    };
+    return &c->peer;
+}
+
+static const php_tide_response_sink_t conn_sink = {conn_send, conn_close, conn_upgrade};
 
 static void on_reply(void *ctx, const void *data, size_t len)
 {
@@ -459,6 +525,8 @@ static int on_message(void *ctx, const char *data, size_t len)
     zend_object *res = php_tide_response_new_sink(&conn_sink, c, (uint64_t)c->fd, h.keep_alive,
                                                   h.version == 10, head);
     php_tide_response_t *r = php_tide_response_from(res);
+    if (php_tide_ws_is_upgrade(&h, data))
+        php_tide_ws_prepare(r, &h, data, false); /* what upgrade() answers: 101, 400 or 426 */
     if (s->http.compression) {
         const tide_http1_header_t *ae = tide_http1_find(&h, data, "accept-encoding");
         r->coding = ae ? tide_accept_coding(data + ae->value.off, ae->value.len) : TIDE_CODING_NONE;
@@ -545,6 +613,8 @@ static void serve(coconn_t *c)
             ;
     }
     efree(buf);
+    if (c->wbuf)
+        efree(c->wbuf);
     proto->destroy(&c->st);
     smart_str_free(&c->replies);
 }

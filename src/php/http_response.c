@@ -103,6 +103,7 @@ zend_object *php_tide_response_new_sink(const php_tide_response_sink_t *sink, vo
 void php_tide_response_unbind(php_tide_response_t *r)
 {
     r->sink = NULL;
+    r->peer = NULL;
     r->conn = NULL;
     r->ended = true;
 }
@@ -385,6 +386,18 @@ static bool head_open(php_tide_response_t *r)
  * handler's own). */
 static bool ws_switch(php_tide_response_t *r)
 {
+    if (r->sink) {
+        /* Tide\Coroutine\Http\Server: the handler reads and writes frames itself (no
+         * compression is negotiated there). */
+        r->peer = r->sink->upgrade ? r->sink->upgrade(r->conn) : NULL;
+        if (!r->peer) {
+            warn("connection #%llu: the WebSocket upgrade failed: the connection is gone",
+                 (unsigned long long)r->session);
+            return false;
+        }
+        r->upgraded = true;
+        return true;
+    }
     tide_ws_deflate_t d = {0};
     zval *ext = header_value(r, "sec-websocket-extensions", sizeof("sec-websocket-extensions") - 1);
     if (ext)
@@ -810,6 +823,7 @@ ZEND_METHOD(Tide_Http_Response, close)
     /* Nothing more goes out on this response, and no 500 when the handler returns. */
     r->ended = true;
     r->keep_alive = false;
+    r->peer = NULL; /* an upgraded one: no more frames either */
     int rc = conn_close(r, false);
     if (rc < 0) {
         warn("connection #%llu: %s", (unsigned long long)r->session,

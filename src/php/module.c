@@ -62,6 +62,7 @@ static PHP_MINIT_FUNCTION(tide)
     php_tide_sync_minit();
     php_tide_http_client_minit();
     php_tide_coserver_minit();
+    php_tide_response_ws_minit();
     php_tide_client_minit(module_number);
     php_tide_process_minit();
     /* last: Swoole's names point at every class made above */

@@ -295,6 +295,8 @@ void php_tide_sync_minit(void);
 void php_tide_http_client_minit(void);
 /* Tide\Coroutine\Http\Server (src/php/coserver.c). */
 void php_tide_coserver_minit(void);
+/* http_response_ws.c: Response::recv()/push()... of Coroutine\Http\Server (and ws_peer.c) */
+void php_tide_response_ws_minit(void);
 /* Tide\Coroutine\Client and Tide\Client (src/php/client.c). */
 void php_tide_client_minit(int module_number);
 /* Tide\Process (src/php/process.c); its rshutdown drops the signal callbacks. */

@@ -10,6 +10,8 @@
  *   http_static.c    the static file handler (document_root), before the request handler
  *   coserver.c       Tide\Coroutine\Http\Server, which makes Requests and Responses (bound
  *                    to its connections through a sink) without the server engine
+ *   http_response_ws.c  a sink-bound Response after upgrade(): recv(), push(), ping(),
+ *                    disconnect() on its connection (Swoole's coroutine WebSocket)
  */
 #ifndef PHP_TIDE_HTTP_H
 #define PHP_TIDE_HTTP_H
@@ -19,6 +21,7 @@
 #include "tide/http_static.h"
 #include "tide/websocket.h"
 #include "zend_smart_str.h"
+#include "php_tide_ws_peer.h"
 
 /* A connection the server engine does not own (Tide\Coroutine\Http\Server's): a response
  * bound to one writes and closes through these instead of the engine. */
@@ -28,6 +31,9 @@ typedef struct php_tide_response_sink {
     int (*send)(void *conn, const char *data, size_t len);
     /* No more requests on the connection: it closes once this response is out. */
     void (*close)(void *conn);
+    /* A 101 went out: the connection speaks WebSocket from now on, through the peer this
+     * returns (NULL: it cannot). The connection closes once the handler returns. */
+    php_tide_ws_peer_t *(*upgrade)(void *conn);
 } php_tide_response_sink_t;
 
 typedef struct php_tide_response {
@@ -60,6 +66,9 @@ typedef struct php_tide_response {
      * the connection. */
     bool ws;
     bool upgraded;
+    /* A sink's connection once upgraded: its WebSocket end (recv(), push()...), NULL once
+     * the connection is done (closed, or the close handshake happened). */
+    php_tide_ws_peer_t *peer;
     int ws_refuse;
     char ws_accept[29];
     tide_ws_deflate_t ws_deflate;
@@ -168,5 +177,24 @@ bool php_tide_response_compress_whole(const php_tide_response_t *r, const char *
  * failed. finish: the last piece. */
 bool php_tide_response_append_piece(php_tide_response_t *r, smart_str *out, const char *p,
                                     size_t n, bool finish);
+
+
+/* What push() and pack() were given: a string with opcode and flags, or a Frame. */
+typedef struct php_tide_ws_frame_args {
+    zend_string *data; /* a reference the caller releases */
+    zend_long opcode, flags;
+} php_tide_ws_frame_args_t;
+
+/* Reads push()/pack()'s (data, opcode, flags) from argument `first` on (fobj: a Frame given
+ * instead of str; first 0: a Frame's own __toString()): false with a ValueError. */
+bool php_tide_ws_frame_args(zend_object *fobj, zend_string *str, zend_long opcode, zend_long flags,
+                            uint32_t first, php_tide_ws_frame_args_t *a);
+/* The frame for a: compressed (RSV1) when FLAG_COMPRESS asks and bits > 0 (the window the
+ * peer agreed to; 0: no compression), masked when FLAG_MASK asks (a client's frame). */
+zend_string *php_tide_ws_build_frame(const php_tide_ws_frame_args_t *a, int bits, int level);
+/* disconnect()'s code (argument code_arg) and reason (the next): the close frame's payload
+ * in out, its length in *n; false with a ValueError. */
+bool php_tide_ws_close_args(zend_long code, zend_string *reason, uint32_t code_arg,
+                            char out[125], size_t *n);
 
 #endif

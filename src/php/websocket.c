@@ -169,12 +169,6 @@ static bool opcode_ok(zend_long op)
            op == TIDE_WS_CLOSE || op == TIDE_WS_PING || op == TIDE_WS_PONG;
 }
 
-/* What push() and pack() were given: a string with opcode and flags, or a Frame. */
-typedef struct frame_args {
-    zend_string *data; /* a reference the caller releases */
-    zend_long opcode, flags;
-} frame_args_t;
-
 /* A ValueError about argument arg of push()/pack(), or, arg 0, about the property prop of
  * the Frame whose __toString() runs. */
 static void frame_error(uint32_t arg, const char *prop, const char *fmt, ...)
@@ -195,7 +189,7 @@ static void frame_error(uint32_t arg, const char *prop, const char *fmt, ...)
 
 /* Reads a Frame's fields (a CloseFrame's payload is its code and reason); false with a
  * ValueError naming arg (0: the frame's own property). */
-static bool from_frame(zend_object *o, frame_args_t *a, uint32_t arg)
+static bool from_frame(zend_object *o, php_tide_ws_frame_args_t *a, uint32_t arg)
 {
     zval *op = OBJ_PROP_NUM(o, F_OPCODE), *fl = OBJ_PROP_NUM(o, F_FLAGS);
     a->opcode = Z_TYPE_P(op) == IS_LONG ? Z_LVAL_P(op) : TIDE_WS_TEXT;
@@ -230,10 +224,8 @@ static bool from_frame(zend_object *o, frame_args_t *a, uint32_t arg)
     return true;
 }
 
-/* Reads push()/pack()'s (data, opcode, flags) from argument `first` on (0: a Frame's own
- * __toString()). */
-static bool frame_args(zend_object *fobj, zend_string *str, zend_long opcode, zend_long flags,
-                       uint32_t first, frame_args_t *a)
+bool php_tide_ws_frame_args(zend_object *fobj, zend_string *str, zend_long opcode, zend_long flags,
+                       uint32_t first, php_tide_ws_frame_args_t *a)
 {
     uint32_t op_arg = first ? first + 1 : 0, flags_arg = first ? first + 2 : 0;
     if (fobj) {
@@ -267,11 +259,7 @@ static bool frame_args(zend_object *fobj, zend_string *str, zend_long opcode, ze
     return true;
 }
 
-/*
- * The frame for a: compressed (RSV1) when FLAG_COMPRESS asks and bits > 0 (the window the
- * peer agreed to; 0: no compression), masked when FLAG_MASK asks (a client's frame).
- */
-static zend_string *build_frame(const frame_args_t *a, int bits, int level)
+zend_string *php_tide_ws_build_frame(const php_tide_ws_frame_args_t *a, int bits, int level)
 {
     const char *p = ZSTR_VAL(a->data);
     size_t n = ZSTR_LEN(a->data);
@@ -316,6 +304,27 @@ static zend_string *build_frame(const frame_args_t *a, int bits, int level)
     return out;
 }
 
+bool php_tide_ws_close_args(zend_long code, zend_string *reason, uint32_t code_arg,
+                            char out[125], size_t *n)
+{
+    if (code < 0 || code > 65535 || !tide_ws_close_code_valid((unsigned)code)) {
+        zend_argument_value_error(code_arg, "must be a close code a server may send (1000-1003, "
+                                            "1007-1014, 3000-4999), " ZEND_LONG_FMT " given", code);
+        return false;
+    }
+    size_t rl = reason ? ZSTR_LEN(reason) : 0;
+    if (rl > 123) {
+        zend_argument_value_error(code_arg + 1, "must be at most 123 bytes long, %zu given", rl);
+        return false;
+    }
+    out[0] = (char)(code >> 8);
+    out[1] = (char)code;
+    if (rl)
+        memcpy(out + 2, ZSTR_VAL(reason), rl);
+    *n = 2 + rl;
+    return true;
+}
+
 /* ---- Tide\WebSocket\Server ---- */
 
 #define THIS_SERVER() php_tide_server_from(Z_OBJ_P(ZEND_THIS))
@@ -335,8 +344,8 @@ static void push(INTERNAL_FUNCTION_PARAMETERS, const char *method, zend_long fd,
     php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), method);
     if (!srv)
         RETURN_THROWS();
-    frame_args_t a;
-    if (!frame_args(fobj, str, opcode, flags, 2, &a))
+    php_tide_ws_frame_args_t a;
+    if (!php_tide_ws_frame_args(fobj, str, opcode, flags, 2, &a))
         RETURN_THROWS();
     tide_conninfo_t info;
     if (!established(srv, fd, &info)) {
@@ -353,7 +362,7 @@ static void push(INTERNAL_FUNCTION_PARAMETERS, const char *method, zend_long fd,
     int level = port ? ((php_tide_port_t *)port->udata)->http.compression_level : 1;
     int bits = info.proto_info & TIDE_WS_INFO_DEFLATE ? TIDE_WS_INFO_BITS(info.proto_info) : 0;
     a.flags &= ~TIDE_WS_FLAG_MASK; /* a server never masks */
-    zend_string *frame = build_frame(&a, bits, level);
+    zend_string *frame = php_tide_ws_build_frame(&a, bits, level);
     zend_string_release(a.data);
     uint64_t queued = 0;
     int rc = tide_server_send(&srv->core, (uint64_t)fd, ZSTR_VAL(frame), ZSTR_LEN(frame), &queued);
@@ -407,28 +416,17 @@ ZEND_METHOD(Tide_WebSocket_Server, disconnect)
         Z_PARAM_LONG(code)
         Z_PARAM_STR(reason)
     ZEND_PARSE_PARAMETERS_END();
-    if (code < 0 || code > 65535 || !tide_ws_close_code_valid((unsigned)code)) {
-        zend_argument_value_error(2, "must be a close code a server may send (1000-1003, "
-                                     "1007-1014, 3000-4999), " ZEND_LONG_FMT " given", code);
+    char arg[2 + 123];
+    size_t n;
+    if (!php_tide_ws_close_args(code, reason, 2, arg, &n))
         RETURN_THROWS();
-    }
-    if (reason && ZSTR_LEN(reason) > 123) {
-        zend_argument_value_error(3, "must be at most 123 bytes long, %zu given", ZSTR_LEN(reason));
-        RETURN_THROWS();
-    }
     php_tide_server_t *srv = php_tide_server_running(THIS_SERVER(), "disconnect");
     if (!srv)
         RETURN_THROWS();
     tide_conninfo_t info;
     if (!established(srv, fd, &info))
         RETURN_FALSE;
-    char arg[2 + 123];
-    size_t rl = reason ? ZSTR_LEN(reason) : 0;
-    arg[0] = (char)(code >> 8);
-    arg[1] = (char)code;
-    if (rl)
-        memcpy(arg + 2, ZSTR_VAL(reason), rl);
-    if (tide_server_control(&srv->core, (uint64_t)fd, TIDE_WS_CTL_CLOSE, arg, 2 + rl) < 0)
+    if (tide_server_control(&srv->core, (uint64_t)fd, TIDE_WS_CTL_CLOSE, arg, n) < 0)
         RETURN_FALSE;
     /* Nothing may follow the close frame: push() and isEstablished() say so from now on. */
     tide_conninfo_t *c = tide_conntab_find(&srv->core.tab, (uint64_t)fd);
@@ -461,10 +459,10 @@ ZEND_METHOD(Tide_WebSocket_Server, pack)
         Z_PARAM_LONG(opcode)
         Z_PARAM_LONG(flags)
     ZEND_PARSE_PARAMETERS_END();
-    frame_args_t a;
-    if (!frame_args(fobj, str, opcode, flags, 1, &a))
+    php_tide_ws_frame_args_t a;
+    if (!php_tide_ws_frame_args(fobj, str, opcode, flags, 1, &a))
         RETURN_THROWS();
-    zend_string *frame = build_frame(&a, 15, 1);
+    zend_string *frame = php_tide_ws_build_frame(&a, 15, 1);
     zend_string_release(a.data);
     RETURN_NEW_STR(frame);
 }
@@ -494,10 +492,10 @@ ZEND_METHOD(Tide_WebSocket_Server, unpack)
 ZEND_METHOD(Tide_WebSocket_Frame, __toString)
 {
     ZEND_PARSE_PARAMETERS_NONE();
-    frame_args_t a;
-    if (!frame_args(Z_OBJ_P(ZEND_THIS), NULL, 0, 0, 0, &a))
+    php_tide_ws_frame_args_t a;
+    if (!php_tide_ws_frame_args(Z_OBJ_P(ZEND_THIS), NULL, 0, 0, 0, &a))
         RETURN_THROWS();
-    zend_string *frame = build_frame(&a, 15, 1);
+    zend_string *frame = php_tide_ws_build_frame(&a, 15, 1);
     zend_string_release(a.data);
     RETURN_NEW_STR(frame);
 }

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One end of a WebSocket connection driven from a coroutine (php_tide_ws_peer.h): the
+ * message reader and the frame writer that Tide\Coroutine\Http\Client and the upgraded
+ * responses of Tide\Coroutine\Http\Server share, over the codec of src/proto/websocket.c.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <sys/random.h>
+
+#include "php.h"
+#include "zend_smart_str.h"
+#include "php_tide.h"
+#include "php_tide_ws_peer.h"
+
+/* Tide\WebSocket\Frame and CloseFrame (websocket.c registers them first). */
+static zend_class_entry *frame_ce, *close_frame_ce;
+
+void php_tide_ws_peer_minit(void)
+{
+    frame_ce = zend_hash_str_find_ptr(CG(class_table), "tide\\websocket\\frame",
+                                      sizeof("tide\\websocket\\frame") - 1);
+    close_frame_ce = zend_hash_str_find_ptr(CG(class_table), "tide\\websocket\\closeframe",
+                                            sizeof("tide\\websocket\\closeframe") - 1);
+}
+
+int php_tide_ws_peer_send(php_tide_ws_peer_t *p, uint8_t first, const char *data, size_t n)
+{
+    uint8_t key[4], *k = NULL;
+    if (p->mask) {
+        if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
+            memset(key, 0x5a, sizeof(key));
+        k = key;
+    }
+    char head[TIDE_WS_HEAD_MAX];
+    size_t hl = tide_ws_frame_head(head, first, n, k);
+    zend_string *f = zend_string_alloc(hl + n, 0);
+    memcpy(ZSTR_VAL(f), head, hl);
+    memcpy(ZSTR_VAL(f) + hl, data, n);
+    ZSTR_VAL(f)[hl + n] = 0;
+    if (k)
+        tide_ws_mask(ZSTR_VAL(f) + hl, n, k, 0);
+    int rc = p->send(p->ctx, ZSTR_VAL(f), ZSTR_LEN(f));
+    zend_string_release(f);
+    if (rc == 0 && (first & 0x0f) == TIDE_WS_CLOSE)
+        p->closing = true;
+    return rc;
+}
+
+static bool opcode_ok(unsigned op)
+{
+    return op == TIDE_WS_CONTINUATION || op == TIDE_WS_TEXT || op == TIDE_WS_BINARY ||
+           op == TIDE_WS_CLOSE || op == TIDE_WS_PING || op == TIDE_WS_PONG;
+}
+
+/* A Frame (or CloseFrame) object for a message. */
+static void frame_new(const php_tide_ws_peer_t *peer, zval *out, uint8_t opcode, const char *p,
+                      size_t n)
+{
+    object_init_ex(out, opcode == TIDE_WS_CLOSE ? close_frame_ce : frame_ce);
+    zend_object *o = Z_OBJ_P(out);
+    if (peer->fd)
+        zend_update_property_long(frame_ce, o, "fd", 2, peer->fd);
+    zend_update_property_long(frame_ce, o, "opcode", 6, opcode);
+    zend_update_property_long(frame_ce, o, "flags", 5, TIDE_WS_FLAG_FIN);
+    zend_update_property_bool(frame_ce, o, "finish", 6, true);
+    if (opcode == TIDE_WS_CLOSE) {
+        zend_update_property_long(close_frame_ce, o, "code", 4,
+                                  n >= 2 ? ((uint8_t)p[0] << 8 | (uint8_t)p[1]) : TIDE_WS_CLOSE_NO_STATUS);
+        if (n > 2) {
+            zend_update_property_stringl(close_frame_ce, o, "reason", 6, p + 2, n - 2);
+            zend_update_property_stringl(frame_ce, o, "data", 4, p + 2, n - 2);
+        }
+        return;
+    }
+    zend_update_property_stringl(frame_ce, o, "data", 4, p, n);
+}
+
+static int read_frames(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out, smart_str *msg)
+{
+    uint8_t msg_op = 0;
+    for (;;) {
+        tide_ws_frame_t f;
+        char *at = *peer->buf + *peer->off;
+        size_t have = *peer->len - *peer->off;
+        long h = tide_ws_parse_frame(at, have, &f);
+        if (h > 0 && f.len > peer->max_len)
+            return TIDE_ETOOBIG;
+        if (h < 0 || (h > 0 && (f.rsv || !opcode_ok(f.opcode) || (peer->must_mask && !f.masked) ||
+                                ((f.opcode & 8) && (f.len > 125 || !f.fin)))))
+            return TIDE_EPROTO;
+        if (h == 0 || have < (size_t)h + f.len) {
+            ssize_t n = peer->fill(peer->ctx, timeout_ns);
+            if (n <= 0)
+                return n == 0 ? -ECONNRESET : (int)n;
+            continue;
+        }
+        char *p = at + h;
+        size_t n = (size_t)f.len;
+        if (f.masked)
+            tide_ws_mask(p, n, f.key, 0);
+        *peer->off += (size_t)h + n;
+        if (f.opcode == TIDE_WS_PING) {
+            int rc = php_tide_ws_peer_send(peer, 0x80 | TIDE_WS_PONG, p, n);
+            if (rc < 0)
+                return rc;
+            continue;
+        }
+        if (f.opcode & 8) { /* pong, close */
+            frame_new(peer, out, f.opcode, p, n);
+            if (f.opcode == TIDE_WS_CLOSE) {
+                /* Answered with its code (RFC 6455, 5.5.1), unless ours went out first. */
+                if (!peer->closing)
+                    php_tide_ws_peer_send(peer, 0x80 | TIDE_WS_CLOSE, p, n >= 2 ? 2 : 0);
+                peer->ended = true;
+                peer->done(peer->ctx);
+            }
+            return 0;
+        }
+        if ((f.opcode == TIDE_WS_CONTINUATION) != (msg_op != 0))
+            return TIDE_EPROTO;
+        if (!msg_op)
+            msg_op = f.opcode;
+        if (n > peer->max_len - (msg->s ? ZSTR_LEN(msg->s) : 0))
+            return TIDE_ETOOBIG;
+        smart_str_appendl(msg, p, n);
+        if (f.fin) {
+            frame_new(peer, out, msg_op, msg->s ? ZSTR_VAL(msg->s) : "", msg->s ? ZSTR_LEN(msg->s) : 0);
+            return 0;
+        }
+    }
+}
+
+int php_tide_ws_peer_read(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out)
+{
+    smart_str msg = {0};
+    int rc = read_frames(peer, timeout_ns, out, &msg);
+    smart_str_free(&msg);
+    return rc;
+}

@@ -1,0 +1,185 @@
+--TEST--
+tide.swoole_compat=On: Swoole's coroutine WebSocket server program (Co\Http\Server, $ws->upgrade(), a recv() loop with push(), '' when the client is gone, a CloseFrame for its close) runs unchanged with use function Swoole\Coroutine\run; recv() with a timeout, ping(), disconnect(); an unmasked frame is answered with close 1002, a message over package_max_length (one frame, or fragments) with 1009, memory stays near idle and a bystander is answered; push() outside such a response warns
+--INI--
+tide.swoole_compat=On
+--EXTENSIONS--
+tide
+--FILE--
+<?php
+use Swoole\Coroutine\Http\Client;
+use Swoole\Coroutine\Http\Server;
+use Swoole\Http\Request;
+use Swoole\Http\Response;
+use Swoole\WebSocket\CloseFrame;
+use function Swoole\Coroutine\run;
+
+/* A client's frame (masked unless told otherwise). */
+function frame(int $op, string $data, bool $fin = true, bool $mask = true, ?int $len = null): string
+{
+    $len ??= strlen($data);
+    $h = chr(($fin ? 0x80 : 0) | $op);
+    $m = $mask ? 0x80 : 0;
+    if ($len < 126) {
+        $h .= chr($m | $len);
+    } elseif ($len < 65536) {
+        $h .= chr($m | 126) . pack('n', $len);
+    } else {
+        $h .= chr($m | 127) . pack('J', $len);
+    }
+    if (!$mask) {
+        return $h . $data;
+    }
+    $key = random_bytes(4);
+    return $h . $key . ($data ^ str_repeat($key, intdiv(strlen($data), 4) + 1));
+}
+
+/* A raw connection that did the handshake. */
+function raw(int $port): Swoole\Coroutine\Client
+{
+    $c = new Swoole\Coroutine\Client(SWOOLE_SOCK_TCP);
+    $c->connect('127.0.0.1', $port, 3);
+    $c->send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             . "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    $head = '';
+    while (!str_contains($head, "\r\n\r\n") && ($d = $c->recv(3)) !== '' && $d !== false) {
+        $head .= $d;
+    }
+    return $c;
+}
+
+/* The close code the server sent on a raw connection, or what came instead. */
+function close_code(Swoole\Coroutine\Client $c): string
+{
+    $in = '';
+    while (($d = $c->recv(3)) !== '' && $d !== false) {
+        $in .= $d;
+    }
+    return strlen($in) >= 4 && (ord($in[0]) & 0x0f) === 8 ? (string) unpack('n', substr($in, 2, 2))[1]
+                                                           : 'got ' . bin2hex($in);
+}
+
+run(function () {
+    $server = new Server('127.0.0.1', 0, false);
+    $server->set(['package_max_length' => 1 << 20]);
+    $server->handle('/ws', function (Request $request, Response $ws) {
+        $ws->upgrade();
+        while (true) {
+            $frame = $ws->recv();
+            if ($frame === '') {
+                echo "server: the client is gone\n";
+                $ws->close();
+                break;
+            } elseif ($frame === false) {
+                echo 'server: recv() false, errorCode: ' . swoole_strerror(swoole_last_error()) . "\n";
+                $ws->close();
+                break;
+            } elseif ($frame instanceof CloseFrame) {
+                echo "server: CloseFrame {$frame->code} '{$frame->reason}'\n";
+                break;
+            } elseif ($frame->data === 'timeout') {
+                var_dump($ws->recv(0.05), swoole_last_error() === 110 /* ETIMEDOUT */);
+                $ws->push('still here');
+            } elseif ($frame->data === 'ping me') {
+                $ok = $ws->ping('p');
+                $pong = $ws->recv(3); /* the client answered by itself */
+                $ws->push("ping sent: " . var_export($ok, true) . ", then opcode {$pong->opcode} '{$pong->data}'");
+            } elseif ($frame->data === 'bye') {
+                var_dump($ws->disconnect(4000, 'bye'));
+                var_dump($ws->push('after the close'));
+                break;
+            } else {
+                $ws->push("Hello {$frame->data}!");
+                $ws->push(strlen($frame->data) . " bytes, opcode {$frame->opcode}", WEBSOCKET_OPCODE_TEXT);
+            }
+        }
+    });
+    $server->handle('/', fn(Request $req, Response $resp) => $resp->end('plain'));
+    go(fn() => $server->start());
+    $port = $server->port;
+
+    $cli = new Client('127.0.0.1', $port);
+    var_dump($cli->upgrade('/ws'), $cli->statusCode);
+    /* (each recv() before the echo: the server's own lines come in between) */
+    $cli->push('tide');
+    $a = $cli->recv(3)->data;
+    $b = $cli->recv(3)->data;
+    echo "$a / $b\n";
+    $cli->push(str_repeat('b', 70000), WEBSOCKET_OPCODE_BINARY);
+    $a = $cli->recv(3)->data;
+    $b = $cli->recv(3)->data;
+    echo strlen($a), " / $b\n";
+    $cli->push('timeout');
+    echo $cli->recv(3)->data . "\n";
+    $cli->push('ping me');
+    echo $cli->recv(3)->data . "\n";
+    $ok = $cli->ping('are you there');
+    $f = $cli->recv(3);
+    echo 'client ping: ' . var_export($ok, true) . ", answered with opcode {$f->opcode} '{$f->data}'\n";
+    $cli->push(new CloseFrame()); /* a CloseFrame's code is 1000 unless set */
+    $f = $cli->recv(3);
+    echo 'the close answered: ' . var_export($f instanceof CloseFrame, true) . " {$f->code}\n";
+
+    $cli = new Client('127.0.0.1', $port);
+    $cli->upgrade('/ws');
+    $cli->push('bye');
+    $f = $cli->recv(3);
+    echo "the server's close: {$f->code} '{$f->reason}'\n";
+
+    $cli = new Client('127.0.0.1', $port);
+    $cli->upgrade('/ws');
+    $cli->close();
+
+    /* Hostile clients. */
+    $idle = memory_get_usage();
+    $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_TEXT, 'not masked', mask: false));
+    echo 'unmasked frame: close ' . close_code($c) . "\n";
+    $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_BINARY, '', len: 64 << 20)); /* a head that says 64 MiB */
+    echo 'a frame of 64 MiB: close ' . close_code($c) . "\n";
+    $c = raw($port);
+    $piece = str_repeat('x', 60000);
+    $c->send(frame(WEBSOCKET_OPCODE_BINARY, $piece, fin: false));
+    for ($i = 0; $i < 40 && $c->send(frame(0, $piece, fin: false)); $i++) {
+    }
+    echo 'fragments past 1 MiB: close ' . close_code($c) . "\n";
+    echo 'memory near idle: ', var_export(memory_get_usage() - $idle < 512 * 1024, true), "\n";
+
+    $cli = new Client('127.0.0.1', $port);
+    $cli->get('/');
+    echo 'bystander: ', $cli->statusCode, ' ', $cli->body, "\n";
+
+    $server->shutdown();
+});
+
+/* Outside Co\Http\Server's upgraded responses: a warning and false. */
+$r = (new ReflectionClass(Swoole\Http\Response::class))->newInstanceWithoutConstructor();
+var_dump($r->push('x'));
+?>
+--EXPECTF--
+bool(true)
+int(101)
+Hello tide! / 4 bytes, opcode 1
+70007 / 70000 bytes, opcode 2
+bool(false)
+bool(true)
+still here
+ping sent: true, then opcode 10 'p'
+client ping: true, answered with opcode 10 'are you there'
+server: CloseFrame 1000 ''
+the close answered: true 1000
+bool(true)
+bool(false)
+the server's close: 4000 'bye'
+server: the client is gone
+server: recv() false, errorCode: Protocol error
+unmasked frame: close 1002
+server: recv() false, errorCode: Message too long
+a frame of 64 MiB: close 1009
+server: recv() false, errorCode: Message too long
+fragments past 1 MiB: close 1009
+memory near idle: true
+bystander: 200 plain
+
+Warning: Tide\Http\Response::push(): push() needs a response of Tide\Coroutine\Http\Server switched to WebSocket by upgrade() (on Tide\WebSocket\Server, messages come to the 'message' event and go out with push()) in %s on line %d
+bool(false)
