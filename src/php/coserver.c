@@ -45,6 +45,8 @@ typedef struct coserver {
     bool running;  /* start() is accepting */
     bool stopping; /* shutdown() was called */
     php_tide_http_opts_t http; /* what set() chose: parsing, compression, wire limits */
+    uint64_t idle_ns; /* heartbeat_idle_time: a connection that sends nothing this long while
+                       * a request is awaited or read is closed (0: never) */
     route_t *routes; /* handle()'s patterns, in no order */
     uint32_t nroutes, cap;
     HashTable conns; /* fd -> coconn_t *: the connections being served (owned by their coroutines) */
@@ -248,6 +250,21 @@ static bool setting_size(zend_string *key, zval *v, zend_long min, zend_long max
     return true;
 }
 
+/* A number of seconds from 0 (none) to max: false with a ValueError naming key. */
+static bool setting_seconds(zend_string *key, zval *v, double max, uint64_t *ns)
+{
+    double t = -1;
+    if (Z_TYPE_P(v) == IS_LONG || Z_TYPE_P(v) == IS_DOUBLE ||
+        (Z_TYPE_P(v) == IS_STRING && is_numeric_string(Z_STRVAL_P(v), Z_STRLEN_P(v), NULL, NULL, 0)))
+        t = zval_get_double(v);
+    if (!(t >= 0 && t <= max)) {
+        zend_value_error("Setting '%s' must be between 0 (none) and %.0f seconds", ZSTR_VAL(key), max);
+        return false;
+    }
+    *ns = (uint64_t)(t * 1e9);
+    return true;
+}
+
 ZEND_METHOD(Tide_Coroutine_Http_Server, set)
 {
     HashTable *ht;
@@ -257,6 +274,7 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, set)
     coserver_t *s = THIS_SERVER();
     /* Checked whole first: a refused call changes nothing. */
     php_tide_http_opts_t o = s->http;
+    uint64_t idle_ns = s->idle_ns;
     zend_string *key;
     zval *v;
     ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, v) {
@@ -289,13 +307,11 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, set)
                 RETURN_THROWS();
             o.wire.max_head = (size_t)n;
         } else if (zend_string_equals_literal(key, "http_header_timeout")) {
-            double t = zval_get_double(v);
-            if (!(t >= 0 && t <= 86400)) {
-                zend_value_error("Setting 'http_header_timeout' must be between 0 (none) and "
-                                 "86400 seconds");
+            if (!setting_seconds(key, v, 86400, &o.wire.head_timeout_ns))
                 RETURN_THROWS();
-            }
-            o.wire.head_timeout_ns = (uint64_t)(t * 1e9);
+        } else if (zend_string_equals_literal(key, "heartbeat_idle_time")) {
+            if (!setting_seconds(key, v, 86400 * 30, &idle_ns))
+                RETURN_THROWS();
         } else if (zend_string_equals_literal(key, "upload_max_filesize")) {
             if (!setting_size(key, v, 0, (zend_long)1 << 30, &n))
                 RETURN_THROWS();
@@ -305,12 +321,13 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, set)
                              "http_parse_post, http_parse_cookie, http_compression, "
                              "http_compression_level, http_compression_min_length, "
                              "package_max_length, http_max_header_size, http_header_timeout, "
-                             "upload_max_filesize)",
+                             "heartbeat_idle_time, upload_max_filesize)",
                              ZSTR_VAL(key));
             RETURN_THROWS();
         }
     } ZEND_HASH_FOREACH_END();
     s->http = o;
+    s->idle_ns = idle_ns;
     /* $settings: what was set, merged (as Swoole keeps it) */
     zval *prop = zend_read_property(php_tide_coserver_ce, &s->std, ZEND_STRL("settings"), 1, NULL);
     zval merged;
@@ -571,6 +588,7 @@ static void serve(coconn_t *c)
     tide_proto_io_t io = {.message = on_message, .reply = on_reply, .ctx = c};
     char *buf = emalloc(READ_CHUNK);
     bool refused = false;
+    uint64_t last_in = tide_time_ns(); /* when the client last sent something */
     while (!c->closing && !c->broken && !s->stopping) {
         ssize_t n = recv(c->fd, buf, READ_CHUNK, MSG_DONTWAIT);
         if (n < 0 && errno == EINTR)
@@ -579,6 +597,14 @@ static void serve(coconn_t *c)
             /* Part of a request held: its head's deadline (http_header_timeout) is checked
              * four times a second, as the engine checks it. */
             int64_t tick = proto->pending(&c->st) && s->http.wire.head_timeout_ns ? 250000000 : -1;
+            uint64_t now = tide_time_ns();
+            if (s->idle_ns) {
+                if (now - last_in >= s->idle_ns)
+                    break; /* heartbeat_idle_time: closed */
+                int64_t left = (int64_t)(last_in + s->idle_ns - now);
+                if (tick < 0 || left < tick)
+                    tick = left;
+            }
             int rc = php_tide_wait_fd(c->fd, false, tick, "Tide\\Coroutine\\Http\\Server (a request)");
             if (rc == -ETIMEDOUT) {
                 io.now_ns = tide_time_ns();
@@ -595,7 +621,7 @@ static void serve(coconn_t *c)
         }
         if (n <= 0)
             break; /* the client closed, or the connection failed */
-        io.now_ns = tide_time_ns();
+        io.now_ns = last_in = tide_time_ns();
         int rc = proto->feed(&c->st, buf, (size_t)n, &io);
         flush_replies(c);
         if (EG(exception))

@@ -42,7 +42,7 @@ Tide\run(function () {
         echo $e->getMessage() === "Unknown setting 'no_such_key' for Tide\\Coroutine\\Http\\Server (it takes "
             . "http_parse_post, http_parse_cookie, http_compression, http_compression_level, "
             . "http_compression_min_length, package_max_length, http_max_header_size, "
-            . "http_header_timeout, upload_max_filesize)" ? "ValueError names the key\n" : $e->getMessage() . "\n";
+            . "http_header_timeout, heartbeat_idle_time, upload_max_filesize)" ? "ValueError names the key\n" : $e->getMessage() . "\n";
     }
     var_dump($server->set(['package_max_length' => 1024, 'http_max_header_size' => 2048]));
     var_dump($server->settings);
