@@ -623,6 +623,7 @@ static void serve(coconn_t *c)
             break; /* the client closed, or the connection failed */
         io.now_ns = last_in = tide_time_ns();
         int rc = proto->feed(&c->st, buf, (size_t)n, &io);
+        last_in = tide_time_ns(); /* (the time in a handler is not idle time) */
         flush_replies(c);
         if (EG(exception))
             break;
@@ -639,8 +640,6 @@ static void serve(coconn_t *c)
             ;
     }
     efree(buf);
-    if (c->wbuf)
-        efree(c->wbuf);
     proto->destroy(&c->st);
     smart_str_free(&c->replies);
 }
@@ -661,7 +660,20 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, onAccept)
     }
     c->started = true;
     serve(c);
+    /* Calls on its upgraded response from other coroutines (a push() to it from another
+     * connection's handler) end before the connection is freed: the shutdown wakes them. */
+    for (int i = 0; c->peer.busy && i < 2000; i++) {
+        shutdown(c->fd, SHUT_RDWR);
+        if (i == 1000)
+            php_tide_forget_fd(c->fd); /* its waits end with EBADF */
+        tide_coro_sleep(TIDE_G(sched), 1000000); /* 1 ms */
+    }
     zend_hash_index_del(&s->conns, (zend_ulong)fd);
+    if (c->peer.busy)
+        return; /* a caller that could not be woken: its memory and descriptor are left to it */
+    php_tide_ws_peer_reset(&c->peer);
+    if (c->wbuf)
+        efree(c->wbuf);
     php_tide_forget_fd(c->fd);
     close(c->fd);
     efree(c);
@@ -778,8 +790,8 @@ ZEND_METHOD(Tide_Coroutine_Http_Server, shutdown)
     /* Connections waiting for a request end now; those in a handler after its response. */
     coconn_t *c;
     ZEND_HASH_FOREACH_PTR(&s->conns, c) {
-        if (c->started && !c->in_handler)
-            shutdown(c->fd, SHUT_RD);
+        if (c->started && (!c->in_handler || c->websocket))
+            shutdown(c->fd, SHUT_RD); /* a WebSocket handler's recv() gets '' */
     } ZEND_HASH_FOREACH_END();
 }
 

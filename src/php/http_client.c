@@ -115,7 +115,8 @@ void php_tide_http_client_drop(php_tide_http_client_t *c)
         zval_ptr_dtor(&c->stream); /* the only reference: the stream closes */
     ZVAL_UNDEF(&c->stream);
     c->s = NULL;
-    c->reused = c->websocket = c->ws_closing = false;
+    c->reused = c->websocket = false;
+    php_tide_ws_peer_reset(&c->ws);
     c->off = c->len = 0;
     php_tide_http_client_prop_bool(c, P_CONNECTED, false);
 }
@@ -128,6 +129,7 @@ static void client_free(zend_object *o)
     if (Z_TYPE(c->stream) == IS_RESOURCE)
         zval_ptr_dtor(&c->stream);
     ZVAL_UNDEF(&c->stream);
+    php_tide_ws_peer_reset(&c->ws);
     if (c->buf)
         efree(c->buf);
     if (c->header_out)

@@ -91,23 +91,24 @@ static void peer_done(void *ctx)
     php_tide_http_client_drop(ctx);
 }
 
-/* The client's connection as a WebSocket peer, for one call. */
-static php_tide_ws_peer_t peer_of(php_tide_http_client_t *c)
+/* The client's connection as a WebSocket peer: made by upgrade(), its limits kept in step
+ * with set(). */
+static php_tide_ws_peer_t *peer_of(php_tide_http_client_t *c)
 {
-    return (php_tide_ws_peer_t){
-        .buf = &c->buf, .off = &c->off, .len = &c->len,
-        .fill = peer_fill, .send = peer_send, .done = peer_done, .ctx = c,
-        .max_len = c->max_body, .mask = c->ws_mask, .closing = c->ws_closing,
-    };
+    if (!c->ws.fill)
+        c->ws = (php_tide_ws_peer_t){
+            .buf = &c->buf, .off = &c->off, .len = &c->len,
+            .fill = peer_fill, .send = peer_send, .done = peer_done, .ctx = c,
+        };
+    c->ws.max_len = c->max_body;
+    c->ws.mask = c->ws_mask;
+    return &c->ws;
 }
 
 /* Sends one frame: 0, or a negative code (errCode set). */
 static int ws_send(php_tide_http_client_t *c, uint8_t first, const char *p, size_t n)
 {
-    php_tide_ws_peer_t peer = peer_of(c);
-    int rc = php_tide_ws_peer_send(&peer, first, p, n);
-    c->ws_closing = peer.closing;
-    return rc;
+    return php_tide_ws_peer_send(peer_of(c), first, p, n);
 }
 
 static bool ws_ready(php_tide_http_client_t *c)
@@ -158,7 +159,7 @@ ZEND_METHOD(Tide_Coroutine_Http_Client, push)
         rc = peer_send(c, ZSTR_VAL(frame), ZSTR_LEN(frame));
         zend_string_release(frame);
         if (rc == 0 && a.opcode == TIDE_WS_CLOSE)
-            c->ws_closing = true;
+            c->ws.closing = true;
         ok = rc == 0;
     }
     zend_string_release(a.data);
@@ -206,9 +207,7 @@ ZEND_METHOD(Tide_Coroutine_Http_Client, recv)
     /* 0: the read_timeout setting; below 0: none */
     int64_t ns = timeout == 0 ? c->read_ns : timeout < 0 ? -1 : (int64_t)(timeout * NS_PER_S);
     c->deadline = 0;
-    php_tide_ws_peer_t peer = peer_of(c);
-    int rc = php_tide_ws_peer_read(&peer, ns, return_value);
-    c->ws_closing = peer.closing;
+    int rc = php_tide_ws_peer_read(peer_of(c), ns, return_value);
     php_tide_http_client_leave(c);
     if (rc == TIDE_EKILLED || EG(exception)) {
         zval_ptr_dtor(return_value);

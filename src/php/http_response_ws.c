@@ -24,11 +24,12 @@
 
 static zend_class_entry *frame_ce;
 
-/* The connection's WebSocket end, or NULL (false for the caller): with a warning when the
- * response never had one, quietly (swoole_last_error() says ENOTCONN) when it is done. */
+/* The connection's WebSocket end for sending, or NULL (false for the caller): with a warning
+ * when the response never had one, quietly (swoole_last_error() says ENOTCONN) when it is
+ * done or our close frame went out (nothing may follow it). */
 static php_tide_ws_peer_t *peer_of(php_tide_response_t *r, const char *method)
 {
-    if (r->peer)
+    if (r->peer && !r->peer->closing)
         return r->peer;
     if (!r->upgraded || r->s) {
         php_error_docref(NULL, E_WARNING,
@@ -85,7 +86,9 @@ ZEND_METHOD(Tide_Http_Response, push)
     a.flags &= ~TIDE_WS_FLAG_MASK; /* a server never masks */
     zend_string *frame = php_tide_ws_build_frame(&a, 0, 0);
     zend_string_release(a.data);
+    p->busy++;
     bool ok = send_frame(r, p, ZSTR_VAL(frame), ZSTR_LEN(frame));
+    p->busy--;
     zend_string_release(frame);
     if (ok && a.opcode == TIDE_WS_CLOSE)
         p->closing = true;
@@ -110,7 +113,9 @@ ZEND_METHOD(Tide_Http_Response, ping)
     php_tide_ws_peer_t *p = peer_of(r, "ping");
     if (!p)
         RETURN_FALSE;
+    p->busy++;
     int rc = php_tide_ws_peer_send(p, 0x80 | TIDE_WS_PING, ZSTR_VAL(data), ZSTR_LEN(data));
+    p->busy--;
     if (rc < 0 && rc != TIDE_EKILLED) {
         TIDE_G(last_error) = -rc;
         drop(r);
@@ -120,7 +125,8 @@ ZEND_METHOD(Tide_Http_Response, ping)
     RETURN_BOOL(rc == 0);
 }
 
-/* Sends a close frame; the connection closes when the handler returns (or at close()). */
+/* Sends a close frame. recv() then reads what comes until the client's answering close;
+ * the connection closes when the handler returns (or at close()). */
 ZEND_METHOD(Tide_Http_Response, disconnect)
 {
     zend_long code = TIDE_WS_CLOSE_NORMAL;
@@ -138,11 +144,13 @@ ZEND_METHOD(Tide_Http_Response, disconnect)
     php_tide_ws_peer_t *p = peer_of(r, "disconnect");
     if (!p)
         RETURN_FALSE;
+    p->busy++;
     int rc = php_tide_ws_peer_send(p, 0x80 | TIDE_WS_CLOSE, payload, n);
-    if (rc < 0 && rc != TIDE_EKILLED)
+    p->busy--;
+    if (rc < 0 && rc != TIDE_EKILLED) {
         TIDE_G(last_error) = -rc;
-    if (rc != TIDE_EKILLED)
         drop(r);
+    }
     if (EG(exception))
         RETURN_THROWS();
     RETURN_BOOL(rc == 0);
@@ -166,19 +174,26 @@ ZEND_METHOD(Tide_Http_Response, recv)
         RETURN_THROWS();
     }
     php_tide_response_t *r = THIS_RESPONSE();
-    php_tide_ws_peer_t *p = peer_of(r, "recv");
+    /* (after our disconnect(), what comes until the client's answering close) */
+    php_tide_ws_peer_t *p = r->peer && !r->peer->ended ? r->peer : peer_of(r, "recv");
     if (!p)
         RETURN_FALSE;
-    /* 0 or below: no timeout */
-    int64_t ns = timeout <= 0 ? -1 : (int64_t)(timeout * 1e9);
+    /* 0 or below: no timeout; a year or more: none either (and no overflow) */
+    int64_t ns = timeout <= 0 || timeout >= 365 * 86400.0 ? -1 : (int64_t)(timeout * 1e9);
+    p->busy++;
     int rc = php_tide_ws_peer_read(p, ns, return_value);
+    p->busy--;
+    if (EG(exception)) { /* killed, also while answering a ping or a close */
+        if (rc == 0)
+            zval_ptr_dtor(return_value);
+        ZVAL_UNDEF(return_value);
+        RETURN_THROWS();
+    }
     if (rc == 0) {
         if (p->ended) /* the client's close, answered: nothing more on this connection */
             drop(r);
         return;
     }
-    if (EG(exception))
-        RETURN_THROWS();
     TIDE_G(last_error) = rc == TIDE_ETOOBIG ? EMSGSIZE : rc == TIDE_EPROTO ? EPROTO : -rc;
     if (rc == -ETIMEDOUT || rc == -ECANCELED)
         RETURN_FALSE;
@@ -187,7 +202,11 @@ ZEND_METHOD(Tide_Http_Response, recv)
         unsigned code = rc == TIDE_ETOOBIG ? TIDE_WS_CLOSE_TOO_BIG : TIDE_WS_CLOSE_PROTOCOL;
         payload[0] = (char)(code >> 8);
         payload[1] = (char)code;
-        php_tide_ws_peer_send(p, 0x80 | TIDE_WS_CLOSE, payload, 2);
+        if (!p->closing) {
+            p->busy++;
+            php_tide_ws_peer_send(p, 0x80 | TIDE_WS_CLOSE, payload, 2);
+            p->busy--;
+        }
         drop(r);
         if (EG(exception))
             RETURN_THROWS();

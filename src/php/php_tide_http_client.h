@@ -15,6 +15,7 @@
 
 #include "php.h"
 #include "tide/http1_response.h"
+#include "php_tide_ws_peer.h"
 
 /* Swoole's statusCode values for a request that got no response. */
 #define STATUS_CONNECT_FAILED (-1)
@@ -38,7 +39,7 @@ typedef struct php_tide_http_client {
     php_stream *s; /* its stream */
     bool reused;   /* the connection carried a whole response already */
     bool websocket;
-    bool ws_closing; /* our close frame was sent */
+    php_tide_ws_peer_t ws; /* after upgrade(): the connection's WebSocket end */
     /* settings: times in ns, -1 for none */
     int64_t connect_ns, read_ns, write_ns, total_ns;
     bool keep_alive, ws_mask, http_compression, body_decompression, lowercase_header;

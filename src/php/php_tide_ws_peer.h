@@ -9,6 +9,7 @@
 #define PHP_TIDE_WS_PEER_H
 
 #include "php.h"
+#include "zend_smart_str.h"
 #include "tide/websocket.h"
 
 typedef struct php_tide_ws_peer {
@@ -29,7 +30,17 @@ typedef struct php_tide_ws_peer {
     bool mask;       /* frames written are masked (a client's) */
     bool closing;    /* our close frame went out */
     bool ended;      /* the peer's close frame came (and was answered) */
+    /* A message whose first fragments came (kept across a recv() that timed out) */
+    smart_str msg;
+    uint8_t msg_op;
+    /* Calls using the peer now, from any coroutine: its connection is not freed before
+     * they are out. */
+    unsigned busy;
 } php_tide_ws_peer_t;
+
+/* Forgets the message being put together and the close state (the connection ended, or
+ * a new one begins). */
+void php_tide_ws_peer_reset(php_tide_ws_peer_t *p);
 
 /* Finds the Frame classes (after websocket.c registered them). */
 void php_tide_ws_peer_minit(void);
@@ -40,8 +51,10 @@ int php_tide_ws_peer_send(php_tide_ws_peer_t *p, uint8_t first, const char *data
 /*
  * Reads the next message: data frames put together (up to max_len), a ping answered with a
  * pong, a pong or close handed out (a close answered, then done()). 0 with *out set to a
- * Frame or CloseFrame, or a negative code: TIDE_ETOOBIG, TIDE_EPROTO, -ECONNRESET (the
- * stream ended), or what fill() or send() returned.
+ * Frame or CloseFrame, or a negative code: TIDE_ETOOBIG, TIDE_EPROTO (also a close frame
+ * with a 1-byte payload or a code that may not be sent), -ECONNRESET (the stream ended),
+ * or what fill() or send() returned. Fragments read before a timeout are kept for the next
+ * call.
  */
 int php_tide_ws_peer_read(php_tide_ws_peer_t *p, int64_t timeout_ns, zval *out);
 

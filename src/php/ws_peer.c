@@ -79,9 +79,16 @@ static void frame_new(const php_tide_ws_peer_t *peer, zval *out, uint8_t opcode,
     zend_update_property_stringl(frame_ce, o, "data", 4, p, n);
 }
 
-static int read_frames(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out, smart_str *msg)
+void php_tide_ws_peer_reset(php_tide_ws_peer_t *p)
 {
-    uint8_t msg_op = 0;
+    smart_str_free(&p->msg);
+    p->msg_op = 0;
+    p->closing = p->ended = false;
+}
+
+int php_tide_ws_peer_read(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out)
+{
+    smart_str *msg = &peer->msg;
     for (;;) {
         tide_ws_frame_t f;
         char *at = *peer->buf + *peer->off;
@@ -90,7 +97,8 @@ static int read_frames(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out, 
         if (h > 0 && f.len > peer->max_len)
             return TIDE_ETOOBIG;
         if (h < 0 || (h > 0 && (f.rsv || !opcode_ok(f.opcode) || (peer->must_mask && !f.masked) ||
-                                ((f.opcode & 8) && (f.len > 125 || !f.fin)))))
+                                ((f.opcode & 8) && (f.len > 125 || !f.fin)) ||
+                                (f.opcode == TIDE_WS_CLOSE && f.len == 1))))
             return TIDE_EPROTO;
         if (h == 0 || have < (size_t)h + f.len) {
             ssize_t n = peer->fill(peer->ctx, timeout_ns);
@@ -109,6 +117,9 @@ static int read_frames(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out, 
                 return rc;
             continue;
         }
+        if (f.opcode == TIDE_WS_CLOSE && n >= 2 &&
+            !tide_ws_close_code_valid((unsigned)((uint8_t)p[0] << 8 | (uint8_t)p[1])))
+            return TIDE_EPROTO;
         if (f.opcode & 8) { /* pong, close */
             frame_new(peer, out, f.opcode, p, n);
             if (f.opcode == TIDE_WS_CLOSE) {
@@ -120,24 +131,19 @@ static int read_frames(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out, 
             }
             return 0;
         }
-        if ((f.opcode == TIDE_WS_CONTINUATION) != (msg_op != 0))
+        if ((f.opcode == TIDE_WS_CONTINUATION) != (peer->msg_op != 0))
             return TIDE_EPROTO;
-        if (!msg_op)
-            msg_op = f.opcode;
+        if (!peer->msg_op)
+            peer->msg_op = f.opcode;
         if (n > peer->max_len - (msg->s ? ZSTR_LEN(msg->s) : 0))
             return TIDE_ETOOBIG;
         smart_str_appendl(msg, p, n);
         if (f.fin) {
-            frame_new(peer, out, msg_op, msg->s ? ZSTR_VAL(msg->s) : "", msg->s ? ZSTR_LEN(msg->s) : 0);
+            frame_new(peer, out, peer->msg_op, msg->s ? ZSTR_VAL(msg->s) : "",
+                      msg->s ? ZSTR_LEN(msg->s) : 0);
+            smart_str_free(msg);
+            peer->msg_op = 0;
             return 0;
         }
     }
-}
-
-int php_tide_ws_peer_read(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *out)
-{
-    smart_str msg = {0};
-    int rc = read_frames(peer, timeout_ns, out, &msg);
-    smart_str_free(&msg);
-    return rc;
 }

@@ -1,5 +1,5 @@
 --TEST--
-tide.swoole_compat=On: Swoole's coroutine WebSocket server program (Co\Http\Server, $ws->upgrade(), a recv() loop with push(), '' when the client is gone, a CloseFrame for its close) runs unchanged with use function Swoole\Coroutine\run; recv() with a timeout, ping(), disconnect(); an unmasked frame is answered with close 1002, a message over package_max_length (one frame, or fragments) with 1009, memory stays near idle and a bystander is answered; push() outside such a response warns
+tide.swoole_compat=On: Swoole's coroutine WebSocket server program (Co\Http\Server, $ws->upgrade(), a recv() loop with push(), '' when the client is gone, a CloseFrame for its close) runs unchanged with use function Swoole\Coroutine\run; recv() with a timeout (a message half read before it is kept), ping(), disconnect() then the client's answering close; push() to a stored response from another connection's handler (a broadcast) and from a coroutine that outlives the handler; shutdown() ends a handler waiting in recv(); an unmasked frame, a close frame of 1 byte or with code 1005 are answered with close 1002, a message over package_max_length (one frame, or fragments) with 1009, memory stays near idle and a bystander is answered; push() outside such a response warns
 --INI--
 tide.swoole_compat=On
 --EXTENSIONS--
@@ -12,6 +12,14 @@ use Swoole\Http\Request;
 use Swoole\Http\Response;
 use Swoole\WebSocket\CloseFrame;
 use function Swoole\Coroutine\run;
+
+/* What the server's handlers say, printed at the end (counted: they run beside the client,
+ * so their order against the client's lines is not fixed). */
+$GLOBALS['log'] = [];
+function say(string $line): void
+{
+    $GLOBALS['log'][] = $line;
+}
 
 /* A client's frame (masked unless told otherwise). */
 function frame(int $op, string $data, bool $fin = true, bool $mask = true, ?int $len = null): string
@@ -66,27 +74,50 @@ run(function () {
         while (true) {
             $frame = $ws->recv();
             if ($frame === '') {
-                echo "server: the client is gone\n";
+                say("the client is gone");
                 $ws->close();
                 break;
             } elseif ($frame === false) {
-                echo 'server: recv() false, errorCode: ' . swoole_strerror(swoole_last_error()) . "\n";
+                say('recv() false, errorCode: ' . swoole_strerror(swoole_last_error()));
                 $ws->close();
                 break;
             } elseif ($frame instanceof CloseFrame) {
-                echo "server: CloseFrame {$frame->code} '{$frame->reason}'\n";
+                say("CloseFrame {$frame->code} '{$frame->reason}'");
                 break;
             } elseif ($frame->data === 'timeout') {
-                var_dump($ws->recv(0.05), swoole_last_error() === 110 /* ETIMEDOUT */);
-                $ws->push('still here');
+                $r = $ws->recv(0.05);
+                $ws->push('still here after recv(0.05) gave ' . var_export($r, true)
+                          . ', ETIMEDOUT: ' . var_export(swoole_last_error() === 110, true));
             } elseif ($frame->data === 'ping me') {
                 $ok = $ws->ping('p');
                 $pong = $ws->recv(3); /* the client answered by itself */
                 $ws->push("ping sent: " . var_export($ok, true) . ", then opcode {$pong->opcode} '{$pong->data}'");
             } elseif ($frame->data === 'bye') {
-                var_dump($ws->disconnect(4000, 'bye'));
-                var_dump($ws->push('after the close'));
+                $ok = $ws->disconnect(4000, 'bye');
+                $after = $ws->push('after the close');
+                $f = $ws->recv(3);
+                say('disconnect() ' . var_export($ok, true) . ', push() after it ' . var_export($after, true)
+                    . ", the client's answer: {$f->code}");
                 break;
+            } elseif ($frame->data === 'half') {
+                $r = $ws->recv(0.2); /* only the first fragment has come */
+                $ws->push('recv(0.2) gave ' . var_export($r, true) . '; then: ' . $ws->recv(3)->data);
+            } elseif ($frame->data === 'listen') {
+                $GLOBALS['listeners'][] = $ws;
+                $ws->push('listening');
+            } elseif ($frame->data === 'broadcast') {
+                $n = 0;
+                foreach ($GLOBALS['listeners'] as $l) {
+                    $n += $l->push('news') ? 1 : 0;
+                }
+                $ws->push("broadcast to $n");
+            } elseif ($frame->data === 'leave') {
+                /* A coroutine that outlives the handler, waiting on the connection. */
+                go(function () use ($ws) {
+                    $GLOBALS['after'] = $ws->recv();
+                    $GLOBALS['after_push'] = $ws->push('late');
+                });
+                return;
             } else {
                 $ws->push("Hello {$frame->data}!");
                 $ws->push(strlen($frame->data) . " bytes, opcode {$frame->opcode}", WEBSOCKET_OPCODE_TEXT);
@@ -122,8 +153,40 @@ run(function () {
     $cli = new Client('127.0.0.1', $port);
     $cli->upgrade('/ws');
     $cli->push('bye');
-    $f = $cli->recv(3);
+    $f = $cli->recv(3); /* answered by the client's recv() */
     echo "the server's close: {$f->code} '{$f->reason}'\n";
+
+    /* A message whose first fragment came before recv()'s timeout. */
+    $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_TEXT, 'half'));
+    $c->send(frame(WEBSOCKET_OPCODE_TEXT, 'one ', fin: false));
+    $c->recv(0.5); /* (nothing comes: the server's recv(0.2) times out meanwhile) */
+    $c->send(frame(0, 'message'));
+    $in = $c->recv(3);
+    echo 'raw client got: ', substr($in, 2), "\n";
+    $c->close();
+
+    $a = new Client('127.0.0.1', $port);
+    $a->upgrade('/ws');
+    $a->push('listen');
+    $a->recv(3);
+    $b = new Client('127.0.0.1', $port);
+    $b->upgrade('/ws');
+    $b->push('broadcast');
+    $news = $a->recv(3)->data;
+    echo "listener got: $news; sender: ", $b->recv(3)->data, "\n";
+    $a->close();
+    $b->close();
+
+    $c = new Client('127.0.0.1', $port);
+    $c->upgrade('/ws');
+    $c->push('leave');
+    $GLOBALS['after'] = null;
+    for ($i = 0; $i < 300 && $GLOBALS['after'] === null; $i++) {
+        Co::sleep(0.01);
+    }
+    echo 'the coroutine that outlived the handler: recv() ', var_export($GLOBALS['after'], true),
+        ', push() ', var_export($GLOBALS['after_push'] ?? null, true), "\n";
 
     $cli = new Client('127.0.0.1', $port);
     $cli->upgrade('/ws');
@@ -138,6 +201,12 @@ run(function () {
     $c->send(frame(WEBSOCKET_OPCODE_BINARY, '', len: 64 << 20)); /* a head that says 64 MiB */
     echo 'a frame of 64 MiB: close ' . close_code($c) . "\n";
     $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_CLOSE, 'x'));
+    echo 'a close frame of 1 byte: close ' . close_code($c) . "\n";
+    $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_CLOSE, pack('n', 1005)));
+    echo 'a close frame with code 1005: close ' . close_code($c) . "\n";
+    $c = raw($port);
     $piece = str_repeat('x', 60000);
     $c->send(frame(WEBSOCKET_OPCODE_BINARY, $piece, fin: false));
     for ($i = 0; $i < 40 && $c->send(frame(0, $piece, fin: false)); $i++) {
@@ -149,8 +218,21 @@ run(function () {
     $cli->get('/');
     echo 'bystander: ', $cli->statusCode, ' ', $cli->body, "\n";
 
+    $waiting = new Client('127.0.0.1', $port);
+    $waiting->upgrade('/ws'); /* its handler waits in recv() */
+    $waiting->push('tide');
+    $waiting->recv(3);
+    $waiting->recv(3);
     $server->shutdown();
+    for ($i = 0; $i < 300 && count($GLOBALS['log']) < 12; $i++) {
+        Co::sleep(0.01);
+    }
 });
+$counts = array_count_values($GLOBALS['log']);
+ksort($counts);
+foreach ($counts as $line => $n) {
+    echo "server ($n): $line\n";
+}
 
 /* Outside Co\Http\Server's upgraded responses: a warning and false. */
 $r = (new ReflectionClass(Swoole\Http\Response::class))->newInstanceWithoutConstructor();
@@ -161,25 +243,26 @@ bool(true)
 int(101)
 Hello tide! / 4 bytes, opcode 1
 70007 / 70000 bytes, opcode 2
-bool(false)
-bool(true)
-still here
+still here after recv(0.05) gave false, ETIMEDOUT: true
 ping sent: true, then opcode 10 'p'
 client ping: true, answered with opcode 10 'are you there'
-server: CloseFrame 1000 ''
 the close answered: true 1000
-bool(true)
-bool(false)
 the server's close: 4000 'bye'
-server: the client is gone
-server: recv() false, errorCode: Protocol error
+raw client got: recv(0.2) gave false; then: one message
+listener got: news; sender: broadcast to 1
+the coroutine that outlived the handler: recv() '', push() false
 unmasked frame: close 1002
-server: recv() false, errorCode: Message too long
 a frame of 64 MiB: close 1009
-server: recv() false, errorCode: Message too long
+a close frame of 1 byte: close 1002
+a close frame with code 1005: close 1002
 fragments past 1 MiB: close 1009
 memory near idle: true
 bystander: 200 plain
+server (1): CloseFrame 1000 ''
+server (1): disconnect() true, push() after it false, the client's answer: 4000
+server (2): recv() false, errorCode: Message too long
+server (3): recv() false, errorCode: Protocol error
+server (5): the client is gone
 
 Warning: Tide\Http\Response::push(): push() needs a response of Tide\Coroutine\Http\Server switched to WebSocket by upgrade() (on Tide\WebSocket\Server, messages come to the 'message' event and go out with push()) in %s on line %d
 bool(false)
