@@ -95,7 +95,8 @@ namespace Tide\Http {
 
         /**
          * Tide\Coroutine\Http\Server, after upgrade(): the next WebSocket message, '' once
-         * the client closed the connection, false at the timeout (0: none) or for a bad frame.
+         * the client closed the connection, false at the timeout (0: the server's
+         * heartbeat_idle_time, none without it; below 0: none) or for a bad frame.
          */
         public function recv(float $timeout = 0): \Tide\WebSocket\Frame|string|false {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 1f9ca85b682d3933a94902edfe25cb284141784e */
+ * Stub hash: 68c5f133ed50da66cc723a9563649641a6133c15 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Request___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()

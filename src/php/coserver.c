@@ -483,6 +483,7 @@ static php_tide_ws_peer_t *conn_upgrade(void *arg)
         .buf = &c->wbuf, .off = &c->woff, .len = &c->wlen,
         .fill = ws_fill, .send = conn_send, .done = ws_done, .ctx = c,
         .max_len = max, .fd = c->fd, .must_mask = true,
+        .idle_ns = c->srv->idle_ns ? (int64_t)c->srv->idle_ns : -1,
     };
     return &c->peer;
 }

@@ -159,7 +159,8 @@ ZEND_METHOD(Tide_Http_Response, disconnect)
 /*
  * The next message: a Frame (a CloseFrame for the client's close, which is answered and
  * ends the connection), '' when the client closed the connection without one, false at
- * the timeout (swoole_last_error() ETIMEDOUT; the connection stays usable) or for a
+ * the timeout (0: the server's heartbeat_idle_time, if set; swoole_last_error() ETIMEDOUT;
+ * the connection stays usable) or for a
  * malformed frame (answered with close 1002) or a message over package_max_length (1009).
  */
 ZEND_METHOD(Tide_Http_Response, recv)
@@ -178,8 +179,10 @@ ZEND_METHOD(Tide_Http_Response, recv)
     php_tide_ws_peer_t *p = r->peer && !r->peer->ended ? r->peer : peer_of(r, "recv");
     if (!p)
         RETURN_FALSE;
-    /* 0 or below: no timeout; a year or more: none either (and no overflow) */
-    int64_t ns = timeout <= 0 || timeout >= 365 * 86400.0 ? -1 : (int64_t)(timeout * 1e9);
+    /* 0: the server's heartbeat_idle_time (none without it); below 0, or a year or more:
+     * none (and no overflow) */
+    int64_t ns = timeout == 0 ? p->idle_ns
+                 : timeout < 0 || timeout >= 365 * 86400.0 ? -1 : (int64_t)(timeout * 1e9);
     p->busy++;
     int rc = php_tide_ws_peer_read(p, ns, return_value);
     p->busy--;

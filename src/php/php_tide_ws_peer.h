@@ -26,6 +26,7 @@ typedef struct php_tide_ws_peer {
     void *ctx;
     size_t max_len;  /* of a message */
     zend_long fd;    /* what Frame::$fd says (0: nothing) */
+    int64_t idle_ns; /* a server's recv() with no timeout of its own waits this long (-1: none) */
     bool must_mask;  /* frames read must be masked (the server side) */
     bool mask;       /* frames written are masked (a client's) */
     bool closing;    /* our close frame went out */

@@ -1,5 +1,5 @@
 --TEST--
-Tide\Coroutine\Http\Server: heartbeat_idle_time closes a connection that sends nothing for that long while a request is awaited (a silent client, a keep-alive client after its response, a client stalled in the middle of a body); 300 silent connections are all closed, memory comes back near idle and a bystander is answered; without the setting a silent connection stays open; a bad value is a ValueError
+Tide\Coroutine\Http\Server: heartbeat_idle_time closes a connection that sends nothing for that long while a request is awaited (a silent client, a keep-alive client after its response, a client stalled in the middle of a body); 300 silent connections are all closed, memory comes back near idle and a bystander is answered; a WebSocket recv() without a timeout waits that long too; without the setting a silent connection stays open; a bad value is a ValueError
 --EXTENSIONS--
 tide
 --FILE--
@@ -25,6 +25,13 @@ Tide\run(function () {
     $server = new Tide\Coroutine\Http\Server('127.0.0.1', 0);
     $server->set(['heartbeat_idle_time' => 0.3]);
     $server->handle('/', fn($req, $resp) => $resp->end('hi'));
+    $server->handle('/ws', function ($req, $ws) {
+        $ws->upgrade();
+        $t = microtime(true);
+        $r = $ws->recv();
+        $ws->push('recv() gave ' . var_export($r, true) . ' after the idle time: '
+                  . var_export(microtime(true) - $t >= 0.25 && microtime(true) - $t < 3, true));
+    });
     $port = $server->port;
     Tide\go(fn() => $server->start());
 
@@ -43,6 +50,10 @@ Tide\run(function () {
     fwrite($c, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nhalf a body");
     $t = closed_after($c, 5);
     echo 'client stalled in a body closed: ', var_export($t !== false && $t < 3, true), "\n";
+
+    $ws = new Tide\Coroutine\Http\Client('127.0.0.1', $port);
+    $ws->upgrade('/ws');
+    echo 'WebSocket: ', $ws->recv(5)->data, "\n";
 
     $idle = memory_get_usage();
     $flood = [];
@@ -85,6 +96,7 @@ silent client closed after the idle time: true
 keep-alive client answered: HTTP/1.1 200 OK
 then closed after the idle time: true
 client stalled in a body closed: true
+WebSocket: recv() gave false after the idle time: true
 silent flood: 300 of 300 closed; memory near idle after: true
 bystander: HTTP/1.1 200 OK
 without the setting, still open after 1 s: true
