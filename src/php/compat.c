@@ -713,6 +713,10 @@ int php_tide_compat_minit(int module_number)
         for (int j = 0; j < 2 && classes[i].swoole[j]; j++)
             zend_register_class_alias_ex(classes[i].swoole[j], strlen(classes[i].swoole[j]), ce,
                                          1);
+        /* PHP reports the class by Swoole's name (get_class(), ::class of an object, error
+         * messages, var_dump), as Swoole code compares and logs it; the Tide name stays a
+         * name of the class. Both names are interned and permanent: nothing to release. */
+        ce->name = zend_string_init_interned(classes[i].swoole[0], strlen(classes[i].swoole[0]), 1);
     }
     php_tide_channel_swoole_order();
     if (zend_register_functions(NULL, functions, NULL, MODULE_PERSISTENT) == FAILURE ||

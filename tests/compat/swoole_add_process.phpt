@@ -53,12 +53,12 @@ process: process read it: true
 process: the message as written
 process: stopped with the server: 0, process gone: true
 addProcess: 0
-Warning: Tide\Server::addProcess(): cannot be called after start()
+Warning: Swoole\Server::addProcess(): cannot be called after start()
 bool(false)
 base: ok
 base: process read it: true
 base: the message as written
 base: stopped with the server: 0, process gone: true
 addProcess: 0
-Warning: Tide\Server::addProcess(): cannot be called after start()
+Warning: Swoole\Server::addProcess(): cannot be called after start()
 bool(false)

@@ -10,7 +10,7 @@ use Swoole\Coroutine;
 use Swoole\Coroutine\Client;
 use function Swoole\Coroutine\run;
 
-var_dump(Client::class, (new ReflectionClass('Co\Client'))->getName() === 'Tide\Coroutine\Client');
+var_dump(Client::class, (new ReflectionClass('Co\Client'))->getName() === 'Swoole\Coroutine\Client');
 var_dump(SWOOLE_TCP === SWOOLE_SOCK_TCP, SWOOLE_UDP === SWOOLE_SOCK_UDP, SWOOLE_UNIX_STREAM === SWOOLE_SOCK_UNIX_STREAM);
 
 Co\run(function () {

@@ -44,4 +44,4 @@ bool(true)
 dlrow olleh
 bool(true)
 bool(true)
-Tide\Client::__construct(): Argument #2 ($async) must be false (SWOOLE_SOCK_SYNC): the asynchronous client was removed in Swoole 4.3; use Tide\Coroutine\Client in a coroutine
+Swoole\Client::__construct(): Argument #2 ($async) must be false (SWOOLE_SOCK_SYNC): the asynchronous client was removed in Swoole 4.3; use Tide\Coroutine\Client in a coroutine

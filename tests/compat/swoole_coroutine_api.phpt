@@ -80,7 +80,7 @@ bool(true)
 bool(true)
 int(-1)
 yield < deep < deep < deep < {closure}
-#0 %s(%d): Tide\Coroutine::yield()
+#0 %s(%d): Swoole\Coroutine::yield()
 #1 %s(%d): deep(0)
 {closure}
 bool(false)
@@ -96,9 +96,9 @@ bool(true)
 int(262144)
 string(1) "3"
 int(7)
-ValueError: Tide\Coroutine::set(): Argument #1 ($options) option "enable_preemptive_scheduler" is not supported: Tide's scheduler is cooperative
-ValueError: Tide\Coroutine::set(): Argument #1 ($options) option "c_stack_size" must be between 16384 and 1073741824 bytes
-ValueError: Tide\Coroutine::set(): Argument #1 ($options) option "stack_size": Invalid quantity "lots": no valid leading digits, interpreting as "0" for backwards compatibility
-Tide\Coroutine::join(): Argument #1 ($cids) must not contain the calling coroutine's own id (#1)
-Tide\Coroutine::join(): Argument #1 ($cids) must contain only coroutine ids (int), string given
+ValueError: Swoole\Coroutine::set(): Argument #1 ($options) option "enable_preemptive_scheduler" is not supported: Tide's scheduler is cooperative
+ValueError: Swoole\Coroutine::set(): Argument #1 ($options) option "c_stack_size" must be between 16384 and 1073741824 bytes
+ValueError: Swoole\Coroutine::set(): Argument #1 ($options) option "stack_size": Invalid quantity "lots": no valid leading digits, interpreting as "0" for backwards compatibility
+Swoole\Coroutine::join(): Argument #1 ($cids) must not contain the calling coroutine's own id (#1)
+Swoole\Coroutine::join(): Argument #1 ($cids) must contain only coroutine ids (int), string given
 bool(true)

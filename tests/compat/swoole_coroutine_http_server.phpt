@@ -56,7 +56,7 @@ Co\run(function () {
 ?>
 --EXPECT--
 bool(true)
-string(26) "Tide\Coroutine\Http\Server"
+string(28) "Swoole\Coroutine\Http\Server"
 bool(true)
 bool(true)
 200 hi

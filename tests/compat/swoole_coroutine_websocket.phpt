@@ -264,5 +264,5 @@ server (2): recv() false, errorCode: Message too long
 server (3): recv() false, errorCode: Protocol error
 server (5): the client is gone
 
-Warning: Tide\Http\Response::push(): push() needs a response of Tide\Coroutine\Http\Server switched to WebSocket by upgrade() (on Tide\WebSocket\Server, messages come to the 'message' event and go out with push()) in %s on line %d
+Warning: Swoole\Http\Response::push(): push() needs a response of Tide\Coroutine\Http\Server switched to WebSocket by upgrade() (on Tide\WebSocket\Server, messages come to the 'message' event and go out with push()) in %s on line %d
 bool(false)

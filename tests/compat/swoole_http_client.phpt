@@ -57,6 +57,6 @@ $srv->stop();
 bool(true)
 200 localhost x=1
 {"a":"1"}
-Tide\WebSocket\Frame Frame echo:hello
+Swoole\WebSocket\Frame Frame echo:hello
 refused: -1 111
 ValueError: Unknown setting 'socks5_host' for Tide\Coroutine\Http\Client

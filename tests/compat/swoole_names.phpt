@@ -1,5 +1,5 @@
 --TEST--
-tide.swoole_compat=On: Swoole's class names are the same classes as Tide's (new, instanceof, ::class both ways), go(), Co\run(), swoole_version(), swoole_cpu_num(), swoole_strerror() and swoole_set_process_name() exist, SWOOLE_* and WEBSOCKET_* constants have Tide's values, extension_loaded('swoole') stays false, a Swoole-style coroutine program runs unchanged, and Channel, Server, Http\Server, WebSocket\Server and Table can be extended
+tide.swoole_compat=On: Swoole's class names are the same classes as Tide's (new, instanceof, ::class both ways), reported by Swoole's name (get_class(), get_parent_class()), go(), Co\run(), swoole_version(), swoole_cpu_num(), swoole_strerror() and swoole_set_process_name() exist, SWOOLE_* and WEBSOCKET_* constants have Tide's values, extension_loaded('swoole') stays false, a Swoole-style coroutine program runs unchanged, and Channel, Server, Http\Server, WebSocket\Server and Table can be extended
 --INI--
 tide.swoole_compat=On
 --FILE--
@@ -16,7 +16,7 @@ $pairs = ['Swoole\Server' => 'Tide\Server', 'Swoole\Server\Port' => 'Tide\Server
           'Swoole\Runtime' => 'Tide\Runtime', 'Swoole\Exception' => 'Tide\Exception'];
 $same = 0;
 foreach ($pairs as $swoole => $tide) {
-    if (class_exists($swoole) && (new ReflectionClass($swoole))->getName() === $tide) {
+    if (class_exists($swoole) && (new ReflectionClass($swoole))->getName() === (new ReflectionClass($tide))->getName()) {
         $same++;
     } else {
         echo "not the same: $swoole\n";
@@ -82,7 +82,7 @@ try {
 --EXPECT--
 22 of 22 Swoole class names are Tide's classes
 bool(true)
-string(10) "Tide\Table"
+string(12) "Swoole\Table"
 bool(false)
 bool(true)
 string(5) "6.0.0"
@@ -93,7 +93,7 @@ int(60000)
 {"rand":1,"index":1}
 {"rand":2,"index":2}
 MyChannel: xx length 0
-subclasses: Tide\Server, Tide\Table
+subclasses: Swoole\Server, Swoole\Table
 bool(true)
 string(25) "No such file or directory"
 bool(true)

@@ -56,14 +56,14 @@ Co\run(function () {
 });
 ?>
 --EXPECTF--
-Warning: Tide\Timer::after(): Timer must be greater than or equal to 1 in %s on line %d
+Warning: Swoole\Timer::after(): Timer must be greater than or equal to 1 in %s on line %d
 bool(false)
 
-Warning: Tide\Coroutine::set(): Unknown option "no_such_option" ignored in %s on line %d
+Warning: Swoole\Coroutine::set(): Unknown option "no_such_option" ignored in %s on line %d
 bool(true)
 NULL
 
-Warning: Tide\Server::set(): Unknown setting 'no_such_key' ignored in %s on line %d
+Warning: Swoole\Server::set(): Unknown setting 'no_such_key' ignored in %s on line %d
 bool(true)
 string(2) "4M"
 string(4) "512K"

@@ -80,12 +80,12 @@ bool(false)
 reader lets go
 writer in
 
-Warning: Tide\Coroutine\Lock::unlock(): This lock is not held by its caller, coroutine #%d in %s on line %d
+Warning: Swoole\Coroutine\Lock::unlock(): This lock is not held by its caller, coroutine #%d in %s on line %d
 bool(false)
 
-Warning: Tide\Coroutine\Lock::lock(): This lock is held already by its caller, coroutine #%d in %s on line %d
+Warning: Swoole\Coroutine\Lock::lock(): This lock is held already by its caller, coroutine #%d in %s on line %d
 bool(false)
-Tide\Coroutine\Lock::lock(): Argument #1 ($operation) must be LOCK_EX or LOCK_SH, optionally | LOCK_NB
+Swoole\Coroutine\Lock::lock(): Argument #1 ($operation) must be LOCK_EX or LOCK_SH, optionally | LOCK_NB
 bool(false)
 child: held
 bool(false)

@@ -118,7 +118,7 @@ bool(true)
 bool(false)
 bool(false)
 process: exist [true,false], info 127.0.0.1, info gone false, connection_list = getClientList true (2)
-process: Tide\Server\ConnectionIterator is a Swoole\Connection\Iterator, ArrayAccess: true, count 2, foreach true, isset [true,false,true], [fd] true, [gone] false
+process: Swoole\Connection\Iterator is a Swoole\Connection\Iterator, ArrayAccess: true, count 2, foreach true, isset [true,false,true], [fd] true, [gone] false
 process: set: Error: Tide\Server::$connections is read-only: a connection is opened by its client; unset: Error
 process: getLastError before, send to a gone fd, after > 0, = swoole_last_error(): [0,false,true,true]
 process: sendwait wrote all 3 MiB, then: sendwait true
@@ -126,7 +126,7 @@ process: heartbeat(false) lists 1 idle connection(s), still open: true
 process: heartbeat() closes the same ones: true, idle client closed: true
 process: active one still served: true
 base: exist [true,false], info 127.0.0.1, info gone false, connection_list = getClientList true (2)
-base: Tide\Server\ConnectionIterator is a Swoole\Connection\Iterator, ArrayAccess: true, count 2, foreach true, isset [true,false,true], [fd] true, [gone] false
+base: Swoole\Connection\Iterator is a Swoole\Connection\Iterator, ArrayAccess: true, count 2, foreach true, isset [true,false,true], [fd] true, [gone] false
 base: set: Error: Tide\Server::$connections is read-only: a connection is opened by its client; unset: Error
 base: getLastError before, send to a gone fd, after > 0, = swoole_last_error(): [0,false,true,true]
 base: sendwait wrote all 3 MiB, then: sendwait true

@@ -106,8 +106,8 @@ created
 deferred
 bool(true)
 ValueError
-Tide\Coroutine\System::readFile(): Argument #2 ($flag) must be 0: Tide takes no lock for a read
-Tide\Coroutine\System::gethostbyname(): Argument #2 ($type) must be AF_INET (2) or AF_INET6 (10)
+Swoole\Coroutine\System::readFile(): Argument #2 ($flag) must be 0: Tide takes no lock for a read
+Swoole\Coroutine\System::gethostbyname(): Argument #2 ($type) must be AF_INET (2) or AF_INET6 (10)
 bool(true)
 int(0)
 after fired

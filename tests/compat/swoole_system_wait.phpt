@@ -40,6 +40,6 @@ bool(true)
 bool(true)
 bool(false)
 
-Warning: Tide\Coroutine\System::waitSignal(): cannot wait for signal %d: another watch has it (Tide\Process::signal()?) in %s on line %d
+Warning: Swoole\Coroutine\System::waitSignal(): cannot wait for signal %d: another watch has it (Tide\Process::signal()?) in %s on line %d
 bool(false)
-Tide\Coroutine\System::waitSignal(): Argument #1 ($signals) must hold signal numbers from 1 to 64, not SIGKILL or SIGSTOP (9 given)
+Swoole\Coroutine\System::waitSignal(): Argument #1 ($signals) must hold signal numbers from 1 to 64, not SIGKILL or SIGSTOP (9 given)

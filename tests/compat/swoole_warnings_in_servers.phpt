@@ -33,23 +33,23 @@ echo file_get_contents($srv->dir() . '/manager.out');
 echo preg_replace('/^READY .*\n/m', '', $srv->out());
 ?>
 --EXPECTF--
-Warning: Tide\Table::column(): the table is created already: its columns are fixed in %s on line %d
+Warning: Swoole\Table::column(): the table is created already: its columns are fixed in %s on line %d
 bool(false)
 
-Warning: Tide\Server::sendMessage(): can only be called from a worker, not from the manager process in %s on line %d
+Warning: Swoole\Server::sendMessage(): can only be called from a worker, not from the manager process in %s on line %d
 bool(false)
 
-Warning: Tide\Server::task(): the server has no task workers (set task_worker_num) in %s on line %d
+Warning: Swoole\Server::task(): the server has no task workers (set task_worker_num) in %s on line %d
 
-Warning: Tide\Server::taskwait(): the server has no task workers (set task_worker_num) in %s on line %d
+Warning: Swoole\Server::taskwait(): the server has no task workers (set task_worker_num) in %s on line %d
 
-Warning: Tide\Server::taskWaitMulti(): the server has no task workers (set task_worker_num) in %s on line %d
+Warning: Swoole\Server::taskWaitMulti(): the server has no task workers (set task_worker_num) in %s on line %d
 
-Warning: Tide\Server::finish(): can only be called from a task worker, not from a worker in %s on line %d
+Warning: Swoole\Server::finish(): can only be called from a task worker, not from a worker in %s on line %d
 bool(false)
 bool(false)
 bool(false)
 bool(false)
 
-Warning: Tide\Server::start(): the server was already started in %s on line %d
+Warning: Swoole\Server::start(): the server was already started in %s on line %d
 bool(false)
