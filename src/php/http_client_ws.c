@@ -222,6 +222,8 @@ ZEND_METHOD(Tide_Coroutine_Http_Client, recv)
                 php_tide_http_client_set_error(c, EMSGSIZE, "a WebSocket message is over http_max_body_size (%zu bytes)", c->max_body);
             else if (rc == TIDE_EPROTO)
                 php_tide_http_client_set_error(c, EPROTO, "the server sent a malformed WebSocket frame");
+            else if (rc == PHP_TIDE_WS_EBADDATA)
+                php_tide_http_client_set_error(c, EILSEQ, "the server sent WebSocket text that is not UTF-8");
             else
                 php_tide_http_client_set_error(c, ECONNRESET, "the server closed the connection");
             php_tide_http_client_drop(c);

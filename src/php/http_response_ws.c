@@ -161,7 +161,8 @@ ZEND_METHOD(Tide_Http_Response, disconnect)
  * ends the connection), '' when the client closed the connection without one, false at
  * the timeout (0: the server's heartbeat_idle_time, if set; swoole_last_error() ETIMEDOUT;
  * the connection stays usable) or for a
- * malformed frame (answered with close 1002) or a message over package_max_length (1009).
+ * malformed frame (answered with close 1002), text that is not UTF-8 (1007) or a message
+ * over package_max_length (1009).
  */
 ZEND_METHOD(Tide_Http_Response, recv)
 {
@@ -200,9 +201,11 @@ ZEND_METHOD(Tide_Http_Response, recv)
     TIDE_G(last_error) = rc == TIDE_ETOOBIG ? EMSGSIZE : rc == TIDE_EPROTO ? EPROTO : -rc;
     if (rc == -ETIMEDOUT || rc == -ECANCELED)
         RETURN_FALSE;
-    if (rc == TIDE_ETOOBIG || rc == TIDE_EPROTO) {
+    if (rc == TIDE_ETOOBIG || rc == TIDE_EPROTO || rc == PHP_TIDE_WS_EBADDATA) {
         char payload[2];
-        unsigned code = rc == TIDE_ETOOBIG ? TIDE_WS_CLOSE_TOO_BIG : TIDE_WS_CLOSE_PROTOCOL;
+        unsigned code = rc == TIDE_ETOOBIG         ? TIDE_WS_CLOSE_TOO_BIG
+                        : rc == PHP_TIDE_WS_EBADDATA ? TIDE_WS_CLOSE_BAD_DATA
+                                                     : TIDE_WS_CLOSE_PROTOCOL;
         payload[0] = (char)(code >> 8);
         payload[1] = (char)code;
         if (!p->closing) {

@@ -8,6 +8,8 @@
 #ifndef PHP_TIDE_WS_PEER_H
 #define PHP_TIDE_WS_PEER_H
 
+#include <errno.h>
+
 #include "php.h"
 #include "zend_smart_str.h"
 #include "tide/websocket.h"
@@ -43,6 +45,10 @@ typedef struct php_tide_ws_peer {
  * a new one begins). */
 void php_tide_ws_peer_reset(php_tide_ws_peer_t *p);
 
+/* php_tide_ws_peer_read(): a text message or a close reason that is not UTF-8 (RFC 6455
+ * 8.1: close 1007). */
+#define PHP_TIDE_WS_EBADDATA (-EILSEQ)
+
 /* Finds the Frame classes (after websocket.c registered them). */
 void php_tide_ws_peer_minit(void);
 
@@ -53,7 +59,8 @@ int php_tide_ws_peer_send(php_tide_ws_peer_t *p, uint8_t first, const char *data
  * Reads the next message: data frames put together (up to max_len), a ping answered with a
  * pong, a pong or close handed out (a close answered, then done()). 0 with *out set to a
  * Frame or CloseFrame, or a negative code: TIDE_ETOOBIG, TIDE_EPROTO (also a close frame
- * with a 1-byte payload or a code that may not be sent), -ECONNRESET (the stream ended),
+ * with a 1-byte payload or a code that may not be sent), PHP_TIDE_WS_EBADDATA (text that is
+ * not UTF-8), -ECONNRESET (the stream ended),
  * or what fill() or send() returned. Fragments read before a timeout are kept for the next
  * call.
  */

@@ -120,6 +120,8 @@ int php_tide_ws_peer_read(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *ou
         if (f.opcode == TIDE_WS_CLOSE && n >= 2 &&
             !tide_ws_close_code_valid((unsigned)((uint8_t)p[0] << 8 | (uint8_t)p[1])))
             return TIDE_EPROTO;
+        if (f.opcode == TIDE_WS_CLOSE && n > 2 && tide_utf8_run(TIDE_UTF8_OK, p + 2, n - 2) != TIDE_UTF8_OK)
+            return PHP_TIDE_WS_EBADDATA;
         if (f.opcode & 8) { /* pong, close */
             frame_new(peer, out, f.opcode, p, n);
             if (f.opcode == TIDE_WS_CLOSE) {
@@ -139,6 +141,9 @@ int php_tide_ws_peer_read(php_tide_ws_peer_t *peer, int64_t timeout_ns, zval *ou
             return TIDE_ETOOBIG;
         smart_str_appendl(msg, p, n);
         if (f.fin) {
+            if (peer->msg_op == TIDE_WS_TEXT && msg->s &&
+                tide_utf8_run(TIDE_UTF8_OK, ZSTR_VAL(msg->s), ZSTR_LEN(msg->s)) != TIDE_UTF8_OK)
+                return PHP_TIDE_WS_EBADDATA;
             frame_new(peer, out, peer->msg_op, msg->s ? ZSTR_VAL(msg->s) : "",
                       msg->s ? ZSTR_LEN(msg->s) : 0);
             smart_str_free(msg);

@@ -1,5 +1,5 @@
 --TEST--
-tide.swoole_compat=On: Swoole's coroutine WebSocket server program (Co\Http\Server, $ws->upgrade(), a recv() loop with push(), '' when the client is gone, a CloseFrame for its close) runs unchanged with use function Swoole\Coroutine\run; recv() with a timeout (a message half read before it is kept), ping(), disconnect() then the client's answering close; push() to a stored response from another connection's handler (a broadcast) and from a coroutine that outlives the handler; shutdown() ends a handler waiting in recv(); an unmasked frame, a close frame of 1 byte or with code 1005 are answered with close 1002, a message over package_max_length (one frame, or fragments) with 1009, memory stays near idle and a bystander is answered; push() outside such a response warns
+tide.swoole_compat=On: Swoole's coroutine WebSocket server program (Co\Http\Server, $ws->upgrade(), a recv() loop with push(), '' when the client is gone, a CloseFrame for its close) runs unchanged with use function Swoole\Coroutine\run; recv() with a timeout (a message half read before it is kept), ping(), disconnect() then the client's answering close; push() to a stored response from another connection's handler (a broadcast) and from a coroutine that outlives the handler; shutdown() ends a handler waiting in recv(); an unmasked frame, a close frame of 1 byte or with code 1005 are answered with close 1002, text or a close reason that is not UTF-8 with 1007, a message over package_max_length (one frame, or fragments) with 1009, memory stays near idle and a bystander is answered; push() outside such a response warns
 --INI--
 tide.swoole_compat=On
 --EXTENSIONS--
@@ -207,6 +207,12 @@ run(function () {
     $c->send(frame(WEBSOCKET_OPCODE_CLOSE, pack('n', 1005)));
     echo 'a close frame with code 1005: close ' . close_code($c) . "\n";
     $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_TEXT, "caf\xe9"));
+    echo 'text that is not UTF-8: close ' . close_code($c) . "\n";
+    $c = raw($port);
+    $c->send(frame(WEBSOCKET_OPCODE_CLOSE, pack('n', 1000) . "\xc3"));
+    echo 'a close reason that is not UTF-8: close ' . close_code($c) . "\n";
+    $c = raw($port);
     $piece = str_repeat('x', 60000);
     $c->send(frame(WEBSOCKET_OPCODE_BINARY, $piece, fin: false));
     for ($i = 0; $i < 40 && $c->send(frame(0, $piece, fin: false)); $i++) {
@@ -224,7 +230,7 @@ run(function () {
     $waiting->recv(3);
     $waiting->recv(3);
     $server->shutdown();
-    for ($i = 0; $i < 300 && count($GLOBALS['log']) < 12; $i++) {
+    for ($i = 0; $i < 300 && count($GLOBALS['log']) < 14; $i++) {
         Co::sleep(0.01);
     }
 });
@@ -255,11 +261,14 @@ unmasked frame: close 1002
 a frame of 64 MiB: close 1009
 a close frame of 1 byte: close 1002
 a close frame with code 1005: close 1002
+text that is not UTF-8: close 1007
+a close reason that is not UTF-8: close 1007
 fragments past 1 MiB: close 1009
 memory near idle: true
 bystander: 200 plain
 server (1): CloseFrame 1000 ''
 server (1): disconnect() true, push() after it false, the client's answer: 4000
+server (2): recv() false, errorCode: Invalid or incomplete multibyte or wide character
 server (2): recv() false, errorCode: Message too long
 server (3): recv() false, errorCode: Protocol error
 server (5): the client is gone
