@@ -30,6 +30,20 @@ namespace Tide\Http {
         public function getData(): string|false {}
 
         public function getMethod(): string|false {}
+
+        /**
+         * A request to fill from raw bytes with parse() (Swoole's Request::create()): options
+         * parse_cookie, parse_body, package_max_length, upload_max_filesize,
+         * http_max_header_size (and Swoole's parse_files, enable_compression,
+         * compression_level, accepted).
+         */
+        public static function create(array $options = []): Request {}
+
+        /** Feeds bytes of the request: how many were its, or false for a malformed one. */
+        public function parse(string $data): int|false {}
+
+        /** Whether parse() has the whole request (a request from a server: true). */
+        public function isCompleted(): bool {}
     }
 
     /** @not-serializable */

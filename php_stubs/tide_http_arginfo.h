@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 68c5f133ed50da66cc723a9563649641a6133c15 */
+ * Stub hash: 1bc788da1a74746f30810e8668c8a075d69726fa */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Http_Request___construct, 0, 0, 0)
 ZEND_END_ARG_INFO()
@@ -12,6 +12,17 @@ ZEND_END_ARG_INFO()
 #define arginfo_class_Tide_Http_Request_getData arginfo_class_Tide_Http_Request_getContent
 
 #define arginfo_class_Tide_Http_Request_getMethod arginfo_class_Tide_Http_Request_getContent
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_class_Tide_Http_Request_create, 0, 0, Tide\\Http\\Request, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Http_Request_parse, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Request_isCompleted, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Http_Response___construct arginfo_class_Tide_Http_Request___construct
 
@@ -30,8 +41,7 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_class_Tide_Http_Response_setHeader arginfo_class_Tide_Http_Response_header
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_initHeader, 0, 0, _IS_BOOL, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_class_Tide_Http_Response_initHeader arginfo_class_Tide_Http_Request_isCompleted
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_cookie, 0, 1, _IS_BOOL, 0)
 	ZEND_ARG_OBJ_TYPE_MASK(0, name, Tide\\Http\\Cookie, MAY_BE_STRING, NULL)
@@ -87,18 +97,18 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Http_Response_redirec
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, http_code, IS_LONG, 0, "302")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Tide_Http_Response_detach arginfo_class_Tide_Http_Response_initHeader
+#define arginfo_class_Tide_Http_Response_detach arginfo_class_Tide_Http_Request_isCompleted
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_Http_Response_create, 0, 1, Tide\\Http\\Response, MAY_BE_FALSE)
 	ZEND_ARG_OBJ_TYPE_MASK(0, server, Tide\\Server, MAY_BE_LONG, NULL)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, fd, IS_LONG, 0, "-1")
 ZEND_END_ARG_INFO()
 
-#define arginfo_class_Tide_Http_Response_isWritable arginfo_class_Tide_Http_Response_initHeader
+#define arginfo_class_Tide_Http_Response_isWritable arginfo_class_Tide_Http_Request_isCompleted
 
-#define arginfo_class_Tide_Http_Response_upgrade arginfo_class_Tide_Http_Response_initHeader
+#define arginfo_class_Tide_Http_Response_upgrade arginfo_class_Tide_Http_Request_isCompleted
 
-#define arginfo_class_Tide_Http_Response_close arginfo_class_Tide_Http_Response_initHeader
+#define arginfo_class_Tide_Http_Response_close arginfo_class_Tide_Http_Request_isCompleted
 
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_TYPE_MASK_EX(arginfo_class_Tide_Http_Response_recv, 0, 0, Tide\\WebSocket\\Frame, MAY_BE_STRING|MAY_BE_FALSE)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, timeout, IS_DOUBLE, 0, "0")
@@ -177,6 +187,9 @@ ZEND_METHOD(Tide_Http_Request, __construct);
 ZEND_METHOD(Tide_Http_Request, getContent);
 ZEND_METHOD(Tide_Http_Request, getData);
 ZEND_METHOD(Tide_Http_Request, getMethod);
+ZEND_METHOD(Tide_Http_Request, create);
+ZEND_METHOD(Tide_Http_Request, parse);
+ZEND_METHOD(Tide_Http_Request, isCompleted);
 ZEND_METHOD(Tide_Http_Response, __construct);
 ZEND_METHOD(Tide_Http_Response, status);
 ZEND_METHOD(Tide_Http_Response, header);
@@ -224,6 +237,9 @@ static const zend_function_entry class_Tide_Http_Request_methods[] = {
 	ZEND_MALIAS(Tide_Http_Request, rawContent, getContent, arginfo_class_Tide_Http_Request_rawContent, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Request, getData, arginfo_class_Tide_Http_Request_getData, ZEND_ACC_PUBLIC)
 	ZEND_ME(Tide_Http_Request, getMethod, arginfo_class_Tide_Http_Request_getMethod, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Request, create, arginfo_class_Tide_Http_Request_create, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tide_Http_Request, parse, arginfo_class_Tide_Http_Request_parse, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Http_Request, isCompleted, arginfo_class_Tide_Http_Request_isCompleted, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
 

@@ -41,8 +41,18 @@ typedef struct php_tide_request {
     int body_fd;       /* a body spooled to an unnamed file as it arrived (-1: none) */
     uint64_t body_len; /* its length */
     tide_span_t method;
+    struct request_parser *parser; /* made by Request::create(), for parse() */
     zend_object std;
 } php_tide_request_t;
+
+/* A request made by Request::create(): what parse() was given goes through the server's
+ * HTTP/1.1 parser (the same limits and checks), and fills the request once it is whole. */
+typedef struct request_parser {
+    php_tide_http_opts_t o;
+    tide_http1_conn_t st;
+    bool completed;
+    bool failed;
+} request_parser_t;
 
 static tide_ratelimit_t rl_form;
 
@@ -97,6 +107,7 @@ static php_tide_request_t *request_from(zend_object *obj)
 {
     return (php_tide_request_t *)((char *)obj - XtOffsetOf(php_tide_request_t, std));
 }
+#define THIS_REQUEST() request_from(Z_OBJ_P(ZEND_THIS))
 
 static zend_object *request_create(zend_class_entry *ce)
 {
@@ -126,6 +137,10 @@ static void request_free(zend_object *obj)
 {
     php_tide_request_t *r = request_from(obj);
     remove_uploads(r);
+    if (r->parser) {
+        tide_proto_http1.destroy(&r->parser->st);
+        efree(r->parser);
+    }
     if (r->data)
         zend_string_release(r->data);
     if (r->body_fd >= 0)
@@ -386,14 +401,12 @@ static void parse_form(zend_object *obj, const php_tide_http_opts_t *o, zval *ct
         munmap(map, n);
 }
 
-zend_object *php_tide_request_new(const php_tide_http_opts_t *o, uint64_t session,
-                                  const char *remote_ip, int remote_port, int server_port,
-                                  const char *data, size_t len, const tide_http1_head_t *h,
-                                  int body_fd, uint64_t body_len)
+/* Fills obj (a Request with no data yet) from the request data[0..len) whose head is h. */
+static void request_fill(zend_object *obj, const php_tide_http_opts_t *o, uint64_t session,
+                         const char *remote_ip, int remote_port, int server_port,
+                         const char *data, size_t len, const tide_http1_head_t *h, int body_fd,
+                         uint64_t body_len)
 {
-    zval zreq;
-    object_init_ex(&zreq, php_tide_http_request_ce);
-    zend_object *obj = Z_OBJ(zreq);
     php_tide_request_t *r = request_from(obj);
     r->data = zend_string_init(data, len, 0);
     r->head_len = h->len;
@@ -475,7 +488,145 @@ zend_object *php_tide_request_new(const php_tide_http_opts_t *o, uint64_t sessio
             parse_form(obj, o, ct, true, p + h->len, len - h->len);
     }
     set_prop_arr(obj, P_HEADER, &header);
-    return obj;
+}
+
+zend_object *php_tide_request_new(const php_tide_http_opts_t *o, uint64_t session,
+                                  const char *remote_ip, int remote_port, int server_port,
+                                  const char *data, size_t len, const tide_http1_head_t *h,
+                                  int body_fd, uint64_t body_len)
+{
+    zval zreq;
+    object_init_ex(&zreq, php_tide_http_request_ce);
+    request_fill(Z_OBJ(zreq), o, session, remote_ip, remote_port, server_port, data, len, h,
+                 body_fd, body_len);
+    return Z_OBJ(zreq);
+}
+
+/* ---- Request::create() and parse(): a request from bytes, without a server ---- */
+
+ZEND_METHOD(Tide_Http_Request, create)
+{
+    HashTable *options = NULL;
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+    request_parser_t *p = ecalloc(1, sizeof(*p));
+    /* Tide\Http\Server's defaults, which are Swoole's */
+    p->o.on = true;
+    p->o.parse_post = p->o.parse_cookie = true;
+    p->o.upload_max_filesize = 2 << 20;
+    p->o.static_root_fd = -1;
+    p->o.wire.max_head = 16384;
+    p->o.wire.max_body = 2 << 20;
+    zend_string *key;
+    zval *v;
+    if (options) {
+        ZEND_HASH_FOREACH_STR_KEY_VAL(options, key, v) {
+            zend_long n;
+            if (key && zend_string_equals_literal(key, "parse_cookie")) {
+                p->o.parse_cookie = zend_is_true(v);
+            } else if (key && zend_string_equals_literal(key, "parse_body")) {
+                p->o.parse_post = zend_is_true(v);
+            } else if (key && (zend_string_equals_literal(key, "package_max_length") ||
+                               zend_string_equals_literal(key, "upload_max_filesize") ||
+                               zend_string_equals_literal(key, "http_max_header_size"))) {
+                if (!php_tide_parse_size(v, &n, 0, ZSTR_VAL(key)) || n < 1 || n > (1 << 30)) {
+                    if (!EG(exception))
+                        zend_argument_value_error(1, "option \"%s\" must be a size from 1 byte "
+                                                     "to 1G", ZSTR_VAL(key));
+                    efree(p);
+                    RETURN_THROWS();
+                }
+                if (ZSTR_VAL(key)[0] == 'p')
+                    p->o.wire.max_body = (size_t)n;
+                else if (ZSTR_VAL(key)[0] == 'u')
+                    p->o.upload_max_filesize = (uint64_t)n;
+                else
+                    p->o.wire.max_head = (size_t)n;
+            } else if (key && (zend_string_equals_literal(key, "parse_files") ||
+                               zend_string_equals_literal(key, "enable_compression") ||
+                               zend_string_equals_literal(key, "compression_level"))) {
+                /* Swoole's; accepted: files come with parse_body, and a request is never
+                 * compressed */
+            } else {
+                zend_argument_value_error(1, "has an unknown option \"%s\" (it takes "
+                                             "parse_cookie, parse_body, parse_files, "
+                                             "package_max_length, upload_max_filesize, "
+                                             "http_max_header_size, enable_compression, "
+                                             "compression_level)",
+                                          key ? ZSTR_VAL(key) : "(an integer key)");
+                efree(p);
+                RETURN_THROWS();
+            }
+        } ZEND_HASH_FOREACH_END();
+    }
+    tide_proto_http1.init(&p->st, &p->o.wire);
+    object_init_ex(return_value, php_tide_http_request_ce);
+    request_from(Z_OBJ_P(return_value))->parser = p;
+}
+
+typedef struct parse_call {
+    zend_object *obj;
+    request_parser_t *p;
+} parse_call_t;
+
+static int parsed_message(void *ctx, const char *data, size_t len)
+{
+    parse_call_t *c = ctx;
+    tide_http1_head_t h;
+    if (tide_http1_parse_head(data, len, len, &h) <= 0) {
+        c->p->failed = true;
+        return TIDE_PROTO_STOP;
+    }
+    request_fill(c->obj, &c->p->o, 0, NULL, 0, 0, data, len, &h, -1, 0);
+    c->p->completed = true;
+    return TIDE_PROTO_STOP; /* one request: what follows is not this one's */
+}
+
+static void parsed_reply(void *ctx, const void *data, size_t len)
+{
+    /* (the parser's own answers, 100 Continue or an error: nobody to send them to) */
+    TIDE_UNUSED(ctx);
+    TIDE_UNUSED(data);
+    TIDE_UNUSED(len);
+}
+
+ZEND_METHOD(Tide_Http_Request, parse)
+{
+    zend_string *data;
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(data)
+    ZEND_PARSE_PARAMETERS_END();
+    php_tide_request_t *r = THIS_REQUEST();
+    request_parser_t *p = r->parser;
+    if (!p) {
+        php_error_docref(NULL, E_WARNING, "only a request made by create() can be parsed");
+        RETURN_FALSE;
+    }
+    if (p->failed)
+        RETURN_FALSE;
+    if (p->completed)
+        RETURN_LONG(0); /* the request is whole: nothing more is its */
+    parse_call_t call = {.obj = &r->std, .p = p};
+    tide_proto_io_t io = {.message = parsed_message, .reply = parsed_reply, .ctx = &call,
+                          .now_ns = tide_time_ns()};
+    int rc = tide_proto_http1.feed(&p->st, ZSTR_VAL(data), ZSTR_LEN(data), &io);
+    if (EG(exception))
+        RETURN_THROWS();
+    if (rc == TIDE_EPROTO || rc == TIDE_ETOOBIG || p->failed) {
+        p->failed = true;
+        RETURN_FALSE;
+    }
+    size_t rest = p->completed ? tide_proto_http1.pending(&p->st) : 0;
+    RETURN_LONG((zend_long)(ZSTR_LEN(data) - (rest < ZSTR_LEN(data) ? rest : ZSTR_LEN(data))));
+}
+
+ZEND_METHOD(Tide_Http_Request, isCompleted)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    php_tide_request_t *r = THIS_REQUEST();
+    RETURN_BOOL(r->parser ? r->parser->completed : r->data != NULL);
 }
 
 void php_tide_request_end(zend_object *req)
@@ -585,7 +736,6 @@ void php_tide_http_request(php_tide_server_t *srv, php_tide_port_t *port, uint64
 
 /* ---- Request methods ---- */
 
-#define THIS_REQUEST() request_from(Z_OBJ_P(ZEND_THIS))
 
 ZEND_METHOD(Tide_Http_Request, __construct)
 {
