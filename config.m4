@@ -59,7 +59,7 @@ if test "$PHP_TIDE" != "no"; then
     src/php/coroutine.c src/php/coroutine_inspect.c src/php/coroutine_options.c src/php/coroutine_system.c src/php/coroutine_scheduler.c src/php/coroutine_lock.c src/php/channel.c src/php/runtime.c src/php/runtime_stream.c src/php/runtime_file.c src/php/runtime_dns.c src/php/runtime_proc.c src/php/runtime_curl.c src/php/autoload.c src/php/server.c src/php/server_port.c \
     src/php/server_settings.c src/php/server_events.c src/php/server_conn.c \
     src/php/server_process.c src/php/server_task.c src/php/http.c src/php/http_response.c src/php/http_response_body.c src/php/http_cookie.c src/php/http_static.c src/php/websocket.c \
-    src/php/table.c src/php/sync.c src/php/http_client.c src/php/http_client_request.c src/php/http_client_ws.c src/php/ws_peer.c src/php/http_response_ws.c src/php/coserver.c src/php/client.c src/php/client_settings.c src/php/client_io.c src/php/process.c src/php/compat.c"
+    src/php/table.c src/php/sync.c src/php/http_client.c src/php/http_client_request.c src/php/http_client_ws.c src/php/ws_peer.c src/php/http_response_ws.c src/php/coserver.c src/php/client.c src/php/client_settings.c src/php/client_io.c src/php/process.c src/php/process_queue.c src/php/compat.c"
 
   dnl Link-time optimisation: a request crosses the layers (core, server, php) in separate
   dnl files, and LTO inlines those calls (bench/RESULTS.md: 6-7% of a pipelined request

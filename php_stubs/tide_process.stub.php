@@ -4,6 +4,17 @@
 
 namespace Tide {
     /**
+     * @var int
+     * @cvalue PHP_TIDE_MSGQUEUE_ORIENT
+     */
+    const MSGQUEUE_ORIENT = UNKNOWN;
+    /**
+     * @var int
+     * @cvalue PHP_TIDE_MSGQUEUE_BALANCE
+     */
+    const MSGQUEUE_BALANCE = UNKNOWN;
+
+    /**
      * Swoole's Process: a child process started with fork(), a socketpair to it, and the
      * process-wide calls around it (signals, wait, alarm, daemon, affinity, priority).
      * Not final: Swoole programs extend it.
@@ -114,5 +125,25 @@ namespace Tide {
         public static function setAffinity(array $cpu_settings): bool {}
 
         public static function getAffinity(): array {}
+
+        /**
+         * A SysV message queue for this process object (Swoole's): key 0 is made from the
+         * running script's path; mode MSGQUEUE_BALANCE (any message) or MSGQUEUE_ORIENT
+         * (those pushed to this object), | IPC_NOWAIT; capacity: its bytes (-1: the
+         * system's).
+         */
+        public function useQueue(int $key = 0, int $mode = \Tide\MSGQUEUE_BALANCE, int $capacity = -1): bool {}
+
+        /** ['queue_num' => messages, 'queue_bytes' => bytes] */
+        public function statQueue(): array|false {}
+
+        /** Removes the queue (for every process using it). */
+        public function freeQueue(): bool {}
+
+        /** Puts a message (at most 65536 bytes) in the queue; waits while it is full. */
+        public function push(string $data): bool {}
+
+        /** Takes a message (up to $size bytes, at most 65536); waits while there is none. */
+        public function pop(int $size = 65536): string|false {}
     }
 }

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: acce8ab58fe6f29e560a9a6d84bb62947dddeaa9 */
+ * Stub hash: 65116a5393ade8a40c5a771969b7229a96aeb068 */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_class_Tide_Process___construct, 0, 0, 1)
 	ZEND_ARG_TYPE_INFO(0, callback, IS_CALLABLE, 0)
@@ -91,6 +91,26 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Process_getAffinity, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Process_useQueue, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, key, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, mode, IS_LONG, 0, "Tide\\MSGQUEUE_BALANCE")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, capacity, IS_LONG, 0, "-1")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Process_statQueue, 0, 0, MAY_BE_ARRAY|MAY_BE_FALSE)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Process_freeQueue, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_class_Tide_Process_push, 0, 1, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_class_Tide_Process_pop, 0, 0, MAY_BE_STRING|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, size, IS_LONG, 0, "65536")
+ZEND_END_ARG_INFO()
+
 
 ZEND_METHOD(Tide_Process, __construct);
 ZEND_METHOD(Tide_Process, start);
@@ -112,6 +132,11 @@ ZEND_METHOD(Tide_Process, alarm);
 ZEND_METHOD(Tide_Process, daemon);
 ZEND_METHOD(Tide_Process, setAffinity);
 ZEND_METHOD(Tide_Process, getAffinity);
+ZEND_METHOD(Tide_Process, useQueue);
+ZEND_METHOD(Tide_Process, statQueue);
+ZEND_METHOD(Tide_Process, freeQueue);
+ZEND_METHOD(Tide_Process, push);
+ZEND_METHOD(Tide_Process, pop);
 
 
 static const zend_function_entry class_Tide_Process_methods[] = {
@@ -135,8 +160,19 @@ static const zend_function_entry class_Tide_Process_methods[] = {
 	ZEND_ME(Tide_Process, daemon, arginfo_class_Tide_Process_daemon, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Process, setAffinity, arginfo_class_Tide_Process_setAffinity, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
 	ZEND_ME(Tide_Process, getAffinity, arginfo_class_Tide_Process_getAffinity, ZEND_ACC_PUBLIC|ZEND_ACC_STATIC)
+	ZEND_ME(Tide_Process, useQueue, arginfo_class_Tide_Process_useQueue, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Process, statQueue, arginfo_class_Tide_Process_statQueue, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Process, freeQueue, arginfo_class_Tide_Process_freeQueue, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Process, push, arginfo_class_Tide_Process_push, ZEND_ACC_PUBLIC)
+	ZEND_ME(Tide_Process, pop, arginfo_class_Tide_Process_pop, ZEND_ACC_PUBLIC)
 	ZEND_FE_END
 };
+
+static void register_tide_process_symbols(int module_number)
+{
+	REGISTER_LONG_CONSTANT("Tide\\MSGQUEUE_ORIENT", PHP_TIDE_MSGQUEUE_ORIENT, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("Tide\\MSGQUEUE_BALANCE", PHP_TIDE_MSGQUEUE_BALANCE, CONST_PERSISTENT);
+}
 
 static zend_class_entry *register_class_Tide_Process(void)
 {

@@ -64,7 +64,7 @@ static PHP_MINIT_FUNCTION(tide)
     php_tide_coserver_minit();
     php_tide_response_ws_minit();
     php_tide_client_minit(module_number);
-    php_tide_process_minit();
+    php_tide_process_minit(module_number);
     /* last: Swoole's names point at every class made above */
     return php_tide_compat_minit(module_number) == SUCCESS ? SUCCESS : FAILURE;
 }

@@ -301,7 +301,7 @@ void php_tide_response_ws_minit(void);
 void php_tide_client_minit(int module_number);
 /* Tide\Process (src/php/process.c); its rshutdown drops the signal callbacks. */
 extern zend_class_entry *php_tide_process_ce;
-void php_tide_process_minit(void);
+void php_tide_process_minit(int module_number);
 void php_tide_process_rshutdown(void);
 /* Waits in the coroutine for any child to end (and reaps it): 0 with *pid and *status,
  * -ECHILD (no child), -ETIMEDOUT (timeout_ns < 0: none), TIDE_EKILLED. */

@@ -40,6 +40,7 @@
 #include "ext/standard/file.h"
 #include "zend_exceptions.h"
 #include "php_tide.h"
+#include "php_tide_process.h"
 
 /* close()'s $which and the pipe types: Swoole's values. */
 #define PHP_TIDE_PIPE_CLOSE_MASTER 1
@@ -49,7 +50,6 @@
 #define PHP_TIDE_PIPE_TYPE_NONE 0
 #define PHP_TIDE_PIPE_TYPE_STREAM 1
 #define PHP_TIDE_PIPE_TYPE_DGRAM 2
-#define PHP_TIDE_IPC_NOWAIT (1 << 8)
 
 #include "tide_process_arginfo.h"
 
@@ -62,29 +62,6 @@
 zend_class_entry *php_tide_process_ce;
 static zend_object_handlers process_handlers;
 
-/* The declared properties, in order (process_minit). */
-enum { PROP_PIPE, PROP_PID, PROP_ID, PROP_CALLBACK };
-
-/* One Tide\Process; the object owns its descriptors, and the callback is its private
- * property (so the garbage collector sees it). */
-typedef struct php_tide_process {
-    bool constructed;
-    bool redirect;         /* the child's stdin, stdout, stderr are its end of the pipe */
-    bool enable_coroutine; /* the child runs the callback inside Tide\run() */
-    bool blocking;         /* setBlocking(): false, read/write return false at once */
-    bool child;            /* we are the process this object started (in its callback) */
-    int pipe_type;         /* PHP_TIDE_PIPE_TYPE_* */
-    int master_fd;         /* the parent's end, -1 when closed (the child closes it) */
-    int worker_fd;         /* the child's end, -1 when closed (the parent closes it) */
-    double timeout;        /* setTimeout(), seconds; < 0 no limit */
-    pid_t pid;             /* the child's; in the child, its own; 0 before start() */
-    zend_object std;
-} php_tide_process_t;
-
-static php_tide_process_t *process_of(zend_object *obj)
-{
-    return (php_tide_process_t *)((char *)obj - XtOffsetOf(php_tide_process_t, std));
-}
 
 /* Ids handed out by the constructor: 1, 2, 3... as Swoole numbers its processes. */
 static zend_long next_id = 1;
@@ -197,6 +174,7 @@ static zend_object *process_new(zend_class_entry *ce)
     p->worker_fd = -1;
     p->blocking = true;
     p->timeout = -1;
+    p->queue_id = -1;
     return &p->std;
 }
 
@@ -1120,8 +1098,9 @@ ZEND_METHOD(Tide_Process, getAffinity)
             add_next_index_long(return_value, i);
 }
 
-void php_tide_process_minit(void)
+void php_tide_process_minit(int module_number)
 {
+    register_tide_process_symbols(module_number);
     php_tide_process_ce = register_class_Tide_Process();
     php_tide_process_ce->create_object = process_new;
     memcpy(&process_handlers, zend_get_std_object_handlers(), sizeof(process_handlers));
