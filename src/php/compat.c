@@ -719,6 +719,7 @@ int php_tide_compat_minit(int module_number)
          * messages, var_dump), as Swoole code compares and logs it; the Tide name stays a
          * name of the class. Both names are interned and permanent: nothing to release. */
         ce->name = zend_string_init_interned(classes[i].swoole[0], strlen(classes[i].swoole[0]), 1);
+        zend_alloc_ce_cache(ce->name); /* the class-lookup cache slot every class name has */
     }
     php_tide_channel_swoole_order();
     if (zend_register_functions(NULL, functions, NULL, MODULE_PERSISTENT) == FAILURE ||

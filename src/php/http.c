@@ -50,8 +50,10 @@ typedef struct php_tide_request {
 typedef struct request_parser {
     php_tide_http_opts_t o;
     tide_http1_conn_t st;
+    bool live;      /* st holds memory (until the request is whole or refused) */
     bool completed;
     bool failed;
+    bool feeding;   /* in parse(): a nested call (from an error handler) is refused */
 } request_parser_t;
 
 static tide_ratelimit_t rl_form;
@@ -138,7 +140,8 @@ static void request_free(zend_object *obj)
     php_tide_request_t *r = request_from(obj);
     remove_uploads(r);
     if (r->parser) {
-        tide_proto_http1.destroy(&r->parser->st);
+        if (r->parser->live)
+            tide_proto_http1.destroy(&r->parser->st);
         efree(r->parser);
     }
     if (r->data)
@@ -562,6 +565,7 @@ ZEND_METHOD(Tide_Http_Request, create)
         } ZEND_HASH_FOREACH_END();
     }
     tide_proto_http1.init(&p->st, &p->o.wire);
+    p->live = true;
     object_init_ex(return_value, php_tide_http_request_ce);
     request_from(Z_OBJ_P(return_value))->parser = p;
 }
@@ -604,21 +608,29 @@ ZEND_METHOD(Tide_Http_Request, parse)
         php_error_docref(NULL, E_WARNING, "only a request made by create() can be parsed");
         RETURN_FALSE;
     }
-    if (p->failed)
+    if (p->failed || p->feeding)
         RETURN_FALSE;
     if (p->completed)
         RETURN_LONG(0); /* the request is whole: nothing more is its */
     parse_call_t call = {.obj = &r->std, .p = p};
     tide_proto_io_t io = {.message = parsed_message, .reply = parsed_reply, .ctx = &call,
                           .now_ns = tide_time_ns()};
+    p->feeding = true;
     int rc = tide_proto_http1.feed(&p->st, ZSTR_VAL(data), ZSTR_LEN(data), &io);
+    p->feeding = false;
+    if (rc == TIDE_EPROTO || rc == TIDE_ETOOBIG)
+        p->failed = true;
+    /* What the parser holds after the request is what followed it in these bytes (a
+     * request that closes its connection keeps nothing: all of them count as its). */
+    size_t rest = p->completed ? p->st.len : 0;
+    if (p->completed || p->failed) {
+        tide_proto_http1.destroy(&p->st); /* its buffer is not needed any more */
+        p->live = false;
+    }
     if (EG(exception))
         RETURN_THROWS();
-    if (rc == TIDE_EPROTO || rc == TIDE_ETOOBIG || p->failed) {
-        p->failed = true;
+    if (p->failed)
         RETURN_FALSE;
-    }
-    size_t rest = p->completed ? tide_proto_http1.pending(&p->st) : 0;
     RETURN_LONG((zend_long)(ZSTR_LEN(data) - (rest < ZSTR_LEN(data) ? rest : ZSTR_LEN(data))));
 }
 

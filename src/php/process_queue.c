@@ -26,7 +26,7 @@
 
 typedef struct queue_msg {
     long type;
-    char data[MSG_MAX];
+    char data[]; /* (allocated for the message's length) */
 } queue_msg_t;
 
 #define THIS_PROCESS() process_of(Z_OBJ_P(ZEND_THIS))
@@ -62,7 +62,7 @@ static ssize_t op_send(int id, queue_msg_t *m, size_t n, long type, int flags)
 
 static ssize_t op_recv(int id, queue_msg_t *m, size_t n, long type, int flags)
 {
-    return msgrcv(id, m, n, type, flags | MSG_NOERROR);
+    return msgrcv(id, m, n, type, flags); /* a longer message stays (E2BIG), as in Swoole */
 }
 
 static ssize_t queue_run(php_tide_process_t *p, queue_op_t op, queue_msg_t *m, size_t n,
@@ -75,9 +75,14 @@ static ssize_t queue_run(php_tide_process_t *p, queue_op_t op, queue_msg_t *m, s
         ssize_t rc = op(p->queue_id, m, n, type, flags);
         if (rc >= 0)
             return rc;
-        if (errno == EINTR && !in_coro)
-            continue;
-        if ((errno != EAGAIN && errno != ENOMSG) || p->queue_nowait || !in_coro)
+        if (errno != EAGAIN && errno != ENOMSG) {
+            /* EINTR (a signal: false, as in Swoole), E2BIG (pop()'s $size is too small for
+             * the message, which stays), EINVAL (over the kernel's msgmax), EIDRM... */
+            if (errno != EINTR)
+                php_error_docref(NULL, E_WARNING, "the message queue: %s", strerror(errno));
+            return -1;
+        }
+        if (p->queue_nowait || !in_coro)
             return -1;
         php_tide_coro_waits_on("Tide\\Process message queue");
         int w = tide_coro_sleep(TIDE_G(sched), step);
@@ -133,10 +138,11 @@ ZEND_METHOD(Tide_Process, useQueue)
     if (capacity > 0) {
         struct msqid_ds ds;
         if (msgctl(id, IPC_STAT, &ds) == 0) {
+            unsigned long was = (unsigned long)ds.msg_qbytes;
             ds.msg_qbytes = (msglen_t)capacity;
             if (msgctl(id, IPC_SET, &ds) != 0)
                 php_error_docref(NULL, E_WARNING, "the queue's capacity stays %lu bytes: %s",
-                                 (unsigned long)ds.msg_qbytes, strerror(errno));
+                                 was, strerror(errno));
         }
     }
     php_tide_process_t *p = THIS_PROCESS();
@@ -182,7 +188,7 @@ ZEND_METHOD(Tide_Process, push)
     }
     if (queue_of(p, "push") < 0)
         RETURN_FALSE;
-    queue_msg_t *m = emalloc(sizeof(long) + ZSTR_LEN(data));
+    queue_msg_t *m = emalloc(sizeof(queue_msg_t) + ZSTR_LEN(data));
     m->type = own_type(p);
     memcpy(m->data, ZSTR_VAL(data), ZSTR_LEN(data));
     bool killed = false;
@@ -209,7 +215,7 @@ ZEND_METHOD(Tide_Process, pop)
     php_tide_process_t *p = THIS_PROCESS();
     if (queue_of(p, "pop") < 0)
         RETURN_FALSE;
-    queue_msg_t *m = emalloc(sizeof(long) + (size_t)size);
+    queue_msg_t *m = emalloc(sizeof(queue_msg_t) + (size_t)size);
     long type = p->queue_mode == PHP_TIDE_MSGQUEUE_ORIENT ? own_type(p) : 0;
     bool killed = false;
     ssize_t n = queue_run(p, op_recv, m, (size_t)size, type, &killed);

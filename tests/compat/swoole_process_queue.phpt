@@ -79,6 +79,10 @@ var_dump($orient[0]->freeQueue(), $orient[0]->push('x'));
 $q = new Process(fn() => null, false, 0);
 var_dump($q->useQueue($base + 2, SWOOLE_MSGQUEUE_BALANCE | Process::IPC_NOWAIT, 1024));
 var_dump($q->pop());
+$msgmax = (int) (@file_get_contents('/proc/sys/kernel/msgmax') ?: 8192);
+var_dump($q->push(str_repeat('y', min($msgmax + 1, 65536)))); /* over the kernel's msgmax */
+$q->push('twelve bytes');
+var_dump($q->pop(5), $q->pop()); /* too small a $size: the message stays */
 $n = 0;
 while ($q->push(str_repeat('x', 100)) && $n < 1000) {
     $n++;
@@ -132,6 +136,13 @@ bool(true)
 bool(false)
 bool(true)
 bool(false)
+
+Warning: Swoole\Process::push(): the message queue: Invalid argument in %s on line %d
+bool(false)
+
+Warning: Swoole\Process::pop(): the message queue: Argument list too long in %s on line %d
+bool(false)
+string(12) "twelve bytes"
 nowait: 10 messages of 100 bytes fit, then push() is false; queue_bytes <= 1024: true
 coroutine: pop waits, another coroutine runs, main goes on, pushed, popped late message
 Swoole\Process::useQueue(): Argument #2 ($mode) must be Tide\MSGQUEUE_BALANCE or Tide\MSGQUEUE_ORIENT, optionally | Tide\Process::IPC_NOWAIT

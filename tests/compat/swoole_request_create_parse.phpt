@@ -35,6 +35,12 @@ $n = $r->parse($post . "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
 echo 'POST: took ', $n === strlen($post) ? 'its own bytes only' : $n, ', post ', json_encode($r->post),
     ', content ', $r->getContent(), ', then parse() takes ', $r->parse('more'), "\n";
 
+$chunked = "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+$r = Request::create();
+$n = $r->parse(substr($chunked, 0, 20));
+$n += $r->parse(substr($chunked, 20) . "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
+echo 'chunked, in two parts: took ', $n === strlen($chunked) ? 'its own bytes only' : $n, ', content ', $r->getContent(), "\n";
+
 foreach (['not HTTP' => "NOT HTTP\r\n\r\n", 'no Host' => "GET / HTTP/1.1\r\n\r\n"] as $what => $bytes) {
     $r = Request::create();
     echo "$what: ", var_export($r->parse($bytes), true), ', completed ', var_export($r->isCompleted(), true),
@@ -83,6 +89,7 @@ string(9) "127.0.0.1"
 NULL
 byte by byte: 45 bytes, completed true, cookie {"k":"v"}
 POST: took its own bytes only, post {"x":"1","y":"2"}, content x=1&y=2, then parse() takes 0
+chunked, in two parts: took its own bytes only, content abc
 not HTTP: false, completed false, and after: false
 no Host: false, completed false, and after: false
 a body over package_max_length: false
