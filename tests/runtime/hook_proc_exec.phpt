@@ -92,7 +92,9 @@ $r = tide_child_run(tide_child_argv(['-r', '
     Tide\run(function () {
         Tide\go(function () { exec("echo \$\$ > ' . $pidfile . '; exec sleep 30"); echo "not here\n"; });
         Tide\go(function () {
-            while (!@filesize("' . $pidfile . '")) { Tide\Coroutine::sleep(0.01); }
+            /* (file_get_contents: filesize() would keep the 0 of a file seen empty, as PHP
+             * caches the last stat) */
+            while (trim((string) @file_get_contents("' . $pidfile . '")) === "") { Tide\Coroutine::sleep(0.01); }
             echo "exiting\n";
             exit(0);
         });
