@@ -19,6 +19,7 @@ $GLOBALS['log'] = [];
 function say(string $line): void
 {
     $GLOBALS['log'][] = $line;
+    $GLOBALS['said']?->push(true); /* (lets the end wait for every line, without polling) */
 }
 
 /* A client's frame (masked unless told otherwise). */
@@ -67,6 +68,8 @@ function close_code(Swoole\Coroutine\Client $c): string
 }
 
 run(function () {
+    $GLOBALS['said'] = new Swoole\Coroutine\Channel(64);
+    $GLOBALS['after_done'] = new Swoole\Coroutine\Channel(1);
     $server = new Server('127.0.0.1', 0, false);
     $server->set(['package_max_length' => 1 << 20]);
     $server->handle('/ws', function (Request $request, Response $ws) {
@@ -114,8 +117,9 @@ run(function () {
             } elseif ($frame->data === 'leave') {
                 /* A coroutine that outlives the handler, waiting on the connection. */
                 go(function () use ($ws) {
-                    $GLOBALS['after'] = $ws->recv();
-                    $GLOBALS['after_push'] = $ws->push('late');
+                    $after = $ws->recv();
+                    $GLOBALS['after'] = [$after, $ws->push('late')];
+                    $GLOBALS['after_done']->push(true);
                 });
                 return;
             } else {
@@ -181,12 +185,9 @@ run(function () {
     $c = new Client('127.0.0.1', $port);
     $c->upgrade('/ws');
     $c->push('leave');
-    $GLOBALS['after'] = null;
-    for ($i = 0; $i < 300 && $GLOBALS['after'] === null; $i++) {
-        Co::sleep(0.01);
-    }
-    echo 'the coroutine that outlived the handler: recv() ', var_export($GLOBALS['after'], true),
-        ', push() ', var_export($GLOBALS['after_push'] ?? null, true), "\n";
+    $GLOBALS['after_done']->pop(3);
+    echo 'the coroutine that outlived the handler: recv() ', var_export($GLOBALS['after'][0] ?? null, true),
+        ', push() ', var_export($GLOBALS['after'][1] ?? null, true), "\n";
 
     $cli = new Client('127.0.0.1', $port);
     $cli->upgrade('/ws');
@@ -230,8 +231,8 @@ run(function () {
     $waiting->recv(3);
     $waiting->recv(3);
     $server->shutdown();
-    for ($i = 0; $i < 300 && count($GLOBALS['log']) < 14; $i++) {
-        Co::sleep(0.01);
+    for ($i = 0; $i < 14; $i++) { /* every line the handlers say, each within 3 s */
+        $GLOBALS['said']->pop(3);
     }
 });
 $counts = array_count_values($GLOBALS['log']);

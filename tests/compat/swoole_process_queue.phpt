@@ -97,21 +97,19 @@ $c = new Process(fn() => null, false, 0);
 $c->useQueue($base + 3, SWOOLE_MSGQUEUE_BALANCE);
 Co\run(function () use ($c) {
     $order = [];
-    go(function () use ($c, &$order) {
+    $done = new Swoole\Coroutine\Channel(1);
+    go(function () use ($c, &$order, $done) {
         $order[] = 'pop waits';
-        $order[] = 'popped ' . $c->pop();
+        $order[] = 'popped ' . $c->pop(); /* (the queue is empty: it waits) */
+        $done->push(true);
     });
     go(function () use ($c, &$order) {
         $order[] = 'another coroutine runs';
-        Co::sleep(0.05);
         $c->push('late message');
         $order[] = 'pushed';
     });
-    Co::sleep(0.01);
     $order[] = 'main goes on';
-    while (count($order) < 5) {
-        Co::sleep(0.01);
-    }
+    $done->pop(5);
     echo 'coroutine: ', implode(', ', $order), "\n";
 });
 $c->freeQueue();
@@ -144,7 +142,7 @@ Warning: Swoole\Process::pop(): the message queue: Argument list too long in %s 
 bool(false)
 string(12) "twelve bytes"
 nowait: 10 messages of 100 bytes fit, then push() is false; queue_bytes <= 1024: true
-coroutine: pop waits, another coroutine runs, main goes on, pushed, popped late message
+coroutine: pop waits, another coroutine runs, pushed, main goes on, popped late message
 Swoole\Process::useQueue(): Argument #2 ($mode) must be Tide\MSGQUEUE_BALANCE or Tide\MSGQUEUE_ORIENT, optionally | Tide\Process::IPC_NOWAIT
 Swoole\Process::useQueue(): Argument #1 ($key) must be a key from 1 to 2147483647, or 0 for one made from the script's path
 Swoole\Process::push(): Argument #1 ($data) must be at most 65536 bytes, 65537 given
