@@ -624,7 +624,8 @@ static void serve(coconn_t *c)
             break; /* the client closed, or the connection failed */
         io.now_ns = last_in = tide_time_ns();
         int rc = proto->feed(&c->st, buf, (size_t)n, &io);
-        last_in = tide_time_ns(); /* (the time in a handler is not idle time) */
+        if (s->idle_ns)
+            last_in = tide_time_ns(); /* (the time in a handler is not idle time) */
         flush_replies(c);
         if (EG(exception))
             break;

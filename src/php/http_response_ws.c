@@ -49,18 +49,21 @@ static void drop(php_tide_response_t *r)
         r->sink->close(r->conn);
 }
 
-/* Sends one frame: true, false (the connection is gone), or an exception (killed). */
-static bool send_frame(php_tide_response_t *r, php_tide_ws_peer_t *p, const char *frame,
-                       size_t n)
+/* Sends one frame (frame: whole; else first byte and payload), counted as a call on the
+ * peer: true, or false with the connection dropped (its error in swoole_last_error()) or an
+ * exception pending (killed). */
+static bool send_one(php_tide_response_t *r, php_tide_ws_peer_t *p, const zend_string *frame,
+                     uint8_t first, const char *data, size_t n)
 {
-    int rc = p->send(p->ctx, frame, n);
-    if (rc == 0)
-        return true;
-    if (rc != TIDE_EKILLED) {
+    p->busy++;
+    int rc = frame ? p->send(p->ctx, ZSTR_VAL(frame), ZSTR_LEN(frame))
+                   : php_tide_ws_peer_send(p, first, data, n);
+    p->busy--;
+    if (rc < 0 && rc != TIDE_EKILLED) {
         TIDE_G(last_error) = -rc;
         drop(r);
     }
-    return false;
+    return rc == 0;
 }
 
 ZEND_METHOD(Tide_Http_Response, push)
@@ -86,9 +89,7 @@ ZEND_METHOD(Tide_Http_Response, push)
     a.flags &= ~TIDE_WS_FLAG_MASK; /* a server never masks */
     zend_string *frame = php_tide_ws_build_frame(&a, 0, 0);
     zend_string_release(a.data);
-    p->busy++;
-    bool ok = send_frame(r, p, ZSTR_VAL(frame), ZSTR_LEN(frame));
-    p->busy--;
+    bool ok = send_one(r, p, frame, 0, NULL, 0);
     zend_string_release(frame);
     if (ok && a.opcode == TIDE_WS_CLOSE)
         p->closing = true;
@@ -113,16 +114,10 @@ ZEND_METHOD(Tide_Http_Response, ping)
     php_tide_ws_peer_t *p = peer_of(r, "ping");
     if (!p)
         RETURN_FALSE;
-    p->busy++;
-    int rc = php_tide_ws_peer_send(p, 0x80 | TIDE_WS_PING, ZSTR_VAL(data), ZSTR_LEN(data));
-    p->busy--;
-    if (rc < 0 && rc != TIDE_EKILLED) {
-        TIDE_G(last_error) = -rc;
-        drop(r);
-    }
+    bool ok = send_one(r, p, NULL, 0x80 | TIDE_WS_PING, ZSTR_VAL(data), ZSTR_LEN(data));
     if (EG(exception))
         RETURN_THROWS();
-    RETURN_BOOL(rc == 0);
+    RETURN_BOOL(ok);
 }
 
 /* Sends a close frame. recv() then reads what comes until the client's answering close;
@@ -144,16 +139,10 @@ ZEND_METHOD(Tide_Http_Response, disconnect)
     php_tide_ws_peer_t *p = peer_of(r, "disconnect");
     if (!p)
         RETURN_FALSE;
-    p->busy++;
-    int rc = php_tide_ws_peer_send(p, 0x80 | TIDE_WS_CLOSE, payload, n);
-    p->busy--;
-    if (rc < 0 && rc != TIDE_EKILLED) {
-        TIDE_G(last_error) = -rc;
-        drop(r);
-    }
+    bool ok = send_one(r, p, NULL, 0x80 | TIDE_WS_CLOSE, payload, n);
     if (EG(exception))
         RETURN_THROWS();
-    RETURN_BOOL(rc == 0);
+    RETURN_BOOL(ok);
 }
 
 /*

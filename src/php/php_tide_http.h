@@ -192,6 +192,9 @@ bool php_tide_ws_frame_args(zend_object *fobj, zend_string *str, zend_long opcod
 /* The frame for a: compressed (RSV1) when FLAG_COMPRESS asks and bits > 0 (the window the
  * peer agreed to; 0: no compression), masked when FLAG_MASK asks (a client's frame). */
 zend_string *php_tide_ws_build_frame(const php_tide_ws_frame_args_t *a, int bits, int level);
+/* One frame: its head (first byte: FIN, RSV, opcode), then p[0..n), masked with a random key
+ * when mask (a client's frame). */
+zend_string *php_tide_ws_frame_bytes(uint8_t first, const char *p, size_t n, bool mask);
 /* disconnect()'s code (argument code_arg) and reason (the next): the close frame's payload
  * in out, its length in *n; false with a ValueError. */
 bool php_tide_ws_close_args(zend_long code, zend_string *reason, uint32_t code_arg,

@@ -286,8 +286,15 @@ zend_string *php_tide_ws_build_frame(const php_tide_ws_frame_args_t *a, int bits
         first |= 0x20;
     if (a->flags & TIDE_WS_FLAG_RSV3)
         first |= 0x10;
+    zend_string *out = php_tide_ws_frame_bytes(first, p, n, a->flags & TIDE_WS_FLAG_MASK);
+    tide_free(z);
+    return out;
+}
+
+zend_string *php_tide_ws_frame_bytes(uint8_t first, const char *p, size_t n, bool mask)
+{
     uint8_t key[4], *k = NULL;
-    if (a->flags & TIDE_WS_FLAG_MASK) {
+    if (mask) {
         if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
             memset(key, 0x5a, sizeof(key));
         k = key;
@@ -300,7 +307,6 @@ zend_string *php_tide_ws_build_frame(const php_tide_ws_frame_args_t *a, int bits
     ZSTR_VAL(out)[hl + n] = 0;
     if (k)
         tide_ws_mask(ZSTR_VAL(out) + hl, n, k, 0);
-    tide_free(z);
     return out;
 }
 

@@ -9,11 +9,11 @@
 #endif
 
 #include <errno.h>
-#include <sys/random.h>
 
 #include "php.h"
 #include "zend_smart_str.h"
 #include "php_tide.h"
+#include "php_tide_http.h"
 #include "php_tide_ws_peer.h"
 
 /* Tide\WebSocket\Frame and CloseFrame (websocket.c registers them first). */
@@ -29,20 +29,7 @@ void php_tide_ws_peer_minit(void)
 
 int php_tide_ws_peer_send(php_tide_ws_peer_t *p, uint8_t first, const char *data, size_t n)
 {
-    uint8_t key[4], *k = NULL;
-    if (p->mask) {
-        if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
-            memset(key, 0x5a, sizeof(key));
-        k = key;
-    }
-    char head[TIDE_WS_HEAD_MAX];
-    size_t hl = tide_ws_frame_head(head, first, n, k);
-    zend_string *f = zend_string_alloc(hl + n, 0);
-    memcpy(ZSTR_VAL(f), head, hl);
-    memcpy(ZSTR_VAL(f) + hl, data, n);
-    ZSTR_VAL(f)[hl + n] = 0;
-    if (k)
-        tide_ws_mask(ZSTR_VAL(f) + hl, n, k, 0);
+    zend_string *f = php_tide_ws_frame_bytes(first, data, n, p->mask);
     int rc = p->send(p->ctx, ZSTR_VAL(f), ZSTR_LEN(f));
     zend_string_release(f);
     if (rc == 0 && (first & 0x0f) == TIDE_WS_CLOSE)
